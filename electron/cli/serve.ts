@@ -1,0 +1,45 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { errorMessage } from '../core/errors';
+import { startWebServer } from '../web';
+import { EXIT, intOption, parseVerbArgs, UsageError, type Verb } from './common';
+
+/** The built renderer: beside this file when bundled (dist/electron → dist/renderer), or from the repo root. */
+export function rendererDir(): string {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const candidates = [path.resolve(here, '../renderer'), path.resolve(here, '../../dist/renderer'), path.resolve(here, '../dist/renderer')];
+  return candidates.find((c) => existsSync(path.join(c, 'index.html'))) ?? candidates[1]!;
+}
+
+export const serveVerb: Verb = {
+  name: 'serve',
+  summary: 'run the workbench in web mode on 127.0.0.1 (open the printed URL in any browser)',
+  usage: 'mwb serve [files...] [--port N]',
+  async run(argv) {
+    const { values, positionals } = parseVerbArgs('serve', argv, { port: { type: 'string' } });
+    const port = intOption('serve', 'port', values.port, 0);
+    if (port !== undefined && port > 65535) throw new UsageError('mwb serve: --port must be at most 65535');
+    const staticDir = rendererDir();
+    if (!existsSync(path.join(staticDir, 'index.html'))) {
+      process.stderr.write(`mwb serve: the renderer is not built (no ${staticDir}/index.html). Run "npm run build" first.\n`);
+      return EXIT.failure;
+    }
+    const server = await startWebServer({ staticDir, port, log: (l) => process.stderr.write(`[web] ${l}\n`) });
+    for (const file of positionals) {
+      try {
+        await server.files.open(file);
+      } catch (err) {
+        process.stderr.write(`mwb serve: ${errorMessage(err)}\n`);
+      }
+    }
+    process.stdout.write(`Media Workbench (web mode) is ready:\n\n  ${server.url}\n\nOpen it in a browser. Only this machine can connect; press Ctrl+C to stop.\n`);
+    await new Promise<void>((resolve) => {
+      const stop = () => resolve();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+    await server.close();
+    return EXIT.ok;
+  },
+};

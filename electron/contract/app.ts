@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import type { Capabilities } from '../core/media/caps-types';
+import type { OpenedFile } from '../core/files-types';
+import { fileId, localPath, method, none } from './method';
+
+export interface AppInfo {
+  name: string;
+  version: string;
+  /** Which binding answers: the desktop app or web mode. */
+  mode: 'electron' | 'web';
+  platform: string;
+  arch: string;
+  node: string;
+  electron: string | null;
+}
+
+export const appContract = {
+  appInfo: method(none, 'Name, version and runtime of the workbench.').returns<AppInfo>(),
+  caps: method(
+    z.object({ refresh: z.boolean().optional() }).strict(),
+    'Where ffmpeg/ffprobe come from, their version, and what they can encode, decode, mux and demux.',
+  ).returns<Capabilities>(),
+  openPath: method(
+    z.object({ path: localPath }).strict(),
+    'Open a local file the user chose; returns its id. Only opened files can be read afterwards.',
+  ).returns<OpenedFile>(),
+  pickFiles: method(
+    z.object({ multiple: z.boolean().optional(), title: z.string().max(200).optional() }).strict(),
+    'Show the native open dialog (desktop app only) and open what the user picks.',
+  ).returns<OpenedFile[]>(),
+  listFiles: method(none, 'The files opened in this session, newest first.').returns<OpenedFile[]>(),
+  closeFile: method(z.object({ id: fileId }).strict(), 'Forget an opened file.').returns<{ closed: boolean }>(),
+} as const;
+
+export interface AppEvents {
+  'files.changed': { files: OpenedFile[] };
+  /** A file was opened from outside the UI (menu, second instance, drag onto the dock icon). */
+  'files.opened': { file: OpenedFile; view?: string };
+}

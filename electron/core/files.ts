@@ -1,0 +1,90 @@
+import { randomBytes } from 'node:crypto';
+import { open, realpath, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { describeFsError, WorkbenchError } from './errors';
+import type { OpenedFile } from './files-types';
+
+export type { OpenedFile } from './files-types';
+
+/**
+ * The set of files the user opened. Opening is the user's act (dialog, drop, a path typed in, a
+ * CLI argument); everything that reads media afterwards goes through an id from here, so neither
+ * the renderer nor a web client can name an arbitrary path.
+ */
+export class FileRegistry {
+  private readonly byId = new Map<string, OpenedFile>();
+  private readonly listeners = new Set<(files: OpenedFile[]) => void>();
+
+  async open(userPath: string): Promise<OpenedFile> {
+    const absolute = path.resolve(userPath);
+    let real: string;
+    try {
+      real = await realpath(absolute);
+    } catch (err) {
+      throw describeFsError(err, absolute);
+    }
+    let info;
+    try {
+      info = await stat(real);
+    } catch (err) {
+      throw describeFsError(err, absolute);
+    }
+    if (info.isDirectory()) throw new WorkbenchError('EISDIR', `${absolute} is a folder; open a media file inside it.`);
+    if (!info.isFile()) throw new WorkbenchError('ENOTFILE', `${absolute} is not a regular file.`);
+    // Prove it is readable now, so the error names the file instead of surfacing later in a view.
+    try {
+      const handle = await open(real, 'r');
+      await handle.close();
+    } catch (err) {
+      throw describeFsError(err, absolute);
+    }
+    for (const existing of this.byId.values()) {
+      if (existing.path === real) {
+        existing.size = info.size;
+        existing.mtimeMs = info.mtimeMs;
+        return existing;
+      }
+    }
+    const file: OpenedFile = {
+      id: randomBytes(12).toString('base64url'),
+      path: real,
+      name: path.basename(real),
+      size: info.size,
+      mtimeMs: info.mtimeMs,
+      openedAt: Date.now(),
+    };
+    this.byId.set(file.id, file);
+    this.notify();
+    return file;
+  }
+
+  get(id: string): OpenedFile {
+    const file = this.byId.get(id);
+    if (!file) throw new WorkbenchError('ENOTOPEN', `No opened file has the id ${id}; open the file first.`);
+    return file;
+  }
+
+  has(id: string): boolean {
+    return this.byId.has(id);
+  }
+
+  list(): OpenedFile[] {
+    return [...this.byId.values()].sort((a, b) => b.openedAt - a.openedAt);
+  }
+
+  close(id: string): boolean {
+    const removed = this.byId.delete(id);
+    if (removed) this.notify();
+    return removed;
+  }
+
+  onChange(listener: (files: OpenedFile[]) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private notify(): void {
+    const files = this.list();
+    for (const l of this.listeners) l(files);
+  }
+}

@@ -1,0 +1,57 @@
+/** HTTP byte ranges for media served to the renderer (web mode and Electron's protocol alike). */
+
+export type RangeResult = { start: number; end: number } | 'unsatisfiable' | null;
+
+/**
+ * Parse a `Range` header against a resource of `size` bytes. Only single ranges are honoured
+ * (media elements and fetch() ask for one); anything else means "send the whole body".
+ * `end` is inclusive, as in Content-Range.
+ */
+export function parseRange(header: string | null | undefined, size: number): RangeResult {
+  if (!header) return null;
+  const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  if (!m) return null;
+  const [, a, b] = m;
+  if (a === '' && b === '') return null;
+  if (a === '') {
+    const suffix = Number(b);
+    if (suffix === 0) return 'unsatisfiable';
+    return { start: Math.max(0, size - suffix), end: size - 1 };
+  }
+  const start = Number(a);
+  const end = b === '' ? size - 1 : Math.min(Number(b), size - 1);
+  if (start >= size || start > end) return 'unsatisfiable';
+  return { start, end };
+}
+
+const types: Record<string, string> = {
+  '.mp4': 'video/mp4',
+  '.m4v': 'video/mp4',
+  '.m4s': 'video/iso.segment',
+  '.cmfv': 'video/mp4',
+  '.cmfa': 'audio/mp4',
+  '.m4a': 'audio/mp4',
+  '.mov': 'video/quicktime',
+  '.3gp': 'video/3gpp',
+  '.webm': 'video/webm',
+  '.mkv': 'video/x-matroska',
+  '.gif': 'image/gif',
+  '.mp3': 'audio/mpeg',
+  '.aac': 'audio/aac',
+  '.m3u8': 'application/vnd.apple.mpegurl',
+  '.mpd': 'application/dash+xml',
+  '.json': 'application/json',
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.map': 'application/json',
+  '.woff2': 'font/woff2',
+};
+
+export function contentTypeFor(name: string): string {
+  const dot = name.lastIndexOf('.');
+  return (dot >= 0 && types[name.slice(dot).toLowerCase()]) || 'application/octet-stream';
+}

@@ -1,0 +1,37 @@
+import { createRequire } from 'node:module';
+import type { appContract } from '../contract/app';
+import { WorkbenchError } from '../core/errors';
+import { getCapabilities } from '../core/media/caps';
+import type { HandlerMap } from './context';
+
+const pkg = createRequire(import.meta.url)('../../package.json') as { productName: string; version: string };
+
+export const appHandlers: HandlerMap<keyof typeof appContract> = {
+  async appInfo(_args, ctx) {
+    return {
+      name: pkg.productName,
+      version: pkg.version,
+      mode: ctx.mode,
+      platform: process.platform,
+      arch: process.arch,
+      node: process.versions.node,
+      electron: ctx.electronVersion,
+    };
+  },
+  caps: (args) => getCapabilities({ refresh: args.refresh ?? false }),
+  openPath: (args, ctx) => ctx.files.open(args.path),
+  async pickFiles(args, ctx) {
+    if (!ctx.pickFiles) {
+      throw new WorkbenchError(
+        'ENODIALOG',
+        'There is no native file dialog in web mode: type or paste the file path instead, or pass files to "mwb serve".',
+      );
+    }
+    const paths = await ctx.pickFiles({ multiple: args.multiple ?? false, title: args.title });
+    const opened = [];
+    for (const p of paths) opened.push(await ctx.files.open(p));
+    return opened;
+  },
+  listFiles: async (_args, ctx) => ctx.files.list(),
+  closeFile: async (args, ctx) => ({ closed: ctx.files.close(args.id) }),
+};

@@ -1,0 +1,15 @@
+import type { EventMap, EventName, MethodName, ParsedArgsOf, ResultOf } from '../api';
+import type { FileRegistry } from '../core/files';
+
+/** What a handler may use. Bindings (Electron, web, tests) provide it; handlers never import electron. */
+export interface HandlerContext {
+  mode: 'electron' | 'web';
+  files: FileRegistry;
+  emit<E extends EventName>(event: E, payload: EventMap[E]): void;
+  /** Native open dialog; present only in the desktop app. */
+  pickFiles?(options: { multiple: boolean; title?: string }): Promise<string[]>;
+  electronVersion: string | null;
+}
+
+export type Handler<M extends MethodName> = (args: ParsedArgsOf<M>, ctx: HandlerContext) => Promise<ResultOf<M>>;
+export type HandlerMap<K extends MethodName> = { [M in K]: Handler<M> };

@@ -1,0 +1,263 @@
+/**
+ * Web mode: the same contract over HTTP on loopback, plus the built renderer and byte-range reads
+ * of opened files. Used when Electron's binary is absent, and on purpose to try other browsers.
+ *
+ * Every request must carry the per-run token (query `token`, header `x-workbench-token`, or the
+ * cookie set when the page is first opened with the token) and a Host header naming this server
+ * (no DNS rebinding). Cross-origin requests are refused and no CORS header is ever sent.
+ */
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import type { EventMap, EventName } from './api';
+import { FileRegistry } from './core/files';
+import { RENDERER_CSP } from './core/csp';
+import { contentTypeFor, parseRange } from './core/range';
+import { dispatch, type HandlerContext } from './handlers';
+
+export interface WebServerOptions {
+  /** Folder of the built renderer (`dist/renderer`). */
+  staticDir: string;
+  port?: number;
+  token?: string;
+  files?: FileRegistry;
+  /** Log each refused request to stderr (off in tests). */
+  log?: (line: string) => void;
+}
+
+export interface WebServer {
+  url: string;
+  origin: string;
+  port: number;
+  token: string;
+  files: FileRegistry;
+  ctx: HandlerContext;
+  close(): Promise<void>;
+}
+
+const LOOPBACK = '127.0.0.1';
+const MAX_BODY = 1024 * 1024;
+
+function safeEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+function cookieValue(header: string | undefined, name: string): string | null {
+  if (!header) return null;
+  for (const part of header.split(';')) {
+    const [k, ...v] = part.trim().split('=');
+    if (k === name) return v.join('=');
+  }
+  return null;
+}
+
+const baseHeaders = {
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+  'X-Frame-Options': 'DENY',
+  'Cache-Control': 'no-store',
+};
+
+export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
+  const token = options.token ?? randomBytes(24).toString('base64url');
+  const files = options.files ?? new FileRegistry();
+  const staticRoot = path.resolve(options.staticDir);
+  const sse = new Set<http.ServerResponse>();
+  let port = 0;
+  const cookieName = () => `wb_token_${port}`;
+
+  const ctx: HandlerContext = {
+    mode: 'web',
+    files,
+    electronVersion: null,
+    emit<E extends EventName>(event: E, payload: EventMap[E]) {
+      const frame = `event: message\ndata: ${JSON.stringify({ event, payload })}\n\n`;
+      for (const res of sse) res.write(frame);
+    },
+  };
+  files.onChange((list) => ctx.emit('files.changed', { files: list }));
+
+  const refuse = (res: http.ServerResponse, status: number, message: string) => {
+    options.log?.(`refused ${status}: ${message}`);
+    res.writeHead(status, { ...baseHeaders, 'Content-Type': 'text/plain; charset=utf-8' });
+    res.end(message + '\n');
+  };
+
+  const server = http.createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      if (!res.headersSent) refuse(res, 500, `Internal error: ${err instanceof Error ? err.message : String(err)}`);
+      else res.destroy();
+    });
+  });
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const allowedHosts = [`${LOOPBACK}:${port}`, `localhost:${port}`];
+    const host = (req.headers.host ?? '').toLowerCase();
+    if (!allowedHosts.includes(host)) return refuse(res, 421, 'Misdirected request: unexpected Host header.');
+    const origin = req.headers.origin;
+    if (origin !== undefined && origin !== `http://${host}`) return refuse(res, 403, 'Cross-origin requests are not allowed.');
+    const site = req.headers['sec-fetch-site'];
+    if (site === 'cross-site') return refuse(res, 403, 'Cross-site requests are not allowed.');
+
+    const url = new URL(req.url ?? '/', `http://${host}`);
+    const given =
+      url.searchParams.get('token') ??
+      (typeof req.headers['x-workbench-token'] === 'string' ? req.headers['x-workbench-token'] : null) ??
+      cookieValue(req.headers.cookie, cookieName());
+    if (!given || !safeEqual(given, token)) {
+      return refuse(res, 401, 'This Media Workbench server needs its access token: open the URL it printed at start-up.');
+    }
+    const setCookie = url.searchParams.has('token')
+      ? { 'Set-Cookie': `${cookieName()}=${token}; Path=/; HttpOnly; SameSite=Strict` }
+      : {};
+
+    if (url.pathname.startsWith('/api/call/')) {
+      if (req.method !== 'POST') return refuse(res, 405, 'Use POST for API calls.');
+      const ctype = req.headers['content-type'] ?? '';
+      if (!ctype.startsWith('application/json')) return refuse(res, 415, 'API calls take application/json.');
+      const body = await readBody(req);
+      if (body === null) return refuse(res, 413, 'Request body too large.');
+      let args: unknown;
+      try {
+        args = body.length ? JSON.parse(body) : {};
+      } catch {
+        return refuse(res, 400, 'Request body is not valid JSON.');
+      }
+      const name = decodeURIComponent(url.pathname.slice('/api/call/'.length));
+      const envelope = await dispatch(ctx, name, args);
+      res.writeHead(200, { ...baseHeaders, 'Content-Type': 'application/json; charset=utf-8' });
+      res.end(JSON.stringify(envelope));
+      return;
+    }
+    if (url.pathname === '/api/events') {
+      res.writeHead(200, { ...baseHeaders, 'Content-Type': 'text/event-stream', Connection: 'keep-alive' });
+      res.write(': connected\n\n');
+      sse.add(res);
+      const ping = setInterval(() => res.write(': ping\n\n'), 20_000);
+      req.on('close', () => {
+        clearInterval(ping);
+        sse.delete(res);
+      });
+      return;
+    }
+    if (url.pathname.startsWith('/files/')) {
+      if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'Files are read-only.');
+      const id = url.pathname.slice('/files/'.length).split('/')[0] ?? '';
+      if (!files.has(id)) return refuse(res, 404, 'No such opened file.');
+      return serveFile(req, res, files.get(id).path, {});
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'Method not allowed.');
+    // Static renderer files; never outside the renderer folder.
+    let rel: string;
+    try {
+      rel = decodeURIComponent(url.pathname);
+    } catch {
+      return refuse(res, 400, 'Bad path.');
+    }
+    if (rel === '/' || rel === '') rel = '/index.html';
+    const target = path.resolve(staticRoot, '.' + path.posix.normalize(rel));
+    if (target !== staticRoot && !target.startsWith(staticRoot + path.sep)) return refuse(res, 404, 'Not found.');
+    if (target.endsWith('index.html')) {
+      let html: string;
+      try {
+        html = await readFile(target, 'utf8');
+      } catch {
+        return refuse(res, 503, `The renderer is not built (${target} is missing): run "npm run build".`);
+      }
+      res.writeHead(200, {
+        ...baseHeaders,
+        ...setCookie,
+        'Content-Type': 'text/html; charset=utf-8',
+        'Content-Security-Policy': RENDERER_CSP,
+      });
+      res.end(req.method === 'HEAD' ? undefined : html);
+      return;
+    }
+    return serveFile(req, res, target, setCookie);
+  }
+
+  async function serveFile(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    file: string,
+    extra: Record<string, string>,
+  ): Promise<void> {
+    let size: number;
+    try {
+      const info = await stat(file);
+      if (!info.isFile()) return refuse(res, 404, 'Not found.');
+      size = info.size;
+    } catch {
+      return refuse(res, 404, 'Not found.');
+    }
+    const range = parseRange(req.headers.range, size);
+    const headers: Record<string, string | number> = {
+      ...baseHeaders,
+      ...extra,
+      'Content-Type': contentTypeFor(file),
+      'Accept-Ranges': 'bytes',
+    };
+    if (range === 'unsatisfiable') {
+      res.writeHead(416, { ...headers, 'Content-Range': `bytes */${size}` });
+      res.end();
+      return;
+    }
+    const start = range ? range.start : 0;
+    const end = range ? range.end : size - 1;
+    headers['Content-Length'] = size === 0 ? 0 : end - start + 1;
+    if (range) headers['Content-Range'] = `bytes ${start}-${end}/${size}`;
+    res.writeHead(range ? 206 : 200, headers);
+    if (req.method === 'HEAD' || size === 0) {
+      res.end();
+      return;
+    }
+    const stream = createReadStream(file, { start, end });
+    stream.on('error', () => res.destroy());
+    res.on('close', () => stream.destroy());
+    stream.pipe(res);
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, LOOPBACK, () => resolve());
+  });
+  port = (server.address() as AddressInfo).port;
+  const origin = `http://${LOOPBACK}:${port}`;
+  return {
+    url: `${origin}/?token=${token}`,
+    origin,
+    port,
+    token,
+    files,
+    ctx,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const res of sse) res.end();
+        sse.clear();
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function readBody(req: http.IncomingMessage): Promise<string | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    let tooBig = false;
+    req.on('data', (c: Buffer) => {
+      total += c.length;
+      if (total > MAX_BODY) tooBig = true;
+      else chunks.push(c);
+    });
+    req.on('end', () => resolve(tooBig ? null : Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}

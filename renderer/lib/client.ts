@@ -1,0 +1,136 @@
+/**
+ * The renderer's single client of the contract in `electron/api.ts`.
+ * In the desktop app it talks to `window.workbench` (exposed by the preload over IPC); otherwise it
+ * uses web mode's HTTP transport with the per-run token. Views import only this module.
+ */
+import type { ArgsOf, Envelope, EventMap, EventName, MethodName, ResultOf } from '../../electron/api';
+
+/** What the preload exposes; mirrored here as a type so the renderer needs no Electron import. */
+export interface WorkbenchBridge {
+  mode: 'electron';
+  api: Record<string, (args: unknown) => Promise<Envelope<unknown>>>;
+  on(listener: (event: string, payload: unknown) => void): () => void;
+  pathForFile(file: File): string;
+}
+
+declare global {
+  interface Window {
+    workbench?: WorkbenchBridge;
+  }
+}
+
+export class ClientError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string) {
+    super(message);
+    this.name = 'ClientError';
+    this.code = code;
+  }
+}
+
+type Listener<E extends EventName> = (payload: EventMap[E]) => void;
+
+interface Transport {
+  mode: 'electron' | 'web';
+  invoke(name: MethodName, args: unknown): Promise<Envelope<unknown>>;
+  subscribe(listener: (event: string, payload: unknown) => void): void;
+  fileUrl(id: string): string;
+  pathForFile(file: File): string | null;
+}
+
+function electronTransport(bridge: WorkbenchBridge): Transport {
+  return {
+    mode: 'electron',
+    invoke: (name, args) => {
+      const fn = bridge.api[name];
+      if (!fn) return Promise.resolve({ ok: false, error: { code: 'ENOMETHOD', message: `Unknown method ${name}` } });
+      return fn(args);
+    },
+    subscribe: (listener) => void bridge.on(listener),
+    fileUrl: (id) => `app://workbench/files/${encodeURIComponent(id)}`,
+    pathForFile: (file) => bridge.pathForFile(file) || null,
+  };
+}
+
+function readToken(): string {
+  const fromUrl = new URLSearchParams(location.search).get('token');
+  if (fromUrl) {
+    sessionStorage.setItem('wb-token', fromUrl);
+    return fromUrl;
+  }
+  return sessionStorage.getItem('wb-token') ?? '';
+}
+
+function webTransport(): Transport {
+  const token = readToken();
+  return {
+    mode: 'web',
+    async invoke(name, args) {
+      let res: Response;
+      try {
+        res = await fetch(`/api/call/${encodeURIComponent(name)}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-workbench-token': token },
+          body: JSON.stringify(args ?? {}),
+        });
+      } catch (err) {
+        return { ok: false, error: { code: 'EOFFLINE', message: 'The workbench server is not reachable; is "npm start" still running?' } };
+      }
+      if (res.status === 401) {
+        return { ok: false, error: { code: 'EAUTH', message: 'The server refused the access token: open the URL printed by "npm start".' } };
+      }
+      if (!res.ok) return { ok: false, error: { code: `EHTTP${res.status}`, message: (await res.text()).trim() } };
+      return (await res.json()) as Envelope<unknown>;
+    },
+    subscribe(listener) {
+      const source = new EventSource(`/api/events?token=${encodeURIComponent(token)}`);
+      source.onmessage = (e: MessageEvent<string>) => {
+        const { event, payload } = JSON.parse(e.data) as { event: string; payload: unknown };
+        listener(event, payload);
+      };
+    },
+    fileUrl: (id) => `/files/${encodeURIComponent(id)}?token=${encodeURIComponent(token)}`,
+    pathForFile: () => null,
+  };
+}
+
+const transport: Transport = typeof window !== 'undefined' && window.workbench ? electronTransport(window.workbench) : webTransport();
+const listeners = new Map<string, Set<(payload: unknown) => void>>();
+let subscribed = false;
+
+export const client = {
+  mode: transport.mode,
+
+  /** Call a contract method; rejects with a ClientError carrying the Node side's message and code. */
+  async call<M extends MethodName>(name: M, args: ArgsOf<M>): Promise<ResultOf<M>> {
+    const envelope = await transport.invoke(name, args);
+    if (!envelope.ok) throw new ClientError(envelope.error.code, envelope.error.message);
+    return envelope.result as ResultOf<M>;
+  },
+
+  on<E extends EventName>(event: E, listener: Listener<E>): () => void {
+    if (!subscribed) {
+      subscribed = true;
+      transport.subscribe((name, payload) => listeners.get(name)?.forEach((l) => l(payload)));
+    }
+    const set = listeners.get(event) ?? new Set();
+    set.add(listener as (payload: unknown) => void);
+    listeners.set(event, set);
+    return () => set.delete(listener as (payload: unknown) => void);
+  },
+
+  /** URL of an opened file's bytes; supports HTTP Range, as a browser player needs. */
+  fileUrl: (id: string): string => transport.fileUrl(id),
+
+  /** A dropped file's local path (desktop app only; browsers do not reveal paths). */
+  pathForFile: (file: File): string | null => transport.pathForFile(file),
+};
+
+/** Read `length` bytes at `offset` of an opened file through the same range URL a player uses. */
+export async function readRange(id: string, offset: number, length: number): Promise<Uint8Array> {
+  if (length <= 0) return new Uint8Array(0);
+  const res = await fetch(client.fileUrl(id), { headers: { Range: `bytes=${offset}-${offset + length - 1}` } });
+  if (res.status !== 206 && res.status !== 200) throw new ClientError(`EHTTP${res.status}`, `Reading bytes failed (${res.status}).`);
+  const buf = new Uint8Array(await res.arrayBuffer());
+  return res.status === 200 ? buf.subarray(offset, offset + length) : buf;
+}

@@ -1,0 +1,53 @@
+/** Shared renderer state: the opened files and the notices shown to the user. */
+import type { OpenedFile } from '../../electron/core/files-types';
+import { client, ClientError } from './client';
+
+export interface Notice {
+  id: number;
+  kind: 'error' | 'info';
+  text: string;
+}
+
+export const workspace = $state({
+  files: [] as OpenedFile[],
+  notices: [] as Notice[],
+});
+
+let nextNotice = 1;
+
+export function notify(kind: Notice['kind'], text: string): void {
+  const notice = { id: nextNotice++, kind, text };
+  workspace.notices.push(notice);
+  if (kind === 'info') setTimeout(() => dismiss(notice.id), 6000);
+}
+
+export function dismiss(id: number): void {
+  workspace.notices = workspace.notices.filter((n) => n.id !== id);
+}
+
+export function messageOf(err: unknown): string {
+  if (err instanceof ClientError || err instanceof Error) return err.message;
+  return String(err);
+}
+
+export async function refreshFiles(): Promise<void> {
+  workspace.files = await client.call('listFiles', {});
+}
+
+export async function openPath(path: string): Promise<OpenedFile | null> {
+  try {
+    const file = await client.call('openPath', { path });
+    await refreshFiles();
+    return file;
+  } catch (err) {
+    notify('error', messageOf(err));
+    return null;
+  }
+}
+
+export function startWorkspaceSync(): void {
+  client.on('files.changed', ({ files }) => {
+    workspace.files = files;
+  });
+  refreshFiles().catch((err: unknown) => notify('error', messageOf(err)));
+}
