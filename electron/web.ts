@@ -114,7 +114,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     if (!given || !safeEqual(given, token)) {
       return refuse(res, 401, 'This Media Workbench server needs its access token: open the URL it printed at start-up.');
     }
-    const setCookie = url.searchParams.has('token')
+    const setCookie: Record<string, string> = url.searchParams.has('token')
       ? { 'Set-Cookie': `${cookieName()}=${token}; Path=/; HttpOnly; SameSite=Strict` }
       : {};
 

@@ -1,0 +1,189 @@
+/**
+ * Jobs: long-running work (ffmpeg transcodes, GIF export passes, anything cancellable) that runs in
+ * one shared queue with progress, ETA, cancel, retry, a log per job and a persisted history.
+ *
+ * Types only (no Node imports): the renderer imports these through the contract.
+ *
+ * ## Running your own work as a job (e.g. GIF export)
+ *
+ * Two ways, both through `JobQueue` (`electron/core/jobs/queue.ts`):
+ *
+ * 1. **A job kind** (preferred; survives restarts, "Retry" works from history):
+ *    ```ts
+ *    const gifJob: JobKind<GifParams> = {
+ *      kind: 'gif',
+ *      async prepare(params) {            // validate, fail fast; nothing is written yet
+ *        return { title: 'GIF of clip.mp4', input: params.input, output: params.output, outputKind: 'file' };
+ *      },
+ *      async run(params, job) {           // the work; throw to fail, honour job.signal
+ *        const out = await job.output(params.output, { overwrite: params.overwrite, inputs: [params.input] });
+ *        await job.ffmpeg(passOneArgv(out.tempPath), { label: 'palette', share: [0, 40], durationSeconds: d });
+ *        await job.ffmpeg(passTwoArgv(out.tempPath), { label: 'encode', share: [40, 100], durationSeconds: d });
+ *        return out.commit({ summary: '480×270, 15 fps, 2.1 MB' });   // verify first, then commit
+ *      },
+ *    };
+ *    queue.define(gifJob);
+ *    const record = await queue.enqueue('gif', params);   // params must be JSON (kept for retry)
+ *    ```
+ * 2. **An ad-hoc task**: `queue.submit({ title, output, outputKind, run: (job) => … })` for work that
+ *    need not survive a restart (retry works within the session only).
+ *
+ * Inside `run`, the `JobContext` gives: `signal` (aborted on cancel), `ffmpeg(argv, …)` (one ffmpeg
+ * pass: spawned with an argv array, drained, logged, progress parsed and mapped into the job's
+ * percent, cancelled with `q` → SIGTERM → SIGKILL; throws `JobFailure` on a non-zero exit),
+ * `output(target, …)` (a temporary file or folder beside the target, deleted automatically unless
+ * committed), `progress(…)` for non-ffmpeg work, and `log(…)`. Outputs not committed when `run`
+ * returns or throws are deleted (with retries on EBUSY/EPERM), and no ffmpeg outlives the job.
+ */
+
+export type JobState = 'queued' | 'running' | 'cancelling' | 'done' | 'failed' | 'cancelled' | 'interrupted';
+
+export const FINISHED_STATES: readonly JobState[] = ['done', 'failed', 'cancelled', 'interrupted'];
+
+export interface JobProgress {
+  /** 0–100; null when the total is unknown (e.g. a live URL with no duration). */
+  percent: number | null;
+  /** Frames per second ffmpeg currently encodes. */
+  fps: number | null;
+  /** Media seconds per wall-clock second (ffmpeg's `speed=`). */
+  speed: number | null;
+  bitrateKbps: number | null;
+  /** Bytes written so far. */
+  outSize: number | null;
+  /** Media time reached in the output, seconds. */
+  outTimeSeconds: number | null;
+  /** Estimated seconds left; null until it can be estimated. */
+  etaSeconds: number | null;
+  elapsedSeconds: number;
+  /** Which pass/stage runs, for multi-pass work ("palette", "encode"). */
+  stage: string | null;
+}
+
+export interface JobError {
+  /** Stable code: ENOENT, EEXIST, ESAMEFILE, ENOTMEDIA, EFFMPEG, EVERIFY, ECANCELLED, … */
+  code: string;
+  /** What happened, to which file, and what to do. */
+  message: string;
+  /** The relevant ffmpeg stderr lines (errors first), at most a few dozen. */
+  details: string[];
+}
+
+export interface JobOutputFile {
+  /** Path relative to the output (the file's own name for a single-file output). */
+  name: string;
+  size: number;
+}
+
+export interface JobResult {
+  /** The committed output (file or folder). */
+  path: string;
+  kind: 'file' | 'folder';
+  /** The file to open in the Inspector/Player: the output itself, or e.g. the playlist/init segment in a folder. */
+  primary: string;
+  files: JobOutputFile[];
+  /** One line a user reads: "H.264 320×180 + AAC, 2.00 s, 184 KB". */
+  summary: string;
+  durationSeconds: number | null;
+}
+
+export interface JobRecord {
+  id: string;
+  /** Which job kind runs it ('transcode', 'gif', …), or 'task' for ad-hoc work. */
+  kind: string;
+  title: string;
+  state: JobState;
+  createdAt: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+  /** Input path or URL, for display. */
+  input: string | null;
+  output: string;
+  outputKind: 'file' | 'folder';
+  /** The exact command line of the last ffmpeg pass (display only; spawning never uses a shell). */
+  command: string | null;
+  progress: JobProgress | null;
+  error: JobError | null;
+  result: JobResult | null;
+  attempts: number;
+  /** Absolute path of the job's log file, when the queue has a data folder. */
+  logPath: string | null;
+  /** Whether "Retry" can run it again (ad-hoc tasks only within the session that created them). */
+  retryable: boolean;
+  /** JSON parameters of a job kind (kept for retry after a restart). */
+  params: unknown;
+  /** Temporary outputs in use; persisted so that a crash's leftovers are removed at the next start. */
+  tempPaths: string[];
+}
+
+export interface QueueState {
+  paused: boolean;
+  concurrency: number;
+  /** Ids of queued jobs in the order they will start. */
+  order: string[];
+}
+
+/** What `prepare` says about a job before it is queued. */
+export interface JobDescription {
+  title: string;
+  input: string | null;
+  output: string;
+  outputKind: 'file' | 'folder';
+  command?: string | null;
+}
+
+export interface FfmpegPassOptions {
+  /** Media seconds the pass will produce: makes percent and ETA possible. */
+  durationSeconds?: number | null;
+  /** Input size in bytes: percent from bytes written when the duration is unknown (stream copy). */
+  inputBytes?: number | null;
+  /** Shown as the job's stage. */
+  label?: string;
+  /** Which part of the job's 0–100 this pass fills; default the whole range. */
+  share?: [number, number];
+  /** Working directory (segmenting muxers write relative names). */
+  cwd?: string;
+  /** Display form of the command (defaults to the argv quoted for this platform). */
+  command?: string;
+}
+
+export interface FfmpegPassResult {
+  /** The last bounded tail of stderr. */
+  stderrTail: string;
+  /** Lines ffmpeg logged at warning level or worse during the pass. */
+  problems: string[];
+}
+
+export interface SafeOutputHandle {
+  /** The final path the user asked for. */
+  target: string;
+  /** Where to write now (a file or, for folder outputs, an existing empty folder). */
+  tempPath: string;
+  kind: 'file' | 'folder';
+  /** Move the finished temporary output to the target; returns the job result. */
+  commit(info: { summary: string; primary?: string; durationSeconds?: number | null }): Promise<JobResult>;
+  /** Delete the temporary output (retries on EBUSY/EPERM). Safe to call twice. */
+  discard(): Promise<void>;
+}
+
+export interface JobContext {
+  readonly id: string;
+  /** Aborted when the job is cancelled (or the queue shuts down). */
+  readonly signal: AbortSignal;
+  log(text: string): void;
+  progress(update: Partial<JobProgress>): void;
+  /** Record the display command (shown in the Jobs view and the log). */
+  setCommand(command: string): void;
+  ffmpeg(args: string[], options?: FfmpegPassOptions): Promise<FfmpegPassResult>;
+  output(target: string, options: { kind?: 'file' | 'folder'; overwrite?: boolean; inputs?: string[] }): Promise<SafeOutputHandle>;
+}
+
+export interface JobKind<P> {
+  kind: string;
+  /** Validate the parameters and describe the job; throw a WorkbenchError to refuse before queueing. */
+  prepare(params: P): Promise<JobDescription>;
+  run(params: P, job: JobContext): Promise<JobResult>;
+}
+
+export interface TaskSpec extends JobDescription {
+  run(job: JobContext): Promise<JobResult>;
+}

@@ -1,0 +1,151 @@
+/**
+ * What ffprobe says about a file or URL: container, duration and streams. Used to know a job's
+ * total duration (percent, ETA) before it starts and to verify its output after it ends.
+ */
+import { resolveBinary } from '../binaries';
+import { WorkbenchError } from '../errors';
+import { runCapture } from '../process';
+
+export type StreamType = 'video' | 'audio' | 'subtitle' | 'data' | 'attachment' | 'unknown';
+
+export interface ProbeStream {
+  index: number;
+  type: StreamType;
+  codec: string | null;
+  /** e.g. `avc1`, `hvc1`, `tmcd`. */
+  codecTag: string | null;
+  profile: string | null;
+  width: number | null;
+  height: number | null;
+  /** Average frame rate, when ffprobe knows it. */
+  fps: number | null;
+  pixelFormat: string | null;
+  sampleRate: number | null;
+  channels: number | null;
+  durationSeconds: number | null;
+  tags: Record<string, string>;
+}
+
+export interface ProbeResult {
+  /** ffprobe's demuxer name, e.g. `mov,mp4,m4a,3gp,3g2,mj2`, `matroska,webm`, `hls`. */
+  formatName: string;
+  durationSeconds: number | null;
+  sizeBytes: number | null;
+  bitRate: number | null;
+  streams: ProbeStream[];
+  tags: Record<string, string>;
+}
+
+interface RawStream {
+  index?: number;
+  codec_type?: string;
+  codec_name?: string;
+  codec_tag_string?: string;
+  profile?: string;
+  width?: number;
+  height?: number;
+  avg_frame_rate?: string;
+  r_frame_rate?: string;
+  pix_fmt?: string;
+  sample_rate?: string;
+  channels?: number;
+  duration?: string;
+  tags?: Record<string, string>;
+}
+interface RawProbe {
+  streams?: RawStream[];
+  format?: { format_name?: string; duration?: string; size?: string; bit_rate?: string; tags?: Record<string, string> };
+}
+
+function numberOrNull(v: string | number | undefined): number | null {
+  if (v === undefined || v === 'N/A') return null;
+  const n = typeof v === 'number' ? v : Number.parseFloat(v);
+  return Number.isFinite(n) ? n : null;
+}
+
+function rate(v: string | undefined): number | null {
+  const m = /^(\d+)\/(\d+)$/.exec(v ?? '');
+  if (!m || Number(m[2]) === 0 || Number(m[1]) === 0) return null;
+  return Number(m[1]) / Number(m[2]);
+}
+
+const types: StreamType[] = ['video', 'audio', 'subtitle', 'data', 'attachment'];
+
+/** ffprobe's JSON → ProbeResult. Pure, for tests. */
+export function parseProbeJson(text: string): ProbeResult {
+  const raw = JSON.parse(text) as RawProbe;
+  const streams = (raw.streams ?? []).map<ProbeStream>((s, i) => ({
+    index: s.index ?? i,
+    type: types.includes(s.codec_type as StreamType) ? (s.codec_type as StreamType) : 'unknown',
+    codec: s.codec_name ?? null,
+    codecTag: s.codec_tag_string && !/^\[/.test(s.codec_tag_string) ? s.codec_tag_string : null,
+    profile: s.profile ?? null,
+    width: s.width ?? null,
+    height: s.height ?? null,
+    fps: rate(s.avg_frame_rate) ?? rate(s.r_frame_rate),
+    pixelFormat: s.pix_fmt ?? null,
+    sampleRate: numberOrNull(s.sample_rate),
+    channels: s.channels ?? null,
+    durationSeconds: numberOrNull(s.duration),
+    tags: s.tags ?? {},
+  }));
+  const f = raw.format ?? {};
+  return {
+    formatName: f.format_name ?? 'unknown',
+    durationSeconds: numberOrNull(f.duration),
+    sizeBytes: numberOrNull(f.size),
+    bitRate: numberOrNull(f.bit_rate),
+    streams,
+    tags: f.tags ?? {},
+  };
+}
+
+/** The last error ffprobe printed, without the `file:` prefix we add to paths. */
+function ffprobeReason(stderr: string, input: string): string {
+  const lines = stderr
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean);
+  const last = lines[lines.length - 1] ?? 'no output';
+  return last.startsWith(`${input}: `) ? last.slice(input.length + 2) : last.replace(/^file:/, '');
+}
+
+export interface ProbeOptions {
+  /** What to call the input in errors (the user's path or URL). */
+  label?: string;
+  timeoutMs?: number;
+  /** Extra ffprobe input options placed before `-i` (e.g. protocol whitelist, timeouts). */
+  inputOptions?: string[];
+}
+
+/**
+ * Probe one input. `input` is what ffprobe opens: pass local files as `file:<absolute path>` (see
+ * `core/jobs/inputs.ts`) so that names like `-x.mp4` or `concat:a|b` are plain files.
+ */
+export async function probeMedia(input: string, options: ProbeOptions = {}): Promise<ProbeResult> {
+  const ffprobe = resolveBinary('ffprobe');
+  const label = options.label ?? input.replace(/^file:/, '');
+  const args = [
+    '-hide_banner',
+    '-v',
+    'error',
+    '-print_format',
+    'json',
+    '-show_format',
+    '-show_streams',
+    ...(options.inputOptions ?? []),
+    '-i',
+    input,
+  ];
+  const res = await runCapture(ffprobe.path, args, { timeoutMs: options.timeoutMs ?? 30_000, maxBytes: 8 * 1024 * 1024 });
+  if (res.code !== 0) {
+    throw new WorkbenchError('ENOTMEDIA', `${label} is not a media file ffmpeg can read: ${ffprobeReason(res.stderr, input)}.`);
+  }
+  let parsed: ProbeResult;
+  try {
+    parsed = parseProbeJson(res.stdout);
+  } catch {
+    throw new WorkbenchError('ENOTMEDIA', `ffprobe gave no readable answer for ${label}.`);
+  }
+  return parsed;
+}
