@@ -11,16 +11,19 @@
  */
 import type { z } from 'zod';
 import { appContract, type AppEvents } from './contract/app';
+import { jobsContract, type JobsEvents } from './contract/jobs';
 
 export type { AppInfo } from './contract/app';
 export type { MethodSpec } from './contract/method';
+export type { HwEncoderInfo, JobProgress, JobRecord, JobResult, JobState, PresetInfo, QueueState, TranscodePreview } from './contract/jobs';
 
 export const contract = {
   ...appContract,
+  ...jobsContract,
 } as const;
 
 /** Events pushed from the Node side to every connected UI. */
-export interface EventMap extends AppEvents {}
+export interface EventMap extends AppEvents, JobsEvents {}
 export type EventName = keyof EventMap;
 
 export type Contract = typeof contract;

@@ -7,9 +7,11 @@ import { createRequire } from 'node:module';
 import { errorMessage } from './core/errors';
 import { capsVerb } from './cli/caps';
 import { EXIT, UsageError, type Verb } from './cli/common';
+import { presetsVerb } from './cli/presets';
 import { serveVerb } from './cli/serve';
+import { transcodeVerb } from './cli/transcode';
 
-const verbs: Verb[] = [capsVerb, serveVerb];
+const verbs: Verb[] = [capsVerb, serveVerb, transcodeVerb, presetsVerb];
 
 function version(): string {
   const pkg = createRequire(import.meta.url)('../package.json') as { version: string };

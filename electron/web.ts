@@ -13,10 +13,12 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { EventMap, EventName } from './api';
+import { defaultDataDir } from './core/data-dir';
 import { FileRegistry } from './core/files';
 import { RENDERER_CSP } from './core/csp';
 import { contentTypeFor, parseRange } from './core/range';
 import { dispatch, type HandlerContext } from './handlers';
+import { shutdownJobQueue } from './handlers/jobs';
 
 export interface WebServerOptions {
   /** Folder of the built renderer (`dist/renderer`). */
@@ -24,6 +26,8 @@ export interface WebServerOptions {
   port?: number;
   token?: string;
   files?: FileRegistry;
+  /** The app data folder (job history and logs); defaults to the desktop app's (see core/data-dir.ts). */
+  dataDir?: string;
   /** Log each refused request to stderr (off in tests). */
   log?: (line: string) => void;
 }
@@ -77,6 +81,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     mode: 'web',
     files,
     electronVersion: null,
+    dataDir: options.dataDir ?? defaultDataDir(),
     emit<E extends EventName>(event: E, payload: EventMap[E]) {
       const frame = `event: message\ndata: ${JSON.stringify({ event, payload })}\n\n`;
       for (const res of sse) res.write(frame);
@@ -237,13 +242,16 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     token,
     files,
     ctx,
-    close: () =>
-      new Promise<void>((resolve) => {
+    close: async () => {
+      // Running jobs are cancelled and waited for: no ffmpeg outlives the server.
+      await shutdownJobQueue(ctx);
+      await new Promise<void>((resolve) => {
         for (const res of sse) res.end();
         sse.clear();
         server.closeAllConnections();
         server.close(() => resolve());
-      }),
+      });
+    },
   };
 }
 

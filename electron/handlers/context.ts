@@ -9,6 +9,12 @@ export interface HandlerContext {
   /** Native open dialog; present only in the desktop app. */
   pickFiles?(options: { multiple: boolean; title?: string }): Promise<string[]>;
   electronVersion: string | null;
+  /** The app's data folder: job history (`jobs/history.json`) and job logs (`jobs/logs/`). */
+  dataDir: string;
+  /** An OS notification (desktop app only; e.g. "Transcode finished"). */
+  desktopNotify?(title: string, body: string): void;
+  /** Show a file in the OS file manager (desktop app only: Electron's shell.showItemInFolder). */
+  showInFolder?(path: string): void;
 }
 
 export type Handler<M extends MethodName> = (args: ParsedArgsOf<M>, ctx: HandlerContext) => Promise<ResultOf<M>>;

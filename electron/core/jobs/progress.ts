@@ -99,10 +99,8 @@ export function summarizeProgress(block: ProgressBlock, ctx: ProgressContext): J
     percent = Math.min(100, Math.max(0, (outSize / ctx.inputBytes) * 100));
     if (percent > 0 && ctx.elapsedSeconds > 0.5) eta = (ctx.elapsedSeconds * (100 - percent)) / percent;
   }
-  if (ended) {
-    if (percent !== null) percent = 100;
-    eta = 0;
-  }
+  // No forced 100% at `progress=end`: a cancelled ffmpeg ends too. The job says when it is done.
+  if (ended) eta = 0;
   return {
     percent,
     fps: fpsRaw !== null && fpsRaw > 0 ? fpsRaw : null,

@@ -533,13 +533,15 @@ export class JobQueue {
       graceMs: this.options.cancelGraceMs,
       onStderr: (text) => this.writeLog(e, text),
       onProgress: (block) => {
+        if (signal.aborted) return; // ffmpeg finishing after `q` is not progress
         const elapsedPass = (Date.now() - passStart) / 1000;
         const p = summarizeProgress(block, { durationSeconds: opts.durationSeconds ?? null, inputBytes: opts.inputBytes ?? null, elapsedSeconds: elapsedPass });
         let eta = p.etaSeconds;
         if (eta !== null && share[1] < 100) eta += ((elapsedPass + eta) * (100 - share[1])) / Math.max(1, share[1] - share[0]);
+        const percent = scalePercent(p.percent, share);
         r.progress = {
           ...p,
-          percent: scalePercent(p.percent, share),
+          percent: percent === null ? null : Math.round(percent * 100) / 100,
           etaSeconds: eta === null ? null : Math.round(eta * 10) / 10,
           elapsedSeconds: Math.round(((Date.now() - (r.startedAt ?? passStart)) / 1000) * 10) / 10,
           stage: opts.label ?? null,

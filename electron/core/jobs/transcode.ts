@@ -227,7 +227,7 @@ export const transcodeJob: JobKind<TranscodeRequest> = {
   },
   async run(request, job): Promise<JobResult> {
     // Prepared again: the input may have changed while the job waited in the queue.
-    const { req, plan: preview, probe, env, inputBytes } = await prepareTranscode(request);
+    const { req, plan: preview, probe, env, inputBytes, inputLabel } = await prepareTranscode(request);
     const out = await job.output(preview.target, {
       kind: preview.preset.outputKind,
       overwrite: req.overwrite,
@@ -249,6 +249,7 @@ export const transcodeJob: JobKind<TranscodeRequest> = {
       expect: plan.expect,
       expectedDuration: plan.expectedDuration,
       inputProbe: probe,
+      inputLabel,
       problems: pass.problems,
     });
     job.log(`# verified: ${verified.summary}\n`);

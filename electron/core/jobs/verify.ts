@@ -79,6 +79,8 @@ export interface VerifyInput {
   /** Seconds the output should last; null when unknown. */
   expectedDuration: number | null;
   inputProbe: ProbeResult | null;
+  /** The input as the user named it, for messages. */
+  inputLabel?: string;
   /** ffmpeg's warnings/errors, attached to a verification failure as evidence. */
   problems: string[];
 }
@@ -173,7 +175,7 @@ export async function verifyOutput(v: VerifyInput): Promise<Verified> {
     if (duration < minimum) {
       fail(
         `The output lasts ${duration.toFixed(2)} s but ${v.expectedDuration.toFixed(2)} s were expected: ` +
-          'the input ends early or is damaged (see the details).',
+          `the input${v.inputLabel ? ` ${v.inputLabel}` : ''} ends early or is damaged (see the details).`,
       );
     }
   }

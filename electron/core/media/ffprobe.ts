@@ -100,14 +100,19 @@ export function parseProbeJson(text: string): ProbeResult {
   };
 }
 
-/** The last error ffprobe printed, without the `file:` prefix we add to paths. */
-function ffprobeReason(stderr: string, input: string): string {
-  const lines = stderr
-    .split(/\r?\n/)
-    .map((l) => l.trim())
-    .filter(Boolean);
-  const last = lines[lines.length - 1] ?? 'no output';
-  return last.startsWith(`${input}: `) ? last.slice(input.length + 2) : last.replace(/^file:/, '');
+/** What ffprobe said, one sentence: its distinct error lines without context prefixes or our `file:`. */
+export function ffprobeReason(stderr: string, input: string): string {
+  const seen: string[] = [];
+  for (const raw of stderr.split(/\r?\n/)) {
+    let line = raw.trim().replace(/^\[[^\]]*@ 0x[0-9a-fA-F]+\]\s*/, '');
+    if (!line) continue;
+    if (line.startsWith(`${input}: `)) line = line.slice(input.length + 2);
+    line = line.replace(/\bfile:(?=\/|[A-Za-z]:[\\/])/g, '').replace(/\.$/, '');
+    if (!seen.includes(line)) seen.push(line);
+  }
+  let reason = seen.slice(-4).join('; ') || 'no output';
+  if (/moov atom not found/.test(reason)) reason += ' (the file is cut short or was never finished: its index is missing)';
+  return reason;
 }
 
 export interface ProbeOptions {

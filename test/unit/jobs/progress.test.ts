@@ -44,9 +44,11 @@ describe('summarizeProgress', () => {
     expect(p.fps).toBeGreaterThan(0);
   });
 
-  it('reports 100% and no time left at progress=end', () => {
+  it('reports the media time reached and no time left at progress=end', () => {
     const p = summarizeProgress(blocks.at(-1)!, { durationSeconds: 3, elapsedSeconds: 3.1 });
-    expect(p.percent).toBe(100);
+    expect(p.percent).toBe(100); // out_time 3.03 s of 3 s, clamped
+    const cut = summarizeProgress(blocks.at(-1)!, { durationSeconds: 6, elapsedSeconds: 3.1 });
+    expect(cut.percent).toBeCloseTo((3.0186 / 6) * 100, 1); // an ffmpeg stopped half-way also ends with progress=end
     expect(p.etaSeconds).toBe(0);
     expect(p.outSize).toBeGreaterThan(1000);
   });
@@ -81,7 +83,7 @@ describe('summarizeProgress', () => {
     expect(last.fps).toBeNull();
     expect(last.speed).toBe(230);
     expect(last.bitrateKbps).toBeCloseTo(65.4, 5);
-    expect(last.percent).toBe(100);
+    expect(last.percent).toBeCloseTo(100, 0);
   });
 });
 

@@ -1,0 +1,41 @@
+import { getCapabilities } from '../core/media/caps';
+import { hwEncodersFor, indexCaps, PRESETS } from '../core/jobs/presets';
+import { EXIT, parseVerbArgs, printJson, type Verb } from './common';
+
+export const presetsVerb: Verb = {
+  name: 'presets',
+  summary: 'the transcode presets, and which ones this ffmpeg can run',
+  usage: 'mwb presets [--json]',
+  async run(argv) {
+    const { values } = parseVerbArgs('presets', argv, { json: { type: 'boolean' } });
+    const caps = indexCaps(await getCapabilities());
+    const list = PRESETS.map((p) => {
+      const reason = p.unavailable(caps);
+      return {
+        id: p.id,
+        label: p.label,
+        description: p.description,
+        outputKind: p.outputKind,
+        extension: p.extension,
+        extensions: p.extensions,
+        urlInput: p.urlInput,
+        options: p.options,
+        available: reason === null,
+        reason,
+        hwEncoders: p.hwFamily ? hwEncodersFor(p.hwFamily, caps) : [],
+      };
+    });
+    if (values.json) {
+      printJson(list);
+      return EXIT.ok;
+    }
+    const width = Math.max(...list.map((p) => p.id.length));
+    for (const p of list) {
+      const out = p.outputKind === 'folder' ? 'folder' : p.extensions.length ? p.extensions.join(' ') : 'any';
+      process.stdout.write(`${p.available ? '✓' : '✗'} ${p.id.padEnd(width)}  ${p.label} → ${out}\n`);
+      process.stdout.write(`  ${' '.repeat(width)}  ${p.available ? p.description : `unavailable: ${p.reason}`}\n`);
+    }
+    process.stdout.write('\nUse: mwb transcode <input> <output> --preset <id>. Hardware encoders: see --json (hwEncoders) and "mwb caps".\n');
+    return EXIT.ok;
+  },
+};

@@ -1,0 +1,105 @@
+import { z } from 'zod';
+import type { OpenedFile } from '../core/files-types';
+import {
+  PRESET_IDS,
+  PRORES_PROFILES,
+  SPEEDS,
+  type HwEncoderInfo,
+  type PresetInfo,
+  type TranscodePreview,
+} from '../core/jobs/transcode-types';
+import type { JobProgress, JobRecord, QueueState } from '../core/jobs/types';
+import { fileId, localPath, method, none } from './method';
+
+export type { HwEncoderInfo, PresetInfo, TranscodePreview } from '../core/jobs/transcode-types';
+export type { JobProgress, JobRecord, JobResult, JobState, QueueState } from '../core/jobs/types';
+
+export const jobId = z.string().regex(/^[A-Za-z0-9_-]{6,64}$/, 'not a job id');
+
+const seconds = z.number().finite().min(0).max(7 * 24 * 3600);
+
+/**
+ * The input of a transcode: an opened file (by id, like every read in the UI) or, for the remux
+ * preset only, a URL the user typed explicitly.
+ */
+export const transcodeInput = z.union([
+  z.object({ fileId }).strict(),
+  z.object({ url: z.string().min(1).max(4096).regex(/^(https?|rtsps?):\/\//i, 'only http(s):// and rtsp:// URLs') }).strict(),
+]);
+
+export const transcodeOptions = z
+  .object({
+    start: seconds.optional(),
+    end: seconds.optional(),
+    duration: seconds.optional(),
+    width: z.number().int().min(2).max(16384).optional(),
+    height: z.number().int().min(2).max(16384).optional(),
+    fps: z.number().finite().positive().max(240).optional(),
+    crf: z.number().int().min(0).max(63).optional(),
+    videoBitrateKbps: z.number().int().positive().max(500_000).optional(),
+    audioBitrateKbps: z.number().int().positive().max(1536).optional(),
+    speed: z.enum(SPEEDS).optional(),
+    hwEncoder: z.string().regex(/^[a-z0-9_]{2,40}$/).optional(),
+    segmentSeconds: z.number().finite().positive().max(60).optional(),
+    timecode: z.string().max(16).optional(),
+    proresProfile: z.enum(PRORES_PROFILES).optional(),
+    customArgs: z.array(z.string().max(4096)).max(256).optional(),
+    allowUrlOutput: z.boolean().optional(),
+  })
+  .strict();
+
+const transcodeRequest = z
+  .object({
+    input: transcodeInput,
+    /** A path the user chose; a folder for hls-fmp4/dash. */
+    output: localPath,
+    preset: z.enum(PRESET_IDS),
+    options: transcodeOptions.default({}),
+    overwrite: z.boolean().default(false),
+  })
+  .strict();
+
+export const jobsContract = {
+  transcodePresets: method(none, 'The transcode presets, each with whether this ffmpeg can run it and why not.').returns<PresetInfo[]>(),
+  transcodeHardware: method(none, 'Test which hardware encoders listed by ffmpeg really work on this machine (cached).').returns<HwEncoderInfo[]>(),
+  transcodePreview: method(
+    transcodeRequest.extend({ output: localPath.optional() }),
+    'The exact ffmpeg command a transcode would run (and a suggested output name when none is given).',
+  ).returns<TranscodePreview>(),
+  transcodeEnqueue: method(transcodeRequest, 'Check and queue a transcode; fails at once on a bad input, output or option.').returns<JobRecord>(),
+  jobsList: method(none, 'All jobs (running, queued in order, then finished, newest first) and the queue settings.').returns<{
+    jobs: JobRecord[];
+    queue: QueueState;
+  }>(),
+  jobCancel: method(z.object({ id: jobId }).strict(), 'Cancel a queued or running job; no partial output is left.').returns<JobRecord>(),
+  jobRetry: method(z.object({ id: jobId }).strict(), 'Queue a failed, cancelled or interrupted job again.').returns<JobRecord>(),
+  jobMove: method(
+    z.object({ id: jobId, index: z.number().int().min(0).max(100_000) }).strict(),
+    'Move a queued job to a position in the queue (0 = next).',
+  ).returns<QueueState>(),
+  jobsPause: method(z.object({ paused: z.boolean() }).strict(), 'Pause or resume starting queued jobs (running jobs continue).').returns<QueueState>(),
+  jobsConcurrency: method(z.object({ concurrency: z.number().int().min(1).max(16) }).strict(), 'How many jobs run at once.').returns<QueueState>(),
+  jobLog: method(
+    z.object({ id: jobId, maxBytes: z.number().int().min(1024).max(4 * 1024 * 1024).optional() }).strict(),
+    "The end of a job's log: its commands, ffmpeg's messages and the outcome.",
+  ).returns<{ text: string; truncated: boolean; path: string | null }>(),
+  jobOpenOutput: method(
+    z.object({ id: jobId, file: z.string().max(1024).optional() }).strict(),
+    "Open a finished job's output (or one file of a folder output) so the Inspector and Player can read it.",
+  ).returns<OpenedFile>(),
+  jobReveal: method(z.object({ id: jobId }).strict(), "Show a finished job's output in the file manager (desktop app).").returns<{
+    revealed: boolean;
+    path: string;
+  }>(),
+  jobRemove: method(z.object({ id: jobId }).strict(), 'Forget a finished job and delete its log (its output stays).').returns<{ removed: true }>(),
+  jobsClearFinished: method(none, 'Forget every finished job (outputs stay).').returns<{ removed: number }>(),
+} as const;
+
+export interface JobsEvents {
+  /** A job was added or its state, command, result or error changed. */
+  'jobs.changed': { job: JobRecord };
+  /** Live progress of a running job (a few times a second at most). */
+  'jobs.progress': { id: string; progress: JobProgress };
+  'jobs.queue': { queue: QueueState };
+  'jobs.removed': { id: string };
+}

@@ -1,0 +1,201 @@
+import { existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { jobsContract } from '../contract/jobs';
+import type { ParsedArgsOf } from '../api';
+import { resolveBinary } from '../core/binaries';
+import { WorkbenchError } from '../core/errors';
+import { hwEncodersFor, indexCaps, PRESETS, getPreset } from '../core/jobs/presets';
+import { probeHwEncoders } from '../core/jobs/hw';
+import { JobQueue } from '../core/jobs/queue';
+import { formatCommand } from '../core/jobs/quote';
+import { planTranscode, prepareTranscode, transcodeJob, type TranscodeRequest } from '../core/jobs/transcode';
+import type { PresetId, PresetInfo, TranscodePreview } from '../core/jobs/transcode-types';
+import type { JobKind } from '../core/jobs/types';
+import { getCapabilities } from '../core/media/caps';
+import type { HandlerContext, HandlerMap } from './context';
+
+/**
+ * Job kinds the app's queue runs. Add yours here (e.g. GIF export) so its jobs can be queued by
+ * name and retried from the history after a restart.
+ */
+export const jobKinds: JobKind<unknown>[] = [transcodeJob as JobKind<unknown>];
+
+const queues = new WeakMap<HandlerContext, Promise<JobQueue>>();
+
+/** The queue of a binding (one per Electron app / web server), created on first use. */
+export function jobQueueFor(ctx: HandlerContext): Promise<JobQueue> {
+  let q = queues.get(ctx);
+  if (!q) {
+    q = JobQueue.open({
+      dataDir: ctx.dataDir,
+      kinds: jobKinds,
+      listener: {
+        job: (job) => ctx.emit('jobs.changed', { job }),
+        progress: (id, progress) => ctx.emit('jobs.progress', { id, progress }),
+        queue: (queue) => ctx.emit('jobs.queue', { queue }),
+        removed: (id) => ctx.emit('jobs.removed', { id }),
+      },
+      onFinished: (job) => {
+        if (!ctx.desktopNotify || job.state === 'cancelled') return;
+        if (job.state === 'done') ctx.desktopNotify('Job finished', `${job.title}\n${job.result?.summary ?? ''}`);
+        else ctx.desktopNotify('Job failed', `${job.title}\n${job.error?.message ?? ''}`);
+      },
+    });
+    queues.set(ctx, q);
+    q.catch(() => queues.delete(ctx));
+  }
+  return q;
+}
+
+/**
+ * For bindings when the app quits or the server closes: cancel running jobs (waiting for their
+ * processes and deleting temporary outputs) and write the history.
+ */
+export async function shutdownJobQueue(ctx: HandlerContext): Promise<void> {
+  const q = queues.get(ctx);
+  if (!q) return;
+  queues.delete(ctx);
+  await (await q).shutdown();
+}
+
+type RequestArgs = ParsedArgsOf<'transcodeEnqueue'>;
+
+function toRequest(args: Omit<RequestArgs, 'output'> & { output: string }, ctx: HandlerContext): TranscodeRequest {
+  const input = 'fileId' in args.input ? { kind: 'file' as const, path: ctx.files.get(args.input.fileId).path } : { kind: 'url' as const, url: args.input.url };
+  return { input, output: args.output, preset: args.preset, options: args.options ?? {}, overwrite: args.overwrite ?? false };
+}
+
+const OUTPUT_TAGS: Record<PresetId, string> = {
+  'web-mp4': 'web',
+  'fmp4-mse': 'fmp4',
+  cmaf: 'cmaf',
+  'hls-fmp4': 'hls',
+  dash: 'dash',
+  'webm-vp9-opus': 'vp9',
+  'av1-mp4': 'av1',
+  'hevc-mp4': 'hevc',
+  'audio-mp3': 'audio',
+  'audio-aac': 'audio',
+  remux: 'remux',
+  'prores-timecode': 'prores',
+  'letterbox-1080p': '1080p',
+  custom: 'out',
+};
+
+/** `<folder of the input>/<name>.<tag><ext>`, or `-2`, `-3`… when taken. */
+export function suggestOutput(inputPath: string | null, presetId: string): string {
+  const preset = getPreset(presetId);
+  const dir = inputPath ? path.dirname(inputPath) : os.homedir();
+  const stem = inputPath ? path.basename(inputPath, path.extname(inputPath)) : 'stream';
+  const tag = OUTPUT_TAGS[preset.id];
+  for (let n = 1; n < 1000; n++) {
+    const name = `${stem}.${tag}${n > 1 ? `-${n}` : ''}${preset.outputKind === 'folder' ? '' : preset.extension}`;
+    const candidate = path.join(dir, name);
+    if (!existsSync(candidate)) return candidate;
+  }
+  return path.join(dir, `${stem}.${tag}-${Date.now()}${preset.extension}`);
+}
+
+function altDialect(): 'posix' | 'windows' {
+  return process.platform === 'win32' ? 'posix' : 'windows';
+}
+
+export const jobsHandlers: HandlerMap<keyof typeof jobsContract> = {
+  async transcodePresets() {
+    const caps = indexCaps(await getCapabilities());
+    return PRESETS.map<PresetInfo>((p) => {
+      const reason = p.unavailable(caps);
+      return {
+        id: p.id,
+        label: p.label,
+        description: p.description,
+        outputKind: p.outputKind,
+        extension: p.extension,
+        extensions: p.extensions,
+        urlInput: p.urlInput,
+        options: p.options,
+        available: reason === null,
+        reason,
+        hwEncoders: p.hwFamily ? hwEncodersFor(p.hwFamily, caps) : [],
+      };
+    });
+  },
+
+  async transcodeHardware() {
+    const caps = indexCaps(await getCapabilities());
+    const names = [...new Set((['h264', 'hevc', 'av1'] as const).flatMap((f) => hwEncodersFor(f, caps)))];
+    return probeHwEncoders(names);
+  },
+
+  async transcodePreview(args, ctx): Promise<TranscodePreview> {
+    const inputPath = 'fileId' in args.input ? ctx.files.get(args.input.fileId).path : null;
+    const suggested = args.output ? null : suggestOutput(inputPath, args.preset);
+    const req = toRequest({ ...args, output: args.output ?? suggested! }, ctx);
+    const { plan, env } = await prepareTranscode(req).catch(async (err: unknown) => {
+      // A URL may be slow or down: still show the command, planned without the probe.
+      if (req.input.kind !== 'url') throw err;
+      const caps = indexCaps(await getCapabilities());
+      const e = { caps, probe: null, ffmpegPath: resolveBinary('ffmpeg').path };
+      return { plan: planTranscode(req, e), env: e };
+    });
+    return {
+      command: plan.command,
+      commandAlt: formatCommand(env.ffmpegPath, plan.args, { cwd: plan.cwd ?? undefined, dialect: altDialect() }),
+      args: plan.args,
+      ffmpeg: env.ffmpegPath,
+      cwd: plan.cwd,
+      target: plan.target,
+      outputKind: plan.preset.outputKind,
+      mainFile: plan.mainFile,
+      expectedDuration: plan.expectedDuration,
+      notes: plan.notes,
+      suggestedOutput: suggested,
+      exists: existsSync(plan.target),
+    };
+  },
+
+  async transcodeEnqueue(args, ctx) {
+    const q = await jobQueueFor(ctx);
+    return q.enqueue('transcode', toRequest(args, ctx));
+  },
+
+  async jobsList(_args, ctx) {
+    const q = await jobQueueFor(ctx);
+    return { jobs: q.list(), queue: q.state() };
+  },
+  jobCancel: async (args, ctx) => (await jobQueueFor(ctx)).cancel(args.id),
+  jobRetry: async (args, ctx) => (await jobQueueFor(ctx)).retry(args.id),
+  jobMove: async (args, ctx) => (await jobQueueFor(ctx)).move(args.id, args.index),
+  jobsPause: async (args, ctx) => (await jobQueueFor(ctx)).setPaused(args.paused),
+  jobsConcurrency: async (args, ctx) => (await jobQueueFor(ctx)).setConcurrency(args.concurrency),
+  jobLog: async (args, ctx) => (await jobQueueFor(ctx)).readLog(args.id, args.maxBytes),
+
+  async jobOpenOutput(args, ctx) {
+    const job = (await jobQueueFor(ctx)).get(args.id);
+    const result = job.result;
+    if (job.state !== 'done' || !result) throw new WorkbenchError('ENOOUTPUT', `Job "${job.title}" has no output (it is ${job.state}).`);
+    let file = result.primary;
+    if (args.file !== undefined) {
+      // Only a file the job wrote: names come from its result, never from the caller.
+      const entry = result.files.find((f) => f.name === args.file);
+      if (!entry) throw new WorkbenchError('ENOENT', `Job "${job.title}" wrote no file named ${args.file}.`);
+      file = result.kind === 'folder' ? path.join(result.path, ...entry.name.split('/')) : result.path;
+    }
+    return ctx.files.open(file);
+  },
+
+  async jobReveal(args, ctx) {
+    const job = (await jobQueueFor(ctx)).get(args.id);
+    const target = job.result?.path ?? job.output;
+    if (!ctx.showInFolder) return { revealed: false, path: target };
+    ctx.showInFolder(target);
+    return { revealed: true, path: target };
+  },
+
+  async jobRemove(args, ctx) {
+    await (await jobQueueFor(ctx)).remove(args.id);
+    return { removed: true as const };
+  },
+  jobsClearFinished: async (_args, ctx) => ({ removed: await (await jobQueueFor(ctx)).clearFinished() }),
+};

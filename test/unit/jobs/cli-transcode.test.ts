@@ -1,0 +1,154 @@
+/** `mwb transcode` and `mwb presets` as a user runs them: real processes, real signals. */
+import { execFileSync, spawn } from 'node:child_process';
+import { copyFile, readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { fileArg } from '../../../electron/core/jobs/inputs';
+import { probeMedia } from '../../../electron/core/media/ffprobe';
+import { clip } from '../../fixtures/generate';
+import { tempDir } from './helpers';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const cliPath = path.join(repo, 'electron/cli.ts');
+/** tsx's loader by absolute URL, so the CLI also runs from other working directories. */
+const tsxLoader = pathToFileURL(path.join(repo, 'node_modules/tsx/dist/loader.mjs')).href;
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function mwb(args: string[], options: { cwd?: string; onStdout?: (text: string, child: ReturnType<typeof spawn>) => void } = {}): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', tsxLoader, cliPath, ...args], { cwd: options.cwd ?? repo, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      stdout += d;
+      options.onStdout?.(stdout, child);
+    });
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** ffmpeg processes anywhere on the machine whose command line mentions `needle` (orphans included). */
+function ffmpegMentioning(needle: string): string[] {
+  try {
+    return execFileSync('pgrep', ['-af', 'ffmpeg'], { encoding: 'utf8' })
+      .split('\n')
+      .filter((l) => l.includes(needle) && !l.includes('pgrep'));
+  } catch {
+    return []; // pgrep exits 1 when nothing matches
+  }
+}
+
+let source: string;
+let longSource: string;
+beforeAll(async () => {
+  [source, longSource] = await Promise.all([clip({ duration: 2, gop: 15 }), clip({ duration: 8, width: 640, height: 360, pattern: 'noise', gop: 60 })]);
+});
+
+describe('mwb presets', () => {
+  it('--json lists every preset with its availability', async () => {
+    const r = await mwb(['presets', '--json']);
+    expect(r.code).toBe(0);
+    const list = JSON.parse(r.stdout) as { id: string; available: boolean; reason: string | null }[];
+    expect(list.map((p) => p.id)).toEqual([
+      'web-mp4', 'fmp4-mse', 'cmaf', 'hls-fmp4', 'dash', 'webm-vp9-opus', 'av1-mp4', 'hevc-mp4',
+      'audio-mp3', 'audio-aac', 'remux', 'prores-timecode', 'letterbox-1080p', 'custom',
+    ]);
+    expect(list.every((p) => p.available === (p.reason === null))).toBe(true);
+  });
+
+  it('prints a table', async () => {
+    const r = await mwb(['presets']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^✓ web-mp4 +Web MP4/m);
+  });
+});
+
+describe('mwb transcode', () => {
+  it('--progress json prints one object per line, then the output is there', async () => {
+    const dir = await tempDir();
+    const out = path.join(dir, 'out.mp4');
+    const r = await mwb(['transcode', source, out, '--preset', 'web-mp4', '--width', '160', '--progress', 'json']);
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.length).toBeGreaterThanOrEqual(2);
+    for (const l of lines) expect(Object.keys(l)).toEqual(['percent', 'fps', 'speed', 'etaSeconds', 'outSize']);
+    expect(lines.at(-1)).toMatchObject({ percent: 100, etaSeconds: 0 });
+    expect(r.stderr).toContain(out);
+    const probe = await probeMedia(fileArg(out));
+    expect(probe.streams.find((s) => s.type === 'video')!.width).toBe(160);
+  });
+
+  it('trims with --start/--duration and prints the path and a summary', async () => {
+    const dir = await tempDir();
+    const out = path.join(dir, 'cut.m4a');
+    const r = await mwb(['transcode', source, out, '--preset', 'audio-aac', '--start', '0.5', '--duration', '1']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(new RegExp(`^${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\nAAC .* 1\\.0\\d s`));
+  });
+
+  it('--dry-run prints the exact command and writes nothing', async () => {
+    const dir = await tempDir();
+    const r = await mwb(['transcode', source, path.join(dir, 'x.mp4'), '--preset', 'fmp4-mse', '--dry-run']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`-i file:${source}`);
+    expect(r.stdout).toContain('frag_keyframe+empty_moov+default_base_moof');
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('paths beginning with - work after --', async () => {
+    const dir = await tempDir();
+    await copyFile(source, path.join(dir, '-in put.mp4'));
+    const r = await mwb(['transcode', '--preset', 'remux', '--', '-in put.mp4', '-out.mkv'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect((await readdir(dir)).sort()).toEqual(['-in put.mp4', '-out.mkv']);
+  });
+
+  it('a failure exits 1 with the message and ffmpeg\'s relevant lines', async () => {
+    const dir = await tempDir();
+    const cut = path.join(dir, 'cut.mp4');
+    execFileSync('sh', ['-c', `ffmpeg -v error -i '${source}' -c copy -movflags +faststart '${dir}/fs.mp4' && head -c 150000 '${dir}/fs.mp4' > '${cut}'`]);
+    const r = await mwb(['transcode', cut, path.join(dir, 'o.mp4'), '--preset', 'web-mp4', '--speed', 'ultrafast']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^mwb transcode: The output lasts .*\/cut\.mp4 ends early or is damaged/);
+    expect(r.stderr).toMatch(/\n {2}.*(partial file|corrupt|Invalid)/);
+    expect((await readdir(dir)).sort()).toEqual(['cut.mp4', 'fs.mp4']);
+  });
+
+  it('a missing input exits 1 naming it; bad usage exits 2', async () => {
+    const missing = await mwb(['transcode', '/nonexistent/in.mp4', '/tmp/o.mp4', '--preset', 'web-mp4']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toBe('mwb transcode: /nonexistent/in.mp4 does not exist.\n');
+    expect((await mwb(['transcode', source, '/tmp/o.mp4'])).code).toBe(2);
+    const unknown = await mwb(['transcode', source, '/tmp/o.mp4', '--preset', 'gif']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/unknown preset "gif"/);
+    expect((await mwb(['transcode', source, '/tmp/o.mp4', '--preset', 'web-mp4', '--width', 'wide'])).code).toBe(2);
+  });
+
+  it.each(['SIGINT', 'SIGTERM'] as const)('%s cancels: exit 130, no partial file, no ffmpeg left', async (signal) => {
+    const dir = await tempDir('mwb-sig-');
+    let sent = false;
+    const r = await mwb(['transcode', longSource, path.join(dir, 'o.mp4'), '--preset', 'web-mp4', '--speed', 'veryfast', '--progress', 'json'], {
+      onStdout(text, child) {
+        // Signal once ffmpeg is really encoding (a progress line with media time).
+        if (!sent && /"percent":[1-9]/.test(text)) {
+          sent = true;
+          child.kill(signal);
+        }
+      },
+    });
+    expect(sent).toBe(true);
+    expect(r.code).toBe(130);
+    expect(r.stderr).toContain(`cancelled (${signal}); no output was written.`);
+    expect(await readdir(dir)).toEqual([]);
+    expect(ffmpegMentioning(dir)).toEqual([]);
+  });
+});
