@@ -78,6 +78,8 @@ interface WalkState {
 
 interface ParentInfo {
   type: string;
+  /** The parent's parent type. */
+  outer?: string;
   childKind: ChildKind;
   /** `iref` version, for its children. */
   version?: number;
@@ -242,6 +244,8 @@ export interface DecodePlace {
   parentVersion?: number;
   /** The enclosing track's handler (`vide`, `soun`…), for unknown sample entries. */
   handler?: string;
+  /** Derive the codec string (sample entries of a track's own `stbl/stsd` only). */
+  codec?: boolean;
 }
 
 /** Receives each decoded field's byte range (relative to the box start) when recording. */
@@ -264,7 +268,7 @@ function planFor(ctx: DecodeContext, node: BoxNode, place: DecodePlace, recorder
           const r = decodeWithMp4box(bytes, factory, headerSize, ctx, { sampleEntry, recorder: recorder?.read, onCreate: recorder?.created });
           return {
             result: { fields: r.fields, version: r.version, flags: r.flags, error: r.error, childStart: r.childStart },
-            codec: sampleEntry && !recorder ? sampleEntryCodec(bytes, factory, headerSize, ctx) : undefined,
+            codec: sampleEntry && place.codec && !recorder ? sampleEntryCodec(bytes, factory, headerSize, ctx) : undefined,
             box: r.box,
           };
         }
@@ -334,13 +338,19 @@ async function fill(st: WalkState, node: BoxNode, bodyEnd: number, depth: number
     node.skipped = 'depth';
     return;
   }
-  const info: ParentInfo = { type: node.type, childKind: plan.childKind, version: node.version, track };
+  const info: ParentInfo = { type: node.type, outer: parent.type, childKind: plan.childKind, version: node.version, track };
   const cut = node.error?.rule === 'box-truncated' || (node.offset + node.size > st.fileSize && bodyEnd >= st.fileSize);
   node.children = await walk(st, node.offset + childStart, bodyEnd, cut, depth + 1, info);
 }
 
 function placeOf(parent: ParentInfo): DecodePlace {
-  return { parentType: parent.type, childKind: parent.childKind, parentVersion: parent.version, handler: parent.track?.handler };
+  return {
+    parentType: parent.type,
+    childKind: parent.childKind,
+    parentVersion: parent.version,
+    handler: parent.track?.handler,
+    codec: parent.type === 'stsd' && parent.outer === 'stbl',
+  };
 }
 
 /**
