@@ -28,6 +28,8 @@ export interface WebServerOptions {
   files?: FileRegistry;
   /** The app data folder (job history and logs); defaults to the desktop app's (see core/data-dir.ts). */
   dataDir?: string;
+  /** One extra origin allowed to call the API: Vite's dev server in `npm run dev`. */
+  devOrigin?: string;
   /** Log each refused request to stderr (off in tests). */
   log?: (line: string) => void;
 }
@@ -107,7 +109,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     const host = (req.headers.host ?? '').toLowerCase();
     if (!allowedHosts.includes(host)) return refuse(res, 421, 'Misdirected request: unexpected Host header.');
     const origin = req.headers.origin;
-    if (origin !== undefined && origin !== `http://${host}`) return refuse(res, 403, 'Cross-origin requests are not allowed.');
+    if (origin !== undefined && origin !== `http://${host}` && origin !== options.devOrigin) return refuse(res, 403, 'Cross-origin requests are not allowed.');
     const site = req.headers['sec-fetch-site'];
     if (site === 'cross-site') return refuse(res, 403, 'Cross-site requests are not allowed.');
 

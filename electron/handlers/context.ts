@@ -9,8 +9,12 @@ export interface HandlerContext {
   /** Native open dialog; present only in the desktop app. */
   pickFiles?(options: { multiple: boolean; title?: string }): Promise<string[]>;
   electronVersion: string | null;
-  /** The app's data folder: job history (`jobs/history.json`) and job logs (`jobs/logs/`). */
-  dataDir: string;
+  /**
+   * The app's data folder: job history (`jobs/history.json`) and job logs (`jobs/logs/`).
+   * Electron passes `app.getPath('userData')`; when absent, `defaultDataDir()` (the same folder).
+   * Optional only until main.ts provides it; then make it required.
+   */
+  dataDir?: string;
   /** An OS notification (desktop app only; e.g. "Transcode finished"). */
   desktopNotify?(title: string, body: string): void;
   /** Show a file in the OS file manager (desktop app only: Electron's shell.showItemInFolder). */

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { jobsContract } from '../contract/jobs';
 import type { ParsedArgsOf } from '../api';
 import { resolveBinary } from '../core/binaries';
+import { defaultDataDir } from '../core/data-dir';
 import { WorkbenchError } from '../core/errors';
 import { hwEncodersFor, indexCaps, PRESETS, getPreset } from '../core/jobs/presets';
 import { probeHwEncoders } from '../core/jobs/hw';
@@ -28,7 +29,7 @@ export function jobQueueFor(ctx: HandlerContext): Promise<JobQueue> {
   let q = queues.get(ctx);
   if (!q) {
     q = JobQueue.open({
-      dataDir: ctx.dataDir,
+      dataDir: ctx.dataDir ?? defaultDataDir(),
       kinds: jobKinds,
       listener: {
         job: (job) => ctx.emit('jobs.changed', { job }),
