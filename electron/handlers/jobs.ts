@@ -85,7 +85,7 @@ const OUTPUT_TAGS: Record<PresetId, string> = {
 };
 
 /** `<folder of the input>/<name>.<tag><ext>`, or `-2`, `-3`… when taken. */
-export function suggestOutput(inputPath: string | null, presetId: string): string {
+export function suggestOutput(inputPath: string | null, presetId: string, taken: string[] = []): string {
   const preset = getPreset(presetId);
   const dir = inputPath ? path.dirname(inputPath) : os.homedir();
   const stem = inputPath ? path.basename(inputPath, path.extname(inputPath)) : 'stream';
@@ -93,7 +93,7 @@ export function suggestOutput(inputPath: string | null, presetId: string): strin
   for (let n = 1; n < 1000; n++) {
     const name = `${stem}.${tag}${n > 1 ? `-${n}` : ''}${preset.outputKind === 'folder' ? '' : preset.extension}`;
     const candidate = path.join(dir, name);
-    if (!existsSync(candidate)) return candidate;
+    if (!existsSync(candidate) && !taken.includes(candidate)) return candidate;
   }
   return path.join(dir, `${stem}.${tag}-${Date.now()}${preset.extension}`);
 }
@@ -131,7 +131,7 @@ export const jobsHandlers: HandlerMap<keyof typeof jobsContract> = {
 
   async transcodePreview(args, ctx): Promise<TranscodePreview> {
     const inputPath = 'fileId' in args.input ? ctx.files.get(args.input.fileId).path : null;
-    const suggested = args.output ? null : suggestOutput(inputPath, args.preset);
+    const suggested = args.output ? null : suggestOutput(inputPath, args.preset, (await jobQueueFor(ctx)).pendingOutputs());
     const req = toRequest({ ...args, output: args.output ?? suggested! }, ctx);
     const { plan, env } = await prepareTranscode(req).catch(async (err: unknown) => {
       // A URL may be slow or down: still show the command, planned without the probe.
@@ -153,6 +153,7 @@ export const jobsHandlers: HandlerMap<keyof typeof jobsContract> = {
       notes: plan.notes,
       suggestedOutput: suggested,
       exists: existsSync(plan.target),
+      busy: (await jobQueueFor(ctx)).pendingOutputs().includes(plan.target),
     };
   },
 

@@ -268,8 +268,24 @@ export class JobQueue {
     };
   }
 
+  /** Outputs of jobs that are queued or running (no two may write the same path). */
+  pendingOutputs(): string[] {
+    return [...this.entries.values()].filter((e) => !FINISHED_STATES.includes(e.record.state)).map((e) => path.resolve(e.record.output));
+  }
+
+  private checkOutputFree(record: JobRecord): void {
+    const mine = path.resolve(record.output);
+    const clash = [...this.entries.values()].find(
+      (e) => e.record.id !== record.id && !FINISHED_STATES.includes(e.record.state) && path.resolve(e.record.output) === mine,
+    );
+    if (clash) {
+      throw new WorkbenchError('EBUSY', `Another job ("${clash.record.title}", ${clash.record.state}) already writes ${record.output}; wait for it or choose another output.`);
+    }
+  }
+
   private add(record: JobRecord, source: Source): JobRecord {
     if (this.closing) throw new WorkbenchError('ECLOSING', 'The job queue is shutting down.');
+    this.checkOutputFree(record);
     const e: Entry = {
       record,
       source,
@@ -334,6 +350,7 @@ export class JobQueue {
       r.title = desc.title;
       r.command = desc.command ?? r.command;
     }
+    this.checkOutputFree(r);
     r.state = 'queued';
     r.error = null;
     r.result = null;

@@ -126,4 +126,6 @@ export interface TranscodePreview {
   suggestedOutput: string | null;
   /** The target exists (and would need overwrite). */
   exists: boolean;
+  /** A queued or running job already writes this target. */
+  busy: boolean;
 }
