@@ -1,5 +1,5 @@
-import { getCapabilities } from '../core/media/caps';
-import { hwEncodersFor, indexCaps, PRESETS } from '../core/jobs/presets';
+import { presetCaps } from '../core/jobs/caps-index';
+import { hwEncodersFor, PRESETS } from '../core/jobs/presets';
 import { EXIT, parseVerbArgs, printJson, type Verb } from './common';
 
 export const presetsVerb: Verb = {
@@ -8,7 +8,7 @@ export const presetsVerb: Verb = {
   usage: 'mwb presets [--json]',
   async run(argv) {
     const { values } = parseVerbArgs('presets', argv, { json: { type: 'boolean' } });
-    const caps = indexCaps(await getCapabilities());
+    const caps = await presetCaps();
     const list = PRESETS.map((p) => {
       const reason = p.unavailable(caps);
       return {

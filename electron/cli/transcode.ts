@@ -166,6 +166,7 @@ export const transcodeVerb: Verb = {
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
+    process.on('SIGHUP', onSignal); // the terminal closed
     let done;
     try {
       done = await queue.waitFor(record.id);
@@ -173,6 +174,7 @@ export const transcodeVerb: Verb = {
     } finally {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
+      process.off('SIGHUP', onSignal);
     }
     if (tty) process.stderr.write('\r\x1b[2K');
 

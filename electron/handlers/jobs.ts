@@ -6,14 +6,14 @@ import type { ParsedArgsOf } from '../api';
 import { resolveBinary } from '../core/binaries';
 import { defaultDataDir } from '../core/data-dir';
 import { WorkbenchError } from '../core/errors';
-import { hwEncodersFor, indexCaps, PRESETS, getPreset } from '../core/jobs/presets';
+import { presetCaps, useCapsCacheDir } from '../core/jobs/caps-index';
+import { getPreset, hwEncodersFor, PRESETS } from '../core/jobs/presets';
 import { probeHwEncoders } from '../core/jobs/hw';
 import { JobQueue } from '../core/jobs/queue';
 import { formatCommand } from '../core/jobs/quote';
 import { planTranscode, prepareTranscode, transcodeJob, type TranscodeRequest } from '../core/jobs/transcode';
 import type { PresetId, PresetInfo, TranscodePreview } from '../core/jobs/transcode-types';
 import type { JobKind } from '../core/jobs/types';
-import { getCapabilities } from '../core/media/caps';
 import type { HandlerContext, HandlerMap } from './context';
 
 /**
@@ -28,6 +28,7 @@ const queues = new WeakMap<HandlerContext, Promise<JobQueue>>();
 export function jobQueueFor(ctx: HandlerContext): Promise<JobQueue> {
   let q = queues.get(ctx);
   if (!q) {
+    useCapsCacheDir(ctx.dataDir);
     q = JobQueue.open({
       dataDir: ctx.dataDir ?? defaultDataDir(),
       kinds: jobKinds,
@@ -103,8 +104,8 @@ function altDialect(): 'posix' | 'windows' {
 }
 
 export const jobsHandlers: HandlerMap<keyof typeof jobsContract> = {
-  async transcodePresets() {
-    const caps = indexCaps(await getCapabilities());
+  async transcodePresets(_args, ctx) {
+    const caps = await presetCaps({ dataDir: ctx.dataDir });
     return PRESETS.map<PresetInfo>((p) => {
       const reason = p.unavailable(caps);
       return {
@@ -123,8 +124,8 @@ export const jobsHandlers: HandlerMap<keyof typeof jobsContract> = {
     });
   },
 
-  async transcodeHardware() {
-    const caps = indexCaps(await getCapabilities());
+  async transcodeHardware(_args, ctx) {
+    const caps = await presetCaps({ dataDir: ctx.dataDir });
     const names = [...new Set((['h264', 'hevc', 'av1'] as const).flatMap((f) => hwEncodersFor(f, caps)))];
     return probeHwEncoders(names);
   },
@@ -136,7 +137,7 @@ export const jobsHandlers: HandlerMap<keyof typeof jobsContract> = {
     const { plan, env } = await prepareTranscode(req).catch(async (err: unknown) => {
       // A URL may be slow or down: still show the command, planned without the probe.
       if (req.input.kind !== 'url') throw err;
-      const caps = indexCaps(await getCapabilities());
+      const caps = await presetCaps({ dataDir: ctx.dataDir });
       const e = { caps, probe: null, ffmpegPath: resolveBinary('ffmpeg').path };
       return { plan: planTranscode(req, e), env: e };
     });

@@ -15,6 +15,7 @@ import { removeWithRetry } from './cleanup';
 import { scalePercent, summarizeProgress } from './progress';
 import { formatCommand } from './quote';
 import { runFfmpeg, withRunnerFlags, type RunFfmpegResult } from './runner';
+import { killStamped, stampProcess } from './orphans';
 import { isTempName, reserveOutput } from './safe-output';
 import {
   FINISHED_STATES,
@@ -265,6 +266,7 @@ export class JobQueue {
       retryable: true,
       params,
       tempPaths: [],
+      processes: [],
     };
   }
 
@@ -476,6 +478,7 @@ export class JobQueue {
       await o.discard().catch((err: unknown) => this.writeLog(e, `# could not delete ${o.tempPath}: ${errorMessage(err)}\n`));
     }
     r.tempPaths = [];
+    r.processes = [];
     r.finishedAt = Date.now();
     if (result && failure === null) {
       r.state = 'done';
@@ -542,6 +545,7 @@ export class JobQueue {
     this.changed(e);
     const share = opts.share ?? [0, 100];
     const passStart = Date.now();
+    let exited = false;
     const res = await runFfmpeg({
       bin,
       args: argv,
@@ -549,6 +553,14 @@ export class JobQueue {
       signal,
       graceMs: this.options.cancelGraceMs,
       onStderr: (text) => this.writeLog(e, text),
+      onSpawn: (pid) => {
+        void stampProcess(pid).then((stamp) => {
+          if (!exited && !r.processes.some((p) => p.pid === pid)) {
+            r.processes.push(stamp);
+            this.scheduleSave();
+          }
+        });
+      },
       onProgress: (block) => {
         if (signal.aborted) return; // ffmpeg finishing after `q` is not progress
         const elapsedPass = (Date.now() - passStart) / 1000;
@@ -566,6 +578,8 @@ export class JobQueue {
         this.progressed(e, false);
       },
     });
+    exited = true;
+    r.processes = [];
     this.writeLog(e, `\n# ffmpeg exited with ${res.signal ? `signal ${res.signal}` : `code ${res.code}`} after ${(res.wallMs / 1000).toFixed(1)} s\n`);
     if (res.cancelled || signal.aborted) throw new JobCancelledError();
     if (res.code !== 0) throw describeFfmpegFailure(res);
@@ -661,9 +675,14 @@ export class JobQueue {
     this.paused = data.settings?.paused ?? false;
     for (const record of data.jobs) {
       if (!record || typeof record.id !== 'string') continue;
+      record.processes ??= [];
+      record.tempPaths ??= [];
       if (!FINISHED_STATES.includes(record.state)) {
         const wasRunning = record.state !== 'queued';
-        for (const t of record.tempPaths ?? []) {
+        // A crash can leave ffmpeg running: stop it before deleting the file it writes.
+        for (const p of record.processes) await killStamped(p).catch(() => false);
+        record.processes = [];
+        for (const t of record.tempPaths) {
           if (isTempName(path.basename(t))) await removeWithRetry(t).catch(() => {});
         }
         record.state = 'interrupted';

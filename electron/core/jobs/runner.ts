@@ -44,6 +44,8 @@ export interface RunFfmpegOptions {
   onProgress?(block: ProgressBlock): void;
   /** Every stderr chunk as it arrives (for the job log). */
   onStderr?(text: string): void;
+  /** Called once the process exists. */
+  onSpawn?(pid: number): void;
   /** ms between `q` and SIGTERM. */
   graceMs?: number;
   /** ms between SIGTERM and SIGKILL. */
@@ -79,6 +81,7 @@ export function runFfmpeg(options: RunFfmpegOptions): Promise<RunFfmpegResult> {
       windowsHide: true,
     });
     trackChild(child);
+    if (child.pid !== undefined) options.onSpawn?.(child.pid);
     const tail = new TailBuffer(64 * 1024);
     const problems: string[] = [];
     const errors: string[] = [];

@@ -7,13 +7,12 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { resolveBinary } from '../binaries';
 import { describeFsError, WorkbenchError } from '../errors';
-import { getCapabilities } from '../media/caps';
 import { probeMedia, type ProbeResult } from '../media/ffprobe';
+import { presetCaps } from './caps-index';
 import { inputArgs, type MediaInput } from './inputs';
 import {
   checkTimecodeForRate,
   getPreset,
-  indexCaps,
   PresetError,
   validateOptions,
   type CapsIndex,
@@ -188,10 +187,39 @@ export interface PreparedTranscode {
   inputLabel: string;
 }
 
+/**
+ * The input's probe, reused while the file is unchanged (same size, mtime and inode): a job is
+ * prepared when queued and again when it starts, and the command preview re-plans on every edit.
+ */
+const probeCache = new Map<string, { stamp: string; probe: ProbeResult }>();
+
+async function fileStamp(p: string): Promise<string | null> {
+  try {
+    const info = await stat(p);
+    return `${info.size}:${info.mtimeMs}:${info.ino}`;
+  } catch {
+    return null;
+  }
+}
+
+async function probeInput(input: MediaInput): Promise<ProbeResult> {
+  const args = inputArgs(input);
+  const stamp = input.kind === 'file' ? await fileStamp(input.path) : null;
+  const key = input.kind === 'file' ? input.path : '';
+  const hit = stamp !== null ? probeCache.get(key) : undefined;
+  if (hit && hit.stamp === stamp) return hit.probe;
+  const probe = await probeMedia(args.arg, { label: args.label, inputOptions: args.options });
+  if (stamp !== null) {
+    probeCache.set(key, { stamp, probe });
+    if (probeCache.size > 100) probeCache.delete(probeCache.keys().next().value!);
+  }
+  return probe;
+}
+
 /** Everything that can be known before running: caps, the input's streams, the plan, the output's place. */
 export async function prepareTranscode(request: TranscodeRequest): Promise<PreparedTranscode> {
   const ffmpeg = resolveBinary('ffmpeg');
-  const caps = indexCaps(await getCapabilities());
+  const caps = await presetCaps();
   let req = request;
   let inputBytes: number | null = null;
   if (req.input.kind === 'file') {
@@ -202,7 +230,7 @@ export async function prepareTranscode(request: TranscodeRequest): Promise<Prepa
   const input = inputArgs(req.input);
   // A plan without the probe first: bad options or an unavailable preset fail before any I/O.
   planTranscode(req, { caps, probe: null, ffmpegPath: ffmpeg.path });
-  const probe = await probeMedia(input.arg, { label: input.label, inputOptions: input.options });
+  const probe = await probeInput(req.input);
   const env: PlanEnv = { caps, probe, ffmpegPath: ffmpeg.path };
   const plan = planTranscode(req, env);
   return { req, plan, probe, env, inputBytes, inputLabel: input.label };

@@ -113,6 +113,8 @@ export interface JobRecord {
   params: unknown;
   /** Temporary outputs in use; persisted so that a crash's leftovers are removed at the next start. */
   tempPaths: string[];
+  /** The running ffmpeg (pid and start time), persisted so that a crash's orphan is stopped at the next start. */
+  processes: { pid: number; started: string | null }[];
 }
 
 export interface QueueState {

@@ -133,6 +133,33 @@ describe('mwb transcode', () => {
     expect((await mwb(['transcode', source, '/tmp/o.mp4', '--preset', 'web-mp4', '--width', 'wide'])).code).toBe(2);
   });
 
+  it('bin/mwb.mjs passes SIGTERM on to the CLI (exit 130, nothing left)', async () => {
+    const dir = await tempDir('mwb-sig-');
+    let sent = false;
+    const r = await new Promise<Run>((resolve, reject) => {
+      const child = spawn(process.execPath, [path.join(repo, 'bin/mwb.mjs'), 'transcode', longSource, path.join(dir, 'o.mp4'), '--preset', 'web-mp4', '--speed', 'veryfast', '--progress', 'json'], {
+        cwd: repo,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.setEncoding('utf8').on('data', (d: string) => {
+        stdout += d;
+        if (!sent && /"percent":[1-9]/.test(stdout)) {
+          sent = true;
+          child.kill('SIGTERM');
+        }
+      });
+      child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stdout, stderr }));
+    });
+    expect(sent).toBe(true);
+    expect(r.code).toBe(130);
+    expect(await readdir(dir)).toEqual([]);
+    expect(ffmpegMentioning(dir)).toEqual([]);
+  });
+
   it.each(['SIGINT', 'SIGTERM'] as const)('%s cancels: exit 130, no partial file, no ffmpeg left', async (signal) => {
     const dir = await tempDir('mwb-sig-');
     let sent = false;

@@ -6,6 +6,10 @@ import path from 'node:path';
 import type { JobQueue } from '../../../electron/core/jobs/queue';
 import type { JobRecord, JobState } from '../../../electron/core/jobs/types';
 
+// Caches the jobs code keeps in the app data folder (and the CLI processes these tests start)
+// go to a temporary folder, not the user's.
+process.env.MWB_DATA_DIR ??= path.join(os.tmpdir(), `mwb-test-data-${process.pid}`);
+
 export async function tempDir(prefix = 'mwb-jobs-'): Promise<string> {
   return mkdtemp(path.join(os.tmpdir(), prefix));
 }

@@ -1,9 +1,10 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { resolveBinary } from '../../../electron/core/binaries';
+import { stampProcess } from '../../../electron/core/jobs/orphans';
 import { JobQueue } from '../../../electron/core/jobs/queue';
 import { parseLogLine, runFfmpeg, withRunnerFlags } from '../../../electron/core/jobs/runner';
 import type { JobKind, JobProgress, JobRecord } from '../../../electron/core/jobs/types';
@@ -323,7 +324,7 @@ describe('history', () => {
       logPath: path.join(data, 'jobs', 'logs', 'crashedjob01.log'),
       tempPaths: [leftover, userFile],
     });
-    history.jobs.push({ ...done, id: 'crashedtask1', kind: 'task', state: 'running', result: null, params: null, tempPaths: [] });
+    history.jobs.push({ ...done, id: 'crashedtask1', kind: 'task', state: 'running', result: null, params: null, tempPaths: [], processes: [] });
     await writeFile(historyPath, JSON.stringify(history));
 
     const q2 = await openQueue({ dataDir: data, kinds: [echoKind as JobKind<unknown>] });
@@ -347,6 +348,50 @@ describe('history', () => {
     expect(log.text).toMatch(/attempt 2: echo b.txt/);
     await q2.remove(done.id);
     expect(() => q2.get(done.id)).toThrow(/No job/);
+  });
+
+  it('stops an ffmpeg a crashed app left running (pid and start time match) before deleting its file', async () => {
+    const data = await tempDir();
+    const outDir = await tempDir();
+    const temp = path.join(outDir, '.x.mwb-orphan00001.part.mp4');
+    // The orphan: an ffmpeg whose parent is gone (detached from this process), still encoding.
+    const orphan = spawn(resolveBinary('ffmpeg').path, withRunnerFlags(realtimeEncode(60, temp)), { detached: true, stdio: 'ignore' });
+    orphan.unref();
+    const pid = orphan.pid!;
+    for (let i = 0; i < 100 && !existsSync(temp); i++) await sleep(20);
+    const stamp = await stampProcess(pid);
+    expect(stamp.started).not.toBeNull();
+    // Our own pid with a wrong start time: a recycled pid must never be killed.
+    const impostor = { pid: process.pid, started: 'Thu Jan  1 00:00:00 1970' };
+    const record = {
+      id: 'orphanjob01',
+      kind: 'task',
+      title: 'crashed',
+      state: 'running',
+      createdAt: Date.now(),
+      startedAt: Date.now(),
+      finishedAt: null,
+      input: null,
+      output: path.join(outDir, 'x.mp4'),
+      outputKind: 'file',
+      command: null,
+      progress: null,
+      error: null,
+      result: null,
+      attempts: 1,
+      logPath: null,
+      retryable: false,
+      params: null,
+      tempPaths: [temp],
+      processes: [stamp, impostor],
+    } satisfies JobRecord;
+    await mkdir(path.join(data, 'jobs'), { recursive: true });
+    await writeFile(path.join(data, 'jobs', 'history.json'), JSON.stringify({ version: 1, settings: { concurrency: 1, paused: false }, jobs: [record] }));
+    expect(isAlive(pid)).toBe(true);
+    const q = await openQueue({ dataDir: data });
+    expect(q.get('orphanjob01').state).toBe('interrupted');
+    expect(isAlive(pid)).toBe(false);
+    expect(existsSync(temp)).toBe(false);
   });
 
   it('starts empty, keeping an unreadable history file aside', async () => {
