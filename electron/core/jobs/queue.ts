@@ -6,12 +6,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { resolveBinary } from '../binaries';
 import { errorCode, errorMessage, WorkbenchError } from '../errors';
 import { TailBuffer } from '../process';
-import { removeWithRetry } from './cleanup';
+import { removeWithRetry, trackTemp, untrackTemp } from './cleanup';
 import { scalePercent, summarizeProgress } from './progress';
 import { formatCommand } from './quote';
 import { runFfmpeg, withRunnerFlags, type RunFfmpegResult } from './runner';
@@ -352,6 +353,8 @@ export class JobQueue {
       r.title = desc.title;
       r.command = desc.command ?? r.command;
     }
+    // A second click while `prepare` ran has already queued it.
+    if (!['failed', 'cancelled', 'interrupted'].includes(r.state)) return this.snapshot(e);
     this.checkOutputFree(r);
     r.state = 'queued';
     r.error = null;
@@ -464,7 +467,8 @@ export class JobQueue {
     this.changed(e);
 
     const outputs: SafeOutputHandle[] = [];
-    const ctx = this.context(e, controller.signal, outputs);
+    const scratch: string[] = [];
+    const ctx = this.context(e, controller.signal, outputs, scratch);
     let result: JobResult | null = null;
     let failure: unknown = null;
     try {
@@ -476,6 +480,10 @@ export class JobQueue {
     // Whatever happened, nothing uncommitted stays on disk (discard is a no-op once committed).
     for (const o of outputs) {
       await o.discard().catch((err: unknown) => this.writeLog(e, `# could not delete ${o.tempPath}: ${errorMessage(err)}\n`));
+    }
+    for (const dir of scratch) {
+      await removeWithRetry(dir).catch(() => {});
+      untrackTemp(dir);
     }
     r.tempPaths = [];
     r.processes = [];
@@ -507,7 +515,7 @@ export class JobQueue {
     }
   }
 
-  private context(e: Entry, signal: AbortSignal, outputs: SafeOutputHandle[]): JobContext {
+  private context(e: Entry, signal: AbortSignal, outputs: SafeOutputHandle[], scratch: string[]): JobContext {
     const r = e.record;
     const ffmpegPath = this.options.ffmpegPath ?? (() => resolveBinary('ffmpeg').path);
     return {
@@ -532,6 +540,12 @@ export class JobQueue {
         return handle;
       },
       ffmpeg: (args, opts) => this.pass(e, signal, ffmpegPath(), args, opts ?? {}),
+      scratchDir: async () => {
+        const dir = await mkdtemp(path.join(os.tmpdir(), `mwb-job-${r.id}-`));
+        scratch.push(dir);
+        trackTemp(dir);
+        return dir;
+      },
     };
   }
 

@@ -32,7 +32,8 @@
  * pass: spawned with an argv array, drained, logged, progress parsed and mapped into the job's
  * percent, cancelled with `q` → SIGTERM → SIGKILL; throws `JobFailure` on a non-zero exit),
  * `output(target, …)` (a temporary file or folder beside the target, deleted automatically unless
- * committed), `progress(…)` for non-ffmpeg work, and `log(…)`. Outputs not committed when `run`
+ * committed), `scratchDir()` (a private temporary folder for intermediates, always deleted),
+ * `progress(…)` for non-ffmpeg work, and `log(…)`. Outputs not committed when `run`
  * returns or throws are deleted (with retries on EBUSY/EPERM), and no ffmpeg outlives the job.
  */
 
@@ -177,6 +178,8 @@ export interface JobContext {
   setCommand(command: string): void;
   ffmpeg(args: string[], options?: FfmpegPassOptions): Promise<FfmpegPassResult>;
   output(target: string, options: { kind?: 'file' | 'folder'; overwrite?: boolean; inputs?: string[] }): Promise<SafeOutputHandle>;
+  /** A private temporary folder for intermediate files (e.g. a GIF palette); deleted when the job ends. */
+  scratchDir(): Promise<string>;
 }
 
 export interface JobKind<P> {

@@ -39,6 +39,7 @@ describe('JobQueue with arbitrary async work', () => {
     const progress: JobProgress[] = [];
     const q = await openQueue({ progressIntervalMs: 0, listener: { progress: (_id, p) => progress.push(p) } });
     const target = path.join(dir, 'result.txt');
+    let scratch = '';
     const rec = q.submit({
       title: 'write a file',
       input: null,
@@ -49,6 +50,8 @@ describe('JobQueue with arbitrary async work', () => {
         expect(path.dirname(out.tempPath)).toBe(path.dirname(target));
         expect(existsSync(target)).toBe(false);
         job.progress({ percent: 50, stage: 'half' });
+        scratch = await job.scratchDir();
+        await writeFile(path.join(scratch, 'intermediate.bin'), 'x');
         await writeFile(out.tempPath, 'hello');
         job.log('wrote it\n');
         return out.commit({ summary: '5 bytes' });
@@ -61,6 +64,8 @@ describe('JobQueue with arbitrary async work', () => {
     expect(await readFile(target, 'utf8')).toBe('hello');
     expect(await strayFiles(dir)).toEqual(['result.txt']);
     expect(progress.some((p) => p.percent === 50 && p.stage === 'half')).toBe(true);
+    expect(scratch).not.toBe('');
+    expect(existsSync(scratch)).toBe(false); // the scratch folder goes with the job
     expect((await q.readLog(rec.id)).text).toContain('wrote it');
   });
 
