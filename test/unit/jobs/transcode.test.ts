@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { createReadStream } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inspectFile, type InspectResult } from '../../../electron/core/boxes';
 import { describeFragmentation, scanBoxes } from '../../../electron/core/jobs/box-scan';
 import { fileArg } from '../../../electron/core/jobs/inputs';
 import { JobQueue } from '../../../electron/core/jobs/queue';
@@ -45,6 +46,14 @@ async function transcode(req: Omit<TranscodeRequest, 'overwrite'> & { overwrite?
 }
 
 const probe = (p: string): Promise<ProbeResult> => probeMedia(fileArg(p));
+
+/** Our own box inspector (core/boxes) on an output: it must parse without a single box error. */
+async function inspected(file: string): Promise<InspectResult> {
+  const r = await inspectFile(file);
+  expect(r.errors, `${path.basename(file)}: box errors`).toEqual([]);
+  return r;
+}
+const entries = (r: InspectResult) => r.tracks.map((t) => t.sampleEntry).sort();
 const codecs = (pr: ProbeResult) => pr.streams.map((s) => `${s.type}:${s.codec}`).sort();
 
 describe('every preset makes a valid output from a generated source', () => {
@@ -59,6 +68,9 @@ describe('every preset makes a valid output from a generated source', () => {
         expect(codecs(p)).toEqual(['audio:aac', 'video:h264']);
         const layout = await scanBoxes(out);
         expect(layout.top.indexOf('moov')).toBeLessThan(layout.top.indexOf('mdat')); // +faststart
+        const boxes = await inspected(out);
+        expect(boxes.fragmented).toBe(false);
+        expect(entries(boxes)).toEqual(['avc1', 'mp4a']);
       },
     },
     ...(['fmp4-mse', 'cmaf'] as const).map((preset) => ({
@@ -77,6 +89,12 @@ describe('every preset makes a valid output from a generated source', () => {
         if (preset === 'cmaf') {
           const head = (await readFile(out)).subarray(0, 64).toString('latin1');
           expect(head).toContain('cmfc');
+        }
+        const boxes = await inspected(out);
+        expect(boxes.fragmented).toBe(true);
+        for (const t of boxes.tracks) {
+          expect(t.fragmented).toBe(true);
+          expect(t.fragmentCount).toBeGreaterThanOrEqual(4);
         }
       },
     })),
@@ -98,6 +116,8 @@ describe('every preset makes a valid output from a generated source', () => {
         }
         const p = await probe(path.join(out, 'index.m3u8'));
         expect(codecs(p)).toEqual(['audio:aac', 'video:h264']);
+        expect(entries(await inspected(path.join(out, 'init.mp4')))).toEqual(['avc1', 'mp4a']);
+        expect((await inspected(path.join(out, 'seg_00001.m4s'))).fragmented).toBe(true);
       },
     },
     {
@@ -131,6 +151,7 @@ describe('every preset makes a valid output from a generated source', () => {
       options: fast,
       async check(out) {
         expect(codecs(await probe(out))).toEqual(['audio:aac', 'video:av1']);
+        expect(entries(await inspected(out))).toEqual(['av01', 'mp4a']);
       },
     },
     {
@@ -141,6 +162,7 @@ describe('every preset makes a valid output from a generated source', () => {
         const p = await probe(out);
         expect(codecs(p)).toEqual(['audio:aac', 'video:hevc']);
         expect(p.streams.find((s) => s.type === 'video')!.codecTag).toBe('hvc1');
+        expect(entries(await inspected(out))).toEqual(['hvc1', 'mp4a']);
       },
     },
     {
@@ -160,6 +182,7 @@ describe('every preset makes a valid output from a generated source', () => {
         const p = await probe(out);
         expect(codecs(p)).toEqual(['audio:aac']);
         expect((await readFile(out)).subarray(8, 12).toString('latin1')).toBe('M4A ');
+        expect(entries(await inspected(out))).toEqual(['mp4a']);
       },
     },
     {
@@ -181,6 +204,9 @@ describe('every preset makes a valid output from a generated source', () => {
         const tmcd = p.streams.find((s) => s.codecTag === 'tmcd');
         expect(tmcd?.type).toBe('data');
         expect(tmcd?.tags.timecode).toBe('10:00:00:12');
+        const tc = (await inspected(out)).tracks.find((t) => t.kind === 'timecode');
+        expect(tc?.sampleEntry).toBe('tmcd');
+        expect(tc?.timecode?.start).toBe('10:00:00:12');
       },
     },
     {
@@ -190,6 +216,8 @@ describe('every preset makes a valid output from a generated source', () => {
       async check(out, job) {
         const v = (await probe(out)).streams.find((s) => s.type === 'video')!;
         expect([v.width, v.height]).toEqual([1920, 1080]);
+        const track = (await inspected(out)).tracks.find((t) => t.kind === 'video');
+        expect([track?.width, track?.height]).toEqual([1920, 1080]);
         expect(job.result!.durationSeconds).toBeGreaterThan(0.9);
         expect(job.result!.durationSeconds).toBeLessThan(1.2);
       },
