@@ -52,3 +52,4 @@ export { fieldRanges, headerRanges, type FieldRange } from './field-ranges';
 export { formatTimecode } from './own-decode';
 export { boxName } from './names';
 export type { DecodeContext } from './mp4box-decode';
+export { formatSamples, formatTracks, formatTree, formatValue, printable, type TextOptions } from './text';
