@@ -53,3 +53,13 @@ export { formatTimecode } from './own-decode';
 export { boxName } from './names';
 export type { DecodeContext } from './mp4box-decode';
 export { formatSamples, formatTracks, formatTree, formatValue, printable, type TextOptions } from './text';
+export {
+  InspectSession,
+  type BoxDetail,
+  type FieldRow,
+  type InspectSummary,
+  type SampleChart,
+  type SamplePage,
+  type TreePage,
+  type TreeRow,
+} from './session';
