@@ -17,6 +17,8 @@ import type { BoxError, BoxNode, InspectResult, SampleRow, SampleTable, SkipReas
 export interface TreeRow {
   /** Node number (preorder position in the whole tree); stable for the session. */
   node: number;
+  /** Parent's node number, -1 at the top level. */
+  parent: number;
   depth: number;
   type: string;
   /** Human name ("Track Fragment Decode Time"), when known. */
@@ -140,6 +142,18 @@ function summaryOf(n: BoxNode): string | undefined {
     case 'sidx':
       add('ref', f.reference_ID);
       break;
+    case 'moof':
+      add('seq', n.children?.find((c) => c.type === 'mfhd')?.fields.sequence_number);
+      break;
+    case 'traf':
+      add('track', n.children?.find((c) => c.type === 'tfhd')?.fields.track_id);
+      break;
+    case 'trak': {
+      add('track', n.children?.find((c) => c.type === 'tkhd')?.fields.track_id);
+      const handler = n.children?.find((c) => c.type === 'mdia')?.children?.find((c) => c.type === 'hdlr')?.fields.handler;
+      add('', handler);
+      break;
+    }
   }
   if (typeof n.derived?.codec === 'string') parts.push(n.derived.codec);
   else if (typeof f.width === 'number' && typeof f.height === 'number' && f.width > 0 && n.type !== 'tkhd') parts.push(`${f.width}×${f.height}`);
@@ -217,6 +231,7 @@ export class InspectSession {
     const parent = this.parents[i]!;
     const row: TreeRow = {
       node: i,
+      parent,
       depth: this.depths[i]!,
       type: n.type,
       offset: n.offset,
