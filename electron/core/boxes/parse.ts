@@ -77,6 +77,8 @@ interface WalkState {
 }
 
 interface ParentInfo {
+  /** The decoding place of this parent's children, made once per parent. */
+  place?: DecodePlace;
   type: string;
   /** The parent's parent type. */
   outer?: string;
@@ -331,7 +333,7 @@ async function fill(st: WalkState, node: BoxNode, bodyEnd: number, depth: number
     node.skipped = 'payload';
     return;
   }
-  const place = placeOf(parent);
+  const place = parent.place ?? (parent.place = placeOf(parent));
   const plan = planFor(node, place);
   let childStart: number | undefined = plan.container ? node.headerSize : undefined;
   const track: TrackContext | undefined = node.type === 'trak' ? {} : parent.track;
