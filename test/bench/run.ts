@@ -1,13 +1,21 @@
 /**
- * `npm run bench`: every area's benchmark, one after the other. Keep this a plain list so merges
- * stay trivial. Each prints its own ratios against a baseline run in the same process.
+ * `npm run bench`: every area's benchmark, one after another. Each prints its own table with ratios
+ * against a baseline measured in the same process. Pass area names to run a subset:
+ * `npm run bench -- inspect gif`. Keep `areas` a plain list, one line per area.
  */
-import { run as inspect } from './inspect';
+export {};
+const areas: Record<string, () => Promise<{ run(): Promise<void> }>> = {
+  inspect: () => import('./inspect'),
+};
 
-const benches: [string, () => Promise<void>][] = [['inspect', inspect]];
-
-const only = process.argv.slice(2);
-for (const [name, bench] of benches) {
-  if (only.length && !only.includes(name)) continue;
-  await bench();
+const wanted = process.argv.slice(2);
+const names = wanted.length ? wanted : Object.keys(areas);
+for (const name of names) {
+  const load = areas[name];
+  if (!load) {
+    console.error(`Unknown benchmark "${name}". Known: ${Object.keys(areas).join(', ')}`);
+    process.exit(2);
+  }
+  console.log(`\n=== ${name} ===`);
+  await (await load()).run();
 }
