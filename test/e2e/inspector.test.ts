@@ -3,17 +3,13 @@
  * tree with the keyboard, check a decoded field against the engine, and the hex view's bytes and
  * field highlighting; then the samples view and a second file in its own tab.
  */
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { descend, inspectFile, visit, type BoxNode } from '../../electron/core/boxes';
 import { clip, fmp4 } from '../fixtures/generate';
-import { openWorkbench, RENDERER_DIR, type Session } from './inspector-browser';
+import { openInUi, startApp, type App } from './helpers';
 
-const built = existsSync(path.join(RENDERER_DIR, 'index.html'));
-
-describe.skipIf(!built)('Inspector in Chromium (web mode)', () => {
-  let s: Session;
+describe('Inspector in Chromium (web mode)', () => {
+  let s: App;
   let file: string;
   let second: string;
   let boxes: BoxNode[];
@@ -22,7 +18,7 @@ describe.skipIf(!built)('Inspector in Chromium (web mode)', () => {
     file = await fmp4({ duration: 3, fps: 30, gop: 30 });
     second = await clip({ duration: 1 });
     boxes = (await inspectFile(file)).boxes;
-    s = await openWorkbench();
+    s = await startApp('#/inspector');
   });
 
   afterAll(async () => {
@@ -31,8 +27,7 @@ describe.skipIf(!built)('Inspector in Chromium (web mode)', () => {
 
   it('opens a typed path and lists the top-level boxes', async () => {
     const { page } = s;
-    await page.fill('[data-testid=open-path]', file);
-    await page.click('[data-testid=open-submit]');
+    await openInUi(page, file);
     await page.waitForSelector('[data-testid=box-row]');
     const types = await page.locator('[data-testid=box-row]').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.type));
     expect(types).toEqual(boxes.map((b) => b.type));
@@ -115,8 +110,7 @@ describe.skipIf(!built)('Inspector in Chromium (web mode)', () => {
 
   it('opens a second file in its own tab and switches between them', async () => {
     const { page } = s;
-    await page.fill('[data-testid=open-path]', second);
-    await page.click('[data-testid=open-submit]');
+    await openInUi(page, second);
     await expect.poll(() => page.locator('[data-testid=inspector-tab]').count()).toBe(2);
     await page.waitForSelector('[data-testid=box-row][data-type=mdat]');
     const secondTypes = await page.locator('[data-testid=box-row]').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.type));
@@ -129,9 +123,3 @@ describe.skipIf(!built)('Inspector in Chromium (web mode)', () => {
     expect(s.problems).toEqual([]);
   });
 });
-
-if (!built) {
-  describe('Inspector in Chromium (web mode)', () => {
-    it.skip(`skipped: the renderer is not built (${RENDERER_DIR}); run "npx vite build"`, () => {});
-  });
-}
