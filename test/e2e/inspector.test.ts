@@ -3,6 +3,7 @@
  * tree with the keyboard, check a decoded field against the engine, and the hex view's bytes and
  * field highlighting; then the samples view and a second file in its own tab.
  */
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { descend, inspectFile, visit, type BoxNode } from '../../electron/core/boxes';
 import { clip, fmp4 } from '../fixtures/generate';
@@ -108,18 +109,34 @@ describe('Inspector in Chromium (web mode)', () => {
     await page.click('[data-testid=mode-boxes]');
   });
 
-  it('opens a second file in its own tab and switches between them', async () => {
+  it('opens a second file in its own tab and switches between them, each tab keeping its state', async () => {
     const { page } = s;
+    const visiblePane = page.locator('[data-testid=inspector-pane]:visible');
+    // Leave a selection in the first tab.
+    await visiblePane.locator('[data-testid=box-row][data-type=moov]').click();
     await openInUi(page, second);
     await expect.poll(() => page.locator('[data-testid=inspector-tab]').count()).toBe(2);
-    await page.waitForSelector('[data-testid=box-row][data-type=mdat]');
-    const secondTypes = await page.locator('[data-testid=box-row]').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.type));
+    await visiblePane.locator('[data-testid=box-row][data-type=mdat]').waitFor();
+    const secondTypes = await visiblePane.locator('[data-testid=box-row]').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.type));
     expect(secondTypes).not.toContain('moof');
     await page.locator('[data-testid=inspector-tab]').first().click();
+    await visiblePane.locator('[data-testid=box-row][data-type=moof]').first().waitFor();
+    expect(await visiblePane.getByTestId('detail-type').textContent()).toBe('moov');
+  });
+
+  it('lists closed files under Recent and reopens one from there', async () => {
+    const { page } = s;
+    for (const f of s.server.files.list()) s.server.files.close(f.id);
+    const recent = page.getByTestId('recent-files');
+    await recent.waitFor();
+    const names = await recent.locator('.ename').allTextContents();
+    expect(names).toEqual([path.basename(second), path.basename(file)]);
+    await recent.locator('.entry').nth(1).click();
     await page.waitForSelector('[data-testid=box-row][data-type=moof]');
+    await expect.poll(() => page.locator('[data-testid=inspector-tab]').count()).toBe(1);
   });
 
   it('logged no errors and no Content-Security-Policy violations', () => {
-    expect(s.problems).toEqual([]);
+    expect(s.problems, s.problems.join('\n')).toEqual([]);
   });
 });
