@@ -36,8 +36,17 @@ export class MockBrowserWindow extends EventEmitter {
   }
 }
 
+export type MockApp = EventEmitter & {
+  isPackaged: boolean;
+  requestSingleInstanceLock: ReturnType<typeof vi.fn>;
+  quit: ReturnType<typeof vi.fn>;
+  enableSandbox: ReturnType<typeof vi.fn>;
+  whenReady: ReturnType<typeof vi.fn>;
+  isReady: ReturnType<typeof vi.fn>;
+};
+
 export interface MockElectron {
-  app: EventEmitter & Record<string, unknown>;
+  app: MockApp;
   ipcHandlers: Map<string, (event: unknown, ...args: unknown[]) => unknown>;
   protocolHandlers: Map<string, (request: Request) => Promise<Response>>;
   permissionRequest: ((wc: unknown, permission: string, cb: (ok: boolean) => void, details: { requestingUrl: string }) => void) | null;
@@ -50,7 +59,7 @@ export interface MockElectron {
 
 export function createElectronMock(options: { gotLock?: boolean; isPackaged?: boolean } = {}): MockElectron {
   MockBrowserWindow.windows = [];
-  const app = Object.assign(new EventEmitter(), {
+  const app: MockApp = Object.assign(new EventEmitter(), {
     isPackaged: options.isPackaged ?? false,
     requestSingleInstanceLock: vi.fn(() => options.gotLock ?? true),
     quit: vi.fn(),
