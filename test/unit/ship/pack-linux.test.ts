@@ -10,7 +10,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
@@ -21,7 +21,7 @@ import { fakeLinuxElectronDist, wireString } from './fake-electron';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 const require = createRequire(import.meta.url);
-const asar = require('@electron/asar') as { listPackage(p: string, o: object): string[]; extractFile(p: string, f: string): Buffer };
+const asar = require('@electron/asar') as { listPackage(p: string, o: object): string[]; extractFile(p: string, f: string): Buffer; extractAll(p: string, dest: string): void };
 
 function ffmpegStaticInstalled(): boolean {
   try {
@@ -117,6 +117,38 @@ describe('electron-builder packs the Linux app (x64 and arm64)', () => {
       expect(res.status).toBe(0);
       expect(res.stdout).toMatch(/^ffprobe version/);
     }
+  });
+
+  it("binaries.ts, bundled as in main.cjs, resolves the packaged ffprobe from app.asar.unpacked", async () => {
+    // Node cannot read an asar archive, so app.asar is extracted to a folder of the same name (minus
+    // its unpacked binaries) next to the real app.asar.unpacked, and the real binaries.ts is bundled
+    // the way scripts/build.mjs bundles main.cjs, into dist/electron/ inside it.
+    const layout = path.join(work, 'layout');
+    const asarDir = path.join(layout, 'app.asar');
+    asar.extractAll(path.join(resourcesOf('x64'), 'app.asar'), asarDir);
+    await rm(path.join(asarDir, 'node_modules', 'ffprobe-static', 'bin'), { recursive: true, force: true });
+    await symlink(path.join(resourcesOf('x64'), 'app.asar.unpacked'), path.join(layout, 'app.asar.unpacked'));
+    const entry = path.join(work, 'probe-entry.ts');
+    await writeFile(entry, `import { resolveBinary } from ${JSON.stringify(path.join(ROOT, 'electron/core/binaries'))};\nconsole.log(JSON.stringify(resolveBinary('ffprobe')));\n`);
+    const { build: esbuild } = require('esbuild') as typeof import('esbuild');
+    const outfile = path.join(asarDir, 'dist', 'electron', 'probe.cjs');
+    await esbuild({
+      entryPoints: [entry],
+      outfile,
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      external: ['ffmpeg-static', 'ffprobe-static'],
+      banner: { js: "const __import_meta_url = require('url').pathToFileURL(__filename).href;" },
+      define: { 'import.meta.url': '__import_meta_url' },
+      logLevel: 'error',
+    });
+    // FFMPEG_PATH is set so ffprobe does not follow a PATH ffmpeg (see binaries.ts).
+    const res = spawnSync(process.execPath, [outfile], { encoding: 'utf8', env: { ...process.env, FFMPEG_PATH: process.execPath, FFPROBE_PATH: '' } });
+    expect(res.stderr).toBe('');
+    const resolved = JSON.parse(res.stdout) as { path: string; source: string };
+    expect(resolved.source).toBe('bundled');
+    expect(resolved.path).toBe(path.join(layout, 'app.asar.unpacked', 'node_modules', 'ffprobe-static', 'bin', 'linux', 'x64', 'ffprobe'));
   });
 
   it('the arm64 app carries no ffprobe (ffprobe-static has no linux/arm64 build) and none of x64', async () => {
