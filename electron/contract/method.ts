@@ -32,3 +32,12 @@ export const outputPath = localPath.meta({ mwbRole: 'output-path' });
  * name). Never a path, URL, ffmpeg option or filter: test/unit/security/contract-surface.test.ts.
  */
 export const text = (max = 200) => z.string().max(max).meta({ mwbRole: 'text' });
+/**
+ * A URL the user explicitly chose as an input (typed into a URL box): http(s) or rtsp(s) only.
+ * Handlers pass it to ffmpeg with `inputArgs(url, { allowUrl: true })` (electron/core/ffmpeg-input.ts).
+ */
+export const inputUrl = z
+  .string()
+  .max(4096)
+  .refine((u) => /^(https?|rtsps?):\/\/[^\s/]+/i.test(u) && !/[\s\x00-\x1f\x7f]/.test(u), 'only http(s):// and rtsp(s):// URLs')
+  .meta({ mwbRole: 'input-url' });

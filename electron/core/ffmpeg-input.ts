@@ -15,7 +15,7 @@
  *   explicitly, the element starts with neither `-` nor another protocol, and the rest of the name
  *   (`|`, `,`, `:`, newlines, `%`) is taken literally;
  * - a URL is accepted only when the caller says the user chose a URL input (`allowUrl`), and then
- *   only `http:`/`https:`;
+ *   only `http:`, `https:`, `rtsp:` or `rtsps:`;
  * - `inputArgs()` also puts `-protocol_whitelist` before `-i`, so a playlist inside a local file
  *   cannot make ffmpeg fetch `http://…` or open other protocols, and a remote playlist cannot reach
  *   `file:`.
@@ -32,11 +32,11 @@ export interface InputOptions {
 }
 
 /** Protocols a URL input may use. Everything else (file:, concat:, subfile:, data:, pipe:…) is refused. */
-export const URL_INPUT_PROTOCOLS = ['http:', 'https:'] as const;
+export const URL_INPUT_PROTOCOLS = ['http:', 'https:', 'rtsp:', 'rtsps:'] as const;
 /** What ffmpeg may open while reading a local file (and anything it references). */
 export const LOCAL_PROTOCOL_WHITELIST = 'file';
-/** What ffmpeg may open while reading a URL input (HLS/DASH segments included): never `file`. */
-export const URL_PROTOCOL_WHITELIST = 'http,https,tls,tcp,crypto';
+/** What ffmpeg may open while reading a URL input (HLS/DASH segments, RTSP's RTP included): never `file`. */
+export const URL_PROTOCOL_WHITELIST = 'http,https,tls,tcp,udp,crypto,rtsp,rtsps,rtp,srtp';
 
 const URL_LIKE = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//;
 
@@ -55,7 +55,7 @@ export function fileArg(p: string): string {
   return 'file:' + path.resolve(p);
 }
 
-/** Is `value` a URL the user may choose as an input (http/https with a host, no control characters)? */
+/** Is `value` a URL the user may choose as an input (http(s)/rtsp(s) with a host, no control characters)? */
 export function isAllowedInputUrl(value: string): boolean {
   if (!URL_LIKE.test(value) || /[\s\x00-\x1f\x7f]/.test(value)) return false;
   let url: URL;
@@ -69,14 +69,14 @@ export function isAllowedInputUrl(value: string): boolean {
 
 /**
  * The argv element for one input. A local path becomes `file:<absolute path>`; with
- * `{ allowUrl: true }` an http(s) URL is passed on (normalised), any other scheme is refused.
+ * `{ allowUrl: true }` an http(s)/rtsp(s) URL is passed on (normalised), any other scheme is refused.
  * Without `allowUrl`, something that looks like a URL is still just a (probably missing) file name.
  */
 export function inputArg(value: string, options: InputOptions = {}): string {
   checkCommon(value, 'input');
   if (options.allowUrl && URL_LIKE.test(value)) {
     if (!isAllowedInputUrl(value)) {
-      refuse('EINVALIDURL', `Only http:// and https:// URLs can be opened as inputs: ${value.slice(0, 200)}`);
+      refuse('EINVALIDURL', `Only http://, https://, rtsp:// and rtsps:// URLs can be opened as inputs: ${value.slice(0, 200)}`);
     }
     return new URL(value).href;
   }

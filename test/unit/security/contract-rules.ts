@@ -6,11 +6,15 @@
  * A string-accepting leaf is allowed only if it is one of:
  *   - `fileId` (contract/method.ts): names a file the user already opened;
  *   - `outputPath`: a file the user chose to write (handlers use `outputArg()`);
+ *   - `inputUrl`: an http(s) URL the user chose as an input (handlers use `inputArgs(url, { allowUrl: true })`);
  *   - `text(max)`: bounded free text used only as a label, never as a path/URL/argument;
  *   - `localPath` in a method listed in READ_PATH_ALLOWED, with the reason;
  *   - any other string schema (enum, literal, regex-constrained token…) that rejects every probe
- *     below: absolute and relative paths, `~`, UNC and file: paths, options (`-i`), shell syntax,
- *     ffmpeg protocols (`concat:`, `subfile,`) and URLs.
+ *     below: absolute and relative paths, `~`, UNC and file: paths, shell syntax, ffmpeg protocols
+ *     (`concat:`, `subfile,`, `pipe:`), filter sources (`movie=`) and URLs. A lone token such as an
+ *     id or encoder name may start with `-` (as an option *value* ffmpeg never reads it as an
+ *     option), but strings inside arrays must also refuse option-like tokens (`-i`, `--help`):
+ *     an array of such tokens is an argument vector.
  * Leaves whose values cannot be checked (any, unknown, custom, transforms, lazy, functions…) are
  * refused outright, as are method names that announce a generic runner or reader.
  */
@@ -26,10 +30,9 @@ export const READ_PATH_ALLOWED: Record<string, string> = {
 };
 
 export const PATH_PROBES = ['/etc/passwd', '../../../etc/passwd', 'secret/../../x', 'C:\\Windows\\win.ini', 'C:/Windows/win.ini', '\\\\server\\share\\x', '~/.ssh/id_rsa', 'file:///etc/passwd'];
+/** Option-like tokens: refused inside arrays (an array of them is an argv). */
+export const OPTION_PROBES = ['-i', '--help', '-filter_complex', '-y'];
 export const COMMAND_PROBES = [
-  '-i',
-  '--help',
-  '-filter_complex',
   'sh -c id',
   'rm -rf ~',
   '$(id)',
@@ -43,6 +46,7 @@ export const COMMAND_PROBES = [
   'pipe:0',
 ];
 const PROBES = [...PATH_PROBES, ...COMMAND_PROBES];
+const ARRAY_PROBES = [...PROBES, ...OPTION_PROBES];
 const NAME_RULE = /exec|spawn|shell|eval|command|cmd|argv|script|readpath|readfile|readany|rawpath/i;
 
 export interface Violation {
@@ -58,30 +62,36 @@ function roleOf(schema: z.ZodType): string | undefined {
   return meta?.mwbRole;
 }
 
-function acceptedProbes(schema: z.ZodType): string[] {
-  return PROBES.filter((p) => schema.safeParse(p).success);
+function acceptedProbes(schema: z.ZodType, inArray = false): string[] {
+  return (inArray ? ARRAY_PROBES : PROBES).filter((p) => schema.safeParse(p).success);
 }
 
 export function checkMethod(method: string, args: z.ZodType): Violation[] {
   const out: Violation[] = [];
   if (NAME_RULE.test(method)) out.push({ method, at: '(name)', problem: 'the name announces a generic runner or reader' });
-  walk(args as AnySchema, method, method, out, new Set());
+  walk(args as AnySchema, method, method, out, 0, false);
   return out;
 }
 
-function walk(schema: AnySchema, method: string, at: string, out: Violation[], seen: Set<unknown>): void {
-  if (seen.has(schema)) return;
-  seen.add(schema);
+function walk(schema: AnySchema, method: string, at: string, out: Violation[], depth: number, inArray: boolean): void {
   const fail = (problem: string) => out.push({ method, at, problem });
+  if (depth > 40) return void fail('the schema nests too deep (recursive?) to be checked');
+  const w = (s: AnySchema, where: string, arr = inArray) => walk(s, method, where, out, depth + 1, arr);
   if (schema === (fileId as unknown)) return;
   if (schema === (localPath as unknown)) {
     const key = at.replace(/\[\]|\?/g, '');
-    if (!(key in READ_PATH_ALLOWED)) fail('takes a path to read; take a fileId of a file the user opened (openPath) instead');
+    if (!(key in READ_PATH_ALLOWED)) fail('takes a raw localPath: to read a file take a fileId of a file the user opened (openPath); for a file the user chose to write use outputPath');
     return;
   }
   const role = roleOf(schema);
-  if (role === 'output-path' || role === 'text') {
-    if (role === 'text' && acceptedProbes(schema).length === PROBES.length && schema.safeParse('x'.repeat(10_001)).success) fail('text() must be bounded');
+  if (role === 'output-path') return;
+  if (role === 'text') {
+    if (schema.safeParse('x'.repeat(10_001)).success) fail('text() must be bounded');
+    return;
+  }
+  if (role === 'input-url') {
+    const accepted = acceptedProbes(schema, true).filter((p) => !/^(https?|rtsps?):\/\//.test(p));
+    if (accepted.length) fail(`an input URL must be http(s)/rtsp(s) only, but accepts ${JSON.stringify(accepted[0])}`);
     return;
   }
   const def = schema._zod.def;
@@ -93,43 +103,43 @@ function walk(schema: AnySchema, method: string, at: string, out: Violation[], s
     case 'catch':
     case 'readonly':
     case 'nonoptional':
-      return walk(def.innerType as AnySchema, method, at, out, seen);
+      return w(def.innerType as AnySchema, at);
     case 'pipe':
-      return walk(def.in as AnySchema, method, at, out, seen);
+      return w(def.in as AnySchema, at);
     case 'object': {
-      for (const [key, value] of Object.entries(def.shape as Record<string, AnySchema>)) walk(value, method, `${at}.${key}`, out, seen);
+      for (const [name, value] of Object.entries(def.shape as Record<string, AnySchema>)) w(value, `${at}.${name}`);
       const catchall = def.catchall as AnySchema | undefined;
-      if (catchall && catchall._zod.def.type !== 'never') walk(catchall, method, `${at}.*`, out, seen);
+      if (catchall && catchall._zod.def.type !== 'never') w(catchall, `${at}.*`);
       return;
     }
     case 'array':
     case 'set':
-      return walk((def.element ?? def.valueType) as AnySchema, method, `${at}[]`, out, seen);
+      return w((def.element ?? def.valueType) as AnySchema, `${at}[]`, true);
     case 'tuple':
-      (def.items as AnySchema[]).forEach((item, i) => walk(item, method, `${at}[${i}]`, out, seen));
-      if (def.rest) walk(def.rest as AnySchema, method, `${at}[...]`, out, seen);
+      (def.items as AnySchema[]).forEach((item, i) => w(item, `${at}[${i}]`, true));
+      if (def.rest) w(def.rest as AnySchema, `${at}[...]`, true);
       return;
     case 'union':
-      (def.options as AnySchema[]).forEach((o) => walk(o, method, at, out, seen));
+      (def.options as AnySchema[]).forEach((o) => w(o, at));
       return;
     case 'intersection':
-      walk(def.left as AnySchema, method, at, out, seen);
-      walk(def.right as AnySchema, method, at, out, seen);
+      w(def.left as AnySchema, at);
+      w(def.right as AnySchema, at);
       return;
     case 'record':
     case 'map':
-      walk(def.keyType as AnySchema, method, `${at}{key}`, out, seen);
-      walk(def.valueType as AnySchema, method, `${at}{value}`, out, seen);
+      w(def.keyType as AnySchema, `${at}{key}`, true);
+      w(def.valueType as AnySchema, `${at}{value}`, true);
       return;
     case 'string':
     case 'enum':
     case 'literal':
     case 'template_literal': {
-      const accepted = acceptedProbes(schema);
+      const accepted = acceptedProbes(schema, inArray);
       if (accepted.length) {
         fail(
           `accepts ${accepted.slice(0, 3).map((p) => JSON.stringify(p)).join(', ')}${accepted.length > 3 ? ', …' : ''}: ` +
-            'a string here could carry a path, command or ffmpeg option. Use fileId, outputPath, text(), an enum, or a regex that only admits the tokens you need',
+            `a string here could carry a path, command${inArray ? ', option' : ''} or ffmpeg protocol. Use fileId, outputPath, inputUrl, text(), an enum, or a regex that only admits the tokens you need`,
         );
       }
       return;

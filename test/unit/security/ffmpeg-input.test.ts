@@ -148,8 +148,10 @@ describe('ffmpeg input/output arguments from user input', () => {
     expect(inputArg(url)).toBe('file:' + path.resolve(url));
     expect(inputArg(url, { allowUrl: true })).toBe(url);
     expect(inputArg('https://example.com/a b.m3u8'.replace(' ', '%20'), { allowUrl: true })).toBe('https://example.com/a%20b.m3u8');
-    for (const bad of ['file:///etc/passwd', 'concat://a|b', 'subfile://x', 'data://x', 'ftp://host/x', 'rtmp://host/x', 'http://', 'http://host/a\nb', 'http://host/a b']) {
-      expect(() => inputArg(bad, { allowUrl: true }), bad).toThrow(/Only http:\/\/ and https:\/\//);
+    expect(inputArg('rtsp://camera.local:554/stream', { allowUrl: true })).toBe('rtsp://camera.local:554/stream');
+    expect(inputArgs('rtsp://camera.local/stream', { allowUrl: true }).slice(0, 2)).toEqual(['-protocol_whitelist', expect.not.stringMatching(/\bfile\b/)]);
+    for (const bad of ['file:///etc/passwd', 'concat://a|b', 'subfile://x', 'data://x', 'ftp://host/x', 'rtmp://host/x', 'pipe://0', 'http://', 'http://host/a\nb', 'http://host/a b']) {
+      expect(() => inputArg(bad, { allowUrl: true }), bad).toThrow(/Only http:\/\/, https:\/\/, rtsp:\/\/ and rtsps:\/\//);
       expect(isAllowedInputUrl(bad), bad).toBe(false);
     }
     // Non-URL names are still files even when URLs are allowed.
