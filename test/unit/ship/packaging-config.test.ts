@@ -109,6 +109,9 @@ describe('electron-builder.yml', () => {
     expect(targets('win')).toEqual({ nsis: ['arm64', 'x64'] });
     expect(targets('mac')).toEqual({ dmg: ['arm64', 'x64'] });
     expect(targets('linux')).toEqual({ AppImage: ['arm64', 'x64'], deb: ['arm64', 'x64'] });
+    // One installer per arch, each named for it (NSIS would otherwise bundle both archs in one).
+    expect((raw.nsis as { buildUniversalInstaller?: boolean }).buildUniversalInstaller).toBe(false);
+    expect(String(raw.artifactName)).toContain('${arch}');
     expect(config.mac.hardenedRuntime).toBe(true);
   });
 
