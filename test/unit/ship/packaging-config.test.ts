@@ -115,7 +115,7 @@ describe('electron-builder.yml', () => {
     expect(config.mac.hardenedRuntime).toBe(true);
   });
 
-  it('associates the media and manifest types as "Open with", never as the default', () => {
+  it('associates the media and manifest types as "Open with" viewers of alternate rank', () => {
     const exts = config.fileAssociations.map((a) => a.ext).sort();
     expect(exts).toEqual(['cmfa', 'cmfv', 'm3u8', 'm4a', 'm4s', 'm4v', 'mov', 'mp4', 'mpd']);
     for (const a of config.fileAssociations) {
