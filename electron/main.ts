@@ -259,6 +259,8 @@ if (!app.requestSingleInstanceLock()) {
   // instance and quits: the files open here and the window comes to the front.
   app.on('second-instance', (_e, argv, workingDirectory) => {
     openWhenReady(filesFromArgv(argv, { cwd: workingDirectory, isPackaged: app.isPackaged }));
+    // macOS keeps running without windows: bring one back for the files.
+    if (!mainWindow && app.isReady()) createWindow();
     if (mainWindow) {
       if (mainWindow.isMinimized()) mainWindow.restore();
       mainWindow.focus();
@@ -268,6 +270,7 @@ if (!app.requestSingleInstanceLock()) {
   app.on('open-file', (e, p) => {
     e.preventDefault();
     openWhenReady([p]);
+    if (!mainWindow && app.isReady()) createWindow();
   });
 
   app.whenReady().then(() => {

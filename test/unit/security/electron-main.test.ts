@@ -250,6 +250,18 @@ describe('single instance', () => {
     await vi.waitFor(() => expect(opened()).toEqual([a, b]));
   });
 
+  it('a file opened while no window is left (macOS) brings a window back and opens there', async () => {
+    const a = path.join(tmp, 'dock.mp4');
+    await writeFile(a, 'a');
+    const mock = await startMain({ isPackaged: true, argv: ['/app'] });
+    MockBrowserWindow.windows[0]!.emit('closed');
+    mock.app.emit('open-file', { preventDefault: vi.fn() }, a);
+    expect(MockBrowserWindow.windows).toHaveLength(2);
+    const second = MockBrowserWindow.windows[1]!;
+    second.webContents.emit('did-finish-load');
+    await vi.waitFor(() => expect(second.webContents.send.mock.calls.filter((c) => c[1] === 'files.opened').map((c) => (c[2] as { file: { path: string } }).file.path)).toEqual([a]));
+  });
+
   it('a file that cannot be opened is reported in a dialog naming it', async () => {
     const mock = await startMain({ isPackaged: true, argv: ['/app'] });
     MockBrowserWindow.windows[0]!.webContents.emit('did-finish-load');
