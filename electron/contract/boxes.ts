@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { BoxJson } from '../core/boxes/json';
 import type { BoxDetail, InspectSummary, SampleChart, SamplePage, TreePage } from '../core/boxes/session';
 import type { InspectResult, TrackInfo } from '../core/boxes/types';
-import { fileId, method } from './method';
+import { fileId, method, text } from './method';
 
 export type { BoxDetail, FieldRow, InspectSummary, SampleChart, SamplePage, TreePage, TreeRow } from '../core/boxes/session';
 export type { FieldRange } from '../core/boxes/field-ranges';
@@ -19,8 +19,8 @@ const nodeNumber = z.number().int().min(0).max(100_000_000);
 const treeView = {
   /** Node numbers whose children are shown. */
   expanded: z.array(nodeNumber).max(200_000).optional(),
-  /** Box types to list instead of the tree (`trun`, `moof tfdt`, `tf*`). */
-  filter: z.string().max(400).optional(),
+  /** Box types to list instead of the tree (`trun`, `moof tfdt`, `tf*`); matched in memory only. */
+  filter: text(400).optional(),
 };
 
 export const boxesContract = {
