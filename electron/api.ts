@@ -11,6 +11,7 @@
  */
 import type { z } from 'zod';
 import { appContract, type AppEvents } from './contract/app';
+import { boxesContract } from './contract/boxes';
 import { jobsContract, type JobsEvents } from './contract/jobs';
 
 export type { AppInfo } from './contract/app';
@@ -19,6 +20,7 @@ export type { HwEncoderInfo, JobProgress, JobRecord, JobResult, JobState, Preset
 
 export const contract = {
   ...appContract,
+  ...boxesContract,
   ...jobsContract,
 } as const;
 

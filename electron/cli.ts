@@ -7,11 +7,12 @@ import pkg from '../package.json' with { type: 'json' };
 import { errorMessage } from './core/errors';
 import { capsVerb } from './cli/caps';
 import { EXIT, UsageError, type Verb } from './cli/common';
+import { inspectVerb } from './cli/inspect';
 import { presetsVerb } from './cli/presets';
 import { serveVerb } from './cli/serve';
 import { transcodeVerb } from './cli/transcode';
 
-const verbs: Verb[] = [capsVerb, serveVerb, transcodeVerb, presetsVerb];
+const verbs: Verb[] = [capsVerb, inspectVerb, serveVerb, transcodeVerb, presetsVerb];
 
 function version(): string {
   return pkg.version;
