@@ -9,7 +9,7 @@ import {
   type TranscodePreview,
 } from '../core/jobs/transcode-types';
 import type { JobProgress, JobRecord, QueueState } from '../core/jobs/types';
-import { fileId, localPath, method, none } from './method';
+import { fileId, inputUrl, method, none, outputPath } from './method';
 
 export type { HwEncoderInfo, PresetInfo, TranscodePreview } from '../core/jobs/transcode-types';
 export type { JobProgress, JobRecord, JobResult, JobState, QueueState } from '../core/jobs/types';
@@ -22,10 +22,7 @@ const seconds = z.number().finite().min(0).max(7 * 24 * 3600);
  * The input of a transcode: an opened file (by id, like every read in the UI) or, for the remux
  * preset only, a URL the user typed explicitly.
  */
-export const transcodeInput = z.union([
-  z.object({ fileId }).strict(),
-  z.object({ url: z.string().min(1).max(4096).regex(/^(https?|rtsps?):\/\//i, 'only http(s):// and rtsp:// URLs') }).strict(),
-]);
+export const transcodeInput = z.union([z.object({ fileId }).strict(), z.object({ url: inputUrl }).strict()]);
 
 export const transcodeOptions = z
   .object({
@@ -41,18 +38,21 @@ export const transcodeOptions = z
     speed: z.enum(SPEEDS).optional(),
     hwEncoder: z.string().regex(/^[a-z0-9_]{2,40}$/).optional(),
     segmentSeconds: z.number().finite().positive().max(60).optional(),
-    timecode: z.string().max(16).optional(),
+    timecode: z
+      .string()
+      .regex(/^\d{2}:[0-5]\d:[0-5]\d[:;]\d{2}$/, 'a timecode is HH:MM:SS:FF (or HH:MM:SS;FF for drop-frame)')
+      .optional(),
     proresProfile: z.enum(PRORES_PROFILES).optional(),
-    customArgs: z.array(z.string().max(4096)).max(256).optional(),
-    allowUrlOutput: z.boolean().optional(),
+    // No raw ffmpeg arguments here: the contract never forwards an argv (see
+    // test/unit/security/contract-surface.test.ts). The custom preset is CLI-only.
   })
   .strict();
 
 const transcodeRequest = z
   .object({
     input: transcodeInput,
-    /** A path the user chose; a folder for hls-fmp4/dash. */
-    output: localPath,
+    /** A path the user chose to write; a folder for hls-fmp4/dash. */
+    output: outputPath,
     preset: z.enum(PRESET_IDS),
     options: transcodeOptions.default({}),
     overwrite: z.boolean().default(false),
@@ -63,7 +63,7 @@ export const jobsContract = {
   transcodePresets: method(none, 'The transcode presets, each with whether this ffmpeg can run it and why not.').returns<PresetInfo[]>(),
   transcodeHardware: method(none, 'Test which hardware encoders listed by ffmpeg really work on this machine (cached).').returns<HwEncoderInfo[]>(),
   transcodePreview: method(
-    transcodeRequest.extend({ output: localPath.optional() }),
+    transcodeRequest.extend({ output: outputPath.optional() }),
     'The exact ffmpeg command a transcode would run (and a suggested output name when none is given).',
   ).returns<TranscodePreview>(),
   transcodeEnqueue: method(transcodeRequest, 'Check and queue a transcode; fails at once on a bad input, output or option.').returns<JobRecord>(),
@@ -84,7 +84,16 @@ export const jobsContract = {
     "The end of a job's log: its commands, ffmpeg's messages and the outcome.",
   ).returns<{ text: string; truncated: boolean; path: string | null }>(),
   jobOpenOutput: method(
-    z.object({ id: jobId, file: z.string().max(1024).optional() }).strict(),
+    z
+      .object({
+        id: jobId,
+        /** A name from the job's result (`files[].name`): one file of a folder output. */
+        file: z
+          .string()
+          .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,254}$/, 'not a file name of the output')
+          .optional(),
+      })
+      .strict(),
     "Open a finished job's output (or one file of a folder output) so the Inspector and Player can read it.",
   ).returns<OpenedFile>(),
   jobReveal: method(z.object({ id: jobId }).strict(), "Show a finished job's output in the file manager (desktop app).").returns<{

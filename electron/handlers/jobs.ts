@@ -63,7 +63,17 @@ export async function shutdownJobQueue(ctx: HandlerContext): Promise<void> {
 
 type RequestArgs = ParsedArgsOf<'transcodeEnqueue'>;
 
+/**
+ * Raw ffmpeg arguments never cross the contract: with them, whoever can call the API (a renderer,
+ * a web-mode client holding the token) could make ffmpeg read or write any file (`-vf movie=…`,
+ * `-passlogfile`, `-f tee`…). The custom preset is therefore offered on the command line only.
+ */
+export const CUSTOM_IN_CLI_ONLY =
+  'Custom ffmpeg arguments are taken on the command line only (mwb transcode <in> <out> --preset custom --args "…"): ' +
+  'the app never passes arbitrary arguments to ffmpeg. Copy a preset\'s command from here to start from.';
+
 function toRequest(args: Omit<RequestArgs, 'output'> & { output: string }, ctx: HandlerContext): TranscodeRequest {
+  if (args.preset === 'custom') throw new WorkbenchError('ECLIONLY', CUSTOM_IN_CLI_ONLY);
   const input = 'fileId' in args.input ? { kind: 'file' as const, path: ctx.files.get(args.input.fileId).path } : { kind: 'url' as const, url: args.input.url };
   return { input, output: args.output, preset: args.preset, options: args.options ?? {}, overwrite: args.overwrite ?? false };
 }
@@ -107,7 +117,7 @@ export const jobsHandlers: HandlerMap<keyof typeof jobsContract> = {
   async transcodePresets(_args, ctx) {
     const caps = await presetCaps({ dataDir: ctx.dataDir });
     return PRESETS.map<PresetInfo>((p) => {
-      const reason = p.unavailable(caps);
+      const reason = p.id === 'custom' ? CUSTOM_IN_CLI_ONLY : p.unavailable(caps);
       return {
         id: p.id,
         label: p.label,

@@ -9,7 +9,8 @@ import { resolveBinary } from '../binaries';
 import { describeFsError, WorkbenchError } from '../errors';
 import { probeMedia, type ProbeResult } from '../media/ffprobe';
 import { presetCaps } from './caps-index';
-import { inputArgs, type MediaInput } from './inputs';
+import { outputArg } from '../ffmpeg-input';
+import { fileArg, inputArgs, type MediaInput } from './inputs';
 import {
   checkTimecodeForRate,
   getPreset,
@@ -136,7 +137,10 @@ export function planTranscode(req: TranscodeRequest, env: PlanEnv): TranscodePla
   const isFolder = preset.outputKind === 'folder';
   // Segmenting muxers name segments relative to their playlist: run them inside the output folder
   // so no user path ever goes through their filename templates (`%`, `$` in folder names).
-  const outputArg = isFolder ? mainFile! : `file:${writeTo}`;
+  const localInputs = req.input.kind === 'file' ? [req.input.path] : [];
+  // A file output goes through outputArg (refuses folders, URLs, the job's own input) once it is the
+  // real temporary file; the preview shows the target the same way without requiring it to exist.
+  const outputElement = isFolder ? mainFile! : env.writeTo ? outputArg(writeTo, { inputs: localInputs }) : fileArg(writeTo);
   const cwd = isFolder ? writeTo : null;
   const args = [
     ...RUNNER_FLAGS,
@@ -146,7 +150,7 @@ export function planTranscode(req: TranscodeRequest, env: PlanEnv): TranscodePla
     '-i',
     input.arg,
     ...build.args,
-    outputArg,
+    outputElement,
   ];
   const notes = [...build.notes];
   if (isFolder) notes.push(`Runs inside the output folder; writes ${mainFile} and its segments there.`);

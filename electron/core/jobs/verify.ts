@@ -9,6 +9,7 @@ import path from 'node:path';
 import { WorkbenchError } from '../errors';
 import { probeMedia, type ProbeResult, type ProbeStream } from '../media/ffprobe';
 import { describeFragmentation, scanBoxes } from './box-scan';
+import { LOCAL_PROTOCOL_WHITELIST } from '../ffmpeg-input';
 import { fileArg } from './inputs';
 import type { Expectation } from './presets';
 
@@ -115,7 +116,7 @@ export async function verifyOutput(v: VerifyInput): Promise<Verified> {
 
   let probe: ProbeResult;
   try {
-    probe = await probeMedia(fileArg(probeTarget), { inputOptions: ['-protocol_whitelist', 'file,crypto,data'] });
+    probe = await probeMedia(fileArg(probeTarget), { inputOptions: ['-protocol_whitelist', LOCAL_PROTOCOL_WHITELIST] });
   } catch (err) {
     return fail(`The output cannot be read back: ${(err as Error).message}`);
   }

@@ -87,6 +87,15 @@ describe('jobs handlers', () => {
     expect(p.args.at(-1)).toBe('index.m3u8');
   });
 
+  it('offers the custom preset (raw ffmpeg arguments) on the command line only', async () => {
+    const presets = await call<PresetInfo[]>(ctx, 'transcodePresets', {});
+    expect(presets.find((p) => p.id === 'custom')).toMatchObject({ available: false, reason: expect.stringMatching(/command line only/) });
+    await expect(call(ctx, 'transcodeEnqueue', { input: { fileId }, output: path.join(dir, 'x.mp4'), preset: 'custom' })).rejects.toMatchObject({ code: 'ECLIONLY' });
+    await expect(
+      call(ctx, 'transcodeEnqueue', { input: { fileId }, output: path.join(dir, 'x.mp4'), preset: 'web-mp4', options: { customArgs: ['-vf', 'movie=/etc/passwd'] } }),
+    ).rejects.toMatchObject({ code: 'EINVALIDARGS' });
+  });
+
   it('refuses bad arguments at the contract: unknown preset, a URL for a file preset, a raw path as input', async () => {
     await expect(call(ctx, 'transcodeEnqueue', { input: { fileId }, output: path.join(dir, 'x.mp4'), preset: 'nope' })).rejects.toMatchObject({ code: 'EINVALIDARGS' });
     await expect(call(ctx, 'transcodeEnqueue', { input: { path: input }, output: path.join(dir, 'x.mp4'), preset: 'web-mp4' })).rejects.toMatchObject({ code: 'EINVALIDARGS' });
@@ -121,7 +130,8 @@ describe('jobs handlers', () => {
     const opened = await call<{ id: string; path: string }>(ctx, 'jobOpenOutput', { id: queued.id });
     expect(opened.path).toBe(output);
     expect(ctx.files.get(opened.id).path).toBe(output);
-    await expect(call(ctx, 'jobOpenOutput', { id: queued.id, file: '../in.mp4' })).rejects.toThrow(/wrote no file named/);
+    await expect(call(ctx, 'jobOpenOutput', { id: queued.id, file: '../in.mp4' })).rejects.toMatchObject({ code: 'EINVALIDARGS' });
+    await expect(call(ctx, 'jobOpenOutput', { id: queued.id, file: 'in.mp4' })).rejects.toThrow(/wrote no file named in\.mp4/);
 
     const reveal = await call<{ revealed: boolean; path: string }>(ctx, 'jobReveal', { id: queued.id });
     expect(reveal).toEqual({ revealed: false, path: output });
