@@ -51,7 +51,7 @@ function hook(): void {
 }
 
 /** Synchronous last-chance cleanup (runs on process exit). */
-export function cleanupNow(): void {
+function cleanupNow(): void {
   for (const child of children) {
     try {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
@@ -74,10 +74,6 @@ export function trackChild(child: ChildProcess): void {
   hook();
   children.add(child);
   child.once('close', () => children.delete(child));
-}
-
-export function liveChildren(): number {
-  return [...children].filter((c) => c.exitCode === null && c.signalCode === null).length;
 }
 
 export function trackTemp(p: string): void {

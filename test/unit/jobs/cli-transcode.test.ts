@@ -1,6 +1,6 @@
 /** `mwb transcode` and `mwb presets` as a user runs them: real processes, real signals. */
 import { execFileSync, spawn } from 'node:child_process';
-import { copyFile, readdir } from 'node:fs/promises';
+import { copyFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -158,6 +158,32 @@ describe('mwb transcode', () => {
     expect(r.code).toBe(130);
     expect(await readdir(dir)).toEqual([]);
     expect(ffmpegMentioning(dir)).toEqual([]);
+  });
+
+  it('a process that exits in the middle of a job (process.exit) leaves no ffmpeg and no temporary file', async () => {
+    const dir = await tempDir('mwb-exit-');
+    const out = path.join(dir, 'out');
+    await import('node:fs/promises').then((fs) => fs.mkdir(out));
+    const script = path.join(dir, 'exit-mid-job.mts');
+    await writeFile(
+      script,
+      `import { JobQueue } from ${JSON.stringify(path.join(repo, 'electron/core/jobs/queue.ts'))};
+const q = await JobQueue.open({ progressIntervalMs: 0, listener: { progress: (_id, p) => { if ((p.outTimeSeconds ?? 0) > 0) process.exit(0); } } });
+q.submit({ title: 'x', input: null, output: ${JSON.stringify(path.join(out, 'x.mp4'))}, outputKind: 'file', async run(job) {
+  const o = await job.output(${JSON.stringify(path.join(out, 'x.mp4'))}, {});
+  await job.ffmpeg(['-re', '-f', 'lavfi', '-i', 'testsrc2=s=160x90:r=15:d=60', '-c:v', 'libx264', '-preset', 'ultrafast', '-f', 'mp4', 'file:' + o.tempPath]);
+  return o.commit({ summary: '' });
+} });
+`,
+    );
+    const r = await new Promise<number | null>((resolve, reject) => {
+      const child = spawn(process.execPath, ['--import', tsxLoader, script], { cwd: repo, stdio: 'ignore' });
+      child.on('error', reject);
+      child.on('close', resolve);
+    });
+    expect(r).toBe(0);
+    expect(ffmpegMentioning(out)).toEqual([]);
+    expect(await readdir(out)).toEqual([]);
   });
 
   it.each(['SIGINT', 'SIGTERM'] as const)('%s cancels: exit 130, no partial file, no ffmpeg left', async (signal) => {
