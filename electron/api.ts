@@ -11,12 +11,15 @@
  */
 import type { z } from 'zod';
 import { appContract, type AppEvents } from './contract/app';
+import { compareContract } from './contract/compare';
 
 export type { AppInfo } from './contract/app';
+export type { CompareView } from './contract/compare';
 export type { MethodSpec } from './contract/method';
 
 export const contract = {
   ...appContract,
+  ...compareContract,
 } as const;
 
 /** Events pushed from the Node side to every connected UI. */

@@ -7,9 +7,10 @@ import pkg from '../package.json' with { type: 'json' };
 import { errorMessage } from './core/errors';
 import { capsVerb } from './cli/caps';
 import { EXIT, UsageError, type Verb } from './cli/common';
+import { diffVerb } from './cli/diff';
 import { serveVerb } from './cli/serve';
 
-const verbs: Verb[] = [capsVerb, serveVerb];
+const verbs: Verb[] = [capsVerb, serveVerb, diffVerb];
 
 function version(): string {
   return pkg.version;
