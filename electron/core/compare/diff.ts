@@ -193,7 +193,7 @@ export function compareBoxes(ctx: DiffContext, e: RowEntry): TaggedDiff[] {
       ...(b.flags !== undefined ? { b: hexFlags(b.flags) } : {}),
     });
   }
-  if ((opaque(a) || opaque(b) || a.skipped || b.skipped) && a.size !== b.size) raw.push({ field: 'size', kind: 'changed', a: a.size, b: b.size });
+  if (((opaque(a) && opaque(b)) || a.skipped || b.skipped) && a.size !== b.size) raw.push({ field: 'size', kind: 'changed', a: a.size, b: b.size });
   if (a.error?.rule !== b.error?.rule) diffValues('error', a.error?.rule, b.error?.rule, raw);
 
   const names = Object.keys(a.fields);
@@ -432,7 +432,17 @@ export function fieldComparison(ctx: DiffContext, flat: Flattened, index: number
   if (a?.error || b?.error) push('error', a?.error?.rule, b?.error?.rule);
   const names = Object.keys(a?.fields ?? {});
   for (const k of Object.keys(b?.fields ?? {})) if (!names.includes(k)) names.push(k);
-  for (const name of names) push(name, a ? display(effective(a, name)) : undefined, b ? display(effective(b, name)) : undefined);
+  for (const name of names) {
+    const show = (n: BoxNode) => {
+      const v = effective(n, name);
+      // ISO BMFF times count seconds since 1904-01-01 UTC.
+      if ((name === 'creation_time' || name === 'modification_time') && typeof v === 'number' && v > 0) {
+        return `${v} (${new Date((v - 2082844800) * 1000).toISOString().replace('T', ' ').replace(/\.000Z$/, ' UTC')})`;
+      }
+      return display(v);
+    };
+    push(name, a ? show(a) : undefined, b ? show(b) : undefined);
+  }
   const codecA = a?.derived?.codec;
   const codecB = b?.derived?.codec;
   if (typeof codecA === 'string' || typeof codecB === 'string') {

@@ -118,7 +118,7 @@ export function configParameterSets(config: BoxNode | undefined): { kind: string
           const data = item && typeof item === 'object' && !Array.isArray(item) && !ArrayBuffer.isView(item) ? (item as Record<string, FieldValue>).data : undefined;
           if (!(data instanceof Uint8Array) || !data.length) continue;
           const type = (data[0]! >> 1) & 0x3f;
-          const kind = type === 32 ? 'VPS' : type === 33 ? 'SPS' : type === 34 ? 'PPS' : `SEI/NAL ${type}`;
+          const kind = type === 32 ? 'VPS' : type === 33 ? 'SPS' : type === 34 ? 'PPS' : type === 39 ? 'SEI' : type === 40 ? 'suffix SEI' : `NAL ${type}`;
           out.push({ kind, data });
         }
       }
