@@ -64,6 +64,39 @@ function hexFlags(flags: number): string {
   return `0x${flags.toString(16).padStart(6, '0')}`;
 }
 
+/** Names of full-box flags where they mean something a reader wants spelled out. */
+const FLAG_NAMES: Record<string, [number, string][]> = {
+  tfhd: [
+    [0x1, 'base-data-offset'],
+    [0x2, 'sample-description-index'],
+    [0x8, 'default-duration'],
+    [0x10, 'default-size'],
+    [0x20, 'default-flags'],
+    [0x10000, 'duration-is-empty'],
+    [0x20000, 'default-base-is-moof'],
+  ],
+  trun: [
+    [0x1, 'data-offset'],
+    [0x4, 'first-sample-flags'],
+    [0x100, 'duration'],
+    [0x200, 'size'],
+    [0x400, 'flags'],
+    [0x800, 'composition-offset'],
+  ],
+  tkhd: [
+    [0x1, 'enabled'],
+    [0x2, 'in-movie'],
+    [0x4, 'in-preview'],
+    [0x8, 'size-is-aspect-ratio'],
+  ],
+  senc: [[0x2, 'subsamples']],
+};
+
+function flagsText(type: string, flags: number): string {
+  const names = FLAG_NAMES[type]?.filter(([bit]) => flags & bit).map(([, name]) => name);
+  return names?.length ? `${hexFlags(flags)} (${names.join(', ')})` : hexFlags(flags);
+}
+
 /** A field's value as the box defines it: undefined when its presence flag is clear. */
 export function effective(node: BoxNode, field: string): FieldValue | undefined {
   const flag = FLAG_FIELDS[node.type]?.[field];
@@ -427,7 +460,9 @@ export function fieldComparison(ctx: DiffContext, flat: Flattened, index: number
   };
   push('type', a?.type, b?.type);
   if (a?.version !== undefined || b?.version !== undefined) push('version', a?.version?.toString(), b?.version?.toString());
-  if (a?.flags !== undefined || b?.flags !== undefined) push('flags', a?.flags !== undefined ? hexFlags(a.flags) : undefined, b?.flags !== undefined ? hexFlags(b.flags) : undefined);
+  if (a?.flags !== undefined || b?.flags !== undefined) {
+    push('flags', a?.flags !== undefined ? flagsText(a.type, a.flags) : undefined, b?.flags !== undefined ? flagsText(b.type, b.flags) : undefined);
+  }
   push('size', a?.size.toString(), b?.size.toString());
   if (a?.error || b?.error) push('error', a?.error?.rule, b?.error?.rule);
   const names = Object.keys(a?.fields ?? {});
@@ -453,6 +488,9 @@ export function fieldComparison(ctx: DiffContext, flat: Flattened, index: number
   }
   // A size that differs only because the content did is not a difference of its own.
   const size = out.fields.find((f) => f.name === 'size');
-  if (size && a && b && !byTop.has('size')) size.status = 'same';
+  if (size && a && b && !byTop.has('size')) {
+    size.status = 'same';
+    if (a.size !== b.size) size.note = 'follows from the content';
+  }
   return out;
 }

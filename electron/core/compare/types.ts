@@ -155,6 +155,8 @@ export interface FieldRow {
   b?: string;
   status: 'same' | DiffKind;
   ignored?: IgnoreReason;
+  /** Why values that differ are not a difference of their own (a box size that follows from its content). */
+  note?: string;
   /** Nested details of a changed field (`SPS[0].data`, `sample_size[3]`): what exactly differs. */
   details?: { field: string; a?: string; b?: string }[];
 }

@@ -157,7 +157,11 @@ describe('contract handlers', () => {
     expect(fields.ok).toBe(true);
     if (!fields.ok) return;
     const list = (fields.result as import('../../../electron/core/compare').FieldComparison).fields;
-    expect(list.find((f) => f.name === 'flags')).toMatchObject({ status: 'changed', a: '0x000039', b: '0x020038' });
+    expect(list.find((f) => f.name === 'flags')).toMatchObject({
+      status: 'changed',
+      a: '0x000039 (base-data-offset, default-duration, default-size, default-flags)',
+      b: '0x020038 (default-duration, default-size, default-flags, default-base-is-moof)',
+    });
     expect(list.find((f) => f.name === 'base_data_offset')).toMatchObject({ status: 'removed', ignored: 'position' });
     expect(list.find((f) => f.name === 'track_id')).toMatchObject({ status: 'same', a: '1', b: '1' });
 
