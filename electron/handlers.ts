@@ -19,7 +19,8 @@ export const handlers: { [M in MethodName]: Handler<M> } = {
 export async function dispatch(ctx: HandlerContext, name: unknown, args: unknown): Promise<Envelope<unknown>> {
   try {
     if (!isMethodName(name)) {
-      return { ok: false, error: { code: 'ENOMETHOD', message: `Unknown method: ${String(name).slice(0, 80)}` } };
+      const shown = typeof name === 'string' ? name.slice(0, 80) : `(a ${name === null ? 'null' : typeof name}, not a method name)`;
+      return { ok: false, error: { code: 'ENOMETHOD', message: `Unknown method: ${shown}` } };
     }
     const parsed = parseArgs(name, args);
     const handler = handlers[name] as unknown as (a: unknown, c: HandlerContext) => Promise<unknown>;
