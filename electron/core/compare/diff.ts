@@ -40,6 +40,8 @@ export interface DiffContext {
   seqOffset?: number;
   /** Both files number their fragments in increasing order (then the numbers only count fragments). */
   sequencesIncrease?: boolean;
+  /** Differences found outside the field comparison (box order), by row. */
+  extra?: Map<number, Difference[]>;
 }
 
 /** A row with what field comparison needs to know about where its boxes sit. */
@@ -373,7 +375,8 @@ export function compareRows(ctx: DiffContext, flat: Flattened, includeVolatile: 
       if (volatile) {
         row.ignored = 1;
         noteIgnored('volatile', node.path);
-      } else row.changes = 1;
+      }
+      if (!volatile || includeVolatile) row.changes = 1;
       if (!volatile || includeVolatile) {
         const d: Difference = { path: node.path, kind: a ? 'removed' : 'added', row: index };
         if (a) d.a = boxJson(a);
@@ -388,9 +391,9 @@ export function compareRows(ctx: DiffContext, flat: Flattened, includeVolatile: 
         row.ignored++;
         noteIgnored(t.ignored, a.path, t.field);
         if (!includeVolatile) continue;
-      } else {
-        row.changes++;
       }
+      // With the switch on, a normally ignored difference is a difference like any other.
+      row.changes++;
       const d: Difference = { path: a.path, kind: t.kind, field: t.field, row: index };
       if (b.path !== a.path) d.pathB = b.path;
       if (t.a !== undefined) d.a = t.a;
@@ -398,7 +401,7 @@ export function compareRows(ctx: DiffContext, flat: Flattened, includeVolatile: 
       if (t.ignored) d.ignored = t.ignored;
       add(d);
     }
-    if (row.changes > 0 || (includeVolatile && row.ignored > 0)) row.status = 'changed';
+    if (row.changes > 0) row.status = 'changed';
   });
   // Count differing rows below each row (for the UI to mark collapsed parents).
   for (let i = flat.rows.length - 1; i >= 0; i--) {
@@ -477,6 +480,14 @@ export function fieldComparison(ctx: DiffContext, flat: Flattened, index: number
       return display(v);
     };
     push(name, a ? show(a) : undefined, b ? show(b) : undefined);
+  }
+  for (const d of ctx.extra?.get(index) ?? []) {
+    const fr: FieldRow = { name: d.field ?? d.kind, status: d.kind };
+    const ta = jsonText(d.a);
+    const tb = jsonText(d.b);
+    if (ta !== undefined) fr.a = ta;
+    if (tb !== undefined) fr.b = tb;
+    out.fields.push(fr);
   }
   const codecA = a?.derived?.codec;
   const codecB = b?.derived?.codec;

@@ -63,7 +63,7 @@ function increasing(moofs: BoxNode[]): boolean {
  * changes how a file plays: `moov` before or after the media data (progressive download starts
  * early only with `moov` first).
  */
-function moovPosition(A: LoadedSide, B: LoadedSide, flat: Flattened, differences: Difference[]): void {
+function moovPosition(A: LoadedSide, B: LoadedSide, flat: Flattened, differences: Difference[], ctx: DiffContext): void {
   const where = (side: LoadedSide) => {
     const moov = side.main.findIndex((b) => b.type === 'moov');
     const mdat = side.main.findIndex((b) => b.type === 'mdat');
@@ -79,6 +79,7 @@ function moovPosition(A: LoadedSide, B: LoadedSide, flat: Flattened, differences
     d.row = row;
     flat.rows[row]!.changes++;
     flat.rows[row]!.status = 'changed';
+    ctx.extra = new Map([[row, [d]]]);
   }
   differences.unshift(d);
 }
@@ -111,7 +112,7 @@ export async function compareFiles(a: SideInput, b: SideInput, options: CompareO
     if (seqOffset !== undefined) ctx.seqOffset = seqOffset;
     ctx.sequencesIncrease = increasing(A.moofs) && increasing(B.moofs);
     const outcome = compareRows(ctx, flat, includeVolatile, options.maxDifferences ?? DEFAULT_MAX_DIFFERENCES);
-    moovPosition(A, B, flat, outcome.differences);
+    moovPosition(A, B, flat, outcome.differences, ctx);
     const summary = await playbackSummary(A, layoutA, B, layoutB);
     const maxRows = options.maxRows ?? DEFAULT_MAX_ROWS;
     const result: CompareResult = {

@@ -26,7 +26,8 @@ interface Value {
 interface Topic {
   id: string;
   topic: string;
-  rule?: string;
+  /** The lint rule, or a choice of rule from the two values (e.g. by which flag is set). */
+  rule?: string | ((a: Value | undefined, b: Value | undefined) => string | undefined);
   track?: string;
   trackKey?: string;
   /** Compute the topic for one side; `undefined` leaves the topic out for that side ("—"). */
@@ -416,10 +417,25 @@ function trackTopics(key: string, label: string, fragmented: boolean): Topic[] {
   return topics;
 }
 
+function either(a: Value | undefined, b: Value | undefined, test: (text: string) => boolean): boolean {
+  return (!!a && test(a.text)) || (!!b && test(b.text));
+}
+
 function fileTopics(fragmented: boolean): Topic[] {
   const topics: Topic[] = [
-    { id: 'kind', topic: 'File kind', rule: 'not-fragmented', of: (f) => ({ text: fileKind(f.side) }) },
-    { id: 'ftyp', topic: 'Brands (ftyp)', rule: 'init-missing-ftyp', of: (f) => brands(f.side, 'ftyp') ?? (f.moov ? { text: 'no ftyp' } : undefined) },
+    {
+      id: 'kind',
+      topic: 'File kind',
+      rule: (a, b) => (either(a, b, (t) => t.startsWith('moof boxes but no mvex')) ? 'init-missing-mvex' : either(a, b, (t) => t.startsWith('progressive')) ? 'not-fragmented' : undefined),
+      of: (f) => ({ text: fileKind(f.side) }),
+    },
+    {
+      id: 'ftyp',
+      topic: 'Brands (ftyp)',
+      // Browsers do not look at brands; a missing ftyp is what some refuse.
+      rule: (a, b) => (either(a, b, (t) => t === 'no ftyp') ? 'init-missing-ftyp' : undefined),
+      of: (f) => brands(f.side, 'ftyp') ?? (f.moov ? { text: 'no ftyp' } : undefined),
+    },
     { id: 'movie-timescale', topic: 'Movie timescale (mvhd)', rule: 'timescale-zero', of: (f) => (f.moov ? { text: String(num(child(f.moov, 'mvhd'), 'timescale') ?? 'no mvhd') } : undefined) },
     {
       id: 'moov-position',
@@ -432,7 +448,12 @@ function fileTopics(fragmented: boolean): Topic[] {
         return { text: moov < mdat ? 'moov before mdat (fast start)' : 'moov after mdat' };
       },
     },
-    { id: 'box-errors', topic: 'Box structure errors', rule: 'box-truncated', of: (f) => boxErrors(f.side) },
+    {
+      id: 'box-errors',
+      topic: 'Box structure errors',
+      rule: (a, b) => (either(a, b, (t) => t.includes('box-truncated')) ? 'box-truncated' : either(a, b, (t) => t.includes('box-size-invalid')) ? 'box-size-invalid' : undefined),
+      of: (f) => boxErrors(f.side),
+    },
   ];
   if (fragmented) {
     topics.push(
@@ -440,7 +461,12 @@ function fileTopics(fragmented: boolean): Topic[] {
       { id: 'sidx', topic: 'Segment index (sidx)', rule: 'sidx-mismatch', of: (f) => presence(countTop(f.side, 'sidx'), 'sidx') },
       { id: 'emsg', topic: 'Event messages (emsg)', of: (f) => presence(countTop(f.side, 'emsg'), 'emsg') },
       { id: 'prft', topic: 'Producer reference times (prft)', of: (f) => presence(countTop(f.side, 'prft'), 'prft') },
-      { id: 'tfhd-base', topic: 'Fragment data offsets (tfhd flags)', rule: 'tfhd-base-data-offset', of: (f) => tfhdModes(f.side) },
+      {
+        id: 'tfhd-base',
+        topic: 'Fragment data offsets (tfhd flags)',
+        rule: (a, b) => (either(a, b, (t) => t.includes('base-data-offset')) ? 'tfhd-base-data-offset' : 'tfhd-no-default-base-is-moof'),
+        of: (f) => tfhdModes(f.side),
+      },
       {
         id: 'tfdt',
         topic: 'Fragment decode times (tfdt)',
@@ -530,7 +556,8 @@ export async function playbackSummary(A: LoadedSide, layoutA: Layout, B: LoadedS
     if (!same && va && vb && ta === tb) [ta, tb] = firstDifference(va, vb);
     const entry: SummaryEntry = { id: topic.id, topic: topic.topic, a: ta, b: tb, same };
     if (topic.track) entry.track = topic.track;
-    if (topic.rule) entry.rule = topic.rule;
+    const rule = typeof topic.rule === 'function' ? topic.rule(va, vb) : topic.rule;
+    if (rule) entry.rule = rule;
     out.push(entry);
   }
   return out;

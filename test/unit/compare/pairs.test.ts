@@ -41,6 +41,8 @@ describe('compare: one muxer setting changed', () => {
     expect(tfhd.a).toMatch(/base-data-offset/);
     expect(tfhd.b).toBe('default-base-is-moof');
     expect(tfhd.rule).toBe('tfhd-base-data-offset');
+    // Brands alone touch no lint rule (browsers ignore them; only a missing ftyp does).
+    expect(entry(r, 'ftyp').rule).toBeUndefined();
     // Every traf's tfhd flags, folded into one line per track; the moved offsets are not reported.
     const flags = r.reported.filter((d) => d.field === 'flags');
     expect(flags.map((d) => d.path).sort()).toEqual(['moof[*]/traf[0]/tfhd', 'moof[*]/traf[1]/tfhd']);
