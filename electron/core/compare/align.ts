@@ -68,63 +68,84 @@ type Match = [number | undefined, number | undefined];
 
 /**
  * Order matched pairs and unmatched boxes into one sequence: `a`'s order, with each box only `b`
- * has placed just before the `b` box its successor matched.
+ * has placed just before the `b` box its successor matched. (Plain loops: this runs once per
+ * container of both trees.)
  */
-function mergeOrder(na: number, nb: number, aToB: Map<number, number>): Match[] {
+function mergeOrder(na: number, nb: number, aToB: Int32Array): Match[] {
   const out: Match[] = [];
-  const matchedB = new Set(aToB.values());
+  const matchedB = new Uint8Array(nb);
+  for (let i = 0; i < na; i++) if (aToB[i]! >= 0) matchedB[aToB[i]!] = 1;
   let nextB = 0;
-  const flushB = (upTo: number) => {
-    for (; nextB < upTo; nextB++) if (!matchedB.has(nextB)) out.push([undefined, nextB]);
-  };
   for (let i = 0; i < na; i++) {
-    const j = aToB.get(i);
-    if (j === undefined) {
+    const j = aToB[i]!;
+    if (j < 0) {
       out.push([i, undefined]);
       continue;
     }
-    flushB(j);
+    for (; nextB < j; nextB++) if (!matchedB[nextB]) out.push([undefined, nextB]);
     out.push([i, j]);
   }
-  flushB(nb);
+  for (; nextB < nb; nextB++) if (!matchedB[nextB]) out.push([undefined, nextB]);
   return out;
 }
 
-/** Match two lists by key + occurrence. */
-function matchByKey(keysA: string[], keysB: string[]): Map<number, number> {
+/** Match two lists by key + occurrence: index in `b` for each index in `a`, -1 when none. */
+function matchByKey(keysA: string[], keysB: string[]): Int32Array {
+  const aToB = new Int32Array(keysA.length).fill(-1);
   // Most lists have the same structure on both sides: pair them by position without any maps.
-  if (keysA.length === keysB.length && keysA.every((k, i) => k === keysB[i])) return new Map(keysA.map((_, i) => [i, i]));
+  let same = keysA.length === keysB.length;
+  for (let i = 0; same && i < keysA.length; i++) same = keysA[i] === keysB[i];
+  if (same) {
+    for (let i = 0; i < keysA.length; i++) aToB[i] = i;
+    return aToB;
+  }
   const seen = new Map<string, number>();
   const index = new Map<string, number>();
-  keysB.forEach((k, j) => {
+  for (let j = 0; j < keysB.length; j++) {
+    const k = keysB[j]!;
     const n = seen.get(k) ?? 0;
     seen.set(k, n + 1);
     index.set(`${k}\u0000${n}`, j);
-  });
+  }
   seen.clear();
-  const aToB = new Map<number, number>();
-  keysA.forEach((k, i) => {
+  for (let i = 0; i < keysA.length; i++) {
+    const k = keysA[i]!;
     const n = seen.get(k) ?? 0;
     seen.set(k, n + 1);
     const j = index.get(`${k}\u0000${n}`);
-    if (j !== undefined) aToB.set(i, j);
-  });
+    if (j !== undefined) aToB[i] = j;
+  }
   return aToB;
 }
 
+function keysOf(nodes: BoxNode[], parentType: string, side: LoadedSide): string[] {
+  const keys = new Array<string>(nodes.length);
+  for (let i = 0; i < nodes.length; i++) keys[i] = keyOf(nodes[i]!, parentType, i, side);
+  return keys;
+}
+
+const NO_CHILDREN: BoxNode[] = [];
+
 function alignLists(as: BoxNode[], bs: BoxNode[], parentType: string, A: LoadedSide, B: LoadedSide): Pair[] {
-  const keysA = as.map((n, i) => keyOf(n, parentType, i, A));
-  const keysB = bs.map((n, i) => keyOf(n, parentType, i, B));
-  return mergeOrder(as.length, bs.length, matchByKey(keysA, keysB)).map(([i, j]) => pairOf(i === undefined ? undefined : as[i], j === undefined ? undefined : bs[j], A, B));
+  const order = mergeOrder(as.length, bs.length, matchByKey(keysOf(as, parentType, A), keysOf(bs, parentType, B)));
+  const out = new Array<Pair>(order.length);
+  for (let k = 0; k < order.length; k++) {
+    const [i, j] = order[k]!;
+    out[k] = pairOf(i === undefined ? undefined : as[i], j === undefined ? undefined : bs[j], A, B);
+  }
+  return out;
+}
+
+function oneSided(node: BoxNode, side: 'a' | 'b'): Pair {
+  const kids = node.children ?? NO_CHILDREN;
+  const children = new Array<Pair>(kids.length);
+  for (let i = 0; i < kids.length; i++) children[i] = oneSided(kids[i]!, side);
+  return side === 'a' ? { a: node, children } : { b: node, children };
 }
 
 function pairOf(a: BoxNode | undefined, b: BoxNode | undefined, A: LoadedSide, B: LoadedSide): Pair {
-  const pair: Pair = { children: [] };
-  if (a) pair.a = a;
-  if (b) pair.b = b;
-  if (a && b) pair.children = alignLists(a.children ?? [], b.children ?? [], a.type, A, B);
-  else pair.children = ((a ?? b)!.children ?? []).map((c) => (a ? pairOf(c, undefined, A, B) : pairOf(undefined, c, A, B)));
-  return pair;
+  if (a && b) return { a, b, children: alignLists(a.children ?? NO_CHILDREN, b.children ?? NO_CHILDREN, a.type, A, B) };
+  return a ? oneSided(a, 'a') : oneSided(b!, 'b');
 }
 
 interface TopLevel {
@@ -258,11 +279,11 @@ function exact(xa: number[], xb: number[], delta: number): Map<number, number> {
 export function alignSides(A: LoadedSide, B: LoadedSide): Pair[] {
   const ta = topLevel(A.boxes);
   const tb = topLevel(B.boxes);
-  const aToB = new Map<number, number>();
+  const aToB = new Int32Array(A.boxes.length).fill(-1);
+  const pick = (boxes: BoxNode[], indices: number[]) => indices.map((i) => boxes[i]!);
 
-  const fileKeysA = ta.file.map((i) => keyOf(A.boxes[i]!, '', i, A));
-  const fileKeysB = tb.file.map((i) => keyOf(B.boxes[i]!, '', i, B));
-  for (const [x, y] of matchByKey(fileKeysA, fileKeysB)) aToB.set(ta.file[x]!, tb.file[y]!);
+  const files = matchByKey(keysOf(pick(A.boxes, ta.file), '', A), keysOf(pick(B.boxes, tb.file), '', B));
+  for (let x = 0; x < files.length; x++) if (files[x]! >= 0) aToB[ta.file[x]!] = tb.file[files[x]!]!;
 
   const moofPairs = matchMoofs(
     ta.groups.map((g) => A.boxes[g.moof]!),
@@ -273,9 +294,8 @@ export function alignSides(A: LoadedSide, B: LoadedSide): Pair[] {
   for (const [ga, gb] of moofPairs) {
     const membersA = ta.groups[ga]!.members;
     const membersB = tb.groups[gb]!.members;
-    const keysA = membersA.map((i) => keyOf(A.boxes[i]!, '', i, A));
-    const keysB = membersB.map((i) => keyOf(B.boxes[i]!, '', i, B));
-    for (const [x, y] of matchByKey(keysA, keysB)) aToB.set(membersA[x]!, membersB[y]!);
+    const m = matchByKey(keysOf(pick(A.boxes, membersA), '', A), keysOf(pick(B.boxes, membersB), '', B));
+    for (let x = 0; x < m.length; x++) if (m[x]! >= 0) aToB[membersA[x]!] = membersB[m[x]!]!;
   }
   return mergeOrder(A.boxes.length, B.boxes.length, aToB).map(([i, j]) =>
     pairOf(i === undefined ? undefined : A.boxes[i], j === undefined ? undefined : B.boxes[j], A, B),
