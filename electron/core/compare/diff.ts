@@ -190,6 +190,19 @@ function alignPointers(ctx: DiffContext, e: RowEntry, field: string, va: FieldVa
     }
     return moved ? { vb: out, moved } : unchanged;
   }
+  if (a.type === 'sidx' && field === 'references' && Array.isArray(va) && Array.isArray(vb)) {
+    // Referenced sizes follow the sizes of the fragments they index: when both indexes describe
+    // their own files exactly, a different size is the fragments' difference, reported there.
+    if (!sidxConsistent(ctx.A, a) || !sidxConsistent(ctx.B, b)) return unchanged;
+    let moved = false;
+    const out = vb.map((y, i) => {
+      const x = va[i];
+      if (!isRecord(x) || !isRecord(y) || typeof x.referenced_size !== 'number' || x.referenced_size === y.referenced_size) return y;
+      moved = true;
+      return { ...y, referenced_size: x.referenced_size };
+    });
+    return moved ? { vb: out, moved } : unchanged;
+  }
   if (a.type === 'tfra' && field === 'entries' && Array.isArray(va) && Array.isArray(vb)) {
     let moved = false;
     const out = vb.map((y, i) => {
@@ -202,6 +215,28 @@ function alignPointers(ctx: DiffContext, e: RowEntry, field: string, va: FieldVa
     return moved ? { vb: out, moved } : unchanged;
   }
   return unchanged;
+}
+
+const boundaries = new WeakMap<LoadedSide, Set<number>>();
+
+/** Whether a top-level `sidx` indexes its file exactly: every referenced range ends where a box starts. */
+function sidxConsistent(side: LoadedSide, sidx: BoxNode): boolean {
+  if (!side.main.includes(sidx)) return false;
+  let starts = boundaries.get(side);
+  if (!starts) {
+    starts = new Set(side.main.map((n) => n.offset));
+    starts.add(side.mainSize);
+    boundaries.set(side, starts);
+  }
+  const refs = sidx.fields.references;
+  let pos = sidx.offset + sidx.size + (num(sidx, 'first_offset') ?? 0);
+  if (!Array.isArray(refs) || !starts.has(pos)) return false;
+  for (const r of refs) {
+    if (!isRecord(r) || typeof r.referenced_size !== 'number') return false;
+    pos += r.referenced_size;
+    if (!starts.has(pos)) return false;
+  }
+  return true;
 }
 
 function isRecord(v: FieldValue | undefined): v is { [key: string]: FieldValue } {

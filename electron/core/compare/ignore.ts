@@ -17,7 +17,9 @@
  *   increasing order (then the numbers only count fragments: fewer, longer fragments renumber
  *   everything after them). What matters for playback is that they increase; the summary's
  *   `mfhd-sequence` topic says whether they do.
- * Position (see layout.ts): absolute and moof-relative offsets whose targets are the same.
+ * Position (see layout.ts): absolute and moof-relative offsets whose targets are the same, and
+ * `sidx` referenced sizes when both indexes match their own files (the size difference is that of
+ * the fragments, reported there).
  */
 import type { BoxNode } from '../boxes';
 import type { IgnoreReason } from './types';

@@ -19,12 +19,17 @@ export interface Layout {
   progressive?: string;
   /** The sample tables, by track id (reused by the summary). */
   tables: Map<number, NonNullable<ReturnType<typeof sampleTable>>>;
+  /** Samples whose bytes do not lie inside one `mdat` (of the file holding them), and all samples. */
+  outside: number;
+  samples: number;
 }
 
 interface Run {
   track: string;
   start: number;
   end: number;
+  /** Number of samples in the run. */
+  count: number;
 }
 
 /** Index of the box in `sorted` (by offset) that contains `offset`, or -1. */
@@ -78,9 +83,10 @@ export function sampleLayout(side: LoadedSide): Layout {
       const frag = table.fragment[i]!;
       if (run && frag === runFragment && off === run.end) {
         run.end += size;
+        run.count++;
         continue;
       }
-      run = { track: track.key, start: off, end: off + size };
+      run = { track: track.key, start: off, end: off + size, count: 1 };
       runFragment = frag;
       if (frag < 0) stblRuns.push(run);
       else {
@@ -91,7 +97,17 @@ export function sampleLayout(side: LoadedSide): Layout {
     }
   }
   const byMoof = new Map<BoxNode, string>();
+  let outside = 0;
+  let samples = 0;
+  const count = (runs: Run[], mdats: BoxNode[]) => {
+    for (const r of runs) {
+      samples += r.count;
+      const m = containing(mdats, r.start);
+      if (m < 0 || r.end > mdats[m]!.offset + mdats[m]!.size) outside += r.count;
+    }
+  };
   for (const [frag, runs] of fragments) {
+    count(runs, side.mdats);
     const moof = side.moofs[frag];
     if (!moof) continue;
     // The mdat that should follow this moof: the first one after it.
@@ -99,12 +115,15 @@ export function sampleLayout(side: LoadedSide): Layout {
     if (first < 0) first = side.mdats.length;
     byMoof.set(moof, signature(runs, side.mdats, first));
   }
-  const layout: Layout = { byMoof, tables };
+  const layout: Layout = { byMoof, tables, outside: 0, samples: 0 };
   if (stblRuns.length) {
     // stbl samples live in the file that holds the moov (the init, when one is given).
     const moovInInit = side.init.some((b) => b.type === 'moov');
     const mdats = (moovInInit ? side.init : side.main).filter((b) => b.type === 'mdat');
+    count(stblRuns, mdats);
     layout.progressive = signature(stblRuns, mdats, 0);
   }
+  layout.outside = outside;
+  layout.samples = samples;
   return layout;
 }

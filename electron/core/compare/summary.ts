@@ -449,6 +449,16 @@ function fileTopics(fragmented: boolean): Topic[] {
       },
     },
     {
+      id: 'sample-data',
+      topic: 'Sample data inside mdat',
+      rule: 'trun-data-out-of-bounds',
+      of: (f) => {
+        const { outside, samples } = f.layout;
+        if (!samples) return undefined;
+        return { text: outside ? `${outside} of ${samples} samples lie outside the mdat` : `all ${samples} samples` };
+      },
+    },
+    {
       id: 'box-errors',
       topic: 'Box structure errors',
       rule: (a, b) => (either(a, b, (t) => t.includes('box-truncated')) ? 'box-truncated' : either(a, b, (t) => t.includes('box-size-invalid')) ? 'box-size-invalid' : undefined),

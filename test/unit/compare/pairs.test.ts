@@ -120,6 +120,34 @@ describe('compare: one muxer setting changed', () => {
     expect(all.differences.filter((d) => d.field === 'chunk_offsets')).toHaveLength(2);
   });
 
+  it('+global_sidx: the sidx boxes, nothing else', async () => {
+    const r = await compare(await remux(['-movflags', FRAG_MOOF]), await remux(['-movflags', `${FRAG_MOOF}+global_sidx`]));
+    expect(topics(r)).toEqual(['sidx']);
+    expect(entry(r, 'sidx')).toMatchObject({ a: 'none', b: '2 sidx boxes', rule: 'sidx-mismatch' });
+    expect(r.differences.map((d) => `${d.path} ${d.kind}`)).toEqual(['sidx[0] added', 'sidx[1] added']);
+  });
+
+  it('sidx referenced sizes that follow bigger moofs are not reported when both indexes are exact', async () => {
+    const r = await compare(await remux(['-movflags', `${FRAG_MOOF}+global_sidx`]), await remux(['-movflags', 'cmaf+global_sidx']));
+    expect(r.differences.some((d) => d.field?.endsWith('.referenced_size'))).toBe(false);
+    expect(r.ignored.examples.length).toBeGreaterThan(0);
+    // What does differ in the index is reported: cmaf no longer stretches the first video frame.
+    expect(r.differences).toContainEqual(expect.objectContaining({ path: 'sidx[0]', field: 'references[0].subsegment_duration' }));
+  });
+
+  it('a broken file (ffmpeg 5.1 global_sidx with absolute base data offsets) is explained', async () => {
+    // ffmpeg inserts the sidx after writing absolute tfhd base offsets, which then point 176 bytes short.
+    const broken = await remux(['-movflags', `${FRAG}+global_sidx`]);
+    const good = await remux(['-movflags', `${FRAG_MOOF}+global_sidx`]);
+    const r = await compare(broken, good);
+    expect(topics(r)).toEqual(expect.arrayContaining(['sample-data', 'inband-parameter-sets', 'tfhd-base']));
+    expect(entry(r, 'sample-data').a).toMatch(/^\d+ of \d+ samples lie outside the mdat$/);
+    expect(entry(r, 'sample-data').rule).toBe('trun-data-out-of-bounds');
+    expect(entry(r, 'inband-parameter-sets', 'video').a).toMatch(/^malformed first sample/);
+    // The layouts differ, so the offsets are reported rather than explained away.
+    expect(r.differences.some((d) => d.field === 'base_data_offset')).toBe(true);
+  });
+
   it('tracks matched by handler when the track ids are swapped', async () => {
     const r = await compare(await source(), await remux(['-map', '-0', '-map', '0:a', '-map', '0:v']));
     expect(topics(r)).toEqual(['track-id']);
