@@ -141,7 +141,7 @@ function saioBase(moof: BoxNode | undefined, traf: BoxNode | undefined): number 
  * Whether a position field's difference is explained by moved data: true when both sides point to
  * the same thing.
  */
-function samePosition(ctx: DiffContext, e: RowEntry, field: string): boolean {
+function samePosition(ctx: DiffContext, e: RowEntry): boolean {
   const { a, b } = e.pair;
   if (!a || !b) return false;
   switch (a.type) {
@@ -283,7 +283,7 @@ export function compareBoxes(ctx: DiffContext, e: RowEntry): TaggedDiff[] {
   for (const d of raw) {
     const top = topOf(d.field);
     const tagged: TaggedDiff = { ...d, top };
-    if (volatileField(a.type, e.parentTypeA, top, e.inEncoderTag) || PADDING_TYPES.has(a.type)) {
+    if (volatileField(a.type, e.parentTypeA, top, e.inEncoderTag)) {
       tagged.ignored = 'volatile';
     } else if (a.type === 'mfhd' && top === 'sequence_number') {
       const sa = num(a, 'sequence_number');
@@ -292,7 +292,7 @@ export function compareBoxes(ctx: DiffContext, e: RowEntry): TaggedDiff[] {
     } else if (POSITION_FIELDS[a.type]?.has(top) && a.type === b.type) {
       let same = positionChecked.get(top);
       if (same === undefined) {
-        same = samePosition(ctx, e, top);
+        same = samePosition(ctx, e);
         positionChecked.set(top, same);
       }
       if (same) tagged.ignored = 'position';
@@ -302,8 +302,6 @@ export function compareBoxes(ctx: DiffContext, e: RowEntry): TaggedDiff[] {
   for (const d of moved) out.push({ ...d, top: topOf(d.field), ignored: 'position' });
   return out;
 }
-
-const PADDING_TYPES: ReadonlySet<string> = new Set(['free', 'skip', 'wide']);
 
 function rowBox(n: BoxNode): RowBox {
   const box: RowBox = { type: n.type, path: n.path, offset: n.offset, size: n.size, children: n.children?.length ?? 0 };

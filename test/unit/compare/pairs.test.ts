@@ -148,6 +148,24 @@ describe('compare: one muxer setting changed', () => {
     expect(r.differences.some((d) => d.field === 'base_data_offset')).toBe(true);
   });
 
+  it('CENC encryption (ffmpeg -encryption_scheme cenc-aes-ctr): the encryption topics of both tracks', async () => {
+    const key = ['-encryption_scheme', 'cenc-aes-ctr', '-encryption_key', '00112233445566778899aabbccddeeff', '-encryption_kid', '00112233445566778899aabbccddeeff'];
+    const clear = await remux(['-movflags', FRAG_MOOF]);
+    const encrypted = await remux([...key, '-movflags', FRAG_MOOF]);
+    const r = await compare(clear, encrypted);
+    expect(topics(r)).toEqual(['codec', 'encryption', 'sample-entry', 'tenc']);
+    expect(entry(r, 'encryption', 'video')).toMatchObject({ a: 'clear', b: 'cenc', rule: 'encryption-scheme-unsupported' });
+    expect(entry(r, 'codec', 'audio').b).toBe('enca (encrypted mp4a)');
+    expect(entry(r, 'tenc', 'video').b).toBe('KID 00112233445566778899aabbccddeeff, IV size 8');
+    // With encryption on both sides, saio offsets that moved with a smaller ftyp are not reported.
+    const moved = await compare(await remux([...key, '-movflags', FRAG]), encrypted);
+    expect(topics(moved)).toEqual(['ftyp', 'tfhd-base']);
+    expect(moved.differences.some((d) => d.path.includes('saio'))).toBe(false);
+    expect(moved.ignored.examples.length).toBeGreaterThan(0);
+    const all = await compare(await remux([...key, '-movflags', FRAG]), encrypted, true);
+    expect(all.differences).toContainEqual(expect.objectContaining({ path: 'moov/trak[0]/mdia/minf/stbl/saio[0]', field: 'offset', ignored: 'position' }));
+  });
+
   it('tracks matched by handler when the track ids are swapped', async () => {
     const r = await compare(await source(), await remux(['-map', '-0', '-map', '0:a', '-map', '0:v']));
     expect(topics(r)).toEqual(['track-id']);
