@@ -376,7 +376,7 @@ function trackTopics(key: string, label: string, fragmented: boolean): Topic[] {
     topics.push(
       t('fragment-durations', 'Fragment durations', withTrack((tr, f) => fragmentDurations(tableOf(f, tr), tr.timescale)), 'segment-starts-non-sync'),
       t('trex', 'Track defaults (trex)', withTrack((tr, f) => {
-        if (!tr.trak) return undefined;
+        if (!tr.trak || (!descend(f.moov, 'mvex') && !f.side.moofs.length)) return undefined;
         const trex = childrenOf(descend(f.moov, 'mvex'), 'trex').find((x) => num(x, 'track_id') === tr.id);
         return { text: trex ? 'present' : 'missing' };
       }), 'init-trex-missing'),
@@ -403,8 +403,9 @@ function trackTopics(key: string, label: string, fragmented: boolean): Topic[] {
       return { text: schm ? `${str(schm, 'scheme_type') ?? '?'}` : e.type.startsWith('enc') ? 'encrypted, no schm' : 'clear' };
     }), 'encryption-scheme-unsupported'),
     t('tenc', 'Default key (tenc)', withTrack((tr) => {
-      const tenc = descend(entry(tr), 'sinf', 'schi', 'tenc');
-      if (!tenc) return undefined;
+      const e = entry(tr);
+      const tenc = descend(e, 'sinf', 'schi', 'tenc');
+      if (!tenc) return e ? { text: 'none' } : undefined;
       const kid = tenc.fields.default_KID;
       const iv = num(tenc, 'default_Per_Sample_IV_Size');
       const crypt = num(tenc, 'default_crypt_byte_block');
@@ -556,7 +557,9 @@ export async function playbackSummary(A: LoadedSide, layoutA: Layout, B: LoadedS
     if (topic.trackKey && topic.id !== 'track' && (!hasTrack(fa, topic.trackKey) || !hasTrack(fb, topic.trackKey))) continue;
     const va = await topic.of(fa);
     const vb = await topic.of(fb);
-    if (!va && !vb) continue;
+    // A topic that does not apply to one file (fragment topics for a progressive file, samples of
+    // an init segment) is left out: the topic that says why ("File kind", "Track") is there.
+    if (!va || !vb) continue;
     const ka = va ? (va.key ?? va.text) : undefined;
     const kb = vb ? (vb.key ?? vb.text) : undefined;
     const same =
