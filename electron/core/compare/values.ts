@@ -26,6 +26,11 @@ export function isTyped(v: unknown): v is Typed {
   return ArrayBuffer.isView(v) && !(v instanceof DataView);
 }
 
+function isEmpty(v: FieldValue | undefined): boolean {
+  if (Array.isArray(v) || isTyped(v)) return (v as ArrayLike<unknown>).length === 0;
+  return isObject(v) && Object.keys(v).length === 0;
+}
+
 function sameNumber(a: number, b: number): boolean {
   return a === b || (Number.isNaN(a) && Number.isNaN(b));
 }
@@ -166,6 +171,8 @@ function describeBytes(field: string, a: Uint8Array, b: Uint8Array, out: ValueDi
  */
 export function diffValues(field: string, a: FieldValue | undefined, b: FieldValue | undefined, out: ValueDiff[]): void {
   if (a === undefined && b === undefined) return;
+  // An empty list on one side and nothing on the other is the same (decoders differ in what they fill in).
+  if ((a === undefined && isEmpty(b)) || (b === undefined && isEmpty(a))) return;
   if (a === undefined) {
     out.push({ field, kind: 'added', b: whole(b!) });
     return;
