@@ -46,6 +46,18 @@ export function containing(sorted: BoxNode[], offset: number): number {
   return -1;
 }
 
+/** Index of the first box of `sorted` (by offset) that starts after `offset` (length when none). */
+function firstAfter(sorted: BoxNode[], offset: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]!.offset > offset) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
 function signature(runs: Run[], mdats: BoxNode[], firstMdat: number): string {
   runs.sort((x, y) => x.start - y.start || x.end - y.end);
   const parts: string[] = [];
@@ -111,8 +123,7 @@ export function sampleLayout(side: LoadedSide): Layout {
     const moof = side.moofs[frag];
     if (!moof) continue;
     // The mdat that should follow this moof: the first one after it.
-    let first = side.mdats.findIndex((m) => m.offset > moof.offset);
-    if (first < 0) first = side.mdats.length;
+    const first = firstAfter(side.mdats, moof.offset);
     byMoof.set(moof, signature(runs, side.mdats, first));
   }
   const layout: Layout = { byMoof, tables, outside: 0, samples: 0 };
