@@ -11,6 +11,7 @@
  */
 import type { z } from 'zod';
 import { appContract, type AppEvents } from './contract/app';
+import { boxesContract } from './contract/boxes';
 import { compareContract } from './contract/compare';
 
 export type { AppInfo } from './contract/app';
@@ -19,6 +20,7 @@ export type { MethodSpec } from './contract/method';
 
 export const contract = {
   ...appContract,
+  ...boxesContract,
   ...compareContract,
 } as const;
 

@@ -8,9 +8,10 @@ import { errorMessage } from './core/errors';
 import { capsVerb } from './cli/caps';
 import { EXIT, UsageError, type Verb } from './cli/common';
 import { diffVerb } from './cli/diff';
+import { inspectVerb } from './cli/inspect';
 import { serveVerb } from './cli/serve';
 
-const verbs: Verb[] = [capsVerb, serveVerb, diffVerb];
+const verbs: Verb[] = [capsVerb, inspectVerb, diffVerb, serveVerb];
 
 function version(): string {
   return pkg.version;

@@ -6,6 +6,7 @@
 import { isMethodName, parseArgs, type Envelope, type MethodName } from './api';
 import { errorCode, errorMessage } from './core/errors';
 import { appHandlers } from './handlers/app';
+import { boxesHandlers } from './handlers/boxes';
 import { compareHandlers } from './handlers/compare';
 import type { Handler, HandlerContext } from './handlers/context';
 
@@ -13,6 +14,7 @@ export type { HandlerContext } from './handlers/context';
 
 export const handlers: { [M in MethodName]: Handler<M> } = {
   ...appHandlers,
+  ...boxesHandlers,
   ...compareHandlers,
 };
 
