@@ -303,8 +303,9 @@ export function compareBoxes(ctx: DiffContext, e: RowEntry): TaggedDiff[] {
   return out;
 }
 
+/** What a tree row needs of a box (the path is left out: thousands of rows, and the field table has it). */
 function rowBox(n: BoxNode): RowBox {
-  const box: RowBox = { type: n.type, path: n.path, offset: n.offset, size: n.size, children: n.children?.length ?? 0 };
+  const box: RowBox = { type: n.type, offset: n.offset, size: n.size, children: n.children?.length ?? 0 };
   if (n.error) box.error = n.error.message;
   return box;
 }
@@ -466,8 +467,8 @@ export function fieldComparison(ctx: DiffContext, flat: Flattened, index: number
   const e = flat.entries[index]!;
   const { a, b } = e.pair;
   const out: FieldComparison = { row: index, status: row.status, fields: [] };
-  if (row.a) out.a = row.a;
-  if (row.b) out.b = row.b;
+  if (row.a && a) out.a = { ...row.a, path: a.path };
+  if (row.b && b) out.b = { ...row.b, path: b.path };
   const diffs = a && b ? compareBoxes(ctx, e) : [];
   const byTop = new Map<string, TaggedDiff[]>();
   for (const d of diffs) {

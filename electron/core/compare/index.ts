@@ -36,7 +36,7 @@ export interface Comparison {
 }
 
 const DEFAULT_MAX_DIFFERENCES = 100_000;
-const DEFAULT_MAX_ROWS = 300_000;
+const DEFAULT_MAX_ROWS = 100_000;
 
 function firstSequenceOffset(pairs: Pair[]): number | undefined {
   for (const p of pairs) {

@@ -26,7 +26,7 @@ export interface CompareOptions {
   includeVolatile?: boolean;
   /** Stop listing per-box differences after this many (default 100,000); the summary is always complete. */
   maxDifferences?: number;
-  /** Build at most this many aligned rows for the UI (default 300,000). */
+  /** Send at most this many aligned rows to the UI (default 100,000, about 15 MB of JSON). */
   maxRows?: number;
 }
 
@@ -95,12 +95,16 @@ export type RowStatus = 'same' | 'changed' | 'added' | 'removed';
 
 export interface RowBox {
   type: string;
-  path: string;
   offset: number;
   size: number;
   /** Number of children (0 for leaves). */
   children: number;
   error?: string;
+}
+
+/** A box with its path, as the field table shows it. */
+export interface PathBox extends RowBox {
+  path: string;
 }
 
 /** One line of the synchronized trees: a box of `a`, of `b`, or of both. */
@@ -164,7 +168,7 @@ export interface FieldRow {
 export interface FieldComparison {
   row: number;
   status: RowStatus;
-  a?: RowBox;
-  b?: RowBox;
+  a?: PathBox;
+  b?: PathBox;
   fields: FieldRow[];
 }

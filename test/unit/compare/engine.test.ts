@@ -149,7 +149,7 @@ describe('contract handlers', () => {
     const changed = view.rows.map((r, i) => ({ r, i })).filter(({ r }) => r.status === 'changed');
     expect(changed.map(({ r }) => r.a!.type)).toEqual(['ftyp', ...new Array(8).fill('tfhd')]);
     // Parents know that something below them differs (for collapsed trees).
-    const moof0 = view.rows.findIndex((r) => r.a?.path === 'moof[0]');
+    const moof0 = view.rows.findIndex((r) => r.a?.type === 'moof');
     expect(view.rows[moof0]!.inner).toBe(2);
 
     const tfhdRow = changed[1]!.i;
