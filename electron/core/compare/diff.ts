@@ -8,7 +8,7 @@ import type { Layout } from './layout';
 import { containing } from './layout';
 import type { LoadedSide } from './load';
 import type { CompareRow, Difference, FieldComparison, FieldRow, IgnoreReason, IgnoredCount, RowBox } from './types';
-import { diffValues, sameValue, type ValueDiff } from './values';
+import { diffValues, type ValueDiff } from './values';
 
 /** Fields that exist only when a flag is set (ISO/IEC 14496-12 8.8.7, 8.8.8). mp4box.js fills them anyway. */
 const FLAG_FIELDS: Record<string, Record<string, number>> = {

@@ -20,7 +20,8 @@ export interface ValueDiff {
   b?: JsonValue;
 }
 
-type Typed = Exclude<Extract<FieldValue, ArrayBufferView>, never>;
+/** The typed arrays a decoded field can hold. */
+type Typed = Extract<FieldValue, ArrayBufferView>;
 
 export function isTyped(v: unknown): v is Typed {
   return ArrayBuffer.isView(v) && !(v instanceof DataView);
