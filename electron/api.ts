@@ -11,12 +11,14 @@
  */
 import type { z } from 'zod';
 import { appContract, type AppEvents } from './contract/app';
+import { mseContract } from './contract/mse';
 
 export type { AppInfo } from './contract/app';
 export type { MethodSpec } from './contract/method';
 
 export const contract = {
   ...appContract,
+  ...mseContract,
 } as const;
 
 /** Events pushed from the Node side to every connected UI. */
