@@ -302,6 +302,7 @@ export class MsePlayer {
     return best;
   }
 
+  /** Segments not appended yet. */
   get remaining(): number {
     return this.streams.reduce((n, rt) => n + (rt.failed || !rt.sb ? 0 : rt.source.segments.length - rt.next), 0);
   }
@@ -498,6 +499,16 @@ export class MsePlayer {
     return toSpans(this.video.buffered);
   }
 
+  /** A SourceBuffer's buffered ranges now (the last known ones once it is detached). */
+  bufferedOf(rt: StreamRuntime): Span[] {
+    try {
+      if (rt.sb && this.mediaSource?.readyState !== 'closed') rt.buffered = toSpans(rt.sb.buffered);
+    } catch {
+      // Removed from its MediaSource (after an error): keep what was last seen.
+    }
+    return rt.buffered;
+  }
+
   private onVideoEvent(name: (typeof VIDEO_EVENTS)[number]): void {
     const v = this.video;
     if (!this.mediaSource && name !== 'error') return;
@@ -527,6 +538,10 @@ export class MsePlayer {
         break;
       case 'loadeddata':
         if (this.firstFrameMs === null) this.firstFrameMs = performance.now() - this.t0;
+        if (v.paused && this.state === 'loading') this.setState('paused');
+        break;
+      case 'canplay':
+        if (v.paused && this.state === 'loading') this.setState('paused');
         break;
       case 'pause':
         if (!v.ended) this.setState('paused');
