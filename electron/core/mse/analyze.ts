@@ -53,7 +53,7 @@ export async function streamSpecs(paths: string[]): Promise<{ kind: InputKind; s
   const first = path.resolve(paths[0]!);
   if (kind === 'hls') return { kind, specs: await hlsStreams(first, await readManifest(first), (p) => readManifest(p)) };
   if (kind === 'dash') return { kind, specs: dashStreams(first, await readManifest(first), (p) => existsSync(p)) };
-  if (paths.slice(1).some((p) => /\.(m3u8?|mpd)$/i.test(p))) throw new WorkbenchError('EUSAGE', 'A manifest must be given alone; its segments are found beside it.');
+  if (paths.length > 1 && paths.some((p) => /\.(m3u8?|mpd)$/i.test(p))) throw new WorkbenchError('EUSAGE', 'A manifest must be given alone; its segments are found beside it.');
   return {
     kind,
     specs: [{ label: path.basename(first), parts: paths.map((p, i) => ({ path: path.resolve(p), role: i === 0 ? 'auto' : 'segment' })) }],

@@ -11,6 +11,8 @@ export interface ConfigBox {
   version?: number;
   fields: Record<string, unknown>;
   children?: ConfigBox[];
+  /** The box engine's mp4box.js-derived values (`codec`), used for formats this module does not know. */
+  derived?: Record<string, unknown>;
 }
 
 export interface CodecString {
@@ -159,6 +161,9 @@ export function codecString(entry: ConfigBox): CodecString {
   }
   const fixed = FIXED[format];
   if (fixed) return { codec: fixed, format, complete: true };
+  // Formats outside the MSE catalogue (VVC, IAMF, captions…): mp4box.js's string when it has one.
+  const derived = entry.derived?.codec;
+  if (typeof derived === 'string' && derived && entry.type === format) return { codec: derived, format, complete: derived.includes('.') || derived === format };
   return { codec: format.trim(), format, complete: false };
 }
 
