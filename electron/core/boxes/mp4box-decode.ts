@@ -74,10 +74,16 @@ export function mp4boxBoxName(type: string): string | undefined {
 }
 
 class BoundedStream extends DataStream {
+  /** A stream over exactly `buffer` (no second copy, as `new DataStream(buffer)` would make). */
   constructor(buffer: ArrayBuffer) {
-    super(buffer);
+    super(0);
+    const self = this as unknown as { _buffer: ArrayBuffer; _dataView: DataView; _byteLength: number; _byteOffset: number; _dynamicSize: number };
+    self._buffer = buffer;
+    self._dataView = new DataView(buffer);
+    self._byteOffset = 0;
+    self._byteLength = buffer.byteLength;
     // Never grow: reading past the end must fail, not allocate.
-    (this as unknown as { _dynamicSize: number })._dynamicSize = 0;
+    self._dynamicSize = 0;
   }
   /** mp4box.js's child-box parsing asks its (multi-buffer) stream for the end; here it is the box's end. */
   getEndPosition(): number {

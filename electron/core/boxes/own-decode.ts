@@ -91,7 +91,7 @@ export interface OwnDecodeResult {
 }
 
 type Recorder = (name: string, start: number, end: number) => void;
-type OwnDecoder = (bytes: Uint8Array, headerSize: number, record?: Recorder) => OwnDecodeResult;
+export type OwnDecoder = (bytes: Uint8Array, headerSize: number, record?: Recorder) => OwnDecodeResult;
 
 function fullHeader(r: FieldReader, out: OwnDecodeResult): void {
   out.version = r.u8();
@@ -162,6 +162,42 @@ const trun: OwnDecoder = (bytes, hs, rec) =>
     f.sample_composition_time_offset = cto;
     for (const name of ['sample_duration', 'sample_size', 'sample_flags', 'sample_composition_time_offset']) r.mark(name, start);
     if (fits < count) throw new RangeError(`sample_count is ${count} but the box holds only ${fits} samples`);
+  });
+
+/*
+ * The boxes of every fragment (`mfhd`, `tfhd`, `tfdt`): decoded here, with mp4box.js's field names
+ * and its conventions (absent optional tfhd fields read as 0), because a 2 GB fMP4 has thousands
+ * of them and building an mp4box.js object and stream for each one dominates the walk.
+ */
+const mfhd: OwnDecoder = (bytes, hs, rec) =>
+  run(bytes, hs, rec, (r, out) => {
+    fullHeader(r, out);
+    r.field(out.fields, 'sequence_number', () => r.u32());
+  });
+
+const tfdt: OwnDecoder = (bytes, hs, rec) =>
+  run(bytes, hs, rec, (r, out) => {
+    fullHeader(r, out);
+    r.field(out.fields, 'baseMediaDecodeTime', () => (out.version === 1 ? r.u64() : r.u32()));
+  });
+
+const tfhd: OwnDecoder = (bytes, hs, rec) =>
+  run(bytes, hs, rec, (r, out) => {
+    fullHeader(r, out);
+    const f = out.fields;
+    const flags = out.flags!;
+    r.field(f, 'track_id', () => r.u32());
+    const optional: [number, string, () => number][] = [
+      [0x1, 'base_data_offset', () => r.u64()],
+      [0x2, 'default_sample_description_index', () => r.u32()],
+      [0x8, 'default_sample_duration', () => r.u32()],
+      [0x10, 'default_sample_size', () => r.u32()],
+      [0x20, 'default_sample_flags', () => r.u32()],
+    ];
+    for (const [bit, name, read] of optional) {
+      if (flags & bit && r.remaining > 0) r.field(f, name, read);
+      else f[name] = 0;
+    }
   });
 
 /** `stsd`, `dref`: full box + 32-bit entry count, then the entries as child boxes. */
@@ -306,6 +342,9 @@ const colr: OwnDecoder = (bytes, hs, rec) =>
 export const OWN_DECODERS: Record<string, OwnDecoder> = {
   stsz,
   trun,
+  mfhd,
+  tfhd,
+  tfdt,
   stsd: entryContainer,
   dref: entryContainer,
   iinf,

@@ -18,7 +18,7 @@ import {
   type DecodeContext,
   type Mp4boxFactory,
 } from './mp4box-decode';
-import { OWN_DECODERS, OWN_DECODERS_IN, tmcdEntry, type OwnDecodeResult } from './own-decode';
+import { OWN_DECODERS, OWN_DECODERS_IN, tmcdEntry, type OwnDecodeResult, type OwnDecoder } from './own-decode';
 import type { ByteSource } from './source';
 import type { BoxError, BoxNode, FieldValue, ParseOptions } from './types';
 
@@ -78,6 +78,8 @@ interface WalkState {
 
 interface ParentInfo {
   type: string;
+  /** The parent's parent type. */
+  outer?: string;
   childKind: ChildKind;
   /** `iref` version, for its children. */
   version?: number;
@@ -137,7 +139,8 @@ async function walk(st: WalkState, start: number, end: number, cutByFileEnd: boo
       await new Promise<void>((resolve) => setImmediate(resolve));
       st.lastYield = Date.now();
     }
-    const head = await st.source.read(pos, Math.min(32, end - pos));
+    const headLength = Math.min(32, end - pos);
+    const head = st.source.tryRead?.(pos, headLength) ?? (await st.source.read(pos, headLength));
     if (head.length < 8) break;
     const size32 = u32(head, 0);
     const type = fourcc(head, 4);
@@ -222,11 +225,16 @@ function cutHeader(type: string, pos: number, regionEndsFile: boolean, where: st
 }
 
 /** What to do with a box, from its type and where it sits. */
+/** What to do with a box, from its type and where it sits. Plain data, cached per place. */
 interface Plan {
-  /** Fields decoder over the box's bytes; none for pure containers and unknown types. */
-  decode?: (bytes: Uint8Array, headerSize: number) => { result: OwnDecodeResult; codec?: string; box?: object };
   /** Pure container: children start right after the header. */
   container?: boolean;
+  /** Decode with one of the engine's own decoders. */
+  own?: OwnDecoder;
+  /** Decode with an mp4box.js object made by this factory. */
+  factory?: Mp4boxFactory;
+  /** The mp4box.js object is a sample entry (children parsed by the engine, codec derived). */
+  sampleEntry?: boolean;
   /** The decoder is what finds the children (`stsd`, sample entries, `meta`…). */
   structural?: boolean;
   childKind: ChildKind;
@@ -242,6 +250,8 @@ export interface DecodePlace {
   parentVersion?: number;
   /** The enclosing track's handler (`vide`, `soun`…), for unknown sample entries. */
   handler?: string;
+  /** Derive the codec string (sample entries of a track's own `stbl/stsd` only). */
+  codec?: boolean;
 }
 
 /** Receives each decoded field's byte range (relative to the box start) when recording. */
@@ -254,46 +264,66 @@ export type FieldRecorder = {
   created?(box: object): void;
 };
 
-function planFor(ctx: DecodeContext, node: BoxNode, place: DecodePlace, recorder?: FieldRecorder): Plan {
+/** Plans of ordinary boxes, by parent and type (no per-box allocation on the hot path). */
+const planCache = new Map<string, Plan>();
+
+function planFor(node: BoxNode, place: DecodePlace): Plan {
   const { type } = node;
   const childKind = CHILD_KIND[type] ?? 'boxes';
-  const parent = { type: place.parentType, childKind: place.childKind, version: place.parentVersion, track: { handler: place.handler } };
-  const mp4 = (factory: Mp4boxFactory | undefined, sampleEntry = false) =>
-    factory
-      ? (bytes: Uint8Array, headerSize: number) => {
-          const r = decodeWithMp4box(bytes, factory, headerSize, ctx, { sampleEntry, recorder: recorder?.read, onCreate: recorder?.created });
-          return {
-            result: { fields: r.fields, version: r.version, flags: r.flags, error: r.error, childStart: r.childStart },
-            codec: sampleEntry && !recorder ? sampleEntryCodec(bytes, factory, headerSize, ctx) : undefined,
-            box: r.box,
-          };
-        }
-      : undefined;
-  const own = (d: (b: Uint8Array, h: number, rec?: (name: string, start: number, end: number) => void) => OwnDecodeResult) =>
-    (bytes: Uint8Array, headerSize: number) => ({ result: d(bytes, headerSize, recorder?.named) });
-
-  switch (parent.childKind) {
+  switch (place.childKind) {
     case 'sampleEntries':
-      if (type === 'tmcd') return { decode: own(tmcdEntry), childKind: 'boxes', structural: true };
-      return { decode: mp4(sampleEntryFactory(type, parent.track?.handler), true), childKind: 'boxes', structural: true };
+      if (type === 'tmcd') return { own: tmcdEntry, childKind: 'boxes', structural: true };
+      return { factory: sampleEntryFactory(type, place.handler), sampleEntry: true, childKind: 'boxes', structural: true };
     case 'trackRefs':
-      return { decode: mp4(trackReferenceFactory(type)), childKind: 'boxes' };
+      return { factory: trackReferenceFactory(type), childKind: 'boxes' };
     case 'itemRefs':
-      return { decode: mp4(itemReferenceFactory(type, (parent.version ?? 0) > 0)), childKind: 'boxes' };
+      return { factory: itemReferenceFactory(type, (place.parentVersion ?? 0) > 0), childKind: 'boxes' };
     case 'trackGroups':
-      return { decode: mp4(trackGroupFactory(type)), childKind: 'boxes' };
+      return { factory: trackGroupFactory(type), childKind: 'boxes' };
     case 'ilstItems':
       return { container: true, childKind: 'boxes' };
     case 'boxes':
       break;
   }
-  const ownIn = OWN_DECODERS_IN[parent.type]?.[type];
-  if (ownIn) return { decode: own(ownIn), childKind, structural: STRUCTURAL.has(type) };
-  if (CONTAINERS_IN[parent.type]?.has(type)) return { container: true, childKind };
+  if (node.uuid !== undefined) return { factory: boxFactory(type, node.uuid), childKind };
+  const key = `${place.parentType}/${type}`;
+  let plan = planCache.get(key);
+  if (plan) return plan;
+  const ownIn = OWN_DECODERS_IN[place.parentType]?.[type];
   const ownDecoder = Object.prototype.hasOwnProperty.call(OWN_DECODERS, type) ? OWN_DECODERS[type] : undefined;
-  if (ownDecoder) return { decode: own(ownDecoder), childKind, structural: STRUCTURAL.has(type) };
-  if (MP4BOX_PURE_CONTAINERS.has(type) || EXTRA_CONTAINERS.has(type)) return { container: true, childKind };
-  return { decode: mp4(boxFactory(type, node.uuid)), childKind };
+  if (ownIn) plan = { own: ownIn, childKind, structural: STRUCTURAL.has(type) };
+  else if (CONTAINERS_IN[place.parentType]?.has(type)) plan = { container: true, childKind };
+  else if (ownDecoder) plan = { own: ownDecoder, childKind, structural: STRUCTURAL.has(type) };
+  else if (MP4BOX_PURE_CONTAINERS.has(type) || EXTRA_CONTAINERS.has(type)) plan = { container: true, childKind };
+  else plan = { factory: boxFactory(type), childKind };
+  if (planCache.size < 4096) planCache.set(key, plan);
+  return plan;
+}
+
+interface Decoded {
+  result: OwnDecodeResult;
+  codec?: string;
+  /** The mp4box.js object, when mp4box.js decoded the box. */
+  box?: object;
+}
+
+function runPlan(plan: Plan, bytes: Uint8Array, node: BoxNode, place: DecodePlace, ctx: DecodeContext, recorder?: FieldRecorder): Decoded | null {
+  try {
+    if (plan.own) return { result: plan.own(bytes, node.headerSize, recorder?.named) };
+    if (!plan.factory) return null;
+    const r = decodeWithMp4box(bytes, plan.factory, node.headerSize, ctx, {
+      sampleEntry: plan.sampleEntry,
+      recorder: recorder?.read,
+      onCreate: recorder?.created,
+    });
+    return {
+      result: { fields: r.fields, version: r.version, flags: r.flags, error: r.error, childStart: r.childStart },
+      codec: plan.sampleEntry && place.codec && !recorder ? sampleEntryCodec(bytes, plan.factory, node.headerSize, ctx) : undefined,
+      box: r.box,
+    };
+  } catch (err) {
+    return { result: { fields: {}, error: err instanceof Error ? err.message : String(err) } };
+  }
 }
 
 async function fill(st: WalkState, node: BoxNode, bodyEnd: number, depth: number, parent: ParentInfo): Promise<void> {
@@ -301,23 +331,19 @@ async function fill(st: WalkState, node: BoxNode, bodyEnd: number, depth: number
     node.skipped = 'payload';
     return;
   }
-  const plan = planFor(st.decodeCtx, node, placeOf(parent));
+  const place = placeOf(parent);
+  const plan = planFor(node, place);
   let childStart: number | undefined = plan.container ? node.headerSize : undefined;
   const track: TrackContext | undefined = node.type === 'trak' ? {} : parent.track;
 
   // Without field decoding, boxes whose decoder locates their children are still decoded.
-  if (plan.decode && (st.decode || plan.structural)) {
+  if ((plan.own || plan.factory) && (st.decode || plan.structural)) {
     const length = bodyEnd - node.offset;
     if (length > st.maxDecodeBytes) {
       node.skipped = 'too-large';
     } else {
-      const bytes = await st.source.read(node.offset, length);
-      let decoded: { result: OwnDecodeResult; codec?: string };
-      try {
-        decoded = plan.decode(bytes, node.headerSize);
-      } catch (err) {
-        decoded = { result: { fields: {}, error: err instanceof Error ? err.message : String(err) } };
-      }
+      const bytes = st.source.tryRead?.(node.offset, length) ?? (await st.source.read(node.offset, length));
+      const decoded = runPlan(plan, bytes, node, place, st.decodeCtx)!;
       const r = decoded.result;
       node.fields = r.fields;
       if (r.version !== undefined) node.version = r.version;
@@ -334,13 +360,19 @@ async function fill(st: WalkState, node: BoxNode, bodyEnd: number, depth: number
     node.skipped = 'depth';
     return;
   }
-  const info: ParentInfo = { type: node.type, childKind: plan.childKind, version: node.version, track };
+  const info: ParentInfo = { type: node.type, outer: parent.type, childKind: plan.childKind, version: node.version, track };
   const cut = node.error?.rule === 'box-truncated' || (node.offset + node.size > st.fileSize && bodyEnd >= st.fileSize);
   node.children = await walk(st, node.offset + childStart, bodyEnd, cut, depth + 1, info);
 }
 
 function placeOf(parent: ParentInfo): DecodePlace {
-  return { parentType: parent.type, childKind: parent.childKind, parentVersion: parent.version, handler: parent.track?.handler };
+  return {
+    parentType: parent.type,
+    childKind: parent.childKind,
+    parentVersion: parent.version,
+    handler: parent.track?.handler,
+    codec: parent.type === 'stsd' && parent.outer === 'stbl',
+  };
 }
 
 /**
@@ -353,14 +385,8 @@ export function decodeBox(
   place: DecodePlace,
   ctx: DecodeContext,
   recorder?: FieldRecorder,
-): { result: OwnDecodeResult; box?: object } | null {
-  const plan = planFor(ctx, node, place, recorder);
-  if (!plan.decode) return null;
-  try {
-    return plan.decode(bytes, node.headerSize);
-  } catch (err) {
-    return { result: { fields: {}, error: err instanceof Error ? err.message : String(err) } };
-  }
+): Decoded | null {
+  return runPlan(planFor(node, place), bytes, node, place, ctx, recorder);
 }
 
 /** The decoding place of each node of a tree (parent type, child kind, handler), by node. */

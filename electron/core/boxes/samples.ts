@@ -172,16 +172,21 @@ interface TrafPlan {
   count: number;
 }
 
+/** Samples of zero size that a run may claim (beyond this a count is taken as corrupt). */
+const MAX_EMPTY_RUN = 65_536;
+
 /** The trafs of a track in file order, with their sample counts (bounded). */
-function trafsOf(boxes: BoxNode[], trackId: number): TrafPlan[] {
+function trafsOf(boxes: BoxNode[], trackId: number, trex: BoxNode | undefined, fileSize: number): TrafPlan[] {
   const plans: TrafPlan[] = [];
   let fragment = 0;
   for (const moof of boxes) {
     if (moof.type !== 'moof') continue;
     for (const traf of childrenOf(moof, 'traf')) {
-      if (num(child(traf, 'tfhd'), 'track_id') !== trackId) continue;
+      const tfhd = child(traf, 'tfhd');
+      if (num(tfhd, 'track_id') !== trackId) continue;
+      const defSize = (tfhd?.flags ?? 0) & TFHD_DEFAULT_SIZE ? (num(tfhd, 'default_sample_size') ?? 0) : (num(trex, 'default_sample_size') ?? 0);
       let count = 0;
-      for (const trun of childrenOf(traf, 'trun')) count += trunCount(trun);
+      for (const trun of childrenOf(traf, 'trun')) count += trunCount(trun, defSize, fileSize);
       plans.push({ moof, fragment, traf, count });
     }
     fragment++;
@@ -189,20 +194,25 @@ function trafsOf(boxes: BoxNode[], trackId: number): TrafPlan[] {
   return plans;
 }
 
-function trunCount(trun: BoxNode): number {
+/**
+ * Samples in a run: the declared count, cut to the per-sample arrays actually present (the
+ * decoder stops at the box end), or, without a size per sample, to what the file can hold.
+ */
+function trunCount(trun: BoxNode, defaultSize: number, fileSize: number): number {
   const declared = num(trun, 'sample_count') ?? 0;
   const flags = trun.flags ?? 0;
-  // Per-sample arrays were cut to what the box holds; without them, the declared count stands.
+  let count = declared;
   if (flags & (TRUN_DURATION | TRUN_SIZE | TRUN_FLAGS | TRUN_CTO)) {
     const lengths = ['sample_duration', 'sample_size', 'sample_flags', 'sample_composition_time_offset']
       .map((name) => numbers(trun, name).length)
       .filter((l) => l > 0);
-    return lengths.length ? Math.min(declared, ...lengths) : 0;
+    count = lengths.length ? Math.min(declared, ...lengths) : 0;
   }
-  return declared;
+  if (!(flags & TRUN_SIZE)) count = Math.min(count, defaultSize > 0 ? Math.floor(fileSize / defaultSize) + 1 : MAX_EMPTY_RUN);
+  return count;
 }
 
-function fillFromFragments(b: Builder, plans: TrafPlan[], trex: BoxNode | undefined, startDts: number): void {
+function fillFromFragments(b: Builder, plans: TrafPlan[], trex: BoxNode | undefined, startDts: number, fileSize: number): void {
   const t = b.table;
   let runningDts = startDts;
   let lastMoof: BoxNode | null = null;
@@ -229,7 +239,7 @@ function fillFromFragments(b: Builder, plans: TrafPlan[], trex: BoxNode | undefi
     let budget = plan.count;
     for (const trun of childrenOf(traf, 'trun')) {
       const rf = trun.flags ?? 0;
-      const n = Math.min(trunCount(trun), budget);
+      const n = Math.min(trunCount(trun, defSize, fileSize), budget);
       budget -= n;
       if (rf & TRUN_DATA_OFFSET) pos = base + (num(trun, 'data_offset') ?? 0);
       const durs = numbers(trun, 'sample_duration');
@@ -272,7 +282,8 @@ export function sampleTable(boxes: BoxNode[], trackId: number, options: SampleTa
   const timescale = num(descend(trak, 'mdia', 'mdhd'), 'timescale') ?? 0;
   const stbl = descend(trak, 'mdia', 'minf', 'stbl');
   const fromStbl = stblCount(stbl, fileSize);
-  const plans = trafsOf(boxes, trackId);
+  const trex = findTrex(boxes, trackId);
+  const plans = trafsOf(boxes, trackId, trex, fileSize);
   let fragCount = 0;
   for (const p of plans) fragCount += p.count;
   const warnings = [...fromStbl.warnings];
@@ -293,7 +304,7 @@ export function sampleTable(boxes: BoxNode[], trackId: number, options: SampleTa
   if (stbl && stblN > 0) fillFromStbl(b, stbl, stblN);
   if (plans.length) {
     const last = b.n > 0 ? table.dts[b.n - 1]! + table.duration[b.n - 1]! : 0;
-    fillFromFragments(b, plans, findTrex(boxes, trackId), last);
+    fillFromFragments(b, plans, trex, last, fileSize);
   }
   return table;
 }
