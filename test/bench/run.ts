@@ -6,6 +6,7 @@
 export {};
 const areas: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   inspect: () => import('./inspect'),
+  mse: () => import('./mse'),
 };
 
 const wanted = process.argv.slice(2);

@@ -134,6 +134,7 @@ export class MsePlayer {
   private objectUrl: string | null = null;
   private detach: (() => void)[] = [];
   private busy = false;
+  private readonly pending = new Map<Piece, Promise<ArrayBuffer>>();
   private stopped = false;
   private generation = 0;
   firstFrameMs: number | null = null;
@@ -268,6 +269,8 @@ export class MsePlayer {
     while (!this.stopped && gen === this.generation) {
       const i = this.pickStream();
       if (i < 0) break;
+      // Fetch ahead while the current segment is parsed, as a streaming player does.
+      this.prefetch(i, 2);
       const ok = await this.appendNext(i);
       if (!ok) {
         if (this.streams[i]?.failed) break;
@@ -320,6 +323,26 @@ export class MsePlayer {
     }
   }
 
+  /** Start loading the next `ahead` segments of stream `i` (kept until appended or reset). */
+  private prefetch(i: number, ahead: number): void {
+    const rt = this.streams[i];
+    if (!rt) return;
+    for (let k = rt.next; k < Math.min(rt.source.segments.length, rt.next + 1 + ahead); k++) {
+      const piece = rt.source.segments[k]!;
+      if (!this.pending.has(piece)) {
+        const p = piece.load();
+        p.catch(() => {}); // reported when the append awaits it
+        this.pending.set(piece, p);
+      }
+    }
+  }
+
+  private fetchPiece(piece: Piece): Promise<ArrayBuffer> {
+    const p = this.pending.get(piece) ?? piece.load();
+    this.pending.delete(piece);
+    return p;
+  }
+
   /** Fetch and append one piece, waiting for updateend; handles QuotaExceededError by evicting. */
   private async appendPiece(i: number, piece: Piece): Promise<boolean> {
     const rt = this.streams[i]!;
@@ -328,7 +351,7 @@ export class MsePlayer {
     const what = piece.index < 0 ? 'init segment' : `segment ${piece.index}`;
     let data: ArrayBuffer;
     try {
-      data = await piece.load();
+      data = await this.fetchPiece(piece);
     } catch (err) {
       if (gen !== this.generation) return false;
       rt.failed = { stream: i, segment: piece.index, kind: 'fetch', message: (err as Error).message };
@@ -568,6 +591,7 @@ export class MsePlayer {
   reset(): void {
     this.generation++;
     this.stopped = true;
+    this.pending.clear();
     this.busy = false;
     this.streams = [];
     this.failures.length = 0;
