@@ -14,6 +14,18 @@ async function loadInPlayer(app: App, file: string, options: { step?: boolean } 
   await page.getByTestId('player-load').click();
 }
 
+/** The view batches log lines (a few times a second): wait for a count instead of reading it once. */
+async function waitForCount(app: App, selector: string, n: number, timeout = 10_000): Promise<number> {
+  const loc = app.page.getByTestId('player-log').locator(selector);
+  const start = Date.now();
+  let count = await loc.count();
+  while (count !== n && Date.now() - start < timeout) {
+    await app.page.waitForTimeout(100);
+    count = await loc.count();
+  }
+  return count;
+}
+
 const text = async (app: App, id: string) => (await app.page.getByTestId(id).textContent())?.trim() ?? '';
 
 async function waitForText(app: App, id: string, test: (t: string) => boolean, timeout = 20_000): Promise<string> {
@@ -70,7 +82,7 @@ describe('MSE Player in Chromium (web mode)', () => {
     expect(diagnosis).toMatch(/missing from buffered \(segment 2\)/);
     // Playback runs into the hole and waits there.
     await waitForText(app, 'player-state', (t) => t === 'loading', 10_000);
-    expect(await app.page.getByTestId('player-log').locator('li[data-type="waiting"]').count()).toBeGreaterThan(0);
+    await app.page.getByTestId('player-log').locator('li[data-type="waiting"]').first().waitFor();
   });
 
   it('names segment-starts-non-sync for a file cut between keyframes', async () => {
@@ -89,7 +101,7 @@ describe('MSE Player in Chromium (web mode)', () => {
     const diagnosis = await waitForText(app, 'player-diagnosis', (t) => t.includes('[tfhd-base-data-offset]'));
     expect(diagnosis).toMatch(/refused segment 0 \(“.*TFHD base-data-offset not allowed by MSE.*”\)/);
     expect(diagnosis).toMatch(/\+default_base_moof/);
-    const errorLine = await app.page.getByTestId('player-log').locator('li[data-source="video"][data-type="error"]').textContent();
+    const errorLine = await app.page.getByTestId('player-log').locator('li[data-source="video"][data-type="error"]').textContent({ timeout: 5000 });
     expect(errorLine).toMatch(/MEDIA_ERR_\w+ \(\d\): .*CHUNK_DEMUXER_ERROR_APPEND_FAILED/);
   });
 
@@ -100,7 +112,7 @@ describe('MSE Player in Chromium (web mode)', () => {
     await app.page.getByTestId('player-onthefly').click();
     await waitForText(app, 'player-state', (t) => t === 'playing');
     expect(await waitForText(app, 'player-buffered', (t) => t === '0.000-4.000')).toBe('0.000-4.000');
-    expect(await app.page.getByTestId('player-log').locator('li[data-type="addSourceBuffer"]').count()).toBe(2);
+    expect(await waitForCount(app, 'li[data-type="addSourceBuffer"]', 2)).toBe(2);
   });
 
   it('appends step by step, showing the next segment before it goes in', async () => {
@@ -116,15 +128,14 @@ describe('MSE Player in Chromium (web mode)', () => {
     await next.getByText('Next to append: segment 2').waitFor();
     // A muxed SourceBuffer buffers the intersection of its tracks: video ends at 2.021, audio at 2.027.
     expect(await text(app, 'player-buffered')).toBe('0.000-2.021');
-    const appends = await app.page.getByTestId('player-log').locator('li[data-type="append"]').count();
-    expect(appends).toBe(3); // init + two segments
+    expect(await waitForCount(app, 'li[data-type="append"]', 3)).toBe(3); // init + two segments
   });
 
   it('plays a DASH manifest with a SourceBuffer per representation', async () => {
     const { manifest } = await segmentedSet('dash');
     await loadInPlayer(app, manifest);
     await waitForText(app, 'player-state', (t) => t === 'playing');
-    expect(await app.page.getByTestId('player-log').locator('li[data-type="addSourceBuffer"]').count()).toBe(2);
+    expect(await waitForCount(app, 'li[data-type="addSourceBuffer"]', 2)).toBe(2);
     await waitForText(app, 'player-buffered', (t) => /^0\.0\d\d-4\.0\d\d$/.test(t));
     expect(app.problems).toEqual([]);
   });

@@ -86,7 +86,7 @@ export async function analyzeMse(paths: string[], options: AnalyzeOptions = {}):
       }
       findings.push(...sink.findings);
       omitted += sink.omitted;
-      planned.push(await planStream(stream, sink.findings, idOf));
+      planned.push(await planStream(stream, sink.perSegment, idOf));
     }
     const order = { error: 0, warning: 1, info: 2 } as const;
     findings.sort((a, b) => (a.stream ?? 0) - (b.stream ?? 0) || order[a.severity] - order[b.severity] || (a.segment ?? -1) - (b.segment ?? -1));
@@ -117,7 +117,7 @@ export function lintReport(analysis: MseAnalysis): LintReport {
   return { findings: analysis.findings, tracks: analysis.tracks.map((t) => ({ id: t.id, codec: t.codec, mime: t.mime })) };
 }
 
-async function planStream(stream: StreamModel, findings: Finding[], idOf: (p: string) => string | Promise<string>): Promise<MseStream> {
+async function planStream(stream: StreamModel, perSegment: Map<number, { error: number; warning: number }>, idOf: (p: string) => string | Promise<string>): Promise<MseStream> {
   const ids = new Map<string, string>();
   for (const d of stream.docs) ids.set(d.path, await idOf(d.path));
   const range = (doc: { path: string; name: string }, start: number, end: number): ByteRange => ({ fileId: ids.get(doc.path)!, name: doc.name, offset: start, size: end - start });
@@ -150,7 +150,7 @@ async function planStream(stream: StreamModel, findings: Finding[], idOf: (p: st
   );
   const timing = segmentTiming(stream);
   const segments: MediaSegment[] = stream.segments.map((seg) => {
-    const own = findings.filter((f) => f.segment === seg.index);
+    const own = perSegment.get(seg.index) ?? { error: 0, warning: 0 };
     const moofs = seg.group.boxes.filter((b) => b.type === 'moof');
     return {
       index: seg.index,
@@ -159,8 +159,8 @@ async function planStream(stream: StreamModel, findings: Finding[], idOf: (p: st
       tracks: timing.get(seg.index) ?? [],
       sequenceNumber: num(child(moofs[0], 'mfhd'), 'sequence_number'),
       fragmentCount: moofs.length,
-      errors: own.filter((f) => f.severity === 'error').length,
-      warnings: own.filter((f) => f.severity === 'warning').length,
+      errors: own.error,
+      warnings: own.warning,
     };
   });
   return {

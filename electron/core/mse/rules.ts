@@ -64,17 +64,38 @@ const SEVERITY: Record<RuleId, Severity> = {
   'box-size-invalid': 'error',
 };
 
+export interface Where {
+  node?: BoxNode;
+  doc?: FileDoc;
+  path?: string;
+  offset?: number;
+  segment?: number;
+  track?: number;
+  severity?: Severity;
+}
+
 export class FindingSink {
   readonly findings: Finding[] = [];
   omitted = 0;
   private readonly perRule = new Map<RuleId, number>();
+  /** Error/warning occurrences per media segment, including those folded into one finding. */
+  readonly perSegment = new Map<number, { error: number; warning: number }>();
   constructor(
     private readonly stream: StreamModel,
     private readonly multiStream: boolean,
     private readonly limit = 50,
   ) {}
 
-  add(rule: RuleId, message: string, where: { node?: BoxNode; doc?: FileDoc; path?: string; offset?: number; segment?: number; track?: number; severity?: Severity }): void {
+  /** Count one occurrence against its segment (for the Player's per-segment badges). */
+  count(severity: Severity, segment: number | undefined): void {
+    if (segment === undefined || severity === 'info') return;
+    const c = this.perSegment.get(segment) ?? { error: 0, warning: 0 };
+    c[severity]++;
+    this.perSegment.set(segment, c);
+  }
+
+  add(rule: RuleId, message: string, where: Where, options: { counted?: boolean } = {}): void {
+    if (!options.counted) this.count(where.severity ?? SEVERITY[rule], where.segment);
     const n = (this.perRule.get(rule) ?? 0) + 1;
     this.perRule.set(rule, n);
     if (n > this.limit) {
@@ -287,11 +308,13 @@ async function readNals(stream: StreamModel, table: SampleTable, i: number, code
 export function checkFragments(ctx: RuleContext): void {
   const { stream, sink } = ctx;
   let prevSeq: number | undefined;
-  const once = new Map<string, { count: number; first: Parameters<FindingSink['add']> }>();
-  const aggregate = (key: string, ...args: Parameters<FindingSink['add']>) => {
+  // Faults that repeat in every fragment become one finding (at the first) that says how many more.
+  const once = new Map<string, { count: number; first: [RuleId, string, Where] }>();
+  const aggregate = (key: string, rule: RuleId, message: string, where: Where) => {
+    sink.count(where.severity ?? SEVERITY[rule], where.segment);
     const hit = once.get(key);
     if (hit) hit.count++;
-    else once.set(key, { count: 1, first: args });
+    else once.set(key, { count: 1, first: [rule, message, where] });
   };
   stream.fragments.forEach((frag, k) => {
     const { moof, doc, segment } = frag;
@@ -340,7 +363,7 @@ export function checkFragments(ctx: RuleContext): void {
   });
   for (const { count, first } of once.values()) {
     const [rule, message, where] = first;
-    sink.add(rule, count > 1 ? `${message} The same holds for ${count - 1} more fragment${count > 2 ? 's' : ''}.` : message, where);
+    sink.add(rule, count > 1 ? `${message} The same holds for ${count - 1} more fragment${count > 2 ? 's' : ''}.` : message, where, { counted: true });
   }
   checkDataBounds(ctx);
 }

@@ -61,6 +61,11 @@ function withFix(f: Finding): string {
   return f.fix ? ` Fix: ${f.fix}.` : '';
 }
 
+/** Chromium's message without the pipeline status prefix and the spec link. */
+export function browserText(message: string): string {
+  return message.replace(/^PipelineStatus::\w+:\s*/, '').replace(/\s*See https?:\/\/\S+/g, '').trim();
+}
+
 function rulesFor(message: string): { rules: RuleId[]; what: string } | null {
   const hit = BROWSER_MESSAGES.find((m) => m.pattern.test(message));
   return hit ? { rules: hit.rules, what: hit.what } : null;
@@ -103,7 +108,7 @@ export function diagnose(input: DiagnoseInput): DiagnosisLine[] {
 
   // Failures the browser reported, one sentence each.
   for (const failure of input.failures) {
-    const message = failure.kind === 'error' ? failure.message : `${failure.kind}: ${failure.message}`;
+    const message = browserText(failure.kind === 'error' ? failure.message : `${failure.kind}: ${failure.message}`);
     const where = failure.segment < 0 ? 'the init segment' : `segment ${failure.segment}`;
     const mapped = rulesFor(message);
     const candidates = analysis ? errorsOf(failure.stream, failure.segment < 0 ? undefined : failure.segment, mapped?.rules) : [];
@@ -121,7 +126,7 @@ export function diagnose(input: DiagnoseInput): DiagnosisLine[] {
 
   // A decode error after appends succeeded (the element's error, no append failure).
   if (input.mediaError && !input.failures.length) {
-    const msg = input.mediaError.message || `MediaError ${input.mediaError.code}`;
+    const msg = browserText(input.mediaError.message) || `MediaError ${input.mediaError.code}`;
     const mapped = rulesFor(msg);
     const us = /timestamp=(-?\d+)/.exec(msg);
     const at = us ? Number(us[1]) / 1e6 : undefined;

@@ -212,7 +212,8 @@ export class MsePlayer {
           const fn = () => {
             if (gen !== this.generation) return;
             if (name === 'updatestart' || name === 'update') return; // every append has them; updateend carries the news
-            this.log(`SourceBuffer ${i}`, name, name === 'error' ? 'error' : name === 'abort' ? 'warn' : 'info', name === 'updateend' ? 'append finished' : name, {
+            const text = name === 'updateend' ? 'append finished' : name === 'error' ? 'the SourceBuffer could not use the appended data (the element error says why)' : 'the append was aborted';
+            this.log(`SourceBuffer ${i}`, name, name === 'error' ? 'error' : name === 'abort' ? 'warn' : 'info', text, {
               stream: i,
               buffered: formatSpans(toSpans(sb.buffered)),
             });
