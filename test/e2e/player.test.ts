@@ -131,6 +131,26 @@ describe('MSE Player in Chromium (web mode)', () => {
     expect(await waitForCount(app, 'li[data-type="append"]', 3)).toBe(3); // init + two segments
   });
 
+  it("closes a tfdt gap in 'sequence' mode, and shifts segments with timestampOffset", async () => {
+    const { file } = await brokenFixture('tfdt-discontinuity');
+    await app.page.getByTestId('player-mode').selectOption('sequence');
+    await loadInPlayer(app, file);
+    // Sequence mode ignores tfdt and appends each segment after the previous one: no hole.
+    expect(await waitForText(app, 'player-buffered', (t) => /^0\.000-4\.0\d\d$/.test(t))).toMatch(/^0\.000-4\.0\d\d$/);
+    await app.page.getByTestId('player-log').locator('li[data-type="mode"]').first().waitFor();
+    expect(await text(app, 'player-diagnosis')).toMatch(/The browser took every segment, but .*\[tfdt-discontinuity\]/);
+    await app.page.getByTestId('player-mode').selectOption('segments');
+
+    const clean = await cleanFmp4();
+    await loadInPlayer(app, clean, { step: true });
+    await app.page.getByTestId('player-next-boxes').getByText('Next to append: segment 0').waitFor();
+    await app.page.getByLabel('timestampOffset').fill('10');
+    await app.page.getByRole('button', { name: 'Set', exact: true }).click();
+    await app.page.getByTestId('append-next').click();
+    expect(await waitForText(app, 'player-buffered', (t) => t !== 'empty')).toBe('10.000-11.021');
+    await app.page.getByTestId('player-log').locator('li[data-type="timestampOffset"]').first().waitFor();
+  });
+
   it('plays a DASH manifest with a SourceBuffer per representation', async () => {
     const { manifest } = await segmentedSet('dash');
     await loadInPlayer(app, manifest);
