@@ -11,6 +11,7 @@
  */
 import type { z } from 'zod';
 import { appContract, type AppEvents } from './contract/app';
+import { boxesContract } from './contract/boxes';
 import { mseContract } from './contract/mse';
 
 export type { AppInfo } from './contract/app';
@@ -18,6 +19,7 @@ export type { MethodSpec } from './contract/method';
 
 export const contract = {
   ...appContract,
+  ...boxesContract,
   ...mseContract,
 } as const;
 

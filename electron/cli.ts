@@ -7,11 +7,12 @@ import pkg from '../package.json' with { type: 'json' };
 import { errorMessage } from './core/errors';
 import { capsVerb } from './cli/caps';
 import { EXIT, UsageError, type Verb } from './cli/common';
+import { inspectVerb } from './cli/inspect';
 import { lintVerb } from './cli/lint';
 import { probeVerb } from './cli/probe';
 import { serveVerb } from './cli/serve';
 
-const verbs: Verb[] = [capsVerb, serveVerb, lintVerb, probeVerb];
+const verbs: Verb[] = [capsVerb, inspectVerb, serveVerb, lintVerb, probeVerb];
 
 function version(): string {
   return pkg.version;

@@ -6,6 +6,7 @@
 import { isMethodName, parseArgs, type Envelope, type MethodName } from './api';
 import { errorCode, errorMessage } from './core/errors';
 import { appHandlers } from './handlers/app';
+import { boxesHandlers } from './handlers/boxes';
 import { mseHandlers } from './handlers/mse';
 import type { Handler, HandlerContext } from './handlers/context';
 
@@ -13,13 +14,15 @@ export type { HandlerContext } from './handlers/context';
 
 export const handlers: { [M in MethodName]: Handler<M> } = {
   ...appHandlers,
+  ...boxesHandlers,
   ...mseHandlers,
 };
 
 export async function dispatch(ctx: HandlerContext, name: unknown, args: unknown): Promise<Envelope<unknown>> {
   try {
     if (!isMethodName(name)) {
-      return { ok: false, error: { code: 'ENOMETHOD', message: `Unknown method: ${String(name).slice(0, 80)}` } };
+      const shown = typeof name === 'string' ? name.slice(0, 80) : `(a ${name === null ? 'null' : typeof name}, not a method name)`;
+      return { ok: false, error: { code: 'ENOMETHOD', message: `Unknown method: ${shown}` } };
     }
     const parsed = parseArgs(name, args);
     const handler = handlers[name] as unknown as (a: unknown, c: HandlerContext) => Promise<unknown>;
