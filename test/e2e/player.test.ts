@@ -151,6 +151,22 @@ describe('MSE Player in Chromium (web mode)', () => {
     await app.page.getByTestId('player-log').locator('li[data-type="timestampOffset"]').first().waitFor();
   });
 
+  it('plays an init segment with media segments picked in order', async () => {
+    const { dir } = await segmentedSet('hls');
+    const names = ['init.mp4', 'seg_000.m4s', 'seg_001.m4s', 'seg_002.m4s', 'seg_003.m4s'];
+    for (const n of names) await openInUi(app.page, path.join(dir, n));
+    await app.page.getByTestId('nav-player').click();
+    await app.page.getByTestId('player-source').selectOption({ label: 'init.mp4' });
+    await app.page.getByText(/^Media segments/).click();
+    for (const n of names.slice(1)) await app.page.getByRole('checkbox', { name: new RegExp(n.replace('.', '\\.')) }).check();
+    await app.page.getByTestId('append-auto').click();
+    await app.page.getByTestId('player-load').click();
+    await waitForText(app, 'player-state', (t) => t === 'playing');
+    expect(await waitForText(app, 'player-buffered', (t) => /^0\.0\d\d-4\.0\d\d$/.test(t))).toMatch(/^0\.0\d\d-4\.0\d\d$/);
+    const rows = await app.page.getByTestId('player-segments').locator('tbody tr td:nth-child(2)').allTextContents();
+    expect(rows.map((r) => r.trim())).toEqual(names.slice(1).map((n) => expect.stringContaining(n)) as unknown as string[]);
+  });
+
   it('plays a DASH manifest with a SourceBuffer per representation', async () => {
     const { manifest } = await segmentedSet('dash');
     await loadInPlayer(app, manifest);
