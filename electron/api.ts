@@ -13,6 +13,7 @@ import type { z } from 'zod';
 import { appContract, type AppEvents } from './contract/app';
 import { boxesContract } from './contract/boxes';
 import { compareContract } from './contract/compare';
+import { mseContract } from './contract/mse';
 
 export type { AppInfo } from './contract/app';
 export type { CompareView } from './contract/compare';
@@ -22,6 +23,7 @@ export const contract = {
   ...appContract,
   ...boxesContract,
   ...compareContract,
+  ...mseContract,
 } as const;
 
 /** Events pushed from the Node side to every connected UI. */

@@ -9,9 +9,11 @@ import { capsVerb } from './cli/caps';
 import { EXIT, UsageError, type Verb } from './cli/common';
 import { diffVerb } from './cli/diff';
 import { inspectVerb } from './cli/inspect';
+import { lintVerb } from './cli/lint';
+import { probeVerb } from './cli/probe';
 import { serveVerb } from './cli/serve';
 
-const verbs: Verb[] = [capsVerb, inspectVerb, diffVerb, serveVerb];
+const verbs: Verb[] = [capsVerb, inspectVerb, diffVerb, lintVerb, probeVerb, serveVerb];
 
 function version(): string {
   return pkg.version;
