@@ -27,7 +27,6 @@ import type { CompareOptions, CompareResult, Difference, FieldComparison } from 
 export type * from './types';
 export type { SideInput } from './load';
 export { foldDifferences, patternOf } from './group';
-export { parameterSetsIn } from './inband';
 
 export interface Comparison {
   result: CompareResult;

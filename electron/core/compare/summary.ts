@@ -8,6 +8,7 @@
  * summary never shows two equal-looking values as a difference.
  */
 import { child, childrenOf, descend, num, numbers, str, visit, type BoxNode, type FieldValue, type SampleTable } from '../boxes';
+import { codecString, originalFormat } from '../mse/codec-string';
 import { inbandParameterSets } from './inband';
 import type { Layout } from './layout';
 import type { LoadedSide, TrackRef } from './load';
@@ -338,9 +339,9 @@ function trackTopics(key: string, label: string, fragmented: boolean): Topic[] {
     t('codec', 'Codec string', withTrack((tr) => {
       const e = entry(tr);
       if (!e) return undefined;
-      const codec = typeof e.derived?.codec === 'string' ? e.derived.codec : e.type;
-      const original = str(descend(e, 'sinf', 'frma'), 'data_format');
-      return { text: original ? `${codec} (encrypted ${original})` : codec };
+      // The MSE lint's RFC 6381 strings, so that diff and lint name codecs alike.
+      const { codec } = codecString(e);
+      return { text: e.type !== originalFormat(e) ? `${codec} (encrypted as ${e.type})` : codec };
     }), 'codec-string'),
     t('timescale', 'Timescale', withTrack((tr) => (tr.trak ? { text: String(tr.timescale) } : undefined)), 'timescale-zero'),
     t('dimensions', 'Picture size', withTrack((tr) => {

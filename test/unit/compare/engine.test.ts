@@ -7,7 +7,7 @@ import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compareFiles, foldDifferences, parameterSetsIn, type Difference } from '../../../electron/core/compare';
+import { compareFiles, foldDifferences, type Difference } from '../../../electron/core/compare';
 import { diffValues, type ValueDiff } from '../../../electron/core/compare/values';
 import { FileRegistry } from '../../../electron/core/files';
 import { dispatch, type HandlerContext } from '../../../electron/handlers';
@@ -74,19 +74,6 @@ describe('folding', () => {
   });
   it('keeps two occurrences as they are', () => {
     expect(foldDifferences([d(0, 0, 1), d(1, 0, 1)]).map((x) => x.path)).toEqual(['moof[0]/traf[0]/tfdt', 'moof[1]/traf[0]/tfdt']);
-  });
-});
-
-describe('in-band parameter sets', () => {
-  it('lists SPS/PPS before the first slice and flags a NAL length that runs past the sample', () => {
-    const nal = (type: number, n: number) => [0, 0, 0, n + 1, type, ...new Array<number>(n).fill(0xaa)];
-    const sample = Uint8Array.from([...nal(9, 1), ...nal(7, 10), ...nal(8, 3), ...nal(5, 20)]);
-    expect(parameterSetsIn(sample, 4, false, true)).toEqual(['SPS', 'PPS']);
-    expect(parameterSetsIn(Uint8Array.from(nal(5, 20)), 4, false, true)).toEqual([]);
-    // An avcC record pasted in front of the sample (what -bsf:v dump_extra does on stream copy from MP4).
-    expect(parameterSetsIn(Uint8Array.from([0x01, 0x42, 0xc0, 0x0d, 0xff, 0xe1, ...nal(5, 20)]), 4, false, true)).toBe('malformed');
-    const hevc = Uint8Array.from([0, 0, 0, 3, 32 << 1, 1, 0xaa, 0, 0, 0, 3, 33 << 1, 1, 0xaa, 0, 0, 0, 3, 19 << 1, 1, 0xaa]);
-    expect(parameterSetsIn(hevc, 4, true, true)).toEqual(['VPS', 'SPS']);
   });
 });
 
