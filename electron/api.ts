@@ -12,15 +12,20 @@
 import type { z } from 'zod';
 import { appContract, type AppEvents } from './contract/app';
 import { boxesContract } from './contract/boxes';
+import { compareContract } from './contract/compare';
+import { mseContract } from './contract/mse';
 import { jobsContract, type JobsEvents } from './contract/jobs';
 
 export type { AppInfo } from './contract/app';
+export type { CompareView } from './contract/compare';
 export type { MethodSpec } from './contract/method';
 export type { HwEncoderInfo, JobProgress, JobRecord, JobResult, JobState, PresetInfo, QueueState, TranscodePreview } from './contract/jobs';
 
 export const contract = {
   ...appContract,
   ...boxesContract,
+  ...compareContract,
+  ...mseContract,
   ...jobsContract,
 } as const;
 

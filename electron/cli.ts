@@ -7,12 +7,15 @@ import pkg from '../package.json' with { type: 'json' };
 import { errorMessage } from './core/errors';
 import { capsVerb } from './cli/caps';
 import { EXIT, UsageError, type Verb } from './cli/common';
+import { diffVerb } from './cli/diff';
 import { inspectVerb } from './cli/inspect';
+import { lintVerb } from './cli/lint';
+import { probeVerb } from './cli/probe';
 import { presetsVerb } from './cli/presets';
 import { serveVerb } from './cli/serve';
 import { transcodeVerb } from './cli/transcode';
 
-const verbs: Verb[] = [capsVerb, inspectVerb, serveVerb, transcodeVerb, presetsVerb];
+const verbs: Verb[] = [capsVerb, inspectVerb, diffVerb, lintVerb, probeVerb, serveVerb, transcodeVerb, presetsVerb];
 
 function version(): string {
   return pkg.version;

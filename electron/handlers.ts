@@ -7,6 +7,8 @@ import { isMethodName, parseArgs, type Envelope, type MethodName } from './api';
 import { errorCode, errorMessage } from './core/errors';
 import { appHandlers } from './handlers/app';
 import { boxesHandlers } from './handlers/boxes';
+import { compareHandlers } from './handlers/compare';
+import { mseHandlers } from './handlers/mse';
 import { jobsHandlers } from './handlers/jobs';
 import type { Handler, HandlerContext } from './handlers/context';
 
@@ -15,6 +17,8 @@ export type { HandlerContext } from './handlers/context';
 export const handlers: { [M in MethodName]: Handler<M> } = {
   ...appHandlers,
   ...boxesHandlers,
+  ...compareHandlers,
+  ...mseHandlers,
   ...jobsHandlers,
 };
 

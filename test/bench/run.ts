@@ -6,6 +6,8 @@
 export {};
 const areas: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   inspect: () => import('./inspect'),
+  compare: () => import('./compare'),
+  mse: () => import('./mse'),
   transcode: () => import('./transcode'),
 };
 
