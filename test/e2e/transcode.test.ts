@@ -64,6 +64,8 @@ describe('Transcode and Jobs views (web mode, Chromium)', () => {
     expect(hash).toMatch(/^#\/inspector\?file=/);
     const id = decodeURIComponent(hash.split('file=')[1]!);
     expect(app.server.files.get(id).path).toBe(expectedOutput);
+    // The Inspector shows that file in its active tab.
+    await page.locator('[role=tab][aria-selected=true]').filter({ hasText: 'clip one.web.mp4' }).waitFor();
   });
 
   it('disables an option value the preset refuses, with the reason', async () => {

@@ -8,6 +8,7 @@ import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { WorkbenchError } from '../errors';
 import { probeMedia, type ProbeResult, type ProbeStream } from '../media/ffprobe';
+import { analyzeMse } from '../mse/analyze';
 import { describeFragmentation, scanBoxes } from './box-scan';
 import { LOCAL_PROTOCOL_WHITELIST } from '../ffmpeg-input';
 import { fileArg } from './inputs';
@@ -181,8 +182,8 @@ export async function verifyOutput(v: VerifyInput): Promise<Verified> {
     }
   }
 
-  // Fragmentation is checked on box headers here. The MSE lint (core/mse, issue 5) is not in this
-  // branch yet; when it lands, run its rules on these outputs too and fail on lint errors.
+  // Fragmented outputs are for MSE players: box layout first (cheap, precise message), then the
+  // project's MSE lint (core/mse, MSE_RULES.md), whose errors would stop playback in a browser.
   if (expect.fragmented) {
     if (v.kind === 'file') {
       const layout = await scanBoxes(v.written);
@@ -190,6 +191,14 @@ export async function verifyOutput(v: VerifyInput): Promise<Verified> {
       if (!frag.fragmented) fail(`The output is not a usable fragmented MP4: ${frag.problem}.`);
     } else {
       await verifySegmentFolder(v.written, fail);
+    }
+    const lint = await analyzeMse([probeTarget]);
+    const errors = lint.findings.filter((f) => f.severity === 'error');
+    if (errors.length) {
+      throw new VerifyError(
+        `The output breaks ${errors.length} MSE rule${errors.length === 1 ? '' : 's'} (first: ${errors[0]!.rule}: ${errors[0]!.message}).`,
+        errors.slice(0, 20).map((f) => `${f.rule} at ${f.file ? `${f.file}:` : ''}${f.path || '(file)'}: ${f.message}${f.fix ? ` Fix: ${f.fix}` : ''}`),
+      );
     }
   }
   if (expect.faststart && v.kind === 'file') {

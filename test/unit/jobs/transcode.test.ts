@@ -19,8 +19,10 @@ import { indexCaps, validateCustomArgs } from '../../../electron/core/jobs/prese
 import type { PresetId, TranscodeOptions } from '../../../electron/core/jobs/transcode-types';
 import type { JobKind, JobRecord } from '../../../electron/core/jobs/types';
 import { getCapabilities } from '../../../electron/core/media/caps';
+import { analyzeMse } from '../../../electron/core/mse/analyze';
 import { probeMedia, type ProbeResult } from '../../../electron/core/media/ffprobe';
-import { clip, ffmpeg, run } from '../../fixtures/generate';
+import { clip, ffmpeg, ffmpegFixture, run } from '../../fixtures/generate';
+import { verifyOutput } from '../../../electron/core/jobs/verify';
 import { ffmpegChildren, sleep, strayFiles, tempDir } from './helpers';
 
 let queue: JobQueue;
@@ -46,6 +48,13 @@ async function transcode(req: Omit<TranscodeRequest, 'overwrite'> & { overwrite?
 }
 
 const probe = (p: string): Promise<ProbeResult> => probeMedia(fileArg(p));
+
+/** The MSE lint (core/mse, MSE_RULES.md) on an output: no errors, no warnings. */
+async function lintClean(file: string): Promise<void> {
+  const lint = await analyzeMse([file]);
+  expect(lint.fragmented).toBe(true);
+  expect(lint.findings.filter((f) => f.severity !== 'info').map((f) => `${f.rule}: ${f.message}`)).toEqual([]);
+}
 
 /** Our own box inspector (core/boxes) on an output: it must parse without a single box error. */
 async function inspected(file: string): Promise<InspectResult> {
@@ -82,8 +91,8 @@ describe('every preset makes a valid output from a generated source', () => {
         expect(codecs(p)).toEqual(['audio:aac', 'video:h264']);
         const layout = await scanBoxes(out);
         const frag = describeFragmentation(layout);
-        // Issue 5's MSE lint is not on this branch yet: fragmentation is checked on box headers.
         expect(frag).toMatchObject({ fragmented: true, problem: null });
+        await lintClean(out);
         expect(frag.fragments).toBeGreaterThanOrEqual(4); // a fragment per 0.5 s keyframe
         expect(layout.top.slice(0, 2)).toEqual(['ftyp', 'moov']);
         if (preset === 'cmaf') {
@@ -118,6 +127,7 @@ describe('every preset makes a valid output from a generated source', () => {
         expect(codecs(p)).toEqual(['audio:aac', 'video:h264']);
         expect(entries(await inspected(path.join(out, 'init.mp4')))).toEqual(['avc1', 'mp4a']);
         expect((await inspected(path.join(out, 'seg_00001.m4s'))).fragmented).toBe(true);
+        await lintClean(path.join(out, 'index.m3u8'));
       },
     },
     {
@@ -133,6 +143,7 @@ describe('every preset makes a valid output from a generated source', () => {
         expect(mpd).toContain('codecs="avc1.');
         const p = await probe(path.join(out, 'manifest.mpd'));
         expect(codecs(p)).toEqual(['audio:aac', 'video:h264']);
+        await lintClean(path.join(out, 'manifest.mpd'));
       },
     },
     {
@@ -363,6 +374,22 @@ describe('honest errors, no stray files', () => {
     await expectRefused({ ...base, preset: 'web-mp4', input: { kind: 'url', url: 'http://127.0.0.1:9/x.mp4' }, options: {} }, 'EBADOPTIONS', /only remux reads from a URL/);
     const silent = await clip({ duration: 1, audio: null });
     await expectRefused({ ...base, input: { kind: 'file', path: silent }, preset: 'audio-mp3', output: path.join(dir, 'x.mp3'), options: {} }, 'EBADOPTIONS', /no audio stream/);
+  });
+
+  it('verification fails a fragmented output that breaks an MSE rule, naming the rule', async () => {
+    // Fragments without default-base-is-moof: offsets rely on the implicit base (tfhd-base-data-offset).
+    const broken = await ffmpegFixture(['-v', 'error', '-i', source, '-c', 'copy', '-movflags', 'frag_keyframe+empty_moov', '-f', 'mp4', '{out}']);
+    const err = await verifyOutput({
+      written: broken,
+      kind: 'file',
+      mainFile: null,
+      expect: { video: 'ifInput', audio: 'ifInput', format: 'mp4', fragmented: true, checkDuration: true },
+      expectedDuration: 2,
+      inputProbe: await probe(source),
+      problems: [],
+    }).catch((e: unknown) => e as { code: string; message: string; details: string[] });
+    expect(err).toMatchObject({ code: 'EVERIFY', message: expect.stringMatching(/breaks \d+ MSE rules? \(first: tfhd-base-data-offset/) });
+    expect((err as { details: string[] }).details[0]).toMatch(/^tfhd-base-data-offset at moof\[0\]\/traf\[0\]\/tfhd: /);
   });
 
   it('custom arguments: no inputs, no second output, no URL output without confirmation', () => {
