@@ -11,16 +11,18 @@
  */
 import type { z } from 'zod';
 import { appContract, type AppEvents } from './contract/app';
+import { gifContract, type GifEvents } from './contract/gif';
 
 export type { AppInfo } from './contract/app';
 export type { MethodSpec } from './contract/method';
 
 export const contract = {
   ...appContract,
+  ...gifContract,
 } as const;
 
 /** Events pushed from the Node side to every connected UI. */
-export interface EventMap extends AppEvents {}
+export interface EventMap extends AppEvents, GifEvents {}
 export type EventName = keyof EventMap;
 
 export type Contract = typeof contract;

@@ -7,9 +7,10 @@ import { createRequire } from 'node:module';
 import { errorMessage } from './core/errors';
 import { capsVerb } from './cli/caps';
 import { EXIT, UsageError, type Verb } from './cli/common';
+import { gifVerb } from './cli/gif';
 import { serveVerb } from './cli/serve';
 
-const verbs: Verb[] = [capsVerb, serveVerb];
+const verbs: Verb[] = [capsVerb, gifVerb, serveVerb];
 
 function version(): string {
   const pkg = createRequire(import.meta.url)('../package.json') as { version: string };

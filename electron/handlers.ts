@@ -6,12 +6,14 @@
 import { isMethodName, parseArgs, type Envelope, type MethodName } from './api';
 import { errorCode, errorMessage } from './core/errors';
 import { appHandlers } from './handlers/app';
+import { gifHandlers } from './handlers/gif';
 import type { Handler, HandlerContext } from './handlers/context';
 
 export type { HandlerContext } from './handlers/context';
 
 export const handlers: { [M in MethodName]: Handler<M> } = {
   ...appHandlers,
+  ...gifHandlers,
 };
 
 export async function dispatch(ctx: HandlerContext, name: unknown, args: unknown): Promise<Envelope<unknown>> {

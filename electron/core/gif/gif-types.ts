@@ -3,7 +3,8 @@
  * renderer imports these through the contract.
  */
 
-export type GifDither = 'none' | 'bayer' | 'diffusion';
+export const GIF_DITHERS = ['none', 'bayer', 'diffusion'] as const;
+export type GifDither = (typeof GIF_DITHERS)[number];
 
 /**
  * - `scenes`: one palette per stretch of similar colours (cuts and fades get their own); the default.
@@ -11,10 +12,8 @@ export type GifDither = 'none' | 'bayer' | 'diffusion';
  * - `diff`: one palette weighted towards the pixels that change (moving subject on a still background).
  * - `per-frame`: a new palette for every frame.
  */
-export type GifPaletteMode = 'scenes' | 'global' | 'diff' | 'per-frame';
-
-export const GIF_DITHERS: readonly GifDither[] = ['none', 'bayer', 'diffusion'];
-export const GIF_PALETTE_MODES: readonly GifPaletteMode[] = ['scenes', 'global', 'diff', 'per-frame'];
+export const GIF_PALETTE_MODES = ['scenes', 'global', 'diff', 'per-frame'] as const;
+export type GifPaletteMode = (typeof GIF_PALETTE_MODES)[number];
 
 export interface GifOptions {
   /** Seconds into the input where the GIF starts (default 0). */

@@ -21,6 +21,11 @@ export class ColourHistogram {
   readonly sumG = new Float64Array(BINS);
   readonly sumB = new Float64Array(BINS);
   total = 0;
+  /**
+   * The exact colours while there are at most 256 of them (UI captures, flat graphics): then the
+   * palette can be exactly those instead of bin averages.
+   */
+  exact: Set<number> | null = new Set();
 
   clear(): void {
     this.weight.fill(0);
@@ -28,6 +33,7 @@ export class ColourHistogram {
     this.sumG.fill(0);
     this.sumB.fill(0);
     this.total = 0;
+    this.exact = new Set();
   }
 
   /** Count every pixel of an RGB frame, or only every `step`-th one (sampling for speed). */
@@ -52,6 +58,10 @@ export class ColourHistogram {
   }
 
   add(r: number, g: number, b: number, w: number): void {
+    if (this.exact) {
+      this.exact.add((r << 16) | (g << 8) | b);
+      if (this.exact.size > 256) this.exact = null;
+    }
     const k = binOf(r, g, b);
     this.weight[k] += w;
     this.sumR[k] += r * w;
@@ -185,6 +195,16 @@ function splitBox(e: Entries, order: Uint32Array, box: Box): [Box, Box] | null {
  * fewer distinct colours. `refine` rounds of k-means polish the median-cut result.
  */
 export function buildPalette(h: ColourHistogram, maxColours: number, refine = 3): Uint8Array {
+  if (h.exact && h.exact.size > 0 && h.exact.size <= maxColours) {
+    const out = new Uint8Array(h.exact.size * 3);
+    let i = 0;
+    for (const c of h.exact) {
+      out[i++] = c >> 16;
+      out[i++] = (c >> 8) & 0xff;
+      out[i++] = c & 0xff;
+    }
+    return out;
+  }
   const e = entriesOf(h);
   if (e.n === 0) return new Uint8Array([0, 0, 0]);
   const order = new Uint32Array(e.n);

@@ -1,0 +1,149 @@
+/**
+ * The one ffmpeg pass of a GIF export: decode the trim range, resample to the GIF's rate, scale, and
+ * write raw RGB frames to a temporary file that the encoder then reads (several times: palettes
+ * first). A file rather than a pipe keeps the pass an ordinary ffmpeg job (progress, cancel, log) and
+ * keeps memory flat on long clips.
+ */
+import { mkdtemp, open, rm, stat, type FileHandle } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { WorkbenchError } from '../errors';
+import type { FrameSource } from './encoder';
+import type { GifSettings } from './gif-types';
+import { frameCount } from './plan';
+import { fileArg, LOCAL_INPUT } from './probe';
+import type { FfmpegPass, GifRunner } from './runner';
+
+/** Scaling as the benchmark's reference frames are made: Lanczos with full chroma precision. */
+export function scaleFilter(width: number, height: number): string {
+  return `scale=${width}:${height}:flags=lanczos+accurate_rnd+full_chroma_int`;
+}
+
+/** The video filter chain: constant rate first (drops/duplicates at source resolution), then scale. */
+export function frameFilter(s: Pick<GifSettings, 'fps' | 'width' | 'height'>): string {
+  return `fps=${s.fps},${scaleFilter(s.width, s.height)},format=rgb24`;
+}
+
+/** ffmpeg arguments that decode `duration` seconds from `start` into raw RGB frames at `out`. */
+export function decodeArgs(input: string, range: { start: number; duration: number }, s: Pick<GifSettings, 'fps' | 'width' | 'height'>, out: string, maxFrames: number): string[] {
+  return [
+    ...LOCAL_INPUT,
+    // -ss before -i seeks to the keyframe before and decodes up to the exact time (frame-accurate).
+    ...(range.start > 0 ? ['-ss', range.start.toFixed(6)] : []),
+    '-t',
+    range.duration.toFixed(6),
+    '-i',
+    fileArg(input),
+    '-map',
+    '0:v:0',
+    '-an',
+    '-sn',
+    '-dn',
+    '-vf',
+    frameFilter(s),
+    '-frames:v',
+    String(maxFrames),
+    '-f',
+    'rawvideo',
+    '-pix_fmt',
+    'rgb24',
+    fileArg(out),
+  ];
+}
+
+/** Frames in a raw RGB file, read by offset; small files are kept in memory after the first read. */
+export class RawFrameFile implements FrameSource {
+  private cache: Uint8Array[] | null = null;
+
+  private constructor(
+    private readonly handle: FileHandle,
+    readonly count: number,
+    readonly frameSize: number,
+    keepInMemory: boolean,
+  ) {
+    if (keepInMemory) this.cache = [];
+  }
+
+  static async open(file: string, width: number, height: number, maxMemory = 256 * 1024 * 1024): Promise<RawFrameFile> {
+    const frameSize = width * height * 3;
+    const { size } = await stat(file);
+    const count = Math.floor(size / frameSize);
+    return new RawFrameFile(await open(file, 'r'), count, frameSize, size <= maxMemory);
+  }
+
+  async frame(index: number): Promise<Uint8Array> {
+    if (index < 0 || index >= this.count) throw new RangeError(`frame ${index} of ${this.count}`);
+    const hit = this.cache?.[index];
+    if (hit) return hit;
+    const buf = new Uint8Array(this.frameSize);
+    let done = 0;
+    while (done < this.frameSize) {
+      const { bytesRead } = await this.handle.read(buf, done, this.frameSize - done, index * this.frameSize + done);
+      if (bytesRead === 0) throw new WorkbenchError('EIO', `The decoded frames ended early (frame ${index}).`);
+      done += bytesRead;
+    }
+    if (this.cache) this.cache[index] = buf;
+    return buf;
+  }
+
+  async close(): Promise<void> {
+    this.cache = null;
+    await this.handle.close();
+  }
+}
+
+/** A private temporary folder for decoded frames, removed by `dispose` whatever happened. */
+export async function scratchDir(): Promise<{ dir: string; dispose(): Promise<void> }> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'mwb-gif-'));
+  return {
+    dir,
+    dispose: () => rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 }),
+  };
+}
+
+export interface DecodedFrames {
+  frames: RawFrameFile;
+  /** ffmpeg's error lines, if it complained but still produced frames. */
+  problems: string[];
+}
+
+/**
+ * Decode a range into `dir` and open the result. A damaged or cut-short input often "succeeds" with
+ * far fewer frames than its header promises: that is an error naming the file, not a short GIF.
+ */
+export async function decodeFrames(
+  input: string,
+  range: { start: number; duration: number },
+  s: Pick<GifSettings, 'fps' | 'width' | 'height'>,
+  runner: GifRunner,
+  dir: string,
+  pass: Omit<FfmpegPass, 'durationSeconds'>,
+  name = 'frames.rgb',
+): Promise<DecodedFrames> {
+  const expected = frameCount(range.duration, s.fps);
+  const out = path.join(dir, name);
+  let problems: string[];
+  try {
+    ({ problems } = await runner.ffmpeg(decodeArgs(input, range, s, out, expected), { ...pass, durationSeconds: range.duration }));
+  } catch (err) {
+    if (err instanceof WorkbenchError && err.code === 'EFFMPEG') {
+      throw new WorkbenchError('EDECODE', `Could not decode ${input}: ${err.message.replace(/^ffmpeg /, 'ffmpeg ')}`, { cause: err });
+    }
+    throw err;
+  }
+  const frames = await RawFrameFile.open(out, s.width, s.height);
+  const damaged = problems.some((p) => /partial file|invalid data|error while decoding|corrupt|truncat|moov atom not found/i.test(p));
+  // ±1 frame is rounding at the ends; more missing than that with decode errors means a damaged input.
+  if (frames.count === 0 || (frames.count < expected - Math.max(1, expected * 0.05) && damaged)) {
+    await frames.close();
+    const got = frames.count / s.fps;
+    const detail = problems.length ? ` ffmpeg said: ${problems[problems.length - 1]}` : '';
+    throw new WorkbenchError(
+      'EDAMAGED',
+      frames.count === 0
+        ? `${input}: no video frames could be decoded from ${range.start.toFixed(2)} s on.${detail}`
+        : `${input} looks truncated or damaged: only ${got.toFixed(2)} s of the ${range.duration.toFixed(2)} s asked for could be decoded.${detail}`,
+    );
+  }
+  return { frames, problems };
+}
