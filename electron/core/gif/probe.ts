@@ -20,7 +20,7 @@ export const LOCAL_INPUT = ['-protocol_whitelist', 'file,crypto,data'];
 
 function rate(text: unknown): number {
   if (typeof text !== 'string') return 0;
-  const [n, d] = text.split('/').map(Number);
+  const [n, d] = text.split(/[/:]/).map(Number);
   if (!n || !Number.isFinite(n)) return 0;
   return d ? n / d : n;
 }
