@@ -95,6 +95,11 @@ const AIM = 0.93;
  * Search for settings whose GIF is at most `maxBytes` and at least 85% of it. `encode` makes the
  * GIF for some settings and returns its size (and anything the caller wants back for the winner).
  * `estimateAtMax` (a sampled estimate at the maxima) saves the first blind encode.
+ *
+ * Phase 1 moves the level (all knobs) by secant steps until the target is bracketed. Integer frame
+ * rates make sizes jump between neighbouring levels, so phase 2 then keeps the rate, colours and
+ * quality of the best fitting attempt and moves only the width, which changes size smoothly
+ * (about with its square).
  */
 export async function fitBudget<T>(
   maxBytes: number,
@@ -102,71 +107,79 @@ export async function fitBudget<T>(
   encode: (knobs: BudgetKnobs, attempt: number) => Promise<{ bytes: number; value: T }>,
   options: { estimateAtMax?: number; maxAttempts?: number } = {},
 ): Promise<BudgetOutcome<T>> {
-  const maxAttempts = options.maxAttempts ?? 5;
+  const maxAttempts = options.maxAttempts ?? 6;
   const low = BUDGET_LOW * maxBytes;
+  const aim = AIM * maxBytes;
   const attempts: BudgetAttempt[] = [];
-  const results: { bytes: number; value: T; knobs: BudgetKnobs }[] = [];
-  let level = options.estimateAtMax ? clamp((AIM * maxBytes) / options.estimateAtMax, 1e-6, 1) : 1;
+  const values: T[] = [];
   const floor = knobsAt(1e-6, bounds);
+  const fits = (a: BudgetAttempt) => a.bytes <= maxBytes && a.bytes >= low;
 
-  const tryLevel = async (l: number) => {
-    const knobs = knobsAt(l, bounds);
+  const tryKnobs = async (knobs: BudgetKnobs, level: number): Promise<BudgetAttempt> => {
     const { bytes, value } = await encode(knobs, attempts.length + 1);
-    attempts.push({ ...knobs, level: l, bytes });
-    results.push({ bytes, value, knobs });
-    return bytes;
+    const a = { ...knobs, level, bytes };
+    attempts.push(a);
+    values.push(value);
+    return a;
   };
-
-  const done = (i: number, outcome: 'fits' | 'under'): BudgetOutcome<T> => ({
-    knobs: results[i]!.knobs,
-    bytes: results[i]!.bytes,
-    value: results[i]!.value,
+  const tried = (k: BudgetKnobs) => attempts.some((a) => same(a, k));
+  const finish = (a: BudgetAttempt, outcome: 'fits' | 'under'): BudgetOutcome<T> => ({
+    knobs: { width: a.width, fps: a.fps, colours: a.colours, quality: a.quality },
+    bytes: a.bytes,
+    value: values[attempts.indexOf(a)]!,
     outcome,
     attempts,
   });
+  const bestUnder = () => attempts.filter((a) => a.bytes <= maxBytes).sort((x, y) => y.bytes - x.bytes)[0];
 
+  // ---- phase 1: all knobs together
+  let level = options.estimateAtMax ? clamp(aim / options.estimateAtMax, 1e-6, 1) : 1;
   while (attempts.length < maxAttempts) {
-    const bytes = await tryLevel(level);
-    const last = attempts.length - 1;
-    if (bytes <= maxBytes && bytes >= low) return done(last, 'fits');
-    if (bytes <= maxBytes && level >= 1) return done(last, 'under'); // even the maxima are small enough
-    if (bytes > maxBytes && same(attempts[last]!, { ...floor })) break; // nothing left to give up
-    // Secant step in log-log space on the last two attempts (slope 1 until there are two).
+    const a = await tryKnobs(knobsAt(level, bounds), level);
+    if (fits(a)) return finish(a, 'fits');
+    if (a.bytes <= maxBytes && level >= 1) return finish(a, 'under'); // even the maxima are small enough
+    if (a.bytes > maxBytes && same(a, floor)) break; // nothing left to give up
+    if (bestUnder() && attempts.some((x) => x.bytes > maxBytes)) break; // bracketed: refine the width
     let slope = 1;
-    if (attempts.length >= 2) {
-      const a = attempts[attempts.length - 2]!;
-      const b = attempts[attempts.length - 1]!;
-      if (a.level !== b.level && a.bytes > 0 && b.bytes > 0) {
-        slope = clamp(Math.log(b.bytes / a.bytes) / Math.log(b.level / a.level), 0.3, 3);
-      }
-    }
-    let next = clamp(level * ((AIM * maxBytes) / bytes) ** (1 / slope), 1e-6, 1);
-    // Integer knobs can make two levels the same settings; nudge until they differ, or stop.
-    let guard = 0;
-    while (attempts.some((a) => same(a, knobsAt(next, bounds))) && guard++ < 20) {
-      next = clamp(bytes > maxBytes ? next * 0.97 : next * 1.03, 1e-6, 1);
-    }
-    if (attempts.some((a) => same(a, knobsAt(next, bounds)))) break;
+    const prev = attempts[attempts.length - 2];
+    if (prev && prev.level !== a.level && prev.bytes > 0) slope = clamp(Math.log(a.bytes / prev.bytes) / Math.log(a.level / prev.level), 0.3, 3);
+    let next = clamp(level * (aim / a.bytes) ** (1 / slope), 1e-6, 1);
+    for (let guard = 0; tried(knobsAt(next, bounds)) && guard < 20; guard++) next = clamp(a.bytes > maxBytes ? next * 0.97 : next * 1.03, 1e-6, 1);
+    if (tried(knobsAt(next, bounds))) break;
     level = next;
   }
 
-  // Out of attempts or settings: the largest GIF under the budget wins.
-  let best = -1;
-  results.forEach((r, i) => {
-    if (r.bytes <= maxBytes && (best < 0 || r.bytes > results[best]!.bytes)) best = i;
-  });
-  if (best < 0 && !attempts.some((a) => same(a, floor))) {
-    const bytes = await tryLevel(1e-6);
-    if (bytes <= maxBytes) best = results.length - 1;
+  // ---- phase 2: width only, from the largest attempt under the budget
+  let base = bestUnder();
+  while (base && attempts.length < maxAttempts) {
+    const b = base;
+    const sameRest = (x: BudgetAttempt) => x.fps === b.fps && x.colours === b.colours && x.quality === b.quality;
+    const over = attempts.filter((x) => sameRest(x) && x.bytes > maxBytes && x.width > b.width).sort((x, y) => x.width - y.width)[0];
+    let slope = 2;
+    if (over) slope = clamp(Math.log(over.bytes / b.bytes) / Math.log(over.width / b.width), 1, 3);
+    let width = Math.round(b.width * (aim / b.bytes) ** (1 / slope));
+    width = Math.min(width, bounds.maxWidth, over ? over.width - 1 : Infinity);
+    if (width <= b.width) break;
+    const knobs = { width, fps: b.fps, colours: b.colours, quality: b.quality };
+    if (tried(knobs)) break;
+    const a = await tryKnobs(knobs, b.level);
+    if (fits(a)) return finish(a, 'fits');
+    if (a.bytes <= maxBytes) base = a;
   }
-  if (best < 0) {
+
+  base = bestUnder();
+  if (!base && !tried(floor) && attempts.length < maxAttempts + 1) {
+    const a = await tryKnobs(floor, 1e-6);
+    if (a.bytes <= maxBytes) base = a;
+  }
+  if (!base) {
     const smallest = Math.min(...attempts.map((a) => a.bytes));
     throw new WorkbenchError(
       'EBUDGET',
       `The GIF cannot be made under ${formatBytes(maxBytes)}: even at ${floor.width} px, ${floor.fps} fps and ${floor.colours} colours it is ${formatBytes(smallest)}. Use a shorter selection or a larger budget.`,
     );
   }
-  return done(best, results[best]!.bytes >= low ? 'fits' : 'under');
+  return finish(base, fits(base) ? 'fits' : 'under');
 }
 
 export function formatBytes(n: number): string {

@@ -67,27 +67,29 @@ export async function encodeGif(source: FrameSource, s: EncodeSettings, hooks: E
   const budget = colours - 1; // one entry is the transparent "unchanged" index
   const step = s.width * s.height * source.count > FULL_HISTOGRAM_LIMIT ? 2 : 1;
   const perFrame = s.paletteMode === 'per-frame';
-  const passes = perFrame ? 1 : s.paletteMode === 'scenes' ? 3 : 2;
+  const passes = perFrame ? 1 : 2;
   let pass = 0;
   const report = (i: number) => hooks.progress?.((pass + (i + 1) / source.count) / passes);
 
   // ---- palettes
   const hist = new ColourHistogram();
-  let starts = [0];
+  const starts = [0];
   let palettes: Uint8Array[] = [];
   if (s.paletteMode === 'scenes') {
-    starts = await findScenes(source, step, hooks, report);
-    pass++;
-    for (let k = 0; k < starts.length; k++) {
-      hist.clear();
-      const end = starts[k + 1] ?? source.count;
-      for (let i = starts[k]!; i < end; i++) {
-        checkAbort(hooks.signal);
-        hist.addFrame(await source.frame(i), 1, step);
-        report(i);
+    // One pass: a frame that starts a new scene closes the previous scene's histogram into a palette.
+    const scenes = new SceneSplitter(step);
+    for (let i = 0; i < source.count; i++) {
+      checkAbort(hooks.signal);
+      const rgb = await source.frame(i);
+      if (scenes.isCut(rgb) && i > 0) {
+        palettes.push(buildPalette(hist, budget, REFINE));
+        hist.clear();
+        starts.push(i);
       }
-      palettes.push(buildPalette(hist, budget, REFINE));
+      hist.addFrame(rgb, 1, step);
+      report(i);
     }
+    palettes.push(buildPalette(hist, budget, REFINE));
     pass++;
   } else if (!perFrame) {
     let prev: Uint8Array | null = null;
@@ -186,37 +188,39 @@ function withTransparent(palette: Uint8Array): Uint8Array {
 }
 
 /**
- * Split the clip where its colours change: a frame whose coarse (4 bits per channel) colour
- * histogram is far from the mean of the current scene starts a new one. Cuts and fades get their own
+ * Where the clip's colours change: a frame whose coarse (4 bits per channel) colour histogram is far
+ * (L1 distance) from the mean of the current scene starts a new one. Cuts and fades get their own
  * palettes; a pan over the same landscape stays one scene.
  */
-export async function findScenes(source: FrameSource, step: number, hooks: EncodeHooks, report?: (i: number) => void): Promise<number[]> {
-  const BINS = 4096;
-  const starts = [0];
-  const sum = new Float64Array(BINS);
-  const h = new Float64Array(BINS);
-  let inScene = 0;
-  for (let i = 0; i < source.count; i++) {
-    checkAbort(hooks.signal);
-    const rgb = await source.frame(i);
+export class SceneSplitter {
+  private static readonly BINS = 4096;
+  private readonly sum = new Float64Array(SceneSplitter.BINS);
+  private readonly h = new Float64Array(SceneSplitter.BINS);
+  private inScene = 0;
+
+  constructor(private readonly step = 1) {}
+
+  /** Feed the next frame; true when it starts a new scene (never for the first frame). */
+  isCut(rgb: Uint8Array): boolean {
+    const { h, sum } = this;
     h.fill(0);
     let n = 0;
-    for (let o = 0; o < rgb.length; o += 3 * step) {
+    for (let o = 0; o < rgb.length; o += 3 * this.step) {
       h[((rgb[o]! >> 4) << 8) | ((rgb[o + 1]! >> 4) << 4) | (rgb[o + 2]! >> 4)] += 1;
       n++;
     }
-    if (inScene > 0) {
+    let cut = false;
+    if (this.inScene > 0) {
       let d = 0;
-      for (let k = 0; k < BINS; k++) d += Math.abs(h[k]! / n - sum[k]! / inScene);
+      for (let k = 0; k < SceneSplitter.BINS; k++) d += Math.abs(h[k]! / n - sum[k]! / this.inScene);
       if (d > SCENE_THRESHOLD) {
-        starts.push(i);
+        cut = true;
         sum.fill(0);
-        inScene = 0;
+        this.inScene = 0;
       }
     }
-    for (let k = 0; k < BINS; k++) sum[k] += h[k]! / n;
-    inScene++;
-    report?.(i);
+    for (let k = 0; k < SceneSplitter.BINS; k++) sum[k] += h[k]! / n;
+    this.inScene++;
+    return cut;
   }
-  return starts;
 }

@@ -3,7 +3,7 @@
  * Used by the export (once, or per attempt under a size budget), the preview and the estimate.
  */
 import { encodeGif, type EncodeStats } from './encoder';
-import { decodeFrames } from './frames';
+import { startDecode } from './frames';
 import type { GifSettings } from './gif-types';
 import { encoderSettings } from './plan';
 import { cancelledError, throwIfCancelled, type GifRunner } from './runner';
@@ -25,21 +25,26 @@ export async function renderGif(
   share: RenderShare = { decode: [0, 40], encode: [40, 100] },
 ): Promise<EncodeStats> {
   const suffix = share.label ?? '';
-  const { frames } = await decodeFrames(input, settings, settings, runner, scratch, { label: `decode${suffix}`, share: share.decode });
-  try {
-    throwIfCancelled(runner.signal);
-    const [a, b] = share.encode;
-    return await encodeGif(frames, encoderSettings(settings), {
-      write,
-      signal: runner.signal,
-      progress: (f) => runner.progress(a + f * (b - a), `encode${suffix}`),
-    });
-  } catch (err) {
-    if (runner.signal.aborted) throw cancelledError();
-    throw err;
-  } finally {
-    await frames.close();
-  }
+  const { frames, done } = startDecode(input, settings, settings, runner, scratch, { label: `decode${suffix}`, share: share.decode });
+  const enc = encoderSettings(settings);
+  // The palette pass reads frames as ffmpeg writes them; only the last pass shows as "encode".
+  const lastPass = enc.paletteMode === 'per-frame' ? 0 : 0.5;
+  const [a, b] = share.encode;
+  const encoding = encodeGif(frames, enc, {
+    write,
+    signal: runner.signal,
+    progress: (f) => {
+      if (f >= lastPass) runner.progress(a + ((f - lastPass) / (1 - lastPass)) * (b - a), `encode${suffix}`);
+    },
+  });
+  const [decoded, encoded] = await Promise.allSettled([done, encoding]);
+  await frames.close();
+  if (runner.signal.aborted) throw cancelledError();
+  // A decode failure explains an encode failure (the frames stopped), never the other way round.
+  if (decoded.status === 'rejected') throw decoded.reason;
+  if (encoded.status === 'rejected') throw encoded.reason;
+  throwIfCancelled(runner.signal);
+  return encoded.value;
 }
 
 /** Collects written chunks in memory (size-budget attempts and previews). */

@@ -112,6 +112,20 @@ describe('size budget search', () => {
     expect(r.value).toEqual(r.knobs);
   });
 
+  it('still lands in range when sizes jump between neighbouring frame rates', async () => {
+    // Content whose change per frame jumps above 13 fps (as a rotating test pattern's does).
+    const jumpy = (k: BudgetKnobs) => Math.round(k.width * k.width * 0.5625 * (k.fps >= 14 ? k.fps * 1.35 : k.fps));
+    for (const budget of [60_000, 61_440, 90_000, 150_000]) {
+      const r = await fitBudget(budget, budgetBounds({ width: 320, fps: 30, colours: 256, quality: 80 }), async (k) => ({ bytes: jumpy(k), value: null }), {
+        estimateAtMax: jumpy({ width: 320, fps: 30, colours: 256, quality: 80 }) * 0.8,
+      });
+      expect(r.outcome).toBe('fits');
+      expect(r.bytes).toBeLessThanOrEqual(budget);
+      expect(r.bytes).toBeGreaterThanOrEqual(0.85 * budget);
+      expect(r.attempts.length).toBeLessThanOrEqual(6);
+    }
+  });
+
   it('says "under" when even the maxima are smaller than the budget', async () => {
     const r = await fitBudget(model(max) * 3, bounds, async (k) => ({ bytes: model(k), value: null }));
     expect(r).toMatchObject({ outcome: 'under', knobs: max });
