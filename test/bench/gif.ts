@@ -219,26 +219,35 @@ async function measureClip(label: string, src: string, width: number, out: strin
     rows.push({ clip: label, name, bytes: (await stat(gif)).size, ms, prepMs, ssim: s.rgb, ssimY: s.y });
   };
 
-  const ours = async (name: string, options: GifOptions) => {
-    const gif = path.join(work, `${name.replace(/\W+/g, '_')}.gif`);
-    const t = performance.now();
-    await exportGif({ input: src, output: gif, options: { width, fps: FPS, ...options }, overwrite: true }, { runner: localRunner() });
-    await add(name, gif, performance.now() - t);
+  // The rows the verdict compares are timed best of 3 (other work on the machine only ever adds time).
+  const best = async (repeats: number, once: () => Promise<number>) => {
+    let ms = Infinity;
+    for (let i = 0; i < repeats; i++) ms = Math.min(ms, await once());
+    return ms;
   };
-  const ff = async (name: string, graph: string, extra: string[] = []) => {
+  const ours = async (name: string, options: GifOptions, repeats = 1) => {
+    const gif = path.join(work, `${name.replace(/\W+/g, '_')}.gif`);
+    const ms = await best(repeats, async () => {
+      const t = performance.now();
+      await exportGif({ input: src, output: gif, options: { width, fps: FPS, ...options }, overwrite: true }, { runner: localRunner() });
+      return performance.now() - t;
+    });
+    await add(name, gif, ms);
+  };
+  const ff = async (name: string, graph: string, extra: string[] = [], repeats = 1) => {
     const gif = path.join(work, `${name.replace(/\W+/g, '_')}.gif`);
     const scale = `fps=${FPS},scale=${width}:${height}:flags=lanczos`;
-    const ms = await must(ffmpeg(), ['-v', 'error', '-y', '-i', src, '-filter_complex', `[0:v]${scale}${graph ? ',' + graph : ''}`, ...extra, gif]);
+    const ms = await best(repeats, () => must(ffmpeg(), ['-v', 'error', '-y', '-i', src, '-filter_complex', `[0:v]${scale}${graph ? ',' + graph : ''}`, ...extra, gif]));
     await add(name, gif, ms);
   };
 
-  await ours('ours: default', {});
+  await ours('ours: default', {}, 3);
   await ours('ours: quality 90', { quality: 90 });
   await ours('ours: quality 70', { quality: 70 });
   await ours('ours: global palette, no dither', { palette: 'global', dither: 'none' });
   await ff('ffmpeg: naive (ffmpeg -i in out.gif)', '');
   await ff('ffmpeg: palettegen+paletteuse (sierra2_4a)', 'split[a][b];[a]palettegen[p];[b][p]paletteuse');
-  await ff('ffmpeg: textbook (diff, bayer 5, rectangle)', 'split[a][b];[a]palettegen=stats_mode=diff[p];[b][p]paletteuse=dither=bayer:bayer_scale=5:diff_mode=rectangle');
+  await ff('ffmpeg: textbook (diff, bayer 5, rectangle)', 'split[a][b];[a]palettegen=stats_mode=diff[p];[b][p]paletteuse=dither=bayer:bayer_scale=5:diff_mode=rectangle', [], 3);
   await ff('ffmpeg: diff, no dither, rectangle', 'split[a][b];[a]palettegen=stats_mode=diff[p];[b][p]paletteuse=dither=none:diff_mode=rectangle');
   await ff('ffmpeg: per-frame palettes (single, new=1)', 'split[a][b];[a]palettegen=stats_mode=single[p];[b][p]paletteuse=new=1:dither=bayer:bayer_scale=5');
   await ff('ffmpeg: mpdecimate + textbook', 'mpdecimate,split[a][b];[a]palettegen=stats_mode=diff[p];[b][p]paletteuse=dither=bayer:bayer_scale=5:diff_mode=rectangle', ['-fps_mode', 'vfr']);
@@ -248,7 +257,7 @@ async function measureClip(label: string, src: string, width: number, out: strin
     const pngs = (await readdir(ref)).sort().map((f) => path.join(ref, f));
     for (const q of [90, 70, 100]) {
       const gif = path.join(work, `gifski-q${q}.gif`);
-      const ms = await must(gifski, ['--quiet', '--fps', String(FPS), '--quality', String(q), '--width', String(width), '-o', gif, ...pngs]);
+      const ms = await best(q === 90 ? 3 : 1, () => must(gifski, ['--quiet', '--fps', String(FPS), '--quality', String(q), '--width', String(width), '-o', gif, ...pngs]));
       await add(`gifski ${q === 90 ? '(default, -Q 90)' : `-Q ${q}`}`, gif, ms, refMs);
     }
   } else {
@@ -287,7 +296,10 @@ function table(rows: Row[], out: string[]): void {
 
 export async function run(): Promise<void> {
   await mkdir(CACHE, { recursive: true });
-  const out: string[] = ['GIF export: size, encode time and SSIM against the source frames (times include decoding, except where noted)'];
+  const out: string[] = [
+    'GIF export: size, encode time and SSIM against the source frames (times include decoding, except where noted;',
+    'ours: default, the textbook recipe and gifski\'s default are timed best of 3)',
+  ];
   const flush = () => {
     process.stdout.write(out.join('\n') + '\n');
     out.length = 0;
