@@ -3,7 +3,7 @@
  * calls `core/`; this file only routes, prints usage and maps errors to exit codes
  * (0 ok, 1 failure, 2 bad usage; errors on stderr).
  */
-import { createRequire } from 'node:module';
+import pkg from '../package.json' with { type: 'json' };
 import { errorMessage } from './core/errors';
 import { capsVerb } from './cli/caps';
 import { EXIT, UsageError, type Verb } from './cli/common';
@@ -13,7 +13,6 @@ import { serveVerb } from './cli/serve';
 const verbs: Verb[] = [capsVerb, gifVerb, serveVerb];
 
 function version(): string {
-  const pkg = createRequire(import.meta.url)('../package.json') as { version: string };
   return pkg.version;
 }
 

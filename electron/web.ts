@@ -24,6 +24,8 @@ export interface WebServerOptions {
   port?: number;
   token?: string;
   files?: FileRegistry;
+  /** One extra origin allowed to call the API: Vite's dev server in `npm run dev`. */
+  devOrigin?: string;
   /** Log each refused request to stderr (off in tests). */
   log?: (line: string) => void;
 }
@@ -102,7 +104,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     const host = (req.headers.host ?? '').toLowerCase();
     if (!allowedHosts.includes(host)) return refuse(res, 421, 'Misdirected request: unexpected Host header.');
     const origin = req.headers.origin;
-    if (origin !== undefined && origin !== `http://${host}`) return refuse(res, 403, 'Cross-origin requests are not allowed.');
+    if (origin !== undefined && origin !== `http://${host}` && origin !== options.devOrigin) return refuse(res, 403, 'Cross-origin requests are not allowed.');
     const site = req.headers['sec-fetch-site'];
     if (site === 'cross-site') return refuse(res, 403, 'Cross-site requests are not allowed.');
 
@@ -114,7 +116,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     if (!given || !safeEqual(given, token)) {
       return refuse(res, 401, 'This Media Workbench server needs its access token: open the URL it printed at start-up.');
     }
-    const setCookie = url.searchParams.has('token')
+    const setCookie: Record<string, string> = url.searchParams.has('token')
       ? { 'Set-Cookie': `${cookieName()}=${token}; Path=/; HttpOnly; SameSite=Strict` }
       : {};
 

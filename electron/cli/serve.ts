@@ -25,7 +25,14 @@ export const serveVerb: Verb = {
       process.stderr.write(`mwb serve: the renderer is not built (no ${staticDir}/index.html). Run "npm run build" first.\n`);
       return EXIT.failure;
     }
-    const server = await startWebServer({ staticDir, port, log: (l) => process.stderr.write(`[web] ${l}\n`) });
+    // MWB_TOKEN / MWB_DEV_ORIGIN are set by `npm run dev`, which fronts this server with Vite.
+    const server = await startWebServer({
+      staticDir,
+      port,
+      token: process.env.MWB_TOKEN || undefined,
+      devOrigin: process.env.MWB_DEV_ORIGIN || undefined,
+      log: (l) => process.stderr.write(`[web] ${l}\n`),
+    });
     for (const file of positionals) {
       try {
         await server.files.open(file);

@@ -1,10 +1,9 @@
-import { createRequire } from 'node:module';
 import type { appContract } from '../contract/app';
 import { WorkbenchError } from '../core/errors';
 import { getCapabilities } from '../core/media/caps';
+import pkg from '../../package.json' with { type: 'json' };
 import type { HandlerMap } from './context';
 
-const pkg = createRequire(import.meta.url)('../../package.json') as { productName: string; version: string };
 
 export const appHandlers: HandlerMap<keyof typeof appContract> = {
   async appInfo(_args, ctx) {

@@ -1,14 +1,22 @@
 /**
- * `npm run bench`: every area's benchmark, one after the other. Each prints ratios against a baseline
- * measured in the same run. Add an area by adding a line below.
+ * `npm run bench`: every area's benchmark, one after another. Each prints its own table with ratios
+ * against a baseline measured in the same process. Pass area names to run a subset:
+ * `npm run bench -- inspect gif`. Keep `areas` a plain list, one line per area.
  */
-import { run as gif } from './gif';
+export {};
+const areas: Record<string, () => Promise<{ run(): Promise<void> }>> = {
+  inspect: () => import('./inspect'),
+  gif: () => import('./gif'),
+};
 
-const areas: [string, () => Promise<void>][] = [['gif', gif]];
-
-const only = process.argv.slice(2);
-for (const [name, run] of areas) {
-  if (only.length && !only.includes(name)) continue;
-  process.stdout.write(`\n=== ${name} ===\n`);
-  await run();
+const wanted = process.argv.slice(2);
+const names = wanted.length ? wanted : Object.keys(areas);
+for (const name of names) {
+  const load = areas[name];
+  if (!load) {
+    console.error(`Unknown benchmark "${name}". Known: ${Object.keys(areas).join(', ')}`);
+    process.exit(2);
+  }
+  console.log(`\n=== ${name} ===`);
+  await (await load()).run();
 }

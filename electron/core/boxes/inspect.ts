@@ -1,0 +1,59 @@
+/** Whole-file inspection: box tree, tracks, errors, format verdict. */
+import { WorkbenchError } from '../errors';
+import { parseBoxTree, visit } from './parse';
+import { openFileSource, type ByteSource } from './source';
+import { describeTracks } from './tracks';
+import type { BoxNode, InspectResult, ParseOptions } from './types';
+
+export interface InspectOptions extends ParseOptions {
+  /** Build track summaries (needs the sample tables; default true). */
+  tracks?: boolean;
+}
+
+/** Box types that can start an ISO BMFF / QuickTime file or segment. */
+const FIRST_BOX_TYPES = new Set([
+  'ftyp', 'styp', 'moov', 'moof', 'mdat', 'free', 'skip', 'wide', 'sidx', 'pnot', 'uuid', 'emsg', 'prft', 'meta', 'pdin', 'junk', 'jP  ', 'ssix',
+]);
+
+/** Whether a parsed tree looks like ISO BMFF at all (as opposed to, say, a text file). */
+export function looksLikeIsoBmff(boxes: BoxNode[]): boolean {
+  const first = boxes[0];
+  return !!first && FIRST_BOX_TYPES.has(first.type) && first.error?.rule !== 'box-size-invalid';
+}
+
+export async function inspectSource(source: ByteSource, options: InspectOptions = {}): Promise<InspectResult> {
+  const boxes = await parseBoxTree(source, options);
+  const errors: InspectResult['errors'] = [];
+  let nodeCount = 0;
+  visit(boxes, (n) => {
+    nodeCount++;
+    if (n.error && errors.length < 1000) errors.push({ path: n.path, offset: n.offset, type: n.type, rule: n.error.rule, message: n.error.message });
+  });
+  const brandBox = boxes.find((b) => b.type === 'ftyp') ?? boxes.find((b) => b.type === 'styp');
+  const brand = brandBox?.fields.major_brand;
+  const result: InspectResult = {
+    file: source.name,
+    size: source.size,
+    boxes,
+    tracks: options.tracks === false ? [] : await describeTracks(boxes, source),
+    format: looksLikeIsoBmff(boxes) ? 'isobmff' : 'unknown',
+    fragmented: boxes.some((b) => b.type === 'moof'),
+    errors,
+    nodeCount,
+  };
+  if (typeof brand === 'string') result.majorBrand = brand;
+  return result;
+}
+
+/** Inspect a local file. Throws only when the file cannot be opened (the error names it). */
+export async function inspectFile(path: string, options: InspectOptions = {}): Promise<InspectResult> {
+  const source = await openFileSource(path);
+  try {
+    return await inspectSource(source, options);
+  } catch (err) {
+    if (err instanceof WorkbenchError) throw err;
+    throw new WorkbenchError('EIO', `${path} could not be read: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  } finally {
+    await source.close();
+  }
+}

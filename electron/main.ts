@@ -1,0 +1,238 @@
+/**
+ * The desktop app: one hardened window, the app:// protocol (renderer files and byte ranges of
+ * opened files), the native menu and dialogs, and the contract bound to IPC generically.
+ * No feature logic lives here.
+ */
+import { createReadStream } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { app, BrowserWindow, dialog, ipcMain, Menu, Notification, protocol, session, shell, type MenuItemConstructorOptions } from 'electron';
+import type { EventMap, EventName } from './api';
+import { RENDERER_CSP } from './core/csp';
+import { FileRegistry } from './core/files';
+import { contentTypeFor, parseRange } from './core/range';
+import { dispatch, type HandlerContext } from './handlers';
+
+const ORIGIN = 'app://workbench';
+const rendererRoot = path.join(__dirname, '..', 'renderer');
+const preloadPath = path.join(__dirname, 'preload.cjs');
+
+protocol.registerSchemesAsPrivileged([
+  { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } },
+]);
+
+const files = new FileRegistry();
+let mainWindow: BrowserWindow | null = null;
+
+const mediaExtensions = ['mp4', 'm4s', 'm4v', 'm4a', 'mov', 'cmfv', 'cmfa', '3gp', 'heic', 'mpd', 'm3u8', 'mkv', 'webm'];
+
+const ctx: HandlerContext = {
+  mode: 'electron',
+  files,
+  electronVersion: process.versions.electron ?? null,
+  emit<E extends EventName>(event: E, payload: EventMap[E]) {
+    for (const win of BrowserWindow.getAllWindows()) win.webContents.send('wb:event', event, payload);
+  },
+  async pickFiles({ multiple, title }) {
+    const options: Electron.OpenDialogOptions = {
+      title: title ?? 'Open media',
+      properties: multiple ? ['openFile', 'multiSelections'] : ['openFile'],
+      filters: [
+        { name: 'MP4 / fMP4 / MOV / segments / manifests', extensions: mediaExtensions },
+        { name: 'All files', extensions: ['*'] },
+      ],
+    };
+    const result = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options);
+    return result.canceled ? [] : result.filePaths;
+  },
+};
+files.onChange((list) => ctx.emit('files.changed', { files: list }));
+
+function rangeResponse(filePath: string, size: number, rangeHeader: string | null, headers: Record<string, string>): Response {
+  const range = parseRange(rangeHeader, size);
+  if (range === 'unsatisfiable') return new Response(null, { status: 416, headers: { ...headers, 'Content-Range': `bytes */${size}` } });
+  const start = range ? range.start : 0;
+  const end = range ? range.end : size - 1;
+  const body = size === 0 ? null : (Readable.toWeb(createReadStream(filePath, { start, end })) as ReadableStream<Uint8Array>);
+  return new Response(body, {
+    status: range ? 206 : 200,
+    headers: {
+      ...headers,
+      'Accept-Ranges': 'bytes',
+      'Content-Length': String(size === 0 ? 0 : end - start + 1),
+      ...(range ? { 'Content-Range': `bytes ${start}-${end}/${size}` } : {}),
+    },
+  });
+}
+
+async function handleAppProtocol(request: Request): Promise<Response> {
+  const url = new URL(request.url);
+  if (url.host !== 'workbench') return new Response('Not found', { status: 404 });
+  const common = { 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'no-store' };
+  if (url.pathname.startsWith('/files/')) {
+    const id = decodeURIComponent(url.pathname.slice('/files/'.length));
+    if (!files.has(id)) return new Response('No such opened file', { status: 404 });
+    const file = files.get(id);
+    const info = await stat(file.path).catch(() => null);
+    if (!info) return new Response('File is gone', { status: 404 });
+    return rangeResponse(file.path, info.size, request.headers.get('range'), { ...common, 'Content-Type': contentTypeFor(file.path) });
+  }
+  let rel = decodeURIComponent(url.pathname);
+  if (rel === '/' || rel === '') rel = '/index.html';
+  const target = path.resolve(rendererRoot, '.' + path.posix.normalize(rel));
+  if (!target.startsWith(rendererRoot + path.sep)) return new Response('Not found', { status: 404 });
+  try {
+    const body = await readFile(target);
+    const headers: Record<string, string> = { ...common, 'Content-Type': contentTypeFor(target) };
+    if (target.endsWith('.html')) headers['Content-Security-Policy'] = RENDERER_CSP;
+    return new Response(body, { headers });
+  } catch {
+    return new Response('Not found', { status: 404 });
+  }
+}
+
+function isTrustedSender(frame: Electron.WebFrameMain | null): boolean {
+  if (!frame) return false;
+  try {
+    return new URL(frame.url).origin === ORIGIN;
+  } catch {
+    return false;
+  }
+}
+
+async function openFromOutside(paths: string[]): Promise<void> {
+  for (const p of paths) {
+    try {
+      const file = await files.open(p);
+      ctx.emit('files.opened', { file, view: 'inspector' });
+    } catch (err) {
+      dialog.showErrorBox('Could not open file', err instanceof Error ? err.message : String(err));
+    }
+  }
+}
+
+function buildMenu(): void {
+  const isMac = process.platform === 'darwin';
+  const template: MenuItemConstructorOptions[] = [
+    ...(isMac ? [{ role: 'appMenu' as const }] : []),
+    {
+      label: 'File',
+      submenu: [
+        {
+          label: 'Open…',
+          accelerator: 'CmdOrCtrl+O',
+          click: async () => {
+            const paths = await ctx.pickFiles!({ multiple: true });
+            await openFromOutside(paths);
+          },
+        },
+        { type: 'separator' },
+        isMac ? { role: 'close' } : { role: 'quit' },
+      ],
+    },
+    { role: 'editMenu' },
+    {
+      label: 'View',
+      submenu: [
+        { role: 'reload' },
+        ...(app.isPackaged ? [] : [{ role: 'toggleDevTools' as const }]),
+        { type: 'separator' },
+        { role: 'resetZoom' },
+        { role: 'zoomIn' },
+        { role: 'zoomOut' },
+        { type: 'separator' },
+        { role: 'togglefullscreen' },
+      ],
+    },
+    { role: 'windowMenu' },
+  ];
+  Menu.setApplicationMenu(Menu.buildFromTemplate(template));
+}
+
+function createWindow(): void {
+  mainWindow = new BrowserWindow({
+    width: 1400,
+    height: 900,
+    minWidth: 900,
+    minHeight: 600,
+    title: 'Media Workbench',
+    backgroundColor: '#0d1117',
+    show: false,
+    webPreferences: {
+      preload: preloadPath,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+      spellcheck: false,
+      navigateOnDragDrop: false,
+    },
+  });
+  mainWindow.once('ready-to-show', () => mainWindow?.show());
+  mainWindow.on('closed', () => (mainWindow = null));
+  void mainWindow.loadURL(`${ORIGIN}/index.html`);
+}
+
+// Every window and frame: no navigation away from the app, no new windows, no permissions.
+app.on('web-contents-created', (_event, contents) => {
+  contents.on('will-navigate', (e, url) => {
+    if (new URL(url).origin !== ORIGIN) e.preventDefault();
+  });
+  contents.on('will-redirect', (e, url) => {
+    if (new URL(url).origin !== ORIGIN) e.preventDefault();
+  });
+  contents.on('will-attach-webview', (e) => e.preventDefault());
+  contents.setWindowOpenHandler(({ url }) => {
+    if (/^https:\/\//.test(url)) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+});
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('second-instance', (_e, argv, workingDirectory) => {
+    const paths = argv.slice(1).filter((a) => !a.startsWith('-') && a !== '.').map((a) => path.resolve(workingDirectory, a));
+    void openFromOutside(paths);
+    if (mainWindow) {
+      if (mainWindow.isMinimized()) mainWindow.restore();
+      mainWindow.focus();
+    }
+  });
+  app.on('open-file', (e, p) => {
+    e.preventDefault();
+    if (app.isReady()) void openFromOutside([p]);
+    else app.once('ready', () => void openFromOutside([p]));
+  });
+
+  app.whenReady().then(() => {
+    session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+    session.defaultSession.setPermissionCheckHandler(() => false);
+    protocol.handle('app', handleAppProtocol);
+    ipcMain.handle('wb:call', (event, name: unknown, args: unknown) => {
+      if (!isTrustedSender(event.senderFrame)) {
+        return { ok: false, error: { code: 'EFORBIDDEN', message: 'IPC from an untrusted frame was refused.' } };
+      }
+      return dispatch(ctx, name, args);
+    });
+    buildMenu();
+    createWindow();
+    const cliPaths = process.argv.slice(app.isPackaged ? 1 : 2).filter((a) => !a.startsWith('-') && a !== '.');
+    if (cliPaths.length) mainWindow?.webContents.once('did-finish-load', () => void openFromOutside(cliPaths));
+    app.on('activate', () => {
+      if (BrowserWindow.getAllWindows().length === 0) createWindow();
+    });
+  });
+
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+}
+
+export const notifyDesktop = (title: string, body: string): void => {
+  if (Notification.isSupported()) new Notification({ title, body }).show();
+};

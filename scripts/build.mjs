@@ -1,0 +1,42 @@
+// Builds everything `npm start` and the installers need:
+//   dist/renderer/        the Svelte UI (Vite)
+//   dist/electron/main.cjs, preload.cjs   the desktop app's Node side (esbuild, CommonJS for Electron)
+//   dist/electron/cli.mjs                 `mwb` and web mode without tsx
+import { build as esbuild } from 'esbuild';
+import { build as viteBuild } from 'vite';
+
+const quiet = process.argv.includes('--quiet');
+const started = Date.now();
+
+await viteBuild({ configFile: 'vite.config.ts', logLevel: quiet ? 'warn' : 'info' });
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  sourcemap: true,
+  logLevel: 'warning',
+  // Binaries and their locator packages must stay real files in node_modules (asar-unpacked when packaged).
+  external: ['electron', 'ffmpeg-static', 'ffprobe-static'],
+};
+// CommonJS bundles have no import.meta; give them the file URL so createRequire/fileURLToPath work.
+const cjsShim = {
+  banner: { js: "const __import_meta_url = require('url').pathToFileURL(__filename).href;" },
+  define: { 'import.meta.url': '__import_meta_url' },
+};
+
+await Promise.all([
+  esbuild({ ...common, ...cjsShim, entryPoints: ['electron/main.ts'], outfile: 'dist/electron/main.cjs', format: 'cjs' }),
+  // The sandboxed preload may only require('electron'): everything else is bundled in.
+  esbuild({ ...common, ...cjsShim, entryPoints: ['electron/preload.ts'], outfile: 'dist/electron/preload.cjs', format: 'cjs', external: ['electron'] }),
+  esbuild({
+    ...common,
+    entryPoints: ['electron/cli.ts'],
+    outfile: 'dist/electron/cli.mjs',
+    format: 'esm',
+    packages: 'external',
+    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  }),
+]);
+
+if (!quiet) console.log(`build: done in ${((Date.now() - started) / 1000).toFixed(1)} s`);

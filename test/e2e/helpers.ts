@@ -1,0 +1,84 @@
+/**
+ * End-to-end harness: web mode in-process over the built renderer (dist/renderer), driven by real
+ * Chromium through playwright-core. `npm test` builds the renderer before the e2e project runs.
+ */
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startWebServer, type WebServer } from '../../electron/web';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const RENDERER_DIR = path.join(ROOT, 'dist/renderer');
+
+export function chromiumPath(): string {
+  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(Boolean) as string[];
+  const found = candidates.find((c) => existsSync(c));
+  if (!found) throw new Error(`Chromium not found (tried ${candidates.join(', ')}); install Debian's "chromium" or set CHROMIUM_PATH.`);
+  return found;
+}
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+  '--autoplay-policy=no-user-gesture-required',
+];
+
+export interface App {
+  server: WebServer;
+  browser: Browser;
+  page: Page;
+  /** Console errors and uncaught exceptions seen so far (CSP violations included). */
+  problems: string[];
+  dataDir: string;
+  close(): Promise<void>;
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS, headless: true });
+}
+
+/** Start web mode and open the UI at `hash` (e.g. `#/caps`). */
+export async function startApp(hash = ''): Promise<App> {
+  if (!existsSync(path.join(RENDERER_DIR, 'index.html'))) {
+    throw new Error(`${RENDERER_DIR}/index.html is missing: run "npm run build" (npm test does) before the e2e tests.`);
+  }
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'mwb-e2e-'));
+  const server = await startWebServer({ staticDir: RENDERER_DIR, dataDir } as Parameters<typeof startWebServer>[0]);
+  const browser = await launchBrowser();
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const problems: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(m.text());
+  });
+  page.on('pageerror', (e) => problems.push(`uncaught: ${e.message}`));
+  await page.goto(server.url + hash);
+  await page.getByTestId('status').filter({ hasText: 'web mode' }).waitFor();
+  return {
+    server,
+    browser,
+    page,
+    problems,
+    dataDir,
+    async close() {
+      await browser.close();
+      await server.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Open a local file through the UI's path box, as a web-mode user does. */
+export async function openInUi(page: Page, file: string): Promise<void> {
+  const before = Number((await page.getByTestId('file-count').textContent())?.match(/\d+/)?.[0] ?? 0);
+  await page.getByTestId('open-path').fill(file);
+  await page.getByTestId('open-submit').click();
+  await page.getByTestId('file-count').filter({ hasText: `${before + 1} open` }).waitFor();
+}
