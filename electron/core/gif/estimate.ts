@@ -13,14 +13,14 @@ import { renderGif } from './render';
 import { cancelledError, type GifRunner } from './runner';
 
 /** Selections up to this long are encoded whole. */
-const EXACT_SECONDS = 2.5;
-const WINDOWS = 3;
+const EXACT_SECONDS = 4;
+const WINDOWS = 4;
 
 export function sampleWindows(start: number, duration: number, fps: number): { start: number; duration: number; frames: number }[] {
-  const length = Math.min(1.2, Math.max(0.6, duration * 0.12));
+  const length = Math.min(1, Math.max(0.5, duration * 0.08));
   const frames = Math.max(3, Math.round(length * fps));
   const span = frames / fps;
-  return [0.1, 0.5, 0.9].slice(0, WINDOWS).map((at) => ({ start: start + (duration - span) * at, duration: span, frames }));
+  return Array.from({ length: WINDOWS }, (_, k) => ({ start: start + (duration - span) * ((k + 0.5) / WINDOWS), duration: span, frames }));
 }
 
 /** ffmpeg arguments decoding several windows in one run, each to its own raw file. */
@@ -91,9 +91,10 @@ export async function estimateGif(input: string, settings: GifSettings, runner: 
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   const inter = mean(perFrame);
   const bytes = Math.round(mean(first) + (total - 1) * inter + 1);
-  // Windows that disagree widen the range; never claim better than ±12%.
-  const spread = perFrame.length > 1 ? Math.sqrt(mean(perFrame.map((p) => (p - inter) ** 2))) / Math.max(1, inter) : 0.3;
-  const margin = Math.min(0.6, Math.max(0.12, spread));
+  // The range is the standard error of the windows' mean (windows that disagree widen it); never
+  // claim better than ±10%.
+  const spread = perFrame.length > 1 ? Math.sqrt(mean(perFrame.map((p) => (p - inter) ** 2)) / (perFrame.length - 1)) / Math.max(1, inter) : 0.3;
+  const margin = Math.min(0.5, Math.max(0.1, spread));
   return {
     ...base,
     bytes,

@@ -218,16 +218,24 @@ describe('exportGif', () => {
 });
 
 describe('estimate, preview and thumbnails', () => {
-  it('estimates the size of a clip close to the real encode', async () => {
+  it('is exact for a short selection (it is encoded whole)', async () => {
     const source = await probeSource(busy);
     const { estimate } = await estimateForOptions(source, {}, localRunner());
     const real = await exportGif({ input: busy, output: path.join(dir, 'estimated.gif'), options: {} }, { runner: localRunner(), source });
+    expect(estimate).toMatchObject({ bytes: real.bytes, low: real.bytes, high: real.bytes, frames: real.frames, sampledSeconds: 3 });
+  });
+
+  it('estimates a longer clip from sampled windows, close to the real size', async () => {
+    const long = await clip({ duration: 8, width: 320, height: 180, fps: 15, audio: null, pattern: 'testsrc2' });
+    const source = await probeSource(long);
+    const { estimate } = await estimateForOptions(source, {}, localRunner());
+    const real = await exportGif({ input: long, output: path.join(dir, 'long.gif'), options: {} }, { runner: localRunner(), source });
     expect(estimate.frames).toBe(real.frames);
-    expect(estimate.sampledSeconds).toBeLessThan(real.duration);
-    expect(estimate.bytes / real.bytes).toBeGreaterThan(0.6);
-    expect(estimate.bytes / real.bytes).toBeLessThan(1.5);
-    expect(estimate.low).toBeLessThanOrEqual(estimate.bytes);
-    expect(estimate.high).toBeGreaterThanOrEqual(estimate.bytes);
+    expect(estimate.sampledSeconds).toBeLessThan(real.duration / 2);
+    expect(estimate.bytes / real.bytes).toBeGreaterThan(0.75);
+    expect(estimate.bytes / real.bytes).toBeLessThan(1.33);
+    expect(estimate.low).toBeLessThan(estimate.bytes);
+    expect(estimate.high).toBeGreaterThan(estimate.bytes);
   });
 
   it('picks smaller settings for a budget in the estimate', async () => {
