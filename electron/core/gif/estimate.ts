@@ -91,9 +91,12 @@ export async function estimateGif(input: string, settings: GifSettings, runner: 
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   const inter = mean(perFrame);
   const bytes = Math.round(mean(first) + (total - 1) * inter + 1);
-  // The range is the standard error of the windows' mean (windows that disagree widen it); never
-  // claim better than ±10%.
-  const spread = perFrame.length > 1 ? Math.sqrt(mean(perFrame.map((p) => (p - inter) ** 2)) / (perFrame.length - 1)) / Math.max(1, inter) : 0.3;
+  // The range is the standard error of the mean for evenly spaced (systematic) samples, from
+  // successive differences: a clip that is still for a while and then pans is not "noisy", its
+  // windows just differ in a way the even spacing already covers. Never claim better than ±10%.
+  let sq = 0;
+  for (let k = 1; k < perFrame.length; k++) sq += (perFrame[k]! - perFrame[k - 1]!) ** 2;
+  const spread = perFrame.length > 1 ? Math.sqrt(sq / (2 * (perFrame.length - 1)) / perFrame.length) / Math.max(1, inter) : 0.3;
   const margin = Math.min(0.5, Math.max(0.1, spread));
   return {
     ...base,
