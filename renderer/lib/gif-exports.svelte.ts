@@ -76,6 +76,16 @@ export async function cancelGifExport(exportId: string): Promise<void> {
   }
 }
 
+/** Engine stage names ("decode", "encode (attempt 2: 400 px, …)") as a person reads them. */
+export function stageLabel(stage: string): string {
+  const m = /^(\w+)(.*)$/.exec(stage);
+  if (!m) return stage;
+  const words: Record<string, string> = { starting: 'Starting', estimate: 'Estimating', decode: 'Decoding', encode: 'Encoding', done: 'Finishing' };
+  return (words[m[1]!] ?? m[1]!) + m[2]!;
+}
+
+export const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
 export function formatBytes(n: number): string {
   if (n >= 1024 * 1024) return `${(n / (1024 * 1024)).toFixed(n >= 100 * 1024 * 1024 ? 0 : 1)} MB`;
   if (n >= 1024) return `${Math.round(n / 1024)} KB`;
