@@ -10,7 +10,7 @@ import { budgetBounds, fitBudget, formatBytes, type BudgetKnobs } from './budget
 import { estimateGif } from './estimate';
 import { scratchDir } from './frames';
 import { type GifBudgetReport, type GifOptions, type GifResult, type GifSettings, type GifSourceInfo } from './gif-types';
-import { heightFor, resolveSettings } from './plan';
+import { frameCount, heightFor, MAX_RAW_BYTES, resolveSettings } from './plan';
 import { probeSource } from './probe';
 import { MemorySink, renderGif } from './render';
 import { reserveBeside, type OutputReserver } from './output';
@@ -32,8 +32,11 @@ export interface GifExportDeps {
 
 /** In size-budget mode, width and fps are maxima; unset, they default to generous ones. */
 export function budgetMaxima(options: GifOptions, source: GifSourceInfo, base: GifSettings): BudgetKnobs {
-  const width = options.width ?? Math.min(source.width, 960);
+  let width = options.width ?? Math.min(source.width, 960);
   const fps = options.fps ?? Math.max(1, Math.min(30, Math.round(source.fps) || 30));
+  // Long selections: keep the largest attempt within what the decode pass accepts.
+  const raw = width * heightFor(width, source) * 3 * frameCount(base.duration, fps);
+  if (raw > MAX_RAW_BYTES) width = Math.max(16, Math.floor(width * Math.sqrt(MAX_RAW_BYTES / raw)));
   return { width, fps, colours: base.colours, quality: base.quality };
 }
 

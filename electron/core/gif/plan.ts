@@ -7,6 +7,9 @@ import { WorkbenchError } from '../errors';
 import type { EncodeSettings } from './encoder';
 import { GIF_DEFAULTS, GIF_LIMITS, type GifOptions, type GifSettings, type GifSourceInfo } from './gif-types';
 
+/** Largest decoded selection (RGB bytes) an export accepts: about 6 minutes at 480×270, 15 fps. */
+export const MAX_RAW_BYTES = 2 * 1024 ** 3;
+
 function bad(message: string): WorkbenchError {
   return new WorkbenchError('EBADOPTION', message);
 }
@@ -68,12 +71,21 @@ export function resolveSettings(options: GifOptions, source: GifSourceInfo): Gif
   const diffusion = finite('diffusion', options.diffusion) ?? GIF_DEFAULTS.diffusion;
   if (diffusion < 0 || diffusion > 1) throw bad(`diffusion strength must be from 0 to 1, not ${diffusion}.`);
 
+  const height = heightFor(width, source);
+  // Decoded frames wait on disk for the palette pass; past this a GIF would be hundreds of MB anyway.
+  const raw = width * height * 3 * frameCount(duration, fps);
+  if (raw > MAX_RAW_BYTES) {
+    throw bad(
+      `${frameCount(duration, fps)} frames at ${width}×${height} is too much for one GIF of ${source.path}; use a shorter selection, a lower rate or a smaller width.`,
+    );
+  }
+
   return {
     start,
     duration,
     fps,
     width,
-    height: heightFor(width, source),
+    height,
     loop,
     dither: options.dither ?? GIF_DEFAULTS.dither,
     bayerScale,

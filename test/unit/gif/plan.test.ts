@@ -51,6 +51,10 @@ describe('resolveSettings', () => {
     expect(() => resolveSettings(options, source)).toThrow(message);
   });
 
+  it.each([[{ width: 1920, fps: 50 }, /too much for one GIF of \/videos\/clip-long\.mp4; use a shorter selection/]])('refuses a selection too long to decode: %j', (options, message) => {
+    expect(() => resolveSettings(options, { ...source, path: '/videos/clip-long.mp4', duration: 600 })).toThrow(message);
+  });
+
   it('maps quality to the unchanged-pixel tolerance and bayer scale to a halving amplitude', () => {
     const s = resolveSettings({ quality: 100, dither: 'bayer', bayerScale: 2 }, source);
     expect(encoderSettings(s)).toMatchObject({ keepLevels: 0, dither: 'ordered', ditherStrength: 12 });
