@@ -9,7 +9,7 @@ import { WorkbenchError } from '../errors';
 import { budgetBounds, fitBudget, formatBytes, type BudgetKnobs } from './budget';
 import { estimateGif } from './estimate';
 import { scratchDir } from './frames';
-import { type GifBudgetReport, type GifOptions, type GifResult, type GifSettings, type GifSourceInfo } from './gif-types';
+import type { GifBudgetReport, GifOptions, GifResult, GifSettings, GifSourceInfo } from './gif-types';
 import { frameCount, heightFor, MAX_RAW_BYTES, resolveSettings } from './plan';
 import { probeSource } from './probe';
 import { MemorySink, renderGif } from './render';
@@ -42,6 +42,11 @@ export function budgetMaxima(options: GifOptions, source: GifSourceInfo, base: G
 
 export function withKnobs(base: GifSettings, knobs: BudgetKnobs, source: GifSourceInfo): GifSettings {
   return { ...base, width: knobs.width, height: heightFor(knobs.width, source), fps: knobs.fps, colours: knobs.colours, quality: knobs.quality };
+}
+
+/** One line for a job list: "GIF 480×270, 15 fps, 90 frames, 6.00 s, 3.97 MB". */
+export function gifSummary(r: Pick<GifResult, 'width' | 'height' | 'fps' | 'frames' | 'duration' | 'bytes'>): string {
+  return `GIF ${r.width}×${r.height}, ${r.fps} fps, ${r.frames} frames, ${r.duration.toFixed(2)} s, ${formatBytes(r.bytes)}`;
 }
 
 export async function exportGif(req: GifExportRequest, deps: GifExportDeps): Promise<GifResult> {
@@ -108,9 +113,7 @@ export async function exportGif(req: GifExportRequest, deps: GifExportDeps): Pro
         await fh.close();
       }
     }
-    runner.progress(100, 'done');
-    await out.commit();
-    return {
+    const result: GifResult = {
       output: out.target,
       bytes: stats.bytes,
       width: settings.width,
@@ -121,8 +124,11 @@ export async function exportGif(req: GifExportRequest, deps: GifExportDeps): Pro
       duration: stats.frames / settings.fps,
       chosen: settings,
       budget,
-      elapsedMs: Date.now() - started,
+      elapsedMs: 0,
     };
+    runner.progress(100, 'done');
+    await out.commit({ summary: gifSummary(result), durationSeconds: result.duration });
+    return { ...result, elapsedMs: Date.now() - started };
   } catch (err) {
     await out.discard();
     throw err;

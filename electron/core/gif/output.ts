@@ -12,8 +12,8 @@ import { describeFsError, errorCode, WorkbenchError } from '../errors';
 export interface GifOutputHandle {
   target: string;
   tempPath: string;
-  /** Move the finished file into place. */
-  commit(): Promise<void>;
+  /** Move the finished file into place (the summary is what a job list shows). */
+  commit(info?: { summary: string; durationSeconds?: number | null }): Promise<void>;
   /** Delete the temporary file; safe to call twice, and after commit. */
   discard(): Promise<void>;
 }
