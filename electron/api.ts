@@ -12,6 +12,7 @@
 import type { z } from 'zod';
 import { appContract, type AppEvents } from './contract/app';
 import { gifContract, type GifEvents } from './contract/gif';
+import { boxesContract } from './contract/boxes';
 
 export type { AppInfo } from './contract/app';
 export type { MethodSpec } from './contract/method';
@@ -19,6 +20,7 @@ export type { MethodSpec } from './contract/method';
 export const contract = {
   ...appContract,
   ...gifContract,
+  ...boxesContract,
 } as const;
 
 /** Events pushed from the Node side to every connected UI. */

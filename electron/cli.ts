@@ -8,9 +8,10 @@ import { errorMessage } from './core/errors';
 import { capsVerb } from './cli/caps';
 import { EXIT, UsageError, type Verb } from './cli/common';
 import { gifVerb } from './cli/gif';
+import { inspectVerb } from './cli/inspect';
 import { serveVerb } from './cli/serve';
 
-const verbs: Verb[] = [capsVerb, gifVerb, serveVerb];
+const verbs: Verb[] = [capsVerb, gifVerb, inspectVerb, serveVerb];
 
 function version(): string {
   return pkg.version;

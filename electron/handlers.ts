@@ -7,6 +7,7 @@ import { isMethodName, parseArgs, type Envelope, type MethodName } from './api';
 import { errorCode, errorMessage } from './core/errors';
 import { appHandlers } from './handlers/app';
 import { gifHandlers } from './handlers/gif';
+import { boxesHandlers } from './handlers/boxes';
 import type { Handler, HandlerContext } from './handlers/context';
 
 export type { HandlerContext } from './handlers/context';
@@ -14,12 +15,14 @@ export type { HandlerContext } from './handlers/context';
 export const handlers: { [M in MethodName]: Handler<M> } = {
   ...appHandlers,
   ...gifHandlers,
+  ...boxesHandlers,
 };
 
 export async function dispatch(ctx: HandlerContext, name: unknown, args: unknown): Promise<Envelope<unknown>> {
   try {
     if (!isMethodName(name)) {
-      return { ok: false, error: { code: 'ENOMETHOD', message: `Unknown method: ${String(name).slice(0, 80)}` } };
+      const shown = typeof name === 'string' ? name.slice(0, 80) : `(a ${name === null ? 'null' : typeof name}, not a method name)`;
+      return { ok: false, error: { code: 'ENOMETHOD', message: `Unknown method: ${shown}` } };
     }
     const parsed = parseArgs(name, args);
     const handler = handlers[name] as unknown as (a: unknown, c: HandlerContext) => Promise<unknown>;

@@ -13,6 +13,7 @@ import { RENDERER_CSP } from './core/csp';
 import { FileRegistry } from './core/files';
 import { contentTypeFor, parseRange } from './core/range';
 import { dispatch, type HandlerContext } from './handlers';
+import { filesFromArgv } from './launch-args';
 
 const ORIGIN = 'app://workbench';
 const rendererRoot = path.join(__dirname, '..', 'renderer');
@@ -21,6 +22,8 @@ const preloadPath = path.join(__dirname, 'preload.cjs');
 protocol.registerSchemesAsPrivileged([
   { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } },
 ]);
+// Every renderer sandboxed, whatever a future window's webPreferences say.
+app.enableSandbox();
 
 const files = new FileRegistry();
 let mainWindow: BrowserWindow | null = null;
@@ -70,15 +73,21 @@ async function handleAppProtocol(request: Request): Promise<Response> {
   const url = new URL(request.url);
   if (url.host !== 'workbench') return new Response('Not found', { status: 404 });
   const common = { 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'no-store' };
-  if (url.pathname.startsWith('/files/')) {
-    const id = decodeURIComponent(url.pathname.slice('/files/'.length));
+  let pathname: string;
+  try {
+    pathname = decodeURIComponent(url.pathname);
+  } catch {
+    return new Response('Bad path', { status: 400, headers: common });
+  }
+  if (pathname.startsWith('/files/')) {
+    const id = pathname.slice('/files/'.length);
     if (!files.has(id)) return new Response('No such opened file', { status: 404 });
     const file = files.get(id);
     const info = await stat(file.path).catch(() => null);
     if (!info) return new Response('File is gone', { status: 404 });
     return rangeResponse(file.path, info.size, request.headers.get('range'), { ...common, 'Content-Type': contentTypeFor(file.path) });
   }
-  let rel = decodeURIComponent(url.pathname);
+  let rel = pathname;
   if (rel === '/' || rel === '') rel = '/index.html';
   const target = path.resolve(rendererRoot, '.' + path.posix.normalize(rel));
   if (!target.startsWith(rendererRoot + path.sep)) return new Response('Not found', { status: 404 });
@@ -92,13 +101,46 @@ async function handleAppProtocol(request: Request): Promise<Response> {
   }
 }
 
-function isTrustedSender(frame: Electron.WebFrameMain | null): boolean {
-  if (!frame) return false;
+/**
+ * The app's own origin, and nothing else (unparseable URLs included). Compared by scheme and host:
+ * Node's URL gives custom schemes such as app: the opaque origin "null", so `.origin` cannot be used.
+ */
+function isAppUrl(url: string): boolean {
   try {
-    return new URL(frame.url).origin === ORIGIN;
+    const u = new URL(url);
+    return u.protocol === 'app:' && u.host === 'workbench' && !u.username && !u.password;
   } catch {
     return false;
   }
+}
+
+/** IPC is answered only for frames showing the app's own page. */
+function isTrustedSender(frame: Electron.WebFrameMain | null | undefined): boolean {
+  return !!frame && isAppUrl(frame.url);
+}
+
+/** Links the user clicks may open in the system browser: https only, no credentials. */
+function isExternalLink(url: string): boolean {
+  try {
+    const u = new URL(url);
+    return u.protocol === 'https:' && !u.username && !u.password && u.hostname.length > 0;
+  } catch {
+    return false;
+  }
+}
+
+/** Permissions the app's own page may use; everything else, and every other origin, is denied. */
+const ALLOWED_PERMISSIONS = new Set(['fullscreen', 'clipboard-sanitized-write']);
+
+// Files opened from outside (command line, second launch, macOS open-file) wait until the page
+// has loaded, so its `files.opened` event reaches a listening UI.
+let rendererReady = false;
+const pendingOpen: string[] = [];
+
+function openWhenReady(paths: string[]): void {
+  if (!paths.length) return;
+  if (rendererReady) void openFromOutside(paths);
+  else pendingOpen.push(...paths);
 }
 
 async function openFromOutside(paths: string[]): Promise<void> {
@@ -165,29 +207,47 @@ function createWindow(): void {
       sandbox: true,
       nodeIntegration: false,
       nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
       webSecurity: true,
       allowRunningInsecureContent: false,
+      experimentalFeatures: false,
       webviewTag: false,
       spellcheck: false,
       navigateOnDragDrop: false,
+      safeDialogs: true,
+      // Middle-click would otherwise ask for a new window (denied anyway by the open handler).
+      disableBlinkFeatures: 'Auxclick',
     },
   });
+  rendererReady = false;
   mainWindow.once('ready-to-show', () => mainWindow?.show());
-  mainWindow.on('closed', () => (mainWindow = null));
+  mainWindow.on('closed', () => {
+    mainWindow = null;
+    rendererReady = false;
+  });
+  mainWindow.webContents.on('did-finish-load', () => {
+    rendererReady = true;
+    const paths = pendingOpen.splice(0);
+    if (paths.length) void openFromOutside(paths);
+  });
   void mainWindow.loadURL(`${ORIGIN}/index.html`);
 }
 
 // Every window and frame: no navigation away from the app, no new windows, no permissions.
 app.on('web-contents-created', (_event, contents) => {
   contents.on('will-navigate', (e, url) => {
-    if (new URL(url).origin !== ORIGIN) e.preventDefault();
+    if (!isAppUrl(url)) e.preventDefault();
+  });
+  contents.on('will-frame-navigate', (e) => {
+    if (!isAppUrl(e.url)) e.preventDefault();
   });
   contents.on('will-redirect', (e, url) => {
-    if (new URL(url).origin !== ORIGIN) e.preventDefault();
+    if (!isAppUrl(url)) e.preventDefault();
   });
   contents.on('will-attach-webview', (e) => e.preventDefault());
   contents.setWindowOpenHandler(({ url }) => {
-    if (/^https:\/\//.test(url)) void shell.openExternal(url);
+    // Never a new app window; an https link the page offers opens in the user's browser.
+    if (isExternalLink(url)) void shell.openExternal(url);
     return { action: 'deny' };
   });
 });
@@ -195,23 +255,34 @@ app.on('web-contents-created', (_event, contents) => {
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
+  // A second launch (e.g. "Open with Media Workbench" while it runs) hands its argv to this
+  // instance and quits: the files open here and the window comes to the front.
   app.on('second-instance', (_e, argv, workingDirectory) => {
-    const paths = argv.slice(1).filter((a) => !a.startsWith('-') && a !== '.').map((a) => path.resolve(workingDirectory, a));
-    void openFromOutside(paths);
+    openWhenReady(filesFromArgv(argv, { cwd: workingDirectory, isPackaged: app.isPackaged }));
+    // macOS keeps running without windows: bring one back for the files.
+    if (!mainWindow && app.isReady()) createWindow();
     if (mainWindow) {
       if (mainWindow.isMinimized()) mainWindow.restore();
       mainWindow.focus();
     }
   });
+  // macOS delivers opened documents as events, also before the app is ready.
   app.on('open-file', (e, p) => {
     e.preventDefault();
-    if (app.isReady()) void openFromOutside([p]);
-    else app.once('ready', () => void openFromOutside([p]));
+    openWhenReady([p]);
+    if (!mainWindow && app.isReady()) createWindow();
   });
 
   app.whenReady().then(() => {
-    session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
-    session.defaultSession.setPermissionCheckHandler(() => false);
+    const ses = session.defaultSession;
+    ses.setPermissionRequestHandler((_wc, permission, callback, details) => {
+      callback(ALLOWED_PERMISSIONS.has(permission) && isAppUrl(details.requestingUrl));
+    });
+    ses.setPermissionCheckHandler((_wc, permission, requestingOrigin) => ALLOWED_PERMISSIONS.has(permission) && requestingOrigin === ORIGIN);
+    // Defence in depth behind the CSP: the renderer never reaches the network or file:// at all.
+    ses.webRequest.onBeforeRequest({ urls: ['http://*/*', 'https://*/*', 'ws://*/*', 'wss://*/*', 'file://*/*', 'ftp://*/*'] }, (_details, callback) =>
+      callback({ cancel: true }),
+    );
     protocol.handle('app', handleAppProtocol);
     ipcMain.handle('wb:call', (event, name: unknown, args: unknown) => {
       if (!isTrustedSender(event.senderFrame)) {
@@ -221,8 +292,7 @@ if (!app.requestSingleInstanceLock()) {
     });
     buildMenu();
     createWindow();
-    const cliPaths = process.argv.slice(app.isPackaged ? 1 : 2).filter((a) => !a.startsWith('-') && a !== '.');
-    if (cliPaths.length) mainWindow?.webContents.once('did-finish-load', () => void openFromOutside(cliPaths));
+    openWhenReady(filesFromArgv(process.argv, { cwd: process.cwd(), isPackaged: app.isPackaged }));
     app.on('activate', () => {
       if (BrowserWindow.getAllWindows().length === 0) createWindow();
     });

@@ -105,8 +105,10 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     if (!allowedHosts.includes(host)) return refuse(res, 421, 'Misdirected request: unexpected Host header.');
     const origin = req.headers.origin;
     if (origin !== undefined && origin !== `http://${host}` && origin !== options.devOrigin) return refuse(res, 403, 'Cross-origin requests are not allowed.');
+    // A page on another port of this machine is "same-site" (and gets the SameSite cookie): only
+    // this origin's own requests and typed/bookmarked URLs ("none") are served.
     const site = req.headers['sec-fetch-site'];
-    if (site === 'cross-site') return refuse(res, 403, 'Cross-site requests are not allowed.');
+    if (site === 'cross-site' || site === 'same-site') return refuse(res, 403, 'Requests from other sites or ports are not allowed.');
 
     const url = new URL(req.url ?? '/', `http://${host}`);
     const given =

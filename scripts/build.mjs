@@ -27,8 +27,9 @@ const cjsShim = {
 
 await Promise.all([
   esbuild({ ...common, ...cjsShim, entryPoints: ['electron/main.ts'], outfile: 'dist/electron/main.cjs', format: 'cjs' }),
-  // The sandboxed preload may only require('electron'): everything else is bundled in.
-  esbuild({ ...common, ...cjsShim, entryPoints: ['electron/preload.ts'], outfile: 'dist/electron/preload.cjs', format: 'cjs', external: ['electron'] }),
+  // The sandboxed preload may only require('electron'): everything else is bundled in. No cjsShim:
+  // a sandboxed preload has no __filename (nor import.meta), and the shim would throw on line 1.
+  esbuild({ ...common, entryPoints: ['electron/preload.ts'], outfile: 'dist/electron/preload.cjs', format: 'cjs', external: ['electron'] }),
   esbuild({
     ...common,
     entryPoints: ['electron/cli.ts'],

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Capabilities } from '../core/media/caps-types';
 import type { OpenedFile } from '../core/files-types';
-import { fileId, localPath, method, none } from './method';
+import { fileId, localPath, method, none, text } from './method';
 
 export interface AppInfo {
   name: string;
@@ -25,7 +25,7 @@ export const appContract = {
     'Open a local file the user chose; returns its id. Only opened files can be read afterwards.',
   ).returns<OpenedFile>(),
   pickFiles: method(
-    z.object({ multiple: z.boolean().optional(), title: z.string().max(200).optional() }).strict(),
+    z.object({ multiple: z.boolean().optional(), title: text(200).optional() }).strict(),
     'Show the native open dialog (desktop app only) and open what the user picks.',
   ).returns<OpenedFile[]>(),
   listFiles: method(none, 'The files opened in this session, newest first.').returns<OpenedFile[]>(),

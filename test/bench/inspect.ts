@@ -89,10 +89,10 @@ function best(runs: Measure[]): Measure {
 
 async function compare(label: string, file: string, target: string): Promise<void> {
   // Engine first (its RSS growth must not include mp4box.js's buffers). One unmeasured warm-up
-  // run each (JIT, page cache), then the best of 3 (engine) and of 2 (mp4box.js, slower).
+  // run each (JIT, page cache), then the best of 5 (engine) and of 2 (mp4box.js, slower).
   await engine(file);
   const ours: Measure[] = [];
-  for (let i = 0; i < 3; i++) ours.push(await measure(() => engine(file)));
+  for (let i = 0; i < 5; i++) ours.push(await measure(() => engine(file)));
   await mp4box(file);
   const theirs: Measure[] = [];
   for (let i = 0; i < 2; i++) theirs.push(await measure(() => mp4box(file)));

@@ -13,7 +13,20 @@
  *
  * Guarantees: nothing here throws on malformed media (only on I/O errors: unreadable file); bad
  * boxes become nodes with `error` (`box-truncated` / `box-size-invalid`); depth, node count and
- * read sizes are bounded (see `ParseOptions`). Field names are mp4box.js's.
+ * read sizes are bounded (see `ParseOptions`).
+ *
+ * Fields: mp4box.js's names and values. Differences worth knowing:
+ * - `trun` and `stsz` hold their per-sample tables in typed arrays (`sample_duration`,
+ *   `sample_size`, `sample_flags`: Uint32Array; `sample_composition_time_offset`: Uint32Array in
+ *   version 0, Int32Array in version 1; `sample_sizes`), empty when the box does not carry them.
+ *   `stsz.sample_sizes` is empty when `sample_size` (constant) is non-zero.
+ * - As in mp4box.js, `tfhd` fields absent from the box read as 0, `trun.data_offset` and
+ *   `first_sample_flags` too: check `flags` to know whether a value was present.
+ * - `tmcd` sample entries: `tc_flags`, `drop_frame`, `timescale`, `frame_duration`,
+ *   `number_of_frames` (and the track's `timecode.start` from its first sample).
+ * - Values the engine derives (not stored in the box) live in `node.derived` (`codec`).
+ *
+ * Paths: `moof[3]/traf[0]/tfdt`, see `BoxNode.path`.
  */
 export type {
   BoxError,
@@ -52,3 +65,14 @@ export { fieldRanges, headerRanges, type FieldRange } from './field-ranges';
 export { formatTimecode } from './own-decode';
 export { boxName } from './names';
 export type { DecodeContext } from './mp4box-decode';
+export { formatSamples, formatTracks, formatTree, formatValue, printable, type TextOptions } from './text';
+export {
+  InspectSession,
+  type BoxDetail,
+  type FieldRow,
+  type InspectSummary,
+  type SampleChart,
+  type SamplePage,
+  type TreePage,
+  type TreeRow,
+} from './session';

@@ -1,6 +1,6 @@
 /** Whole-file inspection: box tree, tracks, errors, format verdict. */
 import { WorkbenchError } from '../errors';
-import { parseBoxTree, visit } from './parse';
+import { DEFAULTS, parseBoxTree, visit } from './parse';
 import { openFileSource, type ByteSource } from './source';
 import { describeTracks } from './tracks';
 import type { BoxNode, InspectResult, ParseOptions } from './types';
@@ -40,6 +40,7 @@ export async function inspectSource(source: ByteSource, options: InspectOptions 
     fragmented: boxes.some((b) => b.type === 'moof'),
     errors,
     nodeCount,
+    nodeLimitReached: nodeCount >= (options.maxNodes ?? DEFAULTS.maxNodes),
   };
   if (typeof brand === 'string') result.majorBrand = brand;
   return result;

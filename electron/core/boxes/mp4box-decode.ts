@@ -61,18 +61,6 @@ export const MP4BOX_PURE_CONTAINERS: ReadonlySet<string> = new Set(
     .map(([type]) => type),
 );
 
-/** mp4box.js's name of a box class, e.g. `TrackFragmentBaseMediaDecodeTimeBox`. */
-export function mp4boxBoxName(type: string): string | undefined {
-  const cls = Object.prototype.hasOwnProperty.call(registry.box, type) ? registry.box[type] : undefined;
-  if (!cls) return undefined;
-  try {
-    const name = new cls(0).box_name;
-    return typeof name === 'string' ? name : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 class BoundedStream extends DataStream {
   /** A stream over exactly `buffer` (no second copy, as `new DataStream(buffer)` would make). */
   constructor(buffer: ArrayBuffer) {

@@ -186,9 +186,16 @@ const NAMES: Record<string, string> = {
   Xtra: 'Windows Media Metadata',
 };
 
-/** "Track Fragment Decode Time" for `tfdt`; `undefined` when the type is unknown. */
-export function boxName(type: string): string | undefined {
-  const name = NAMES[type];
+/**
+ * "Track Fragment Decode Time" for `tfdt`; `undefined` when the type is unknown. Some types mean
+ * something else below certain parents (`tref/tmcd` is a reference, not a sample entry).
+ */
+export function boxName(type: string, parentType?: string): string | undefined {
+  if (parentType === 'tref') return `Track Reference (${type.trim()})`;
+  if (parentType === 'iref') return `Item Reference (${type.trim()})`;
+  if (parentType === 'gmhd' && type === 'tmcd') return 'Timecode Media Header (QuickTime)';
+  if (parentType === 'ilst' && !NAMES[type]) return 'Metadata Item';
+  const name = Object.prototype.hasOwnProperty.call(NAMES, type) ? NAMES[type] : undefined;
   if (name) return name;
   if (type.charCodeAt(0) === 0xa9) return 'Metadata Item (QuickTime)';
   return undefined;

@@ -71,6 +71,28 @@ export class FieldReader {
     const at = this.take(n);
     return new TextDecoder('utf-8', { fatal: false }).decode(this.bytes.subarray(at, at + n));
   }
+  /** Read a 32-bit unsigned field into `fields[name]`, recording its range. */
+  u32Into(fields: BoxFields, name: string): number {
+    const start = this.pos;
+    const v = this.u32();
+    fields[name] = v;
+    this.record?.(name, start, this.pos);
+    return v;
+  }
+  i32Into(fields: BoxFields, name: string): number {
+    const start = this.pos;
+    const v = this.i32();
+    fields[name] = v;
+    this.record?.(name, start, this.pos);
+    return v;
+  }
+  u64Into(fields: BoxFields, name: string): number {
+    const start = this.pos;
+    const v = this.u64();
+    fields[name] = v;
+    this.record?.(name, start, this.pos);
+    return v;
+  }
   /** A named scalar: reads it and records its byte range. */
   field(fields: BoxFields, name: string, read: () => number | string): number | string {
     const start = this.pos;
@@ -80,6 +102,10 @@ export class FieldReader {
     return v;
   }
 }
+
+/** Shared empty tables for absent per-sample fields (a length-0 typed array cannot change). */
+const EMPTY_U32 = new Uint32Array(0);
+const EMPTY_I32 = new Int32Array(0);
 
 export interface OwnDecodeResult {
   fields: BoxFields;
@@ -132,10 +158,10 @@ const trun: OwnDecoder = (bytes, hs, rec) =>
     fullHeader(r, out);
     const f = out.fields;
     const flags = out.flags!;
-    const count = r.field(f, 'sample_count', () => r.u32()) as number;
-    if (flags & 0x1) r.field(f, 'data_offset', () => r.i32());
+    const count = r.u32Into(f, 'sample_count');
+    if (flags & 0x1) r.i32Into(f, 'data_offset');
     else f.data_offset = 0;
-    if (flags & 0x4) r.field(f, 'first_sample_flags', () => r.u32());
+    if (flags & 0x4) r.u32Into(f, 'first_sample_flags');
     else f.first_sample_flags = 0;
     const hasDur = (flags & 0x100) !== 0;
     const hasSize = (flags & 0x200) !== 0;
@@ -143,10 +169,10 @@ const trun: OwnDecoder = (bytes, hs, rec) =>
     const hasCto = (flags & 0x800) !== 0;
     const per = 4 * (+hasDur + +hasSize + +hasFlags + +hasCto);
     const fits = per === 0 ? count : Math.min(count, Math.floor(r.remaining / per));
-    const dur = new Uint32Array(hasDur ? fits : 0);
-    const size = new Uint32Array(hasSize ? fits : 0);
-    const sflags = new Uint32Array(hasFlags ? fits : 0);
-    const cto = out.version === 0 ? new Uint32Array(hasCto ? fits : 0) : new Int32Array(hasCto ? fits : 0);
+    const dur = hasDur ? new Uint32Array(fits) : EMPTY_U32;
+    const size = hasSize ? new Uint32Array(fits) : EMPTY_U32;
+    const sflags = hasFlags ? new Uint32Array(fits) : EMPTY_U32;
+    const cto = out.version === 0 ? (hasCto ? new Uint32Array(fits) : EMPTY_U32) : hasCto ? new Int32Array(fits) : EMPTY_I32;
     const start = r.pos;
     if (per > 0) {
       for (let i = 0; i < fits; i++) {
@@ -160,7 +186,10 @@ const trun: OwnDecoder = (bytes, hs, rec) =>
     f.sample_size = size;
     f.sample_flags = sflags;
     f.sample_composition_time_offset = cto;
-    for (const name of ['sample_duration', 'sample_size', 'sample_flags', 'sample_composition_time_offset']) r.mark(name, start);
+    if (hasDur) r.mark('sample_duration', start);
+    if (hasSize) r.mark('sample_size', start);
+    if (hasFlags) r.mark('sample_flags', start);
+    if (hasCto) r.mark('sample_composition_time_offset', start);
     if (fits < count) throw new RangeError(`sample_count is ${count} but the box holds only ${fits} samples`);
   });
 
@@ -172,31 +201,35 @@ const trun: OwnDecoder = (bytes, hs, rec) =>
 const mfhd: OwnDecoder = (bytes, hs, rec) =>
   run(bytes, hs, rec, (r, out) => {
     fullHeader(r, out);
-    r.field(out.fields, 'sequence_number', () => r.u32());
+    r.u32Into(out.fields, 'sequence_number');
   });
 
 const tfdt: OwnDecoder = (bytes, hs, rec) =>
   run(bytes, hs, rec, (r, out) => {
     fullHeader(r, out);
-    r.field(out.fields, 'baseMediaDecodeTime', () => (out.version === 1 ? r.u64() : r.u32()));
+    if (out.version === 1) r.u64Into(out.fields, 'baseMediaDecodeTime');
+    else r.u32Into(out.fields, 'baseMediaDecodeTime');
   });
+
+const TFHD_OPTIONAL: [number, string, 4 | 8][] = [
+  [0x1, 'base_data_offset', 8],
+  [0x2, 'default_sample_description_index', 4],
+  [0x8, 'default_sample_duration', 4],
+  [0x10, 'default_sample_size', 4],
+  [0x20, 'default_sample_flags', 4],
+];
 
 const tfhd: OwnDecoder = (bytes, hs, rec) =>
   run(bytes, hs, rec, (r, out) => {
     fullHeader(r, out);
     const f = out.fields;
     const flags = out.flags!;
-    r.field(f, 'track_id', () => r.u32());
-    const optional: [number, string, () => number][] = [
-      [0x1, 'base_data_offset', () => r.u64()],
-      [0x2, 'default_sample_description_index', () => r.u32()],
-      [0x8, 'default_sample_duration', () => r.u32()],
-      [0x10, 'default_sample_size', () => r.u32()],
-      [0x20, 'default_sample_flags', () => r.u32()],
-    ];
-    for (const [bit, name, read] of optional) {
-      if (flags & bit && r.remaining > 0) r.field(f, name, read);
-      else f[name] = 0;
+    r.u32Into(f, 'track_id');
+    for (const [bit, name, width] of TFHD_OPTIONAL) {
+      if (flags & bit && r.remaining > 0) {
+        if (width === 8) r.u64Into(f, name);
+        else r.u32Into(f, name);
+      } else f[name] = 0;
     }
   });
 

@@ -77,6 +77,8 @@ interface WalkState {
 }
 
 interface ParentInfo {
+  /** The decoding place of this parent's children, made once per parent. */
+  place?: DecodePlace;
   type: string;
   /** The parent's parent type. */
   outer?: string;
@@ -148,14 +150,13 @@ async function walk(st: WalkState, start: number, end: number, cutByFileEnd: boo
     let size = size32;
     let sizeMode: BoxNode['sizeMode'];
     let error: BoxError | undefined;
-    const regionEndsFile = cutByFileEnd;
     const where = parent.type ? `inside ${parent.type}` : 'at the top level';
 
     if (size32 === 1) {
       sizeMode = 'large';
       headerSize = 16;
       if (head.length < 16) {
-        error = cutHeader(type, pos, regionEndsFile, where);
+        error = cutHeader(type, pos, cutByFileEnd, where);
         size = end - pos;
       } else {
         size = u32(head, 8) * 0x100000000 + u32(head, 12);
@@ -167,7 +168,7 @@ async function walk(st: WalkState, start: number, end: number, cutByFileEnd: boo
     let uuid: string | undefined;
     if (type === 'uuid' && !error) {
       if (head.length < headerSize + 16) {
-        error = cutHeader(type, pos, regionEndsFile, where);
+        error = cutHeader(type, pos, cutByFileEnd, where);
         size = Math.max(size, end - pos);
       } else {
         uuid = hex(head, headerSize, headerSize + 16);
@@ -188,7 +189,7 @@ async function walk(st: WalkState, start: number, end: number, cutByFileEnd: boo
             }
           : {
               rule: 'box-size-invalid',
-              message: `${type} at offset ${pos} declares ${size} bytes, running ${pos + size - end} bytes past the end of its parent ${parent.type}.`,
+              message: `${type} at offset ${pos} declares ${size} bytes, running ${pos + size - end} bytes past the end of its parent ${parent.type || 'region'}.`,
             };
     }
 
@@ -331,7 +332,7 @@ async function fill(st: WalkState, node: BoxNode, bodyEnd: number, depth: number
     node.skipped = 'payload';
     return;
   }
-  const place = placeOf(parent);
+  const place = parent.place ?? (parent.place = placeOf(parent));
   const plan = planFor(node, place);
   let childStart: number | undefined = plan.container ? node.headerSize : undefined;
   const track: TrackContext | undefined = node.type === 'trak' ? {} : parent.track;

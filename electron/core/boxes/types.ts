@@ -90,7 +90,7 @@ export interface ParseOptions {
   maxDepth?: number;
   /** Stop adding nodes beyond this many (the last parent gets `skipped: 'node-limit'`). Default 2,000,000. */
   maxNodes?: number;
-  /** Metadata boxes bigger than this are not read or decoded (`skipped: 'too-large'`). Default 256 MiB. */
+  /** Metadata boxes bigger than this are not read or decoded (`skipped: 'too-large'`). Default 64 MiB. */
   maxDecodeBytes?: number;
   /** Decode fields (default true). Off gives the bare structure faster. */
   decode?: boolean;
@@ -169,6 +169,8 @@ export interface InspectResult {
   errors: { path: string; offset: number; type: string; rule: BoxErrorRule; message: string }[];
   /** Total number of nodes in `boxes`. */
   nodeCount: number;
+  /** The tree stopped growing at `maxNodes` (the file has more boxes than listed). */
+  nodeLimitReached: boolean;
 }
 
 /** One sample, as a row (for display and JSON). Times are in the track's timescale. */

@@ -30,13 +30,6 @@ function find(nodes: BoxNode[], pathOrType: string): BoxNode | undefined {
   return found;
 }
 
-function all(nodes: BoxNode[], type: string): BoxNode[] {
-  const out: BoxNode[] = [];
-  visit(nodes, (n) => {
-    if (n.type === type) out.push(n);
-  });
-  return out;
-}
 
 /** A source that counts what it is asked for. */
 function counting(inner: ByteSource): ByteSource & { bytesRead: number; reads: number } {

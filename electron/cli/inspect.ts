@@ -1,0 +1,121 @@
+import {
+  boxesToJson,
+  formatSamples,
+  formatTracks,
+  formatTree,
+  inspectFile,
+  sampleRows,
+  sampleTable,
+  type InspectResult,
+} from '../core/boxes';
+import { EXIT, intOption, parseVerbArgs, UsageError, type Verb } from './common';
+
+const USAGE = 'mwb inspect <file> [--json] [--samples <trackId>] [--depth N]';
+
+/** Write to stdout in chunks, honouring back-pressure (trees of big files are long). */
+function writer() {
+  let buffer = '';
+  const flush = async () => {
+    if (!buffer) return;
+    const chunk = buffer;
+    buffer = '';
+    if (!process.stdout.write(chunk)) await new Promise<void>((resolve) => process.stdout.once('drain', () => resolve()));
+  };
+  return {
+    async line(text: string) {
+      buffer += text + '\n';
+      if (buffer.length > 64 * 1024) await flush();
+    },
+    flush,
+  };
+}
+
+function indent(json: string, by: string): string {
+  return json.replace(/\n/g, `\n${by}`);
+}
+
+/** A short, actionable reason when the file is not something the inspector can read. */
+function refusal(result: InspectResult): string | null {
+  if (result.size === 0) return `${result.file} is empty (0 bytes).`;
+  if (result.format === 'unknown') {
+    const first = result.boxes[0];
+    const what = first ? `its first 8 bytes do not form a box header (they read as size ${first.size}, type "${first.type.replace(/[^\x20-\x7e]/g, '?')}")` : 'it is shorter than one box header';
+    return `${result.file} is not an MP4/MOV (ISO BMFF) file: ${what}.`;
+  }
+  return null;
+}
+
+export const inspectVerb: Verb = {
+  name: 'inspect',
+  summary: 'every box of an MP4/MOV/fMP4/CMAF file with decoded fields, its tracks and sample tables',
+  usage: USAGE,
+  async run(argv) {
+    const { values, positionals } = parseVerbArgs('inspect', argv, {
+      json: { type: 'boolean' },
+      samples: { type: 'string' },
+      depth: { type: 'string' },
+    });
+    if (positionals.length !== 1) throw new UsageError(positionals.length ? 'mwb inspect: give exactly one file' : 'mwb inspect: which file?');
+    const file = positionals[0]!;
+    const depth = intOption('inspect', 'depth', values.depth, 1);
+    const trackId = intOption('inspect', 'samples', values.samples, 0);
+
+    const result = await inspectFile(file);
+    const refused = refusal(result);
+    if (refused) {
+      process.stderr.write(`mwb inspect: ${refused}\n`);
+      return EXIT.failure;
+    }
+    const out = writer();
+
+    if (trackId !== undefined) {
+      const track = result.tracks.find((t) => t.id === trackId);
+      const table = track ? sampleTable(result.boxes, trackId, { fileSize: result.size }) : null;
+      if (!track || !table) {
+        const ids = result.tracks.map((t) => t.id).join(', ') || 'none';
+        process.stderr.write(`mwb inspect: ${result.file} has no track ${trackId} (its tracks: ${ids}).\n`);
+        return EXIT.failure;
+      }
+      if (values.json) {
+        await out.line(`{\n  "file": ${JSON.stringify(result.file)},\n  "size": ${result.size},\n  "track": ${indent(JSON.stringify(track, null, 2), '  ')},`);
+        await out.line(`  "warnings": ${JSON.stringify(table.warnings)},\n  "samples": [`);
+        const rows = sampleRows(table);
+        for (let i = 0; i < rows.length; i++) await out.line(`    ${JSON.stringify(rows[i])}${i + 1 < rows.length ? ',' : ''}`);
+        await out.line('  ]\n}');
+      } else {
+        await out.line(`${result.file}: track ${trackId}, ${table.count} samples, timescale ${table.timescale}`);
+        for (const w of table.warnings) await out.line(`! ${w}`);
+        for (const line of formatSamples(sampleRows(table))) await out.line(line);
+      }
+      await out.flush();
+      return reportErrors(result);
+    }
+
+    if (values.json) {
+      const boxes = boxesToJson(result.boxes, { maxDepth: depth === undefined ? Infinity : depth - 1 });
+      await out.line(`{\n  "file": ${JSON.stringify(result.file)},\n  "size": ${result.size},`);
+      await out.line(`  "format": ${JSON.stringify(result.format)},\n  "majorBrand": ${JSON.stringify(result.majorBrand ?? null)},\n  "fragmented": ${result.fragmented},`);
+      await out.line('  "boxes": [');
+      for (let i = 0; i < boxes.length; i++) await out.line(`    ${indent(JSON.stringify(boxes[i], null, 2), '    ')}${i + 1 < boxes.length ? ',' : ''}`);
+      await out.line('  ],');
+      await out.line(`  "tracks": ${indent(JSON.stringify(result.tracks, null, 2), '  ')},`);
+      await out.line(`  "errors": ${indent(JSON.stringify(result.errors, null, 2), '  ')}\n}`);
+    } else {
+      await out.line(`${result.file} (${result.size} bytes${result.majorBrand ? `, brand ${result.majorBrand}` : ''}${result.fragmented ? ', fragmented' : ''})`);
+      for (const line of formatTree(result.boxes, { depth })) await out.line(line);
+      await out.line('');
+      for (const line of formatTracks(result.tracks)) await out.line(line);
+    }
+    await out.flush();
+    return reportErrors(result);
+  },
+};
+
+/** Structural errors go to stderr, naming the file; they make the exit code 1. */
+function reportErrors(result: InspectResult): number {
+  if (!result.errors.length) return EXIT.ok;
+  const lines = result.errors.slice(0, 20).map((e) => `mwb inspect: ${result.file}: ${e.rule} at ${e.path} (offset ${e.offset}): ${e.message}`);
+  if (result.errors.length > 20) lines.push(`mwb inspect: ${result.file}: … and ${result.errors.length - 20} more errors`);
+  process.stderr.write(lines.join('\n') + '\n');
+  return EXIT.failure;
+}
