@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { GifEstimate, GifPreview, GifResult, GifSettings, GifSourceInfo, GifThumbnail } from '../core/gif/gif-types';
 import { GIF_DITHERS, GIF_PALETTE_MODES } from '../core/gif/gif-types';
-import { fileId, localPath, method } from './method';
+import { fileId, method, outputPath } from './method';
 
 export type { GifEstimate, GifOptions, GifPreview, GifResult, GifSettings, GifSourceInfo, GifThumbnail } from '../core/gif/gif-types';
 
@@ -56,7 +56,7 @@ export const gifContract = {
     'A preview GIF of the start of the selection, made by the real encoder (base64).',
   ).returns<GifPreview>(),
   gifExport: method(
-    z.object({ id: fileId, output: localPath.optional(), options: gifOptions.default({}), overwrite: z.boolean().default(false) }).strict(),
+    z.object({ id: fileId, output: outputPath.optional(), options: gifOptions.default({}), overwrite: z.boolean().default(false) }).strict(),
     'Start exporting a GIF (output beside the input unless given); progress and the result arrive as gif.* events.',
   ).returns<GifExportStarted>(),
   gifCancel: method(z.object({ exportId: gifExportId }).strict(), 'Cancel a running GIF export; no partial file is left.').returns<{ cancelled: boolean }>(),

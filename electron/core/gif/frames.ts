@@ -5,6 +5,7 @@
  * keeps memory flat on long clips.
  */
 import { mkdtemp, open, rm, stat, type FileHandle } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { WorkbenchError } from '../errors';
@@ -194,11 +195,13 @@ export class GrowingRawFrames implements FrameSource {
     return buf;
   }
 
+  /** Release memory and the file handle, and delete the file (it can be large). */
   async close(): Promise<void> {
     this.cache?.splice(0);
     const h = this.handle;
     this.handle = null;
     await h?.close();
+    await rm(this.file, { force: true, maxRetries: 5, retryDelay: 100 });
   }
 }
 
@@ -220,8 +223,10 @@ export function startDecode(
   runner: GifRunner,
   dir: string,
   pass: Omit<FfmpegPass, 'durationSeconds'>,
-  name = 'frames.rgb',
 ): DecodeRun {
+  // A fresh name per decode: a budget search decodes several times into the same folder, and a
+  // file left by the previous attempt must never be mistaken for this one's output.
+  const name = `frames-${randomBytes(6).toString('hex')}.rgb`;
   const expected = frameCount(range.duration, s.fps);
   const out = path.join(dir, name);
   const frames = new GrowingRawFrames(out, s.width, s.height, expected);

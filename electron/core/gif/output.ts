@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { open, realpath, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { describeFsError, errorCode, WorkbenchError } from '../errors';
+import { outputArg } from '../ffmpeg-input';
 
 export interface GifOutputHandle {
   target: string;
@@ -52,8 +53,9 @@ async function sameFile(a: string, b: string): Promise<boolean> {
 }
 
 export const reserveBeside: OutputReserver = async (target, options) => {
+  // The project's output rule (no URLs or protocols, not a folder, parent exists, never an input).
+  outputArg(target, { inputs: options.inputs });
   const requested = path.resolve(target);
-  if (!path.basename(requested)) throw new WorkbenchError('EBADOUTPUT', `${target} is not a file name.`);
   const dir = path.dirname(requested);
   let realDir: string;
   try {

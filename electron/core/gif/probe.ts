@@ -6,17 +6,15 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { resolveBinary } from '../binaries';
 import { describeFsError, WorkbenchError } from '../errors';
+import { fileArg, LOCAL_PROTOCOL_WHITELIST } from '../ffmpeg-input';
 import { runCapture } from '../process';
 import type { GifSourceInfo } from './gif-types';
 import { ffmpegErrorLines } from './runner';
 
-/** How ffmpeg/ffprobe are given a local path: `file:` makes a name like `-i.mp4` or `a|b` a plain file. */
-export function fileArg(p: string): string {
-  return `file:${path.resolve(p)}`;
-}
+export { fileArg };
 
 /** Input options that keep a local file local (a playlist on disk cannot make ffmpeg fetch URLs). */
-export const LOCAL_INPUT = ['-protocol_whitelist', 'file,crypto,data'];
+export const LOCAL_INPUT = ['-protocol_whitelist', LOCAL_PROTOCOL_WHITELIST];
 
 function rate(text: unknown): number {
   if (typeof text !== 'string') return 0;
