@@ -37,7 +37,7 @@ describe('GIF view (web mode, Chromium)', () => {
     await page.getByTestId('gif-source').filter({ hasText: '320×180' }).waitFor();
     await expect.poll(() => page.getByTestId('gif-output').inputValue()).toBe(path.join(dir, 'clip.gif'));
     await page.getByTestId('gif-estimate').filter({ hasText: 'KB' }).waitFor();
-    await page.getByTestId('gif-export').click();
+    await page.getByTestId('export-gif-button').click();
     const result = page.getByTestId('gif-result');
     await result.filter({ hasText: 'Saved' }).waitFor();
     await expect(result.textContent()).resolves.toContain('320×180 · 15 fps · 30 frames · 2.00 s');
@@ -69,7 +69,7 @@ describe('GIF view (web mode, Chromium)', () => {
     expect(await img.getAttribute('src')).toMatch(/^blob:/);
     await expect.poll(() => img.evaluate((el) => (el as HTMLImageElement).naturalWidth)).toBe(160);
 
-    await page.getByTestId('gif-export').click();
+    await page.getByTestId('export-gif-button').click();
     await page.getByTestId('gif-result').filter({ hasText: '160×90 · 10 fps · 10 frames · 1.00 s' }).waitFor();
     const gif = parseGif(await readFile(path.join(dir, 'clip-2.gif')));
     expect([gif.width, gif.height]).toEqual([160, 90]);
@@ -83,8 +83,8 @@ describe('GIF view (web mode, Chromium)', () => {
     await page.getByTestId('gif-source').filter({ hasText: '8.00 s' }).waitFor();
     await page.getByTestId('gif-options-toggle').click();
     await page.getByTestId('gif-palette').selectOption('per-frame');
-    await page.getByTestId('gif-export').click();
-    await page.getByTestId('gif-cancel').click();
+    await page.getByTestId('export-gif-button').click();
+    await page.getByTestId('export-gif-cancel').click();
     await page.getByTestId('gif-result').filter({ hasText: 'Cancelled' }).waitFor();
     const names = await readdir(dir);
     expect(names.filter((n) => n.startsWith('long') && n.endsWith('.gif'))).toEqual([]);
