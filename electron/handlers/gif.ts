@@ -45,10 +45,6 @@ function release(key: string, c: AbortController): void {
 /** Running exports. Until GIF export is a job kind of the shared queue, this is its queue of one kind. */
 const exports = new Map<string, AbortController>();
 
-export function cancelAllGifExports(): void {
-  for (const c of exports.values()) c.abort();
-}
-
 export const gifHandlers: HandlerMap<keyof typeof gifContract> = {
   async gifSource(args, ctx) {
     const source = await sourceOf(ctx, args.id);

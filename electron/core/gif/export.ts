@@ -28,6 +28,8 @@ export interface GifExportDeps {
   reserve?: OutputReserver;
   /** Already probed (saves an ffprobe run when the caller has it). */
   source?: GifSourceInfo;
+  /** Where decoded frames wait (default: the OS temp folder). */
+  scratchRoot?: string;
 }
 
 /** In size-budget mode, width and fps are maxima; unset, they default to generous ones. */
@@ -60,7 +62,7 @@ export async function exportGif(req: GifExportRequest, deps: GifExportDeps): Pro
   }
   const reserve = deps.reserve ?? reserveBeside;
   const out = await reserve(req.output, { overwrite: req.overwrite ?? false, inputs: [source.path] });
-  const scratch = await scratchDir();
+  const scratch = await scratchDir(deps.scratchRoot);
   try {
     let settings = base;
     let budget: GifBudgetReport | null = null;

@@ -14,6 +14,7 @@ import type { GifSettings } from './gif-types';
 import { frameCount } from './plan';
 import { fileArg, LOCAL_INPUT } from './probe';
 import type { FfmpegPass, GifRunner } from './runner';
+import { trackPath, untrackPath } from './cleanup';
 
 /** Scaling as the benchmark's reference frames are made: Lanczos with full chroma precision. */
 export function scaleFilter(width: number, height: number): string {
@@ -94,11 +95,15 @@ export class RawFrameFile implements FrameSource {
 }
 
 /** A private temporary folder for decoded frames, removed by `dispose` whatever happened. */
-export async function scratchDir(): Promise<{ dir: string; dispose(): Promise<void> }> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'mwb-gif-'));
+export async function scratchDir(root = os.tmpdir()): Promise<{ dir: string; dispose(): Promise<void> }> {
+  const dir = await mkdtemp(path.join(root, 'mwb-gif-'));
+  trackPath(dir);
   return {
     dir,
-    dispose: () => rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 }),
+    dispose: async () => {
+      await rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+      untrackPath(dir);
+    },
   };
 }
 

@@ -9,6 +9,7 @@ import { open, realpath, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { describeFsError, errorCode, WorkbenchError } from '../errors';
 import { outputArg } from '../ffmpeg-input';
+import { trackPath, untrackPath } from './cleanup';
 
 export interface GifOutputHandle {
   target: string;
@@ -82,6 +83,7 @@ export const reserveBeside: OutputReserver = async (target, options) => {
   } catch (err) {
     throw describeFsError(err, tempPath);
   }
+  trackPath(tempPath);
   let done = false;
   return {
     target: finalPath,
@@ -92,11 +94,13 @@ export const reserveBeside: OutputReserver = async (target, options) => {
       }
       await retry(() => rename(tempPath, finalPath));
       done = true;
+      untrackPath(tempPath);
     },
     async discard() {
       if (done) return;
       done = true;
       await retry(() => rm(tempPath, { force: true }));
+      untrackPath(tempPath);
     },
   };
 };

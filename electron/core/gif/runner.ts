@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { resolveBinary } from '../binaries';
 import { WorkbenchError } from '../errors';
 import { TailBuffer } from '../process';
+import { trackChild } from './cleanup';
 
 export interface FfmpegPass {
   /** Shown as the stage ("decode", "encode 2/3"). */
@@ -77,6 +78,7 @@ export function localRunner(options: LocalRunnerOptions = {}): GifRunner {
       const bin = resolveBinary('ffmpeg').path;
       return new Promise<{ problems: string[] }>((resolve, reject) => {
         const child = spawn(bin, [...PASS_FLAGS, ...args], { stdio: ['pipe', 'pipe', 'pipe'], shell: false, windowsHide: true });
+        trackChild(child);
         const stderr = new TailBuffer(32 * 1024);
         let pending = '';
         let cancelled = false;

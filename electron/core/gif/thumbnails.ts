@@ -12,10 +12,12 @@ import { TailBuffer } from '../process';
 import type { GifSourceInfo, GifThumbnail } from './gif-types';
 import { fileArg, LOCAL_INPUT } from './probe';
 import { ffmpegErrorLines } from './runner';
+import { trackChild } from './cleanup';
 
 function runQuiet(bin: string, args: string[], timeoutMs: number, signal?: AbortSignal): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(bin, args, { stdio: ['ignore', 'ignore', 'pipe'], shell: false, windowsHide: true });
+    trackChild(child);
     const err = new TailBuffer(16 * 1024);
     child.stderr.setEncoding('utf8').on('data', (d: string) => err.push(d));
     const kill = () => child.kill('SIGKILL');

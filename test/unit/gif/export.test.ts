@@ -128,6 +128,7 @@ describe('exportGif', () => {
 
   it('leaves no partial or temporary file when cancelled', async () => {
     const out = path.join(dir, 'cancelled.gif');
+    const scratchRoot = await mkdtemp(path.join(os.tmpdir(), 'mwb-gif-scratch-'));
     const controller = new AbortController();
     let sawProgress = false;
     const runner = localRunner({
@@ -139,14 +140,11 @@ describe('exportGif', () => {
         }
       },
     });
-    await expect(exportGif({ input: busy, output: out, options: { palette: 'per-frame' } }, { runner })).rejects.toMatchObject({ code: 'ECANCELLED' });
+    await expect(exportGif({ input: busy, output: out, options: { palette: 'per-frame' } }, { runner, scratchRoot })).rejects.toMatchObject({ code: 'ECANCELLED' });
     expect(sawProgress).toBe(true);
     expect((await readdir(dir)).filter((n) => n.includes('cancelled'))).toEqual([]);
-    const leftovers = (await readdir(os.tmpdir())).filter((n) => n.startsWith('mwb-gif-') && !dir.endsWith(n));
-    for (const n of leftovers) {
-      // other test files may be mid-export; ours must not be among the survivors after a moment
-      expect((await stat(path.join(os.tmpdir(), n))).mtimeMs).toBeGreaterThan(Date.now() - 60_000);
-    }
+    expect(await readdir(scratchRoot)).toEqual([]); // decoded frames removed too
+    await rm(scratchRoot, { recursive: true });
   });
 
   it('does not overwrite an existing file unless asked', async () => {

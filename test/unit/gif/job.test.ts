@@ -83,3 +83,32 @@ describe('GIF export as a queue job', () => {
     expect((await readdir(dir)).filter((n) => n.includes('cancelled-job'))).toEqual([]);
   });
 });
+
+describe('process exit in the middle of an export', () => {
+  it.skipIf(process.platform === 'win32')('kills ffmpeg and removes the temporary GIF and decoded frames', async () => {
+    const { spawn, execFileSync } = await import('node:child_process');
+    const { mkdir, readdir: ls } = await import('node:fs/promises');
+    const tmp = path.join(dir, 'tmp-exit');
+    await mkdir(tmp);
+    const out = path.join(dir, 'exit.gif');
+    const root = path.resolve(__dirname, '../../..');
+    const code = `
+      import { exportGif } from ${JSON.stringify(path.join(root, 'electron/core/gif/export.ts'))};
+      import { localRunner } from ${JSON.stringify(path.join(root, 'electron/core/gif/runner.ts'))};
+      let quit = false;
+      exportGif({ input: ${JSON.stringify(src)}, output: ${JSON.stringify(out)}, options: { palette: 'per-frame' } }, {
+        runner: localRunner({ onProgress: (p) => { if (p > 5 && !quit) { quit = true; process.exit(0); } } }),
+      });
+    `;
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { cwd: root, env: { ...process.env, TMPDIR: tmp } });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).toBe('');
+    expect(status).toBe(0);
+    expect((await ls(dir)).filter((n) => n.includes('exit') && n.endsWith('.gif'))).toEqual([]);
+    expect((await ls(tmp)).filter((n) => n.startsWith('mwb-gif-'))).toEqual([]);
+    const ps = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' });
+    expect(ps.split('\n').filter((l) => l.includes(tmp))).toEqual([]);
+  });
+});
