@@ -249,6 +249,11 @@ async function measureClip(label: string, src: string, width: number, out: strin
   await ff('ffmpeg: palettegen+paletteuse (sierra2_4a)', 'split[a][b];[a]palettegen[p];[b][p]paletteuse');
   await ff('ffmpeg: textbook (diff, bayer 5, rectangle)', 'split[a][b];[a]palettegen=stats_mode=diff[p];[b][p]paletteuse=dither=bayer:bayer_scale=5:diff_mode=rectangle', [], 3);
   await ff('ffmpeg: diff, no dither, rectangle', 'split[a][b];[a]palettegen=stats_mode=diff[p];[b][p]paletteuse=dither=none:diff_mode=rectangle');
+  await ff('ffmpeg: diff, bayer 3, rectangle', 'split[a][b];[a]palettegen=stats_mode=diff[p];[b][p]paletteuse=dither=bayer:bayer_scale=3:diff_mode=rectangle');
+  await ff('ffmpeg: diff, floyd_steinberg, rectangle', 'split[a][b];[a]palettegen=stats_mode=diff[p];[b][p]paletteuse=dither=floyd_steinberg:diff_mode=rectangle');
+  await ff('ffmpeg: textbook, 128 colours', 'split[a][b];[a]palettegen=stats_mode=diff:max_colors=128[p];[b][p]paletteuse=dither=bayer:bayer_scale=5:diff_mode=rectangle');
+  await ff('ffmpeg: textbook, no transparent entry', 'split[a][b];[a]palettegen=stats_mode=diff:reserve_transparent=0[p];[b][p]paletteuse=dither=bayer:bayer_scale=5:diff_mode=rectangle');
+  await ff('ffmpeg: textbook, gifflags -offsetting-transdiff', 'split[a][b];[a]palettegen=stats_mode=diff[p];[b][p]paletteuse=dither=bayer:bayer_scale=5:diff_mode=rectangle', ['-gifflags', '-offsetting-transdiff']);
   await ff('ffmpeg: per-frame palettes (single, new=1)', 'split[a][b];[a]palettegen=stats_mode=single[p];[b][p]paletteuse=new=1:dither=bayer:bayer_scale=5');
   await ff('ffmpeg: mpdecimate + textbook', 'mpdecimate,split[a][b];[a]palettegen=stats_mode=diff[p];[b][p]paletteuse=dither=bayer:bayer_scale=5:diff_mode=rectangle', ['-fps_mode', 'vfr']);
 
