@@ -1,7 +1,7 @@
 /**
  * Frame quantisation with temporal awareness: each source frame is mapped onto the palette against
  * what the viewer currently sees (the "canvas": everything drawn so far), not just the previous source
- * frame. A pixel whose source colour is within `keepThreshold` of the canvas is left as is
+ * frame. A pixel whose source colour is within `keepLevels` of the canvas is left as is
  * (transparent in the GIF), so sensor noise and codec shimmer cost nothing while real changes are
  * always drawn; because the test is against the canvas, small changes cannot accumulate into drift.
  */
@@ -229,11 +229,6 @@ export class FrameQuantizer {
       }
     }
     return { left: minX, top: minY, width: w, height: h, indices };
-  }
-
-  reset(): void {
-    this.hasCanvas = false;
-    this.canvas.fill(0);
   }
 }
 
