@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import type { gifContract } from '../contract/gif';
 import { errorCode, errorMessage, WorkbenchError } from '../core/errors';
+import { outputArg } from '../core/ffmpeg-input';
 import { exportGif } from '../core/gif/export';
 import type { GifOptions, GifSourceInfo } from '../core/gif/gif-types';
 import { defaultGifPath } from '../core/gif/output';
@@ -86,8 +89,17 @@ export const gifHandlers: HandlerMap<keyof typeof gifContract> = {
   async gifExport(args, ctx) {
     const source = await sourceOf(ctx, args.id);
     const options = args.options as GifOptions;
-    resolveSettings(options, source); // refuse bad options now, not as a failed export later
+    // Refuse now what would only fail later: bad options, a relative or unusable output, an
+    // existing file (one-click names never exist; a typed one may).
+    resolveSettings(options, source);
+    if (args.output !== undefined && !path.isAbsolute(args.output)) {
+      throw new WorkbenchError('EINVALIDPATH', `Give the full path of the GIF to write, not "${args.output.slice(0, 200)}".`);
+    }
     const output = args.output ?? defaultGifPath(source.path);
+    outputArg(output, { inputs: [source.path] });
+    if (!args.overwrite && existsSync(output)) {
+      throw new WorkbenchError('EEXIST', `${output} already exists; choose another name or allow overwriting.`);
+    }
     const exportId = randomBytes(9).toString('base64url');
     const controller = new AbortController();
     exports.set(exportId, controller);
