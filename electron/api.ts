@@ -13,6 +13,7 @@ import type { z } from 'zod';
 import { appContract, type AppEvents } from './contract/app';
 import { gifContract, type GifEvents } from './contract/gif';
 import { boxesContract } from './contract/boxes';
+import { mseContract } from './contract/mse';
 
 export type { AppInfo } from './contract/app';
 export type { MethodSpec } from './contract/method';
@@ -21,6 +22,7 @@ export const contract = {
   ...appContract,
   ...gifContract,
   ...boxesContract,
+  ...mseContract,
 } as const;
 
 /** Events pushed from the Node side to every connected UI. */

@@ -9,9 +9,11 @@ import { capsVerb } from './cli/caps';
 import { EXIT, UsageError, type Verb } from './cli/common';
 import { gifVerb } from './cli/gif';
 import { inspectVerb } from './cli/inspect';
+import { lintVerb } from './cli/lint';
+import { probeVerb } from './cli/probe';
 import { serveVerb } from './cli/serve';
 
-const verbs: Verb[] = [capsVerb, gifVerb, inspectVerb, serveVerb];
+const verbs: Verb[] = [capsVerb, inspectVerb, serveVerb, lintVerb, probeVerb, gifVerb];
 
 function version(): string {
   return pkg.version;

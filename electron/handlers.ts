@@ -8,6 +8,7 @@ import { errorCode, errorMessage } from './core/errors';
 import { appHandlers } from './handlers/app';
 import { gifHandlers } from './handlers/gif';
 import { boxesHandlers } from './handlers/boxes';
+import { mseHandlers } from './handlers/mse';
 import type { Handler, HandlerContext } from './handlers/context';
 
 export type { HandlerContext } from './handlers/context';
@@ -16,6 +17,7 @@ export const handlers: { [M in MethodName]: Handler<M> } = {
   ...appHandlers,
   ...gifHandlers,
   ...boxesHandlers,
+  ...mseHandlers,
 };
 
 export async function dispatch(ctx: HandlerContext, name: unknown, args: unknown): Promise<Envelope<unknown>> {

@@ -13,9 +13,15 @@ export type { OpenedFile } from './files-types';
  */
 export class FileRegistry {
   private readonly byId = new Map<string, OpenedFile>();
+  private readonly unlisted = new Set<string>();
   private readonly listeners = new Set<(files: OpenedFile[]) => void>();
 
-  async open(userPath: string): Promise<OpenedFile> {
+  /**
+   * `listed: false` registers a file that belongs to one the user opened (a manifest's segments)
+   * without adding it to the workspace list; opening it explicitly later lists it.
+   */
+  async open(userPath: string, options: { listed?: boolean } = {}): Promise<OpenedFile> {
+    const listed = options.listed ?? true;
     const absolute = path.resolve(userPath);
     let real: string;
     try {
@@ -42,6 +48,7 @@ export class FileRegistry {
       if (existing.path === real) {
         existing.size = info.size;
         existing.mtimeMs = info.mtimeMs;
+        if (listed && this.unlisted.delete(existing.id)) this.notify();
         return existing;
       }
     }
@@ -54,7 +61,8 @@ export class FileRegistry {
       openedAt: Date.now(),
     };
     this.byId.set(file.id, file);
-    this.notify();
+    if (listed) this.notify();
+    else this.unlisted.add(file.id);
     return file;
   }
 
@@ -69,12 +77,12 @@ export class FileRegistry {
   }
 
   list(): OpenedFile[] {
-    return [...this.byId.values()].sort((a, b) => b.openedAt - a.openedAt);
+    return [...this.byId.values()].filter((f) => !this.unlisted.has(f.id)).sort((a, b) => b.openedAt - a.openedAt);
   }
 
   close(id: string): boolean {
     const removed = this.byId.delete(id);
-    if (removed) this.notify();
+    if (removed && !this.unlisted.delete(id)) this.notify();
     return removed;
   }
 

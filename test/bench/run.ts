@@ -7,6 +7,7 @@ export {};
 const areas: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   inspect: () => import('./inspect'),
   gif: () => import('./gif'),
+  mse: () => import('./mse'),
 };
 
 const wanted = process.argv.slice(2);

@@ -1,0 +1,50 @@
+import { analyzeMse, lintReport } from '../core/mse/analyze';
+import type { Finding, MseAnalysis } from '../core/mse/types';
+import { EXIT, parseVerbArgs, printJson, UsageError, type Verb } from './common';
+
+const LABEL = { error: 'ERROR', warning: 'WARN', info: 'info' } as const;
+
+function where(f: Finding, a: MseAnalysis): string {
+  const parts: string[] = [];
+  if (f.stream !== undefined && a.streams.length > 1) parts.push(a.streams[f.stream]?.label ?? `stream ${f.stream}`);
+  if (f.segment !== undefined) parts.push(`segment ${f.segment}`);
+  if (f.track !== undefined) parts.push(`track ${f.track}`);
+  parts.push(`${f.file ? `${f.file}:` : ''}${f.path || '(file)'} @${f.offset}`);
+  return parts.join(' · ');
+}
+
+export const lintVerb: Verb = {
+  name: 'lint',
+  summary: 'check an fMP4, init + media segments, or an HLS/DASH manifest against the MSE rules',
+  usage: 'mwb lint <file-or-manifest> [segments...] [--json]',
+  async run(argv) {
+    const { values, positionals } = parseVerbArgs('lint', argv, { json: { type: 'boolean' } });
+    if (!positionals.length) throw new UsageError('mwb lint: give a file, an init segment followed by media segments, or a .m3u8/.mpd manifest');
+    const analysis = await analyzeMse(positionals);
+    const failed = analysis.counts.error > 0;
+    if (values.json) {
+      printJson(lintReport(analysis));
+      return failed ? EXIT.failure : EXIT.ok;
+    }
+    const out = (s = '') => process.stdout.write(s + '\n');
+    const segs = analysis.streams.reduce((n, s) => n + s.segments.length, 0);
+    out(`${analysis.input.name}: ${analysis.fragmented ? 'fragmented' : 'progressive'} · ${analysis.streams.length} stream${analysis.streams.length === 1 ? '' : 's'} · ${segs} media segment${segs === 1 ? '' : 's'} · ${analysis.input.files} file${analysis.input.files === 1 ? '' : 's'}`);
+    for (const s of analysis.streams) {
+      if (analysis.streams.length > 1) out(`  ${s.label}`);
+      for (const t of s.tracks) out(`  track ${String(t.id).padEnd(3)} ${t.kind.padEnd(6)} ${t.codec.padEnd(22)} ${t.mime}`);
+      if (!s.tracks.length) out('  (no init segment in the input: track codecs and trex defaults are unknown)');
+    }
+    if (analysis.tracks.length > 1) out(`  combined  ${analysis.mime}`);
+    out();
+    for (const f of analysis.findings) {
+      if (f.severity === 'info') continue;
+      out(`${LABEL[f.severity].padEnd(6)} ${f.rule}  ${where(f, analysis)}`);
+      out(`       ${f.message}`);
+      if (f.fix) out(`       fix: ${f.fix}`);
+    }
+    if (analysis.omitted) out(`(${analysis.omitted} more findings of rules that fired too often are not listed)`);
+    const { error, warning } = analysis.counts;
+    out(`${error} error${error === 1 ? '' : 's'}, ${warning} warning${warning === 1 ? '' : 's'}${!error && !warning ? ': nothing stops MSE playback' : ''}`);
+    return failed ? EXIT.failure : EXIT.ok;
+  },
+};

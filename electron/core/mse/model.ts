@@ -1,0 +1,209 @@
+/**
+ * The lint's view of an input: files parsed once by the box engine, grouped into streams (what one
+ * SourceBuffer would get: an init segment and media segments in order), with each track's sample
+ * table built from `trun`/`tfhd`/`trex` across all of the stream's fragments.
+ */
+import path from 'node:path';
+import {
+  child,
+  childrenOf,
+  descend,
+  looksLikeIsoBmff,
+  num,
+  openFileSource,
+  parseBoxTree,
+  sampleTable,
+  str,
+  type BoxNode,
+  type ByteSource,
+  type SampleTable,
+} from '../boxes';
+import { WorkbenchError } from '../errors';
+import { codecString, kindOfHandler, originalFormat, type CodecString, type TrackKind } from './codec-string';
+import type { PartSpec, StreamSpec } from './manifest';
+import { boxesIn, splitBoxes, type BoxGroup } from './split';
+
+export interface FileDoc {
+  path: string;
+  name: string;
+  size: number;
+  source: ByteSource;
+  boxes: BoxNode[];
+}
+
+export interface SegmentRef {
+  index: number;
+  doc: FileDoc;
+  group: BoxGroup;
+}
+
+export interface TrackModel {
+  id: number;
+  trak: BoxNode;
+  handler: string;
+  kind: TrackKind;
+  timescale: number;
+  /** First sample entry of `stsd`. */
+  entry?: BoxNode;
+  /** Format after `frma` (`avc1` for an `encv` of AVC). */
+  format: string;
+  codec: CodecString;
+  encrypted: boolean;
+}
+
+/** Where a fragment (k-th `moof` of the stream, the sample table's `fragment` index) lives. */
+export interface FragmentRef {
+  moof: BoxNode;
+  doc: FileDoc;
+  segment: number;
+  /** The `mdat` after this `moof`, before the next `moof`, in the same file. */
+  mdat?: BoxNode;
+}
+
+export interface StreamModel {
+  index: number;
+  label: string;
+  /** Files of the stream, in order of first use. */
+  docs: FileDoc[];
+  init: { doc: FileDoc; group: BoxGroup } | null;
+  moov?: BoxNode;
+  segments: SegmentRef[];
+  tracks: TrackModel[];
+  fragments: FragmentRef[];
+  tables: Map<number, SampleTable>;
+  /** `moov` plus every segment's top-level boxes, in stream order (what `sampleTable` reads). */
+  combined: BoxNode[];
+}
+
+export class DocCache {
+  private readonly docs = new Map<string, Promise<FileDoc>>();
+
+  get(file: string): Promise<FileDoc> {
+    const key = path.resolve(file);
+    let hit = this.docs.get(key);
+    if (!hit) {
+      hit = (async () => {
+        const source = await openFileSource(key);
+        const boxes = await parseBoxTree(source);
+        if (!looksLikeIsoBmff(boxes)) {
+          await source.close();
+          throw new WorkbenchError('ENOTMP4', `${key} is not an MP4/ISO BMFF file (it does not start with an ftyp, styp, moov, moof or similar box).`);
+        }
+        return { path: key, name: path.basename(key), size: source.size, source, boxes };
+      })();
+      this.docs.set(key, hit);
+      hit.catch(() => this.docs.delete(key));
+    }
+    return hit;
+  }
+
+  async closeAll(): Promise<void> {
+    for (const p of this.docs.values()) {
+      try {
+        await (await p).source.close();
+      } catch {
+        // Already reported when it failed to open.
+      }
+    }
+    this.docs.clear();
+  }
+}
+
+function rangeOf(doc: FileDoc, part: PartSpec): { start: number; end: number } {
+  const start = Math.min(doc.size, part.offset ?? 0);
+  const end = part.size !== undefined ? Math.min(doc.size, start + part.size) : doc.size;
+  return { start, end };
+}
+
+/** Build a stream from its parts: parse files, split them, collect tracks and sample tables. */
+export async function buildStream(index: number, spec: StreamSpec, cache: DocCache): Promise<StreamModel> {
+  const docs: FileDoc[] = [];
+  let init: StreamModel['init'] = null;
+  const segments: SegmentRef[] = [];
+  for (const part of spec.parts) {
+    const doc = await cache.get(part.path);
+    if (!docs.includes(doc)) docs.push(doc);
+    const { start, end } = rangeOf(doc, part);
+    const boxes = boxesIn(doc.boxes, start, end);
+    if (part.role === 'init') {
+      init ??= { doc, group: { boxes, start, end } };
+    } else if (part.role === 'segment') {
+      segments.push({ index: segments.length, doc, group: { boxes, start, end } });
+    } else {
+      const split = splitBoxes(boxes, start, end);
+      if (split.init && !init) init = { doc, group: split.init };
+      for (const g of split.segments) segments.push({ index: segments.length, doc, group: g });
+    }
+  }
+  const moov = init?.group.boxes.find((b) => b.type === 'moov') ?? segments[0]?.group.boxes.find((b) => b.type === 'moov');
+  const tracks: TrackModel[] = childrenOf(moov, 'trak').map((trak) => trackOf(trak));
+  const combined: BoxNode[] = [...(moov ? [moov] : []), ...segments.flatMap((s) => s.group.boxes.filter((b) => b.type !== 'moov'))];
+  const fragments: FragmentRef[] = [];
+  for (const seg of segments) {
+    const top = seg.group.boxes;
+    top.forEach((b, i) => {
+      if (b.type !== 'moof') return;
+      let mdat: BoxNode | undefined;
+      for (let j = i + 1; j < top.length && top[j]!.type !== 'moof'; j++) {
+        if (top[j]!.type === 'mdat') {
+          mdat = top[j];
+          break;
+        }
+      }
+      fragments.push({ moof: b, doc: seg.doc, segment: seg.index, mdat });
+    });
+  }
+  const tables = new Map<number, SampleTable>();
+  const ids = new Set<number>(tracks.map((t) => t.id));
+  for (const f of fragments) for (const traf of childrenOf(f.moof, 'traf')) {
+    const id = num(child(traf, 'tfhd'), 'track_id');
+    if (id !== undefined) ids.add(id);
+  }
+  const maxSize = Math.max(...docs.map((d) => d.size), 0);
+  for (const id of ids) {
+    const table = sampleTable(combined, id, { fileSize: maxSize * Math.max(1, docs.length) });
+    if (table) tables.set(id, table);
+  }
+  return { index, label: spec.label, docs, init, moov, segments, tracks, fragments, tables, combined };
+}
+
+function trackOf(trak: BoxNode): TrackModel {
+  const id = num(child(trak, 'tkhd'), 'track_id') ?? 0;
+  const handler = str(descend(trak, 'mdia', 'hdlr'), 'handler') ?? '';
+  const entry = descend(trak, 'mdia', 'minf', 'stbl', 'stsd')?.children?.[0];
+  const codec = entry ? codecString(entry) : { codec: '', format: '', complete: false };
+  return {
+    id,
+    trak,
+    handler,
+    kind: kindOfHandler(handler),
+    timescale: num(descend(trak, 'mdia', 'mdhd'), 'timescale') ?? 0,
+    entry,
+    format: entry ? originalFormat(entry) : '',
+    codec,
+    encrypted: !!entry && /^enc[vatsm]$/.test(entry.type),
+  };
+}
+
+/** The track's `trex` in the stream's `moov`. */
+export function trexOf(stream: StreamModel, trackId: number): BoxNode | undefined {
+  return childrenOf(child(stream.moov, 'mvex'), 'trex').find((t) => num(t, 'track_id') === trackId);
+}
+
+/** `[first, last]` sample indices of a track's table per fragment. */
+export function fragmentSpans(table: SampleTable): Map<number, { first: number; count: number }> {
+  const spans = new Map<number, { first: number; count: number }>();
+  for (let i = 0; i < table.count; i++) {
+    const f = table.fragment[i]!;
+    if (f < 0) continue;
+    const s = spans.get(f);
+    if (s) s.count++;
+    else spans.set(f, { first: i, count: 1 });
+  }
+  return spans;
+}
+
+/** The `traf` of a track in a `moof`. */
+export function trafOf(moof: BoxNode, trackId: number): BoxNode | undefined {
+  return childrenOf(moof, 'traf').find((t) => num(child(t, 'tfhd'), 'track_id') === trackId);
+}

@@ -1,0 +1,165 @@
+/**
+ * Types of the MSE lab: lint findings, the split of a file (or segment set, or manifest) into init and
+ * media segments, and the playback plan the Player follows. Free of Node imports: the renderer
+ * imports these types too.
+ */
+
+/** Stable rule ids of `../shared/design/MSE_RULES.md`. */
+export const RULE_IDS = [
+  'not-fragmented',
+  'init-missing-ftyp',
+  'init-missing-mvex',
+  'init-trex-missing',
+  'init-has-samples',
+  'timescale-zero',
+  'duplicate-track-id',
+  'parameter-sets-missing',
+  'traf-missing-tfdt',
+  'tfhd-base-data-offset',
+  'tfhd-no-default-base-is-moof',
+  'moof-without-mdat',
+  'trun-data-out-of-bounds',
+  'segment-starts-non-sync',
+  'segment-starts-non-idr',
+  'tfdt-discontinuity',
+  'negative-cts-without-trun-v1',
+  'edit-list-complex',
+  'mfhd-sequence',
+  'sidx-mismatch',
+  'encryption-scheme-unsupported',
+  'codec-string',
+  'box-truncated',
+  'box-size-invalid',
+] as const;
+
+export type RuleId = (typeof RULE_IDS)[number];
+export type Severity = 'error' | 'warning' | 'info';
+
+export interface Finding {
+  rule: RuleId;
+  severity: Severity;
+  /** One line in plain words. */
+  message: string;
+  /** Box path, e.g. `moof[3]/traf[0]/tfdt` (top-level indices count boxes of that type in the file). */
+  path: string;
+  /** Absolute offset in the file named by `file` (or the only input). */
+  offset: number;
+  /** 0-based media segment of the stream the finding belongs to. */
+  segment?: number;
+  /** Track id. */
+  track?: number;
+  /** What to do about it, often an ffmpeg flag. */
+  fix?: string;
+  /** Name of the input file the path and offset refer to, for multi-file inputs. */
+  file?: string;
+  /** Stream (representation) the finding belongs to, for manifests with several. */
+  stream?: number;
+}
+
+export interface TrackCodec {
+  id: number;
+  /** `video`, `audio`, `text` or `other` (from `hdlr`). */
+  kind: 'video' | 'audio' | 'text' | 'other';
+  handler: string;
+  /** Sample entry four-character code as written (`avc1`, `encv`, `mp4a`…). */
+  sampleEntry: string;
+  /** RFC 6381 codec string. */
+  codec: string;
+  /** False when the config box was missing or unreadable: `codec` is then only the format. */
+  codecComplete: boolean;
+  /** MIME type for `addSourceBuffer` with this track alone. */
+  mime: string;
+  timescale: number;
+  width?: number;
+  height?: number;
+  channels?: number;
+  sampleRate?: number;
+  encrypted?: boolean;
+}
+
+/** A byte range of an opened (or manifest-referenced) file. */
+export interface ByteRange {
+  /** File id (the Player fetches `client.fileUrl(fileId)` with a Range header). */
+  fileId: string;
+  /** File name, for display. */
+  name: string;
+  offset: number;
+  size: number;
+}
+
+/** A top-level box of a segment, with the few fields that tell segments apart. */
+export interface SegmentBox {
+  type: string;
+  offset: number;
+  size: number;
+  path: string;
+  /** Short human summary, e.g. `seq 3` for mfhd or `track 1 · tfdt 15688 · 30 samples · starts sync`. */
+  summary?: string;
+  children?: SegmentBox[];
+}
+
+export interface SegmentTrack {
+  id: number;
+  /** `tfdt.baseMediaDecodeTime` (undefined when the traf has none). */
+  baseMediaDecodeTime?: number;
+  /** Decode time of the first sample and the end of the last one, in seconds. */
+  start?: number;
+  end?: number;
+  /** Sum of sample durations, in the track's timescale. */
+  duration: number;
+  sampleCount: number;
+  /** First sample is a sync sample by its flags (undefined when the flags cannot be resolved). */
+  firstSampleSync?: boolean;
+  /** Earliest presentation time in seconds (decode time + smallest composition offset). */
+  presentationStart?: number;
+  presentationEnd?: number;
+}
+
+export interface MediaSegment {
+  index: number;
+  range: ByteRange;
+  boxes: SegmentBox[];
+  tracks: SegmentTrack[];
+  /** `mfhd.sequence_number` of the first fragment. */
+  sequenceNumber?: number;
+  fragmentCount: number;
+  /** Number of error / warning findings on this segment. */
+  errors: number;
+  warnings: number;
+}
+
+/** What one SourceBuffer gets: an init segment and media segments in order. */
+export interface MseStream {
+  index: number;
+  /** e.g. `index.m3u8`, `Representation 0 (video)`, or the file name. */
+  label: string;
+  /** MIME type with every track's codec (muxed streams carry several). */
+  mime: string;
+  tracks: TrackCodec[];
+  init: ByteRange | null;
+  initBoxes: SegmentBox[];
+  segments: MediaSegment[];
+}
+
+export type InputKind = 'file' | 'segments' | 'hls' | 'dash';
+
+export interface MseAnalysis {
+  input: { kind: InputKind; name: string; files: number };
+  /** False for a progressive MP4 (play it by fragmenting on the fly). */
+  fragmented: boolean;
+  streams: MseStream[];
+  /** Every track of every stream. */
+  tracks: TrackCodec[];
+  /** One MIME type with every codec, for `isTypeSupported`. */
+  mime: string;
+  findings: Finding[];
+  counts: { error: number; warning: number; info: number };
+  /** Findings left out because one rule fired too often (the first ones are kept). */
+  omitted: number;
+}
+
+/** `mwb lint --json` output. */
+export interface LintReport {
+  findings: Finding[];
+  tracks: { id: number; codec: string; mime: string }[];
+}
