@@ -13,15 +13,18 @@ import type { z } from 'zod';
 import { appContract, type AppEvents } from './contract/app';
 import { gifContract, type GifEvents } from './contract/gif';
 import { boxesContract } from './contract/boxes';
+import { compareContract } from './contract/compare';
 import { mseContract } from './contract/mse';
 
 export type { AppInfo } from './contract/app';
+export type { CompareView } from './contract/compare';
 export type { MethodSpec } from './contract/method';
 
 export const contract = {
   ...appContract,
   ...gifContract,
   ...boxesContract,
+  ...compareContract,
   ...mseContract,
 } as const;
 

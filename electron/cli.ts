@@ -8,12 +8,13 @@ import { errorMessage } from './core/errors';
 import { capsVerb } from './cli/caps';
 import { EXIT, UsageError, type Verb } from './cli/common';
 import { gifVerb } from './cli/gif';
+import { diffVerb } from './cli/diff';
 import { inspectVerb } from './cli/inspect';
 import { lintVerb } from './cli/lint';
 import { probeVerb } from './cli/probe';
 import { serveVerb } from './cli/serve';
 
-const verbs: Verb[] = [capsVerb, inspectVerb, serveVerb, lintVerb, probeVerb, gifVerb];
+const verbs: Verb[] = [capsVerb, inspectVerb, diffVerb, lintVerb, probeVerb, gifVerb, serveVerb];
 
 function version(): string {
   return pkg.version;

@@ -8,6 +8,7 @@ import { errorCode, errorMessage } from './core/errors';
 import { appHandlers } from './handlers/app';
 import { gifHandlers } from './handlers/gif';
 import { boxesHandlers } from './handlers/boxes';
+import { compareHandlers } from './handlers/compare';
 import { mseHandlers } from './handlers/mse';
 import type { Handler, HandlerContext } from './handlers/context';
 
@@ -17,6 +18,7 @@ export const handlers: { [M in MethodName]: Handler<M> } = {
   ...appHandlers,
   ...gifHandlers,
   ...boxesHandlers,
+  ...compareHandlers,
   ...mseHandlers,
 };
 
