@@ -7,6 +7,7 @@ import pkg from '../package.json' with { type: 'json' };
 import { errorMessage } from './core/errors';
 import { capsVerb } from './cli/caps';
 import { EXIT, UsageError, type Verb } from './cli/common';
+import { gifVerb } from './cli/gif';
 import { diffVerb } from './cli/diff';
 import { inspectVerb } from './cli/inspect';
 import { lintVerb } from './cli/lint';
@@ -15,7 +16,7 @@ import { presetsVerb } from './cli/presets';
 import { serveVerb } from './cli/serve';
 import { transcodeVerb } from './cli/transcode';
 
-const verbs: Verb[] = [capsVerb, inspectVerb, diffVerb, lintVerb, probeVerb, serveVerb, transcodeVerb, presetsVerb];
+const verbs: Verb[] = [capsVerb, inspectVerb, diffVerb, lintVerb, probeVerb, gifVerb, serveVerb, transcodeVerb, presetsVerb];
 
 function version(): string {
   return pkg.version;

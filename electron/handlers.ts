@@ -6,6 +6,7 @@
 import { isMethodName, parseArgs, type Envelope, type MethodName } from './api';
 import { errorCode, errorMessage } from './core/errors';
 import { appHandlers } from './handlers/app';
+import { gifHandlers } from './handlers/gif';
 import { boxesHandlers } from './handlers/boxes';
 import { compareHandlers } from './handlers/compare';
 import { mseHandlers } from './handlers/mse';
@@ -16,6 +17,7 @@ export type { HandlerContext } from './handlers/context';
 
 export const handlers: { [M in MethodName]: Handler<M> } = {
   ...appHandlers,
+  ...gifHandlers,
   ...boxesHandlers,
   ...compareHandlers,
   ...mseHandlers,

@@ -6,6 +6,7 @@ import type { ParsedArgsOf } from '../api';
 import { resolveBinary } from '../core/binaries';
 import { defaultDataDir } from '../core/data-dir';
 import { WorkbenchError } from '../core/errors';
+import { gifJob } from '../core/gif/job';
 import { presetCaps, useCapsCacheDir } from '../core/jobs/caps-index';
 import { getPreset, hwEncodersFor, PRESETS } from '../core/jobs/presets';
 import { probeHwEncoders } from '../core/jobs/hw';
@@ -20,7 +21,7 @@ import type { HandlerContext, HandlerMap } from './context';
  * Job kinds the app's queue runs. Add yours here (e.g. GIF export) so its jobs can be queued by
  * name and retried from the history after a restart.
  */
-export const jobKinds: JobKind<unknown>[] = [transcodeJob as JobKind<unknown>];
+export const jobKinds: JobKind<unknown>[] = [transcodeJob as JobKind<unknown>, gifJob as JobKind<unknown>];
 
 const queues = new WeakMap<HandlerContext, Promise<JobQueue>>();
 

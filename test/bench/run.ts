@@ -6,6 +6,7 @@
 export {};
 const areas: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   inspect: () => import('./inspect'),
+  gif: () => import('./gif'),
   compare: () => import('./compare'),
   mse: () => import('./mse'),
   transcode: () => import('./transcode'),

@@ -251,6 +251,24 @@ describe('ffmpeg passes in jobs', () => {
   });
 });
 
+describe('GIF export as a job kind of this queue', () => {
+  it('runs gifJob (core/gif/job.ts) through JobContext: passes, safe output, result', async () => {
+    const { gifJob } = await import('../../../electron/core/gif/job');
+    const { clip } = await import('../../fixtures/generate');
+    const input = await clip({ duration: 1, gop: 15 });
+    const dir = await tempDir();
+    const q = await openQueue({ kinds: [gifJob as JobKind<unknown>], progressIntervalMs: 0 });
+    const output = path.join(dir, 'clip.gif');
+    const rec = await q.enqueue('gif', { input, output, options: { fps: 10, width: 160 }, overwrite: false });
+    const done = await q.waitFor(rec.id);
+    expect(done.error).toBeNull();
+    expect(done.state).toBe('done');
+    expect(done.result?.path).toBe(output);
+    expect((await readFile(output)).subarray(0, 6).toString('latin1')).toBe('GIF89a');
+    expect(await strayFiles(dir)).toEqual(['clip.gif']);
+  });
+});
+
 describe('runFfmpeg', () => {
   it('escalates to signals when ffmpeg cannot read q (blocked opening a FIFO) and waits for exit', async () => {
     const dir = await tempDir();
