@@ -13,6 +13,7 @@ import { RENDERER_CSP } from './core/csp';
 import { FileRegistry } from './core/files';
 import { contentTypeFor, parseRange } from './core/range';
 import { dispatch, type HandlerContext } from './handlers';
+import { shutdownJobQueue } from './handlers/jobs';
 import { filesFromArgv } from './launch-args';
 
 const ORIGIN = 'app://workbench';
@@ -34,6 +35,11 @@ const ctx: HandlerContext = {
   mode: 'electron',
   files,
   electronVersion: process.versions.electron ?? null,
+  // Job history and logs live with the app's other data.
+  dataDir: app.getPath('userData'),
+  desktopNotify: (title, body) => notifyDesktop(title, body),
+  // Only ever called with a finished job's output path (handlers/jobs.ts `jobReveal`).
+  showInFolder: (p) => shell.showItemInFolder(p),
   emit<E extends EventName>(event: E, payload: EventMap[E]) {
     for (const win of BrowserWindow.getAllWindows()) win.webContents.send('wb:event', event, payload);
   },
@@ -300,6 +306,17 @@ if (!app.requestSingleInstanceLock()) {
 
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
+  });
+
+  // Quitting stops running ffmpeg jobs cleanly (no orphan process, no temporary file) first.
+  let jobsStopped = false;
+  app.on('before-quit', (e) => {
+    if (jobsStopped) return;
+    e.preventDefault();
+    void shutdownJobQueue(ctx).finally(() => {
+      jobsStopped = true;
+      app.quit();
+    });
   });
 }
 

@@ -11,8 +11,8 @@ export interface HandlerContext {
   electronVersion: string | null;
   /**
    * The app's data folder: job history (`jobs/history.json`) and job logs (`jobs/logs/`).
-   * Electron passes `app.getPath('userData')`; when absent, `defaultDataDir()` (the same folder).
-   * Optional only until main.ts provides it; then make it required.
+   * Electron passes `app.getPath('userData')`, web mode its `dataDir` option; when absent (tests,
+   * one-off CLI runs), `defaultDataDir()`, which is the same folder.
    */
   dataDir?: string;
   /** An OS notification (desktop app only; e.g. "Transcode finished"). */

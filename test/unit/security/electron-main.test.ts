@@ -23,7 +23,7 @@ afterEach(() => {
 });
 
 async function startMain(options: { gotLock?: boolean; isPackaged?: boolean; argv?: string[] } = {}): Promise<MockElectron> {
-  const mock = createElectronMock(options);
+  const mock = createElectronMock({ ...options, userData: tmp });
   vi.resetModules();
   vi.doMock('electron', () => mock.module);
   const argv = process.argv;
@@ -267,5 +267,25 @@ describe('single instance', () => {
     MockBrowserWindow.windows[0]!.webContents.emit('did-finish-load');
     mock.app.emit('second-instance', {}, ['/app', path.join(tmp, 'missing.mp4')], tmp);
     await vi.waitFor(() => expect(mock.dialog.showErrorBox).toHaveBeenCalledWith('Could not open file', expect.stringContaining('missing.mp4 does not exist')));
+  });
+});
+
+describe('quitting', () => {
+  it('keeps job history in the userData folder and stops the job queue before the app quits', async () => {
+    const mock = await startMain();
+    const answer = await call(mock, trusted, 'jobsList', {});
+    expect(answer.ok).toBe(true);
+    expect(mock.app.getPath).toHaveBeenCalledWith('userData');
+
+    const first = { preventDefault: vi.fn() };
+    mock.app.emit('before-quit', first);
+    expect(first.preventDefault).toHaveBeenCalledTimes(1);
+    expect(mock.app.quit).not.toHaveBeenCalled();
+    await vi.waitFor(() => expect(mock.app.quit).toHaveBeenCalledTimes(1));
+
+    // The quit that follows the shutdown goes through.
+    const second = { preventDefault: vi.fn() };
+    mock.app.emit('before-quit', second);
+    expect(second.preventDefault).not.toHaveBeenCalled();
   });
 });

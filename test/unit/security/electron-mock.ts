@@ -43,6 +43,7 @@ export type MockApp = EventEmitter & {
   enableSandbox: ReturnType<typeof vi.fn>;
   whenReady: ReturnType<typeof vi.fn>;
   isReady: ReturnType<typeof vi.fn>;
+  getPath: ReturnType<typeof vi.fn>;
 };
 
 export interface MockElectron {
@@ -52,12 +53,12 @@ export interface MockElectron {
   permissionRequest: ((wc: unknown, permission: string, cb: (ok: boolean) => void, details: { requestingUrl: string }) => void) | null;
   permissionCheck: ((wc: unknown, permission: string, origin: string) => boolean) | null;
   beforeRequest: { filter: { urls: string[] }; listener: (d: { url: string }, cb: (r: { cancel: boolean }) => void) => void } | null;
-  shell: { openExternal: ReturnType<typeof vi.fn> };
+  shell: { openExternal: ReturnType<typeof vi.fn>; showItemInFolder: ReturnType<typeof vi.fn> };
   dialog: { showErrorBox: ReturnType<typeof vi.fn>; showOpenDialog: ReturnType<typeof vi.fn> };
   module: Record<string, unknown>;
 }
 
-export function createElectronMock(options: { gotLock?: boolean; isPackaged?: boolean } = {}): MockElectron {
+export function createElectronMock(options: { gotLock?: boolean; isPackaged?: boolean; userData?: string } = {}): MockElectron {
   MockBrowserWindow.windows = [];
   const app: MockApp = Object.assign(new EventEmitter(), {
     isPackaged: options.isPackaged ?? false,
@@ -66,6 +67,8 @@ export function createElectronMock(options: { gotLock?: boolean; isPackaged?: bo
     enableSandbox: vi.fn(),
     whenReady: vi.fn(() => Promise.resolve()),
     isReady: vi.fn(() => true),
+    // Electron's per-user data folder; a throwaway one here (job history and logs go there).
+    getPath: vi.fn((name: string) => `${options.userData ?? '/nonexistent/mwb-mock'}/${name}`),
   });
   const mock: MockElectron = {
     app,
@@ -74,7 +77,7 @@ export function createElectronMock(options: { gotLock?: boolean; isPackaged?: bo
     permissionRequest: null,
     permissionCheck: null,
     beforeRequest: null,
-    shell: { openExternal: vi.fn(async () => {}) },
+    shell: { openExternal: vi.fn(async () => {}), showItemInFolder: vi.fn() },
     dialog: { showErrorBox: vi.fn(), showOpenDialog: vi.fn(async () => ({ canceled: true, filePaths: [] })) },
     module: {},
   };
