@@ -1,10 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { gifContract } from '../contract/gif';
-import { errorCode, errorMessage, WorkbenchError } from '../core/errors';
+import { WorkbenchError } from '../core/errors';
 import { outputArg } from '../core/ffmpeg-input';
-import { exportGif } from '../core/gif/export';
+import { takeGifResult, type GifJobParams } from '../core/gif/job';
 import type { GifOptions, GifSourceInfo } from '../core/gif/gif-types';
 import { defaultGifPath } from '../core/gif/output';
 import { resolveSettings } from '../core/gif/plan';
@@ -13,6 +12,7 @@ import { probeSource } from '../core/gif/probe';
 import { localRunner } from '../core/gif/runner';
 import { thumbnails } from '../core/gif/thumbnails';
 import type { HandlerContext, HandlerMap } from './context';
+import { jobQueueFor, watchJobs } from './jobs';
 
 /** Probe results per file (keyed by path and mtime, so a re-written file is probed again). */
 const probes = new Map<string, Promise<GifSourceInfo>>();
@@ -45,8 +45,43 @@ function release(key: string, c: AbortController): void {
   if (latest.get(key) === c) latest.delete(key);
 }
 
-/** Running exports. Until GIF export is a job kind of the shared queue, this is its queue of one kind. */
-const exports = new Map<string, AbortController>();
+/**
+ * GIF exports are jobs of the shared queue (progress, cancel, retry, log, history in Jobs). The GIF
+ * view follows them through `gif.*` events keyed by the job id, translated here once per binding.
+ */
+const translating = new WeakSet<HandlerContext>();
+const lastProgress = new Map<string, number>();
+function translateGifJobs(ctx: HandlerContext): void {
+  if (translating.has(ctx)) return;
+  translating.add(ctx);
+  const gifJobs = new Set<string>();
+  watchJobs(ctx, {
+    job(job) {
+      if (job.kind !== 'gif') return;
+      gifJobs.add(job.id);
+      if (job.state === 'done') {
+        const result = takeGifResult(job.id);
+        if (result) ctx.emit('gif.finished', { exportId: job.id, ok: true, result });
+        else ctx.emit('gif.finished', { exportId: job.id, ok: false, error: { code: 'ERESULT', message: `The GIF was written to ${job.result?.path ?? job.output}, but its details were lost; see Jobs.` } });
+      } else if (job.state === 'failed' || job.state === 'cancelled' || job.state === 'interrupted') {
+        const code = job.state === 'cancelled' ? 'ECANCELLED' : (job.error?.code ?? 'EJOB');
+        ctx.emit('gif.finished', { exportId: job.id, ok: false, error: { code, message: job.error?.message ?? `The GIF export was ${job.state}.` } });
+      }
+      if (job.state !== 'queued' && job.state !== 'running' && job.state !== 'cancelling') {
+        gifJobs.delete(job.id);
+        lastProgress.delete(job.id);
+      }
+    },
+    progress(id, progress) {
+      if (!gifJobs.has(id)) return;
+      const now = Date.now();
+      const percent = progress.percent ?? 0;
+      if (now - (lastProgress.get(id) ?? 0) < 150 && percent < 100) return;
+      lastProgress.set(id, now);
+      ctx.emit('gif.progress', { exportId: id, percent: Math.round(percent * 10) / 10, stage: progress.stage ?? '' });
+    },
+  });
+}
 
 export const gifHandlers: HandlerMap<keyof typeof gifContract> = {
   async gifSource(args, ctx) {
@@ -100,32 +135,25 @@ export const gifHandlers: HandlerMap<keyof typeof gifContract> = {
     if (!args.overwrite && existsSync(output)) {
       throw new WorkbenchError('EEXIST', `${output} already exists; choose another name or allow overwriting.`);
     }
-    const exportId = randomBytes(9).toString('base64url');
-    const controller = new AbortController();
-    exports.set(exportId, controller);
-    let last = 0;
-    const runner = localRunner({
-      signal: controller.signal,
-      onProgress: (percent, stage) => {
-        const now = Date.now();
-        if (now - last < 150 && percent < 100) return;
-        last = now;
-        ctx.emit('gif.progress', { exportId, percent: Math.round(percent * 10) / 10, stage });
-      },
-    });
-    exportGif({ input: source.path, output, options, overwrite: args.overwrite }, { runner, source })
-      .then(
-        (result) => ctx.emit('gif.finished', { exportId, ok: true, result }),
-        (err: unknown) => ctx.emit('gif.finished', { exportId, ok: false, error: { code: errorCode(err), message: errorMessage(err) } }),
-      )
-      .finally(() => exports.delete(exportId));
+    translateGifJobs(ctx);
+    const params: GifJobParams = { input: source.path, output, options, overwrite: args.overwrite };
+    const job = await (await jobQueueFor(ctx)).enqueue('gif', params);
+    const exportId = job.id;
     return { exportId, output };
   },
 
-  async gifCancel(args) {
-    const c = exports.get(args.exportId);
-    if (!c) throw new WorkbenchError('ENOEXPORT', `No GIF export with the id ${args.exportId} is running.`);
-    c.abort();
+  async gifCancel(args, ctx) {
+    const queue = await jobQueueFor(ctx);
+    let job;
+    try {
+      job = queue.get(args.exportId);
+    } catch {
+      throw new WorkbenchError('ENOEXPORT', `No GIF export with the id ${args.exportId} is running.`);
+    }
+    if (job.kind !== 'gif' || !['queued', 'running', 'cancelling'].includes(job.state)) {
+      throw new WorkbenchError('ENOEXPORT', `No GIF export with the id ${args.exportId} is running.`);
+    }
+    await queue.cancel(args.exportId);
     return { cancelled: true };
   },
 };

@@ -14,7 +14,7 @@ import { JobQueue } from '../core/jobs/queue';
 import { formatCommand } from '../core/jobs/quote';
 import { planTranscode, prepareTranscode, transcodeJob, type TranscodeRequest } from '../core/jobs/transcode';
 import type { PresetId, PresetInfo, TranscodePreview } from '../core/jobs/transcode-types';
-import type { JobKind } from '../core/jobs/types';
+import type { JobKind, JobProgress, JobRecord } from '../core/jobs/types';
 import type { HandlerContext, HandlerMap } from './context';
 
 /**
@@ -25,6 +25,20 @@ export const jobKinds: JobKind<unknown>[] = [transcodeJob as JobKind<unknown>, g
 
 const queues = new WeakMap<HandlerContext, Promise<JobQueue>>();
 
+/** Other areas that run work as jobs (GIF export) follow their own jobs through these. */
+export interface JobWatcher {
+  job?(job: JobRecord): void;
+  progress?(id: string, progress: JobProgress): void;
+}
+const watchers = new WeakMap<HandlerContext, Set<JobWatcher>>();
+
+export function watchJobs(ctx: HandlerContext, watcher: JobWatcher): () => void {
+  let set = watchers.get(ctx);
+  if (!set) watchers.set(ctx, (set = new Set()));
+  set.add(watcher);
+  return () => set.delete(watcher);
+}
+
 /** The queue of a binding (one per Electron app / web server), created on first use. */
 export function jobQueueFor(ctx: HandlerContext): Promise<JobQueue> {
   let q = queues.get(ctx);
@@ -34,8 +48,14 @@ export function jobQueueFor(ctx: HandlerContext): Promise<JobQueue> {
       dataDir: ctx.dataDir ?? defaultDataDir(),
       kinds: jobKinds,
       listener: {
-        job: (job) => ctx.emit('jobs.changed', { job }),
-        progress: (id, progress) => ctx.emit('jobs.progress', { id, progress }),
+        job: (job) => {
+          ctx.emit('jobs.changed', { job });
+          watchers.get(ctx)?.forEach((w) => w.job?.(job));
+        },
+        progress: (id, progress) => {
+          ctx.emit('jobs.progress', { id, progress });
+          watchers.get(ctx)?.forEach((w) => w.progress?.(id, progress));
+        },
         queue: (queue) => ctx.emit('jobs.queue', { queue }),
         removed: (id) => ctx.emit('jobs.removed', { id }),
       },

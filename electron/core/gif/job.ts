@@ -8,13 +8,15 @@
  */
 import path from 'node:path';
 import { exportGif } from './export';
-import type { GifOptions } from './gif-types';
+import type { GifOptions, GifResult } from './gif-types';
 import type { OutputReserver } from './output';
 import { resolveSettings } from './plan';
 import { probeSource } from './probe';
 import type { GifRunner } from './runner';
 
 export interface GifJobContext {
+  /** The queue's job id; the full GifResult is kept under it for the UI (`takeGifResult`). */
+  readonly id?: string;
   readonly signal: AbortSignal;
   log(text: string): void;
   progress(update: { percent?: number | null; stage?: string | null }): void;
@@ -58,6 +60,17 @@ export function jobReserver(job: GifJobContext, onCommitted: (result: unknown) =
   };
 }
 
+/**
+ * A finished export's full result (sizes, chosen settings, budget attempts) by job id: the queue
+ * records only the committed file, the GIF view shows more. Taken once, bounded.
+ */
+const results = new Map<string, GifResult>();
+export function takeGifResult(jobId: string): GifResult | null {
+  const r = results.get(jobId) ?? null;
+  results.delete(jobId);
+  return r;
+}
+
 /** The queue's job kind for GIF exports (params are JSON, kept for "Retry"). */
 export const gifJob = {
   kind: 'gif',
@@ -69,10 +82,14 @@ export const gifJob = {
   },
   async run<R>(params: GifJobParams, job: GifJobContext): Promise<R> {
     let committed: unknown = null;
-    await exportGif(
+    const result = await exportGif(
       { input: params.input, output: params.output, options: params.options, overwrite: params.overwrite },
       { runner: jobRunner(job), reserve: jobReserver(job, (r) => (committed = r)) },
     );
+    if (job.id) {
+      results.set(job.id, result);
+      if (results.size > 50) results.delete(results.keys().next().value!);
+    }
     return committed as R;
   },
 };

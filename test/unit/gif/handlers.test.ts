@@ -21,6 +21,8 @@ beforeAll(async () => {
     mode: 'web',
     files: new FileRegistry(),
     electronVersion: null,
+    // Exports are jobs of the shared queue: its history goes here, not into the user's data folder.
+    dataDir: dir,
     emit<E extends EventName>(event: E, payload: EventMap[E]) {
       events.push({ event, payload });
     },
