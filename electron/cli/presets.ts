@@ -1,5 +1,5 @@
 import { presetCaps } from '../core/jobs/caps-index';
-import { hwEncodersFor, PRESETS } from '../core/jobs/presets';
+import { presetInfo, PRESETS } from '../core/jobs/presets';
 import { EXIT, parseVerbArgs, printJson, type Verb } from './common';
 
 export const presetsVerb: Verb = {
@@ -9,22 +9,7 @@ export const presetsVerb: Verb = {
   async run(argv) {
     const { values } = parseVerbArgs('presets', argv, { json: { type: 'boolean' } });
     const caps = await presetCaps();
-    const list = PRESETS.map((p) => {
-      const reason = p.unavailable(caps);
-      return {
-        id: p.id,
-        label: p.label,
-        description: p.description,
-        outputKind: p.outputKind,
-        extension: p.extension,
-        extensions: p.extensions,
-        urlInput: p.urlInput,
-        options: p.options,
-        available: reason === null,
-        reason,
-        hwEncoders: p.hwFamily ? hwEncodersFor(p.hwFamily, caps) : [],
-      };
-    });
+    const list = PRESETS.map((p) => presetInfo(p, caps));
     if (values.json) {
       printJson(list);
       return EXIT.ok;

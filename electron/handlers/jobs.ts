@@ -8,12 +8,12 @@ import { defaultDataDir } from '../core/data-dir';
 import { WorkbenchError } from '../core/errors';
 import { gifJob } from '../core/gif/job';
 import { presetCaps, useCapsCacheDir } from '../core/jobs/caps-index';
-import { getPreset, hwEncodersFor, PRESETS } from '../core/jobs/presets';
+import { getPreset, hwEncodersFor, presetInfo, PRESETS } from '../core/jobs/presets';
 import { probeHwEncoders } from '../core/jobs/hw';
 import { JobQueue } from '../core/jobs/queue';
 import { formatCommand } from '../core/jobs/quote';
 import { planTranscode, prepareTranscode, transcodeJob, type TranscodeRequest } from '../core/jobs/transcode';
-import type { PresetId, PresetInfo, TranscodePreview } from '../core/jobs/transcode-types';
+import type { PresetId, TranscodePreview } from '../core/jobs/transcode-types';
 import type { JobKind, JobProgress, JobRecord } from '../core/jobs/types';
 import type { HandlerContext, HandlerMap } from './context';
 
@@ -137,22 +137,7 @@ function altDialect(): 'posix' | 'windows' {
 export const jobsHandlers: HandlerMap<keyof typeof jobsContract> = {
   async transcodePresets(_args, ctx) {
     const caps = await presetCaps({ dataDir: ctx.dataDir });
-    return PRESETS.map<PresetInfo>((p) => {
-      const reason = p.id === 'custom' ? CUSTOM_IN_CLI_ONLY : p.unavailable(caps);
-      return {
-        id: p.id,
-        label: p.label,
-        description: p.description,
-        outputKind: p.outputKind,
-        extension: p.extension,
-        extensions: p.extensions,
-        urlInput: p.urlInput,
-        options: p.options,
-        available: reason === null,
-        reason,
-        hwEncoders: p.hwFamily ? hwEncodersFor(p.hwFamily, caps) : [],
-      };
-    });
+    return PRESETS.map((p) => presetInfo(p, caps, p.id === 'custom' ? CUSTOM_IN_CLI_ONLY : p.unavailable(caps)));
   },
 
   async transcodeHardware(_args, ctx) {

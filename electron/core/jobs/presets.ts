@@ -6,7 +6,7 @@
 import type { Capabilities } from '../media/caps-types';
 import type { ProbeResult } from '../media/ffprobe';
 
-import { PRESET_IDS, PRORES_PROFILES, SPEEDS, type OptionName, type PresetId, type ProresProfile, type Speed, type TranscodeOptions } from './transcode-types';
+import { PRESET_IDS, PRORES_PROFILES, SPEEDS, type OptionName, type PresetId, type PresetInfo, type ProresProfile, type Speed, type TranscodeOptions } from './transcode-types';
 
 export { PRESET_IDS, PRORES_PROFILES, SPEEDS };
 export type { OptionName, PresetId, ProresProfile, Speed, TranscodeOptions };
@@ -808,4 +808,21 @@ export function checkTimecodeForRate(timecode: string, fps: number | null): void
   const nominal = Math.round(fps);
   if (frames >= nominal) throw new PresetError(`The timecode frame field ${m[5]} does not exist at ${nominal} fps (frames go 00–${String(nominal - 1).padStart(2, '0')}).`);
   if (m[4] === ';' && ![30, 60].includes(nominal)) throw new PresetError('Drop-frame timecode (;) exists only at 29.97 and 59.94 fps.');
+}
+
+/** What the UI and `mwb presets` show of a preset; `reason` overrides its availability check. */
+export function presetInfo(p: PresetDef, caps: CapsIndex, reason: string | null = p.unavailable(caps)): PresetInfo {
+  return {
+    id: p.id,
+    label: p.label,
+    description: p.description,
+    outputKind: p.outputKind,
+    extension: p.extension,
+    extensions: p.extensions,
+    urlInput: p.urlInput,
+    options: p.options,
+    available: reason === null,
+    reason,
+    hwEncoders: p.hwFamily ? hwEncodersFor(p.hwFamily, caps) : [],
+  };
 }
