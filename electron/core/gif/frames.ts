@@ -14,7 +14,7 @@ import type { GifSettings } from './gif-types';
 import { frameCount } from './plan';
 import { fileArg, LOCAL_INPUT } from './probe';
 import type { FfmpegPass, GifRunner } from './runner';
-import { trackPath, untrackPath } from './cleanup';
+import { trackTemp, untrackTemp } from '../jobs/cleanup';
 
 /** Scaling as the benchmark's reference frames are made: Lanczos with full chroma precision. */
 export function scaleFilter(width: number, height: number): string {
@@ -97,12 +97,12 @@ export class RawFrameFile implements FrameSource {
 /** A private temporary folder for decoded frames, removed by `dispose` whatever happened. */
 export async function scratchDir(root = os.tmpdir()): Promise<{ dir: string; dispose(): Promise<void> }> {
   const dir = await mkdtemp(path.join(root, 'mwb-gif-'));
-  trackPath(dir);
+  trackTemp(dir);
   return {
     dir,
     dispose: async () => {
       await rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
-      untrackPath(dir);
+      untrackTemp(dir);
     },
   };
 }

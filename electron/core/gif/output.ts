@@ -9,7 +9,7 @@ import { open, realpath, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { describeFsError, errorCode, WorkbenchError } from '../errors';
 import { outputArg } from '../ffmpeg-input';
-import { trackPath, untrackPath } from './cleanup';
+import { trackTemp, untrackTemp } from '../jobs/cleanup';
 
 export interface GifOutputHandle {
   target: string;
@@ -83,7 +83,7 @@ export const reserveBeside: OutputReserver = async (target, options) => {
   } catch (err) {
     throw describeFsError(err, tempPath);
   }
-  trackPath(tempPath);
+  trackTemp(tempPath);
   let done = false;
   return {
     target: finalPath,
@@ -94,13 +94,13 @@ export const reserveBeside: OutputReserver = async (target, options) => {
       }
       await retry(() => rename(tempPath, finalPath));
       done = true;
-      untrackPath(tempPath);
+      untrackTemp(tempPath);
     },
     async discard() {
       if (done) return;
       done = true;
       await retry(() => rm(tempPath, { force: true }));
-      untrackPath(tempPath);
+      untrackTemp(tempPath);
     },
   };
 };

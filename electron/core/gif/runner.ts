@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { resolveBinary } from '../binaries';
 import { WorkbenchError } from '../errors';
 import { TailBuffer } from '../process';
-import { trackChild } from './cleanup';
+import { trackChild } from '../jobs/cleanup';
 
 export interface FfmpegPass {
   /** Shown as the stage ("decode", "encode 2/3"). */

@@ -12,7 +12,7 @@ import { TailBuffer } from '../process';
 import type { GifSourceInfo, GifThumbnail } from './gif-types';
 import { fileArg, LOCAL_INPUT } from './probe';
 import { ffmpegErrorLines } from './runner';
-import { trackChild } from './cleanup';
+import { trackChild } from '../jobs/cleanup';
 
 function runQuiet(bin: string, args: string[], timeoutMs: number, signal?: AbortSignal): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve, reject) => {
