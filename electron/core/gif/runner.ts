@@ -3,11 +3,10 @@
  * code runs inside the shared job queue (an adapter over its JobContext) or stand-alone (the CLI,
  * previews, estimates) with `localRunner` below.
  */
-import { spawn } from 'node:child_process';
 import { resolveBinary } from '../binaries';
 import { WorkbenchError } from '../errors';
-import { TailBuffer } from '../process';
-import { trackChild } from '../jobs/cleanup';
+import { outTimeSeconds } from '../jobs/progress';
+import { runFfmpeg } from '../jobs/runner';
 
 export interface FfmpegPass {
   /** Shown as the stage ("decode", "encode 2/3"). */
@@ -42,12 +41,6 @@ export function throwIfCancelled(signal: AbortSignal): void {
   if (signal.aborted) throw cancelledError();
 }
 
-/** `out_time_us=1234567` / `out_time_ms=…` (both are microseconds in ffmpeg) → seconds. */
-export function progressSeconds(line: string): number | null {
-  const m = /^out_time_(?:us|ms)=(\d+)$/.exec(line.trim());
-  return m ? Number(m[1]) / 1e6 : null;
-}
-
 /** Lines of ffmpeg's stderr worth showing: errors, without the `[level]` tags and with our `file:` prefixes removed. */
 export function ffmpegErrorLines(stderr: string): string[] {
   return stderr
@@ -73,64 +66,33 @@ export function localRunner(options: LocalRunnerOptions = {}): GifRunner {
     signal,
     progress: (percent, stage) => options.onProgress?.(percent, stage),
     log: (text) => options.onLog?.(text),
-    ffmpeg(args, pass) {
+    async ffmpeg(args, pass) {
       throwIfCancelled(signal);
       const bin = resolveBinary('ffmpeg').path;
-      return new Promise<{ problems: string[] }>((resolve, reject) => {
-        const child = spawn(bin, [...PASS_FLAGS, ...args], { stdio: ['pipe', 'pipe', 'pipe'], shell: false, windowsHide: true });
-        trackChild(child);
-        const stderr = new TailBuffer(32 * 1024);
-        let pending = '';
-        let cancelled = false;
-        const timers: NodeJS.Timeout[] = [];
-        child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-          pending += chunk;
-          const lines = pending.split('\n');
-          pending = lines.pop() ?? '';
-          for (const line of lines) {
-            const t = progressSeconds(line);
-            if (t !== null && pass.durationSeconds) {
-              const f = Math.min(1, t / pass.durationSeconds);
-              options.onProgress?.(pass.share[0] + f * (pass.share[1] - pass.share[0]), pass.label);
-            }
+      // The jobs' runner: argv array, both pipes drained, `q` → SIGTERM → SIGKILL on cancel, and the
+      // process-wide exit hook.
+      const res = await runFfmpeg({
+        bin,
+        args: [...PASS_FLAGS, ...args],
+        signal,
+        graceMs,
+        termMs: graceMs,
+        onProgress: (block) => {
+          const t = outTimeSeconds(block);
+          if (t !== null && pass.durationSeconds) {
+            const f = Math.min(1, t / pass.durationSeconds);
+            options.onProgress?.(pass.share[0] + f * (pass.share[1] - pass.share[0]), pass.label);
           }
-        });
-        child.stderr.setEncoding('utf8').on('data', (chunk: string) => stderr.push(chunk));
-        child.stdin.on('error', () => {});
-        const onAbort = () => {
-          cancelled = true;
-          try {
-            child.stdin.write('q');
-          } catch {
-            // already closed: the timers below take over
-          }
-          timers.push(
-            setTimeout(() => {
-              child.kill('SIGTERM');
-              timers.push(setTimeout(() => child.kill('SIGKILL'), graceMs));
-            }, graceMs),
-          );
-        };
-        signal.addEventListener('abort', onAbort, { once: true });
-        child.on('error', (err) => {
-          signal.removeEventListener('abort', onAbort);
-          timers.forEach(clearTimeout);
-          reject(new WorkbenchError('ESPAWN', `Could not start ffmpeg (${bin}): ${err.message}. Check "mwb caps".`, { cause: err }));
-        });
-        child.on('close', (code, sig) => {
-          signal.removeEventListener('abort', onAbort);
-          timers.forEach(clearTimeout);
-          const text = stderr.toString();
-          if (text) options.onLog?.(text);
-          if (cancelled || signal.aborted) return reject(cancelledError());
-          const lines = ffmpegErrorLines(text);
-          if (code === 0) return resolve({ problems: lines.slice(-50) });
-          const how = sig ? `was stopped by ${sig}` : `failed (exit code ${code})`;
-          const err = new WorkbenchError('EFFMPEG', `ffmpeg ${how}${lines.length ? `: ${lines[lines.length - 1]}` : '.'}`);
-          (err as WorkbenchError & { details: string[] }).details = lines.slice(-20);
-          reject(err);
-        });
+        },
       });
+      if (res.stderrTail) options.onLog?.(res.stderrTail);
+      if (res.cancelled || signal.aborted) throw cancelledError();
+      const lines = ffmpegErrorLines(res.stderrTail);
+      if (res.code === 0) return { problems: lines.slice(-50) };
+      const how = res.signal ? `was stopped by ${res.signal}` : `failed (exit code ${res.code})`;
+      const err = new WorkbenchError('EFFMPEG', `ffmpeg ${how}${lines.length ? `: ${lines[lines.length - 1]}` : '.'}`);
+      (err as WorkbenchError & { details: string[] }).details = lines.slice(-20);
+      throw err;
     },
   };
 }

@@ -4,7 +4,6 @@ import type { GifSourceInfo } from '../../../electron/core/gif/gif-types';
 import { defaultGifPath, tempNameFor } from '../../../electron/core/gif/output';
 import { encoderSettings, resolveSettings } from '../../../electron/core/gif/plan';
 import { parseProbe } from '../../../electron/core/gif/probe';
-import { progressSeconds } from '../../../electron/core/gif/runner';
 import { parseSize } from '../../../electron/cli/gif';
 
 const source: GifSourceInfo = { path: '/videos/clip.mp4', duration: 6, width: 1280, height: 720, fps: 30, codec: 'h264' };
@@ -145,10 +144,7 @@ describe('size budget search', () => {
 });
 
 describe('small helpers', () => {
-  it('parses ffmpeg progress times and CLI sizes', () => {
-    expect(progressSeconds('out_time_us=1500000')).toBe(1.5);
-    expect(progressSeconds('out_time_ms=250000')).toBe(0.25);
-    expect(progressSeconds('frame=3')).toBeNull();
+  it('parses CLI sizes (progress times: the jobs progress parser, test/unit/jobs)', () => {
     expect(parseSize('10485760')).toBe(10485760);
     expect(parseSize('10MB')).toBe(10 * 1024 * 1024);
     expect(parseSize('1.5m')).toBe(1572864);
