@@ -133,6 +133,22 @@ function blankProgress(): JobProgress {
   };
 }
 
+/** A job's in-memory state beside its record (nothing running, no log open yet). */
+function newEntry(record: JobRecord, source: Source | null): Entry {
+  return {
+    record,
+    source,
+    controller: null,
+    running: null,
+    waiters: [],
+    logTail: new TailBuffer(64 * 1024),
+    log: null,
+    logBytes: 0,
+    lastProgressAt: 0,
+    progressTimer: null,
+  };
+}
+
 function clone<T>(v: T): T {
   return structuredClone(v);
 }
@@ -289,18 +305,7 @@ export class JobQueue {
   private add(record: JobRecord, source: Source): JobRecord {
     if (this.closing) throw new WorkbenchError('ECLOSING', 'The job queue is shutting down.');
     this.checkOutputFree(record);
-    const e: Entry = {
-      record,
-      source,
-      controller: null,
-      running: null,
-      waiters: [],
-      logTail: new TailBuffer(64 * 1024),
-      log: null,
-      logBytes: 0,
-      lastProgressAt: 0,
-      progressTimer: null,
-    };
+    const e = newEntry(record, source);
     this.entries.set(record.id, e);
     this.queued.push(record.id);
     this.changed(e);
@@ -710,18 +715,7 @@ export class JobQueue {
         };
         record.tempPaths = [];
       }
-      this.entries.set(record.id, {
-        record,
-        source: null,
-        controller: null,
-        running: null,
-        waiters: [],
-        logTail: new TailBuffer(64 * 1024),
-        log: null,
-        logBytes: 0,
-        lastProgressAt: 0,
-        progressTimer: null,
-      });
+      this.entries.set(record.id, newEntry(record, null));
     }
     this.scheduleSave();
   }
