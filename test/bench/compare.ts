@@ -12,8 +12,8 @@ import { openFileSource, parseBoxTree } from '../../electron/core/boxes';
 import { compareFiles } from '../../electron/core/compare';
 import { ffmpeg, run as runProcess } from '../fixtures/generate';
 import { BENCH_CACHE, bigFragmentedMp4 } from './inputs';
+import { best, measure, type Measure } from './measure';
 
-const MB = 1024 * 1024;
 
 /** The big fMP4 stream-copied with `frag_keyframe+empty_moov` (absolute base data offsets): seconds, not minutes. */
 async function remuxedWithoutDefaultBase(source: string, log: (l: string) => void): Promise<string> {
@@ -30,25 +30,6 @@ async function remuxedWithoutDefaultBase(source: string, log: (l: string) => voi
   return out;
 }
 
-interface Measure {
-  ms: number;
-  rssGrowthMb: number;
-}
-
-async function measure(fn: () => Promise<unknown>): Promise<Measure> {
-  (globalThis as { gc?: () => void }).gc?.();
-  const base = process.memoryUsage.rss();
-  let peak = base;
-  const timer = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage.rss());
-  }, 5);
-  const t0 = performance.now();
-  await fn();
-  const ms = performance.now() - t0;
-  clearInterval(timer);
-  peak = Math.max(peak, process.memoryUsage.rss());
-  return { ms, rssGrowthMb: (peak - base) / MB };
-}
 
 async function parseBoth(a: string, b: string): Promise<void> {
   for (const file of [a, b]) {
@@ -61,9 +42,6 @@ async function parseBoth(a: string, b: string): Promise<void> {
   }
 }
 
-function best(runs: Measure[]): Measure {
-  return runs.reduce((x, y) => (y.ms < x.ms ? y : x));
-}
 
 export async function run(): Promise<void> {
   const log = (l: string) => process.stderr.write(`[compare] ${l}\n`);
@@ -73,8 +51,8 @@ export async function run(): Promise<void> {
 
   // The very first comparison in a fresh process (cold JIT), as `mwb diff` experiences it.
   const cold = await measure(() => compareFiles({ file: a }, { file: b }));
-  const baseline: Measure[] = [];
-  const full: Measure[] = [];
+  const baseline: Measure<unknown>[] = [];
+  const full: Measure<unknown>[] = [];
   // Alternate baseline and comparison, best of 5 each: other processes share the CPU.
   for (let i = 0; i < 5; i++) {
     baseline.push(await measure(() => parseBoth(a, b)));

@@ -9,31 +9,10 @@ import { open } from 'node:fs/promises';
 import { createFile, Log, type MP4BoxBuffer } from 'mp4box';
 import { openFileSource, parseBoxTree, visit } from '../../electron/core/boxes';
 import { bigFragmentedMp4, bigProgressiveMp4 } from './inputs';
+import { best, measure, type Measure } from './measure';
 
 const CHUNK = 4 * 1024 * 1024;
-const MB = 1024 * 1024;
 
-interface Measure {
-  ms: number;
-  /** Peak RSS above the RSS at the start, sampled every 5 ms, in MB. */
-  rssGrowthMb: number;
-  boxes: number;
-}
-
-async function measure(fn: () => Promise<number>): Promise<Measure> {
-  (globalThis as { gc?: () => void }).gc?.();
-  const base = process.memoryUsage.rss();
-  let peak = base;
-  const timer = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage.rss());
-  }, 5);
-  const t0 = performance.now();
-  const boxes = await fn();
-  const ms = performance.now() - t0;
-  clearInterval(timer);
-  peak = Math.max(peak, process.memoryUsage.rss());
-  return { ms, rssGrowthMb: (peak - base) / MB, boxes };
-}
 
 async function engine(file: string): Promise<number> {
   const source = await openFileSource(file);
@@ -83,18 +62,15 @@ async function mp4box(file: string): Promise<number> {
   return n;
 }
 
-function best(runs: Measure[]): Measure {
-  return runs.reduce((a, b) => (b.ms < a.ms ? b : a));
-}
 
 async function compare(label: string, file: string, target: string): Promise<void> {
   // Engine first (its RSS growth must not include mp4box.js's buffers). One unmeasured warm-up
   // run each (JIT, page cache), then the best of 5 (engine) and of 2 (mp4box.js, slower).
   await engine(file);
-  const ours: Measure[] = [];
+  const ours: Measure<number>[] = [];
   for (let i = 0; i < 5; i++) ours.push(await measure(() => engine(file)));
   await mp4box(file);
-  const theirs: Measure[] = [];
+  const theirs: Measure<number>[] = [];
   for (let i = 0; i < 2; i++) theirs.push(await measure(() => mp4box(file)));
   const o = best(ours);
   const t = best(theirs);
@@ -103,8 +79,8 @@ async function compare(label: string, file: string, target: string): Promise<voi
   process.stdout.write(
     [
       `${label}: ${file}`,
-      `  engine     ${o.ms.toFixed(1).padStart(8)} ms  (${o.boxes} boxes, runs: ${ours.map((m) => m.ms.toFixed(1)).join(', ')} ms)  peak RSS growth ${maxRss.toFixed(1)} MB`,
-      `  mp4box.js  ${t.ms.toFixed(1).padStart(8)} ms  (${t.boxes} boxes, runs: ${theirs.map((m) => m.ms.toFixed(0)).join(', ')} ms)  peak RSS growth ${Math.max(...theirs.map((m) => m.rssGrowthMb)).toFixed(1)} MB`,
+      `  engine     ${o.ms.toFixed(1).padStart(8)} ms  (${o.value} boxes, runs: ${ours.map((m) => m.ms.toFixed(1)).join(', ')} ms)  peak RSS growth ${maxRss.toFixed(1)} MB`,
+      `  mp4box.js  ${t.ms.toFixed(1).padStart(8)} ms  (${t.value} boxes, runs: ${theirs.map((m) => m.ms.toFixed(0)).join(', ')} ms)  peak RSS growth ${Math.max(...theirs.map((m) => m.rssGrowthMb)).toFixed(1)} MB`,
       `  ratio      ${ratio.toFixed(1)}× faster  (target ${target})`,
       '',
     ].join('\n'),
