@@ -21,6 +21,11 @@ export interface ByteSource {
    * window); `undefined` otherwise. Optional: it saves a promise per box on hot paths.
    */
   tryRead?(offset: number, length: number): Uint8Array | undefined;
+  /**
+   * Fetch `[offset, offset + length)` ahead of reads that will follow (remote sources: one request
+   * for a fragment's `moof` and the `mdat` header after it). Optional; a hint only.
+   */
+  prefetch?(offset: number, length: number): Promise<void>;
   close(): Promise<void>;
 }
 
