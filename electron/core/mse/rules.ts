@@ -35,9 +35,13 @@ export const FIXES: Partial<Record<RuleId, string>> = {
   'encryption-scheme-unsupported': "encrypt with 'cenc' (AES-CTR) or 'cbcs' (AES-CBC pattern)",
   'box-truncated': 're-download or re-mux the file; it ends inside a box',
   'box-size-invalid': 're-mux the file; a box header cannot be right',
+  'segment-unavailable': 'publish it, or fix the URL / relative path in the manifest',
+  'http-no-range': 'enable range requests on the server/CDN (answer Range with 206 Partial Content and send Accept-Ranges: bytes)',
+  'http-cors-missing': "add CORS headers for the player's origin: Access-Control-Allow-Origin, and Access-Control-Expose-Headers: Content-Range, Content-Length for ranges",
+  'http-content-type': 'fix the server\'s MIME map: .m3u8 application/vnd.apple.mpegurl, .mpd application/dash+xml, segments video/mp4 / audio/mp4 / video/iso.segment',
 };
 
-const SEVERITY: Record<RuleId, Severity> = {
+export const SEVERITY: Record<RuleId, Severity> = {
   'not-fragmented': 'error',
   'init-missing-ftyp': 'warning',
   'init-missing-mvex': 'error',
@@ -62,6 +66,10 @@ const SEVERITY: Record<RuleId, Severity> = {
   'codec-string': 'info',
   'box-truncated': 'error',
   'box-size-invalid': 'error',
+  'segment-unavailable': 'error',
+  'http-no-range': 'warning',
+  'http-cors-missing': 'error',
+  'http-content-type': 'warning',
 };
 
 export interface Where {
@@ -72,6 +80,7 @@ export interface Where {
   segment?: number;
   track?: number;
   severity?: Severity;
+  url?: string;
 }
 
 export class FindingSink {
@@ -111,6 +120,7 @@ export class FindingSink {
     };
     if (where.segment !== undefined) f.segment = where.segment;
     if (where.track !== undefined) f.track = where.track;
+    if (where.url !== undefined) f.url = where.url;
     const fix = FIXES[rule];
     if (fix) f.fix = fix;
     if (where.doc && this.stream.docs.length > 1) f.file = where.doc.name;

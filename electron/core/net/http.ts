@@ -273,3 +273,15 @@ export async function fetchText(url: string, options: { log?: HttpLog; limit?: n
   if (!complete) throw new WorkbenchError('ETOOBIG', `${fetched.exchange.finalUrl} is larger than ${limit / 1024 / 1024} MiB; a manifest that big is not plausible.`);
   return { text: new TextDecoder().decode(bytes), exchange: fetched.exchange };
 }
+
+/** The last path segment of a URL (decoded), for labels: `video.mp4`; the host when there is none. */
+export function urlName(url: string): string {
+  const u = new URL(url);
+  const last = u.pathname.split('/').filter(Boolean).pop();
+  if (!last) return u.host;
+  try {
+    return decodeURIComponent(last);
+  } catch {
+    return last;
+  }
+}
