@@ -2,7 +2,7 @@
  * Remote inputs for the box engine: inspect an http(s) URL through its fragment index, with the
  * requests and bytes it cost. No `node:*` import.
  */
-import { inspectBoxes, parseBoxTreeIndexed, type IndexedProgress, type InspectOptions } from '../boxes';
+import { inspectBoxes, parseBoxTreeIndexed, type IndexedParseOptions, type IndexedProgress, type InspectOptions } from '../boxes';
 import type { InspectResult } from '../boxes/types';
 import { WorkbenchError } from '../errors';
 import { HttpLog, type HttpExchange } from './http';
@@ -17,8 +17,7 @@ export interface HttpCost {
   exchange: HttpExchange;
 }
 
-export interface RemoteInspectOptions extends InspectOptions, HttpSourceOptions {
-  concurrency?: number;
+export interface RemoteInspectOptions extends InspectOptions, HttpSourceOptions, Pick<IndexedParseOptions, 'concurrency' | 'progressMs'> {
   onProgress?: (progress: IndexedProgress) => void;
 }
 
