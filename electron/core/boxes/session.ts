@@ -242,6 +242,8 @@ export class InspectSession {
             nodeCount,
             nodeLimitReached: false,
           };
+          const brand = p.boxes.find((b) => b.type === 'ftyp' || b.type === 'styp')?.fields.major_brand;
+          if (typeof brand === 'string') partial.majorBrand = brand;
           const s = new InspectSession(url, 0, partial, performance.now() - t0);
           s.loading = { done: p.done, total: p.total };
           s.http = { bytesFetched: log.bytesFetched, requests: log.requests, index: null };
