@@ -13,8 +13,10 @@ import type { ByteSource } from './source';
 import type { BoxNode, ParseOptions } from './types';
 
 export interface IndexedParseOptions extends ParseOptions {
-  /** Regions parsed at the same time. Default 8. */
+  /** Regions (or batches of regions) fetched and parsed at the same time. Default 8. */
   concurrency?: number;
+  /** Regions whose heads are asked for in one request, when the source can. Default 32. */
+  batch?: number;
   /**
    * Called as regions complete (at most every `progressMs`, and once at the end) with the boxes
    * known so far: the head and the contiguous run of completed fragments after it, with paths.
@@ -160,30 +162,36 @@ export async function parseBoxTreeIndexed(source: ByteSource, options: IndexedPa
     if (!final) assignPaths(boxes, '');
     options.onProgress({ boxes, done, total: regions.length, final });
   };
-  // Fetch each region's head in one request: the moof and the mdat header after it. The guess
-  // follows the biggest moof seen so far (they are alike within a file).
+  // Fetch the regions' heads (the moof and the mdat header after it) ahead, a batch per request
+  // when the server takes several ranges at once. The guess follows the biggest moof seen so far
+  // (they are alike within a file); a bigger one costs one more request for itself.
   let guess = 8 * 1024;
+  const batch = Math.max(1, options.batch ?? 32);
   const worker = async () => {
     while (ok && next < regions.length) {
-      const k = next++;
-      const r = regions[k]!;
-      if (nodes >= maxNodes) {
-        ok = false;
-        return;
-      }
-      await source.prefetch?.(r.start, Math.min(r.end - r.start, guess));
-      const boxes = await parseBoxTree(source, { ...base, maxNodes: maxNodes - nodes, start: r.start, end: r.end });
-      const first = boxes[0];
-      for (const b of boxes) if (b.type === 'moof') guess = Math.max(guess, Math.min(4 * 1024 * 1024, b.size + b.size / 4 + 64));
-      if (!first || !REGION_START.has(first.type) || boxes.some((b) => b.error?.rule === 'box-size-invalid')) {
-        ok = false;
-        return;
-      }
-      visit(boxes, () => void nodes++);
-      results[k] = boxes;
-      done++;
-      report(false);
+      const from = next;
+      next = Math.min(regions.length, from + batch);
+      await source.prefetch?.(regions.slice(from, next).map((r) => ({ offset: r.start, length: Math.min(r.end - r.start, guess) })));
+      for (let k = from; k < next && ok; k++) await parseRegion(k);
     }
+  };
+  const parseRegion = async (k: number) => {
+    const r = regions[k]!;
+    if (nodes >= maxNodes) {
+      ok = false;
+      return;
+    }
+    const boxes = await parseBoxTree(source, { ...base, maxNodes: maxNodes - nodes, start: r.start, end: r.end });
+    const first = boxes[0];
+    for (const b of boxes) if (b.type === 'moof') guess = Math.max(guess, Math.min(4 * 1024 * 1024, b.size + b.size / 4 + 64));
+    if (!first || !REGION_START.has(first.type) || boxes.some((b) => b.error?.rule === 'box-size-invalid')) {
+      ok = false;
+      return;
+    }
+    visit(boxes, () => void nodes++);
+    results[k] = boxes;
+    done++;
+    report(false);
   };
   const concurrency = Math.max(1, Math.min(64, options.concurrency ?? 8));
   await Promise.all(Array.from({ length: Math.min(concurrency, regions.length) }, worker));

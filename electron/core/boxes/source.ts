@@ -22,10 +22,10 @@ export interface ByteSource {
    */
   tryRead?(offset: number, length: number): Uint8Array | undefined;
   /**
-   * Fetch `[offset, offset + length)` ahead of reads that will follow (remote sources: one request
-   * for a fragment's `moof` and the `mdat` header after it). Optional; a hint only.
+   * Fetch these byte ranges ahead of reads that will follow (remote sources: the `moof` and `mdat`
+   * header of many fragments, in as few requests as the server allows). Optional; a hint only.
    */
-  prefetch?(offset: number, length: number): Promise<void>;
+  prefetch?(ranges: readonly { offset: number; length: number }[]): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -17,8 +17,8 @@ import { HttpLog, readBody, safeFetch, statusError, type Fetched, type HttpExcha
 export interface HttpSourceOptions {
   /** Bytes fetched for a small read (a box header and what follows). Default 64 KiB. */
   window?: number;
-  /** Windows kept in memory. Default 64. */
-  windows?: number;
+  /** Bytes of windows kept in memory (oldest dropped first). Default 32 MiB. */
+  cacheBytes?: number;
   timeoutMs?: number;
   /** Where requests and bytes are counted (shared by every source of one input). */
   log?: HttpLog;
@@ -44,10 +44,43 @@ function totalOf(contentRange: string | undefined): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
+/** The parts of a multipart/byteranges body, each with its start offset (from its Content-Range). */
+export function parseByteranges(body: Uint8Array, boundary: string): Window[] {
+  const out: Window[] = [];
+  const text = new TextDecoder('latin1');
+  const marker = new TextEncoder().encode(`--${boundary}`);
+  const find = (from: number, needle: Uint8Array): number => {
+    outer: for (let i = from; i <= body.length - needle.length; i++) {
+      for (let j = 0; j < needle.length; j++) if (body[i + j] !== needle[j]) continue outer;
+      return i;
+    }
+    return -1;
+  };
+  const crlf2 = new Uint8Array([13, 10, 13, 10]);
+  let at = find(0, marker);
+  while (at >= 0) {
+    const headStart = at + marker.length;
+    if (body[headStart] === 45 && body[headStart + 1] === 45) break; // closing --boundary--
+    const headEnd = find(headStart, crlf2);
+    if (headEnd < 0) break;
+    const head = text.decode(body.subarray(headStart, headEnd));
+    const m = /content-range:\s*bytes\s+(\d+)-(\d+)\//i.exec(head);
+    if (!m) break;
+    const start = Number(m[1]);
+    const length = Number(m[2]) - start + 1;
+    const dataStart = headEnd + 4;
+    if (dataStart + length > body.length) break;
+    out.push({ start, bytes: body.slice(dataStart, dataStart + length) });
+    at = find(dataStart + length, marker);
+  }
+  return out;
+}
+
 /** Open a URL for random access. Throws (naming the URL) when it cannot be read at all. */
 export async function openHttpSource(url: string, options: HttpSourceOptions = {}): Promise<HttpByteSource> {
   const windowSize = Math.max(4096, options.window ?? 64 * 1024);
-  const maxWindows = Math.max(2, options.windows ?? 64);
+  const maxBytes = Math.max(2 * windowSize, options.cacheBytes ?? 32 * 1024 * 1024);
+  let cachedBytes = 0;
   const log = options.log ?? new HttpLog();
   const timeoutMs = options.timeoutMs;
   let windows: Window[] = [];
@@ -72,6 +105,7 @@ export async function openHttpSource(url: string, options: HttpSourceOptions = {
     ranges = true;
     const { bytes } = await readBody(first, windowSize, log);
     windows.push({ start: 0, bytes });
+    cachedBytes = bytes.length;
   } else if (status === 200) {
     ranges = false;
     const length = Number(first.response.headers.get('content-length') ?? NaN);
@@ -93,7 +127,10 @@ export async function openHttpSource(url: string, options: HttpSourceOptions = {
 
   const remember = (w: Window) => {
     windows.push(w);
-    if (windows.length > maxWindows) windows = windows.slice(windows.length - maxWindows);
+    cachedBytes += w.bytes.length;
+    let drop = 0;
+    while (cachedBytes > maxBytes && drop < windows.length - 1) cachedBytes -= windows[drop++]!.bytes.length;
+    if (drop) windows = windows.slice(drop);
   };
 
   const lookup = (offset: number, want: number): Uint8Array | undefined => {
@@ -128,6 +165,33 @@ export async function openHttpSource(url: string, options: HttpSourceOptions = {
     } finally {
       controllers.delete(fetched);
     }
+  }
+
+  /**
+   * Several ranges in one request (`Range: bytes=a-b,c-d,…`, answered as multipart/byteranges by
+   * nginx, Apache and most static servers). Returns the ranges still missing: all of them when the
+   * server does not do multi-range (it answered 200: the body is dropped at once; or one range).
+   */
+  let multi: boolean | undefined;
+  async function multiGet(list: { start: number; length: number }[]): Promise<{ start: number; length: number }[]> {
+    const header = list.map((r) => `${r.start}-${r.start + r.length - 1}`).join(',');
+    const fetched = await safeFetch(url, { rangeHeader: `bytes=${header}`, log, timeoutMs });
+    const type = fetched.response.headers.get('content-type') ?? '';
+    const boundary = /multipart\/byteranges;\s*boundary="?([^";]+)"?/i.exec(type)?.[1];
+    if (fetched.response.status !== 206 || !boundary) {
+      fetched.abort();
+      multi = false;
+      return list;
+    }
+    const budget = list.reduce((n, r) => n + r.length + 512, 4096);
+    const { bytes, complete } = await readBody(fetched, budget, log);
+    if (!complete) {
+      multi = false;
+      return list;
+    }
+    multi = true;
+    for (const part of parseByteranges(bytes, boundary)) remember(part);
+    return list.filter((r) => !lookup(r.start, r.length));
   }
 
   /** Sequential access to a whole-body answer; restarts from 0 when asked to go back. */
@@ -229,15 +293,22 @@ export async function openHttpSource(url: string, options: HttpSourceOptions = {
     ranges,
     log,
     read,
-    async prefetch(offset, length) {
-      if (closed || offset < 0 || offset >= size || length <= 0) return;
-      if (lookup(offset, Math.min(length, size - offset))) return;
-      await window(offset, Math.min(length, 16 * 1024 * 1024));
+    async prefetch(list) {
+      const wanted = list
+        .map((r) => ({ start: r.offset, length: Math.min(r.length, 16 * 1024 * 1024, size - r.offset) }))
+        .filter((r) => !closed && r.start >= 0 && r.start < size && r.length > 0 && !lookup(r.start, r.length));
+      if (wanted.length > 1 && ranges && multi !== false) {
+        const rest = await multiGet(wanted);
+        if (!rest.length) return;
+        wanted.splice(0, wanted.length, ...rest);
+      }
+      for (const r of wanted) await window(r.start, r.length);
     },
     tryRead: (offset, length) => (closed || length <= 0 ? undefined : lookup(offset, Math.min(length, size - offset))),
     close: async () => {
       closed = true;
       windows = [];
+      cachedBytes = 0;
       for (const c of controllers) c.abort();
       if (forward) {
         forward.fetched.abort();

@@ -65,9 +65,11 @@ describe('a URL input', () => {
     expect(a.findings.find((f) => f.rule === 'http-content-type')!.message).toMatch(/served as "text\/plain", expected video\/mp4/);
   });
 
-  it('latency and a redirect chain change nothing', async () => {
+  it('latency, a redirect chain and single-range-only servers change nothing', async () => {
     const a = await analyzeMse([server.url('clip.mp4', { latencyMs: 30, redirects: 3 })]);
     expect(problems(a).map(show)).toEqual([]);
+    const b = await analyzeMse([server.url('clip.mp4', { noMultiRange: true })]);
+    expect(problems(b).map(show)).toEqual([]);
   });
 
   it('404, and a redirect to file:, are refused naming the URL', async () => {
