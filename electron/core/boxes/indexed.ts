@@ -170,9 +170,10 @@ export async function parseBoxTreeIndexed(source: ByteSource, options: IndexedPa
   const worker = async () => {
     while (ok && next < regions.length) {
       const from = next;
-      next = Math.min(regions.length, from + batch);
-      await source.prefetch?.(regions.slice(from, next).map((r) => ({ offset: r.start, length: Math.min(r.end - r.start, guess) })));
-      for (let k = from; k < next && ok; k++) await parseRegion(k);
+      const to = Math.min(regions.length, from + batch);
+      next = to;
+      await source.prefetch?.(regions.slice(from, to).map((r) => ({ offset: r.start, length: Math.min(r.end - r.start, guess) })));
+      for (let k = from; k < to && ok; k++) await parseRegion(k);
     }
   };
   const parseRegion = async (k: number) => {
