@@ -13,6 +13,7 @@ import path from 'node:path';
 import { visit } from '../../electron/core/boxes';
 import { inspectUrl } from '../../electron/core/net/remote';
 import { startFixtureServer } from '../fixtures/http-server';
+import { countMp4boxBoxes } from './inspect';
 import { bigFragmentedMfraMp4 } from './inputs';
 import { best, measure, type Measure } from './measure';
 
@@ -58,18 +59,7 @@ async function mp4boxOverHttp(url: string): Promise<{ boxes: number; bytes: numb
   }
   if (pendingBytes) flush(true);
   iso.flush();
-  let n = 0;
-  const count = (list: unknown[]) => {
-    for (const b of list as Record<string, unknown>[]) {
-      n++;
-      for (const key of ['boxes', 'entries', 'references', 'item_infos']) {
-        const arr = b[key];
-        if (Array.isArray(arr) && arr.every((x) => typeof x === 'object' && x !== null && typeof (x as { type?: unknown }).type === 'string')) count(arr);
-      }
-    }
-  };
-  count(iso.boxes as unknown[]);
-  return { boxes: n, bytes: offset };
+  return { boxes: countMp4boxBoxes(iso.boxes as unknown[]), bytes: offset };
 }
 
 export async function run(): Promise<void> {

@@ -4,19 +4,17 @@
  * to, through the fixture server with each fault switched on; the clean paths raise none. Also
  * `segment-unavailable` for a local manifest whose file is missing, and the CLI verbs on URLs.
  */
-import { spawn } from 'node:child_process';
 import { cp, mkdtemp, readFile, rm, symlink, unlink } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeMse } from '../../../electron/core/mse/analyze';
 import { isoDuration } from '../../../electron/core/mse/manifest';
 import type { Finding, MseAnalysis } from '../../../electron/core/mse/types';
 import { cleanFmp4, segmentedSet } from '../../fixtures/mse-broken';
 import { startFixtureServer, type FixtureServer } from '../../fixtures/http-server';
+import { mwb } from '../../fixtures/mwb-cli';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const HTTP_RULES = ['http-no-range', 'http-cors-missing', 'http-content-type', 'segment-unavailable'];
 const problems = (a: MseAnalysis) => a.findings.filter((f) => f.severity !== 'info');
 const show = (f: Finding) => `${f.rule} ${f.url ?? f.path}: ${f.message}`;
@@ -160,17 +158,6 @@ describe('segment-unavailable for a local manifest', () => {
   });
 });
 
-function mwb(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'electron/cli.ts'), ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 describe('mwb verbs take URLs', () => {
   it('inspect --json adds bytesFetched and requests', async () => {
