@@ -86,6 +86,18 @@ describe('openUrl and the views over it', () => {
     expect(rows.rows.filter((r) => r.type === 'moof').length).toBe(8);
   });
 
+  it('hands an opened URL to ffmpeg as a URL (transcode), and the GIF view says it reads local files', async () => {
+    const ctx = context();
+    const url = fixture.url('clip.mp4');
+    const file = await call<OpenedFile>(ctx, 'openUrl', { url });
+    const out = path.join(dir, 'out.mp4');
+    const preview = await call<{ args: string[] }>(ctx, 'transcodePreview', { input: { fileId: file.id }, output: out, preset: 'remux' });
+    expect(preview.args).toContain(url);
+    expect(preview.args[preview.args.indexOf(url) - 1]).toBe('-i');
+    expect(preview.args.some((a) => a.startsWith('file:') && a.includes('127.0.0.1'))).toBe(false);
+    await expect(call(ctx, 'gifSource', { id: file.id })).rejects.toMatchObject({ code: 'EREMOTE', message: expect.stringContaining('mwb gif') });
+  });
+
   it("plans a remote manifest's segments as opened (unlisted) URLs, without probing each again", async () => {
     const ctx = context();
     const m = await call<OpenedFile>(ctx, 'openUrl', { url: fixture.url('hls/index.m3u8') });
