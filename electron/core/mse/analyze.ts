@@ -6,13 +6,13 @@ import { existsSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { child, childrenOf, num, str, type BoxNode } from '../boxes';
-import { describeFsError, WorkbenchError } from '../errors';
+import { describeFsError, errorCode, errorMessage, WorkbenchError } from '../errors';
 import { mimeType } from './codec-string';
 import { fetchText, HttpLog, isHttpUrl } from '../net/http';
 import { checkUnavailable, httpFindings } from './http-rules';
 import { dashStreams, extOf, hlsStreams, nameOf, type StreamSpec } from './manifest';
-import { buildStream, DocCache, trafOf, type StreamModel } from './model';
-import { checkCodecs, checkFragments, checkInit, checkMovie, checkSidx, checkStructure, checkTiming, FindingSink, type RuleContext } from './rules';
+import { buildStream, DocCache, trafOf, UNAVAILABLE, type StreamModel } from './model';
+import { FIXES, SEVERITY, checkCodecs, checkFragments, checkInit, checkMovie, checkSidx, checkStructure, checkTiming, FindingSink, type RuleContext } from './rules';
 import type { ByteRange, Finding, InputKind, LintReport, MediaSegment, MseAnalysis, MseStream, SegmentBox, SegmentTrack, TrackCodec } from './types';
 
 export interface AnalyzeOptions {
@@ -54,12 +54,29 @@ export function inputKindOf(paths: string[]): InputKind {
 }
 
 /** The streams an input describes (before any media file is parsed). */
-export async function streamSpecs(paths: string[], log?: HttpLog): Promise<{ kind: InputKind; specs: StreamSpec[] }> {
+/** A child playlist a master playlist names that could not be read (`segment-unavailable`). */
+export interface MissingPlaylist {
+  path: string;
+  message: string;
+}
+
+export async function streamSpecs(paths: string[], log?: HttpLog, missing?: MissingPlaylist[]): Promise<{ kind: InputKind; specs: StreamSpec[] }> {
   if (!paths.length) throw new WorkbenchError('EUSAGE', 'Nothing to lint: give an fMP4, an init segment and media segments, or a manifest.');
   const kind = inputKindOf(paths);
   const where = (p: string) => (isHttpUrl(p) ? p : path.resolve(p));
   const first = where(paths[0]!);
-  if (kind === 'hls') return { kind, specs: await hlsStreams(first, await readManifest(first, log), (p) => readManifest(p, log)) };
+  if (kind === 'hls') {
+    const onUnavailable = missing
+      ? (p: string, err: unknown) => {
+          if (!UNAVAILABLE.has(errorCode(err))) return false;
+          missing.push({ path: p, message: errorMessage(err) });
+          return true;
+        }
+      : undefined;
+    const specs = await hlsStreams(first, await readManifest(first, log), (p) => readManifest(p, log), onUnavailable);
+    if (!specs.length && missing?.length) throw new WorkbenchError('ENOENT', `${nameOf(first)}: none of its playlists can be read (${missing[0]!.message})`);
+    return { kind, specs };
+  }
   if (kind === 'dash') return { kind, specs: dashStreams(first, await readManifest(first, log), (p) => (isHttpUrl(p) ? undefined : existsSync(p))) };
   if (paths.length > 1 && paths.some((p) => /^\.(m3u8?|mpd)$/.test(extOf(p)))) throw new WorkbenchError('EUSAGE', 'A manifest must be given alone; its segments are found beside it.');
   return {
@@ -71,7 +88,8 @@ export async function streamSpecs(paths: string[], log?: HttpLog): Promise<{ kin
 export async function analyzeMse(paths: string[], options: AnalyzeOptions = {}): Promise<MseAnalysis> {
   // Requests of a remote input and of everything its manifest leads to: cost, and the http-* rules.
   const log = new HttpLog();
-  const { kind, specs } = await streamSpecs(paths, log);
+  const missing: MissingPlaylist[] = [];
+  const { kind, specs } = await streamSpecs(paths, log, missing);
   const cache = new DocCache(log);
   const idOf = options.fileId ?? ((p: string) => p);
   const fromManifest = kind === 'hls' || kind === 'dash';
@@ -99,6 +117,17 @@ export async function analyzeMse(paths: string[], options: AnalyzeOptions = {}):
       findings.push(...sink.findings);
       omitted += sink.omitted;
       planned.push(await planStream(stream, sink.perSegment, idOf));
+    }
+    for (const m of missing) {
+      findings.push({
+        rule: 'segment-unavailable',
+        severity: SEVERITY['segment-unavailable'],
+        message: `the playlist ${nameOf(m.path)} named by ${nameOf(paths[0]!)} cannot be read: ${m.message}`,
+        path: '',
+        offset: 0,
+        url: m.path,
+        fix: FIXES['segment-unavailable']!,
+      });
     }
     if (log.requests) {
       const streamOf = new Map<string, number>();

@@ -89,7 +89,13 @@ function attrList(line: string): Record<string, string> {
  * An HLS playlist. A media playlist is one stream; a master playlist yields one stream per variant
  * and per alternative rendition with its own URI (each read through `load`).
  */
-export async function hlsStreams(file: string, text: string, load: (p: string) => Promise<string>): Promise<StreamSpec[]> {
+export async function hlsStreams(
+  file: string,
+  text: string,
+  load: (p: string) => Promise<string>,
+  /** A child playlist that cannot be read: reported here (and skipped) instead of failing the whole master. */
+  onUnavailable?: (p: string, err: unknown) => boolean,
+): Promise<StreamSpec[]> {
   const name = nameOf(file);
   if (!text.trimStart().startsWith('#EXTM3U')) throw new WorkbenchError('EMANIFEST', `${name} is not an HLS playlist (no #EXTM3U header).`);
   const lines = text.split(/\r?\n/).map((l) => l.trim());
@@ -100,7 +106,14 @@ export async function hlsStreams(file: string, text: string, load: (p: string) =
       const p = resolveRef(file, uri);
       if (seen.has(p)) return;
       seen.add(p);
-      const sub = await hlsStreams(p, await load(p), load);
+      let child: string;
+      try {
+        child = await load(p);
+      } catch (err) {
+        if (onUnavailable?.(p, err)) return;
+        throw err;
+      }
+      const sub = await hlsStreams(p, child, load, onUnavailable);
       for (const s of sub) streams.push({ ...s, label: `${label} · ${s.label}` });
     };
     for (let i = 0; i < lines.length; i++) {

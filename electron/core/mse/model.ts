@@ -133,7 +133,7 @@ function rangeOf(doc: FileDoc, part: PartSpec): { start: number; end: number } {
 
 /** Build a stream from its parts: parse files, split them, collect tracks and sample tables. */
 /** Errors that mean "this part is not there" (reported by `segment-unavailable`), not "the input is broken". */
-const UNAVAILABLE = new Set(['ENOENT', 'EACCES', 'EPERM', 'EISDIR', 'EHTTP', 'ENETWORK', 'ETIMEDOUT', 'EREDIRECT']);
+export const UNAVAILABLE = new Set(['ENOENT', 'EACCES', 'EPERM', 'EISDIR', 'EHTTP', 'ENETWORK', 'ETIMEDOUT', 'EREDIRECT']);
 
 export async function buildStream(index: number, spec: StreamSpec, cache: DocCache, options: { fromManifest?: boolean } = {}): Promise<StreamModel> {
   const docs: FileDoc[] = [];

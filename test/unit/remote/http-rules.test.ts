@@ -135,6 +135,21 @@ describe('a remote manifest and every request it leads to', () => {
     }
   });
 
+  it('a master playlist whose child playlist is 404 → segment-unavailable naming it; the other variant is linted', async () => {
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(
+      path.join(dir, 'master.m3u8'),
+      '#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=800000,CODECS="avc1.64001e,mp4a.40.2"\nhls/index.m3u8\n#EXT-X-STREAM-INF:BANDWIDTH=400000\ngone/index.m3u8\n',
+    );
+    const url = server.url('master.m3u8');
+    const a = await analyzeMse([url]);
+    expect(a.streams).toHaveLength(1);
+    const f = a.findings.filter((x) => x.rule === 'segment-unavailable');
+    expect(f).toHaveLength(1);
+    expect(f[0]).toMatchObject({ severity: 'error', url: new URL('gone/index.m3u8', url).href, message: expect.stringMatching(/playlist index\.m3u8 named by master\.m3u8 cannot be read: .* answered HTTP 404/) });
+    expect(rules(a)).toEqual(['segment-unavailable']);
+  });
+
   it('a manifest pointing at file: is refused', async () => {
     const { writeFile } = await import('node:fs/promises');
     await writeFile(path.join(dir, 'evil.m3u8'), '#EXTM3U\n#EXT-X-MAP:URI="file:///etc/passwd"\n#EXTINF:1,\nseg.m4s\n');
