@@ -71,4 +71,20 @@ describe('a remote MP4 in Chromium (web mode)', () => {
     expect(fixture.log.filter((e) => e.path.endsWith('/clip.mp4') && e.range).length).toBeGreaterThan(1);
     expect(app.problems).toEqual([]);
   });
+
+  it("shows the server's faults in the Player's lint findings, with the URL", async () => {
+    const { page } = app;
+    const url = fixture.url('clip.mp4', { noCors: true });
+    await openInUi(page, url);
+    await page.getByTestId('nav-player').click();
+    const source = page.getByTestId('player-source');
+    // Two opened files are called clip.mp4 (clean and without CORS): the option's title is the URL.
+    await source.selectOption(await source.locator(`option[title="${url}"]`).getAttribute('value'));
+    await page.getByTestId('player-load').click();
+    await page.getByTestId('tab-findings').click();
+    const row = page.locator('tr', { hasText: 'http-cors-missing' });
+    await row.waitFor({ timeout: 20_000 });
+    expect(await row.textContent()).toContain(url);
+    await page.screenshot({ path: process.env.MWB_SHOT_FINDINGS ?? path.join(app.dataDir, 'remote-findings.png') });
+  });
 });
