@@ -139,6 +139,17 @@ describe('remote inspect', () => {
     expect(tree(got.boxes)).toBe(tree(want.boxes));
   });
 
+  it('reads a truncated file like the local copy: the same box-truncated errors', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const bytes = await readFile(local);
+    await writeFile(path.join(dir, 'cut.mp4'), bytes.subarray(0, Math.floor(bytes.length * 0.6)));
+    const want = await inspectFile(path.join(dir, 'cut.mp4'));
+    const got = await inspectUrl(server.url('cut.mp4'));
+    expect(want.errors.map((e) => e.rule)).toContain('box-truncated');
+    expect(got.errors).toEqual(want.errors);
+    expect(tree(got.boxes)).toBe(tree(want.boxes));
+  });
+
   it('falls back to a box-by-box walk when the index lies', async () => {
     const { readFile } = await import('node:fs/promises');
     const bytes = Buffer.from(await readFile(local));

@@ -98,6 +98,14 @@ describe('openUrl and the views over it', () => {
     await expect(call(ctx, 'gifSource', { id: file.id })).rejects.toMatchObject({ code: 'EREMOTE', message: expect.stringContaining('mwb gif') });
   });
 
+  it('compares an opened URL with the same file on disk: nothing differs', async () => {
+    const ctx = context();
+    const a = await call<OpenedFile>(ctx, 'openUrl', { url: fixture.url('clip.mp4') });
+    const b = await call<OpenedFile>(ctx, 'openPath', { path: local });
+    const cmp = await call<{ differenceCount: number }>(ctx, 'compareFiles', { a: a.id, b: b.id });
+    expect(cmp.differenceCount).toBe(0);
+  });
+
   it("plans a remote manifest's segments as opened (unlisted) URLs, without probing each again", async () => {
     const ctx = context();
     const m = await call<OpenedFile>(ctx, 'openUrl', { url: fixture.url('hls/index.m3u8') });
