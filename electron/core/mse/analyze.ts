@@ -9,7 +9,7 @@ import { child, childrenOf, num, str, type BoxNode } from '../boxes';
 import { describeFsError, errorCode, errorMessage, WorkbenchError } from '../errors';
 import { mimeType } from './codec-string';
 import { fetchText, HttpLog, isHttpUrl } from '../net/http';
-import { checkUnavailable, httpFindings } from './http-rules';
+import { checkUnavailable, httpFindings, rangePreflights } from './http-rules';
 import { dashStreams, extOf, hlsStreams, nameOf, type StreamSpec } from './manifest';
 import { buildStream, DocCache, trafOf, UNAVAILABLE, type StreamModel } from './model';
 import { FIXES, SEVERITY, checkCodecs, checkFragments, checkInit, checkMovie, checkSidx, checkStructure, checkTiming, FindingSink, type RuleContext } from './rules';
@@ -132,7 +132,8 @@ export async function analyzeMse(paths: string[], options: AnalyzeOptions = {}):
     if (log.requests) {
       const streamOf = new Map<string, number>();
       for (const spec of specs.values()) for (const part of spec.parts) if (!streamOf.has(part.path)) streamOf.set(part.path, specs.indexOf(spec));
-      findings.push(...httpFindings(log, streamOf, { multiStream: streams.length > 1, input: paths[0]! }));
+      const preflights = await rangePreflights(log);
+      findings.push(...httpFindings(log, streamOf, { multiStream: streams.length > 1, input: paths[0]!, preflights }));
     }
     const order = { error: 0, warning: 1, info: 2 } as const;
     findings.sort((a, b) => (a.stream ?? 0) - (b.stream ?? 0) || order[a.severity] - order[b.severity] || (a.segment ?? -1) - (b.segment ?? -1));

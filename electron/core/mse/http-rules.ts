@@ -8,7 +8,7 @@
  * One finding per rule and stream (with the first URL and how many requests had the problem), so a
  * CDN without CORS gives one line, not one per segment.
  */
-import { PROBE_ORIGIN, type HttpExchange, type HttpLog } from '../net/http';
+import { PROBE_ORIGIN, preflightRange, type HttpExchange, type HttpLog, type PreflightResult } from '../net/http';
 import { extOf, nameOf } from './manifest';
 import type { StreamModel } from './model';
 import { FIXES, SEVERITY, type FindingSink } from './rules';
@@ -69,15 +69,49 @@ export function exchangeProblems(ex: HttpExchange, role: 'media' | 'manifest'): 
 }
 
 /**
+ * One CORS preflight per origin that answered ranges (206) and the CORS headers: whether a page may
+ * send `Range` at all (browsers that do not treat a simple range as safe ask first).
+ */
+export async function rangePreflights(log: HttpLog): Promise<Map<string, PreflightResult>> {
+  const byOrigin = new Map<string, string>();
+  for (const ex of log.exchanges) {
+    if (ex.status !== 206) continue;
+    const origin = new URL(ex.finalUrl).origin;
+    if (!byOrigin.has(origin)) byOrigin.set(origin, ex.finalUrl);
+  }
+  const out = new Map<string, PreflightResult>();
+  for (const [origin, url] of [...byOrigin].slice(0, 8)) out.set(origin, await preflightRange(url, { log }));
+  return out;
+}
+
+/** The preflight's problem, if any: `Range` not allowed for another origin. */
+function preflightProblem(p: PreflightResult | undefined, name: string): string | null {
+  if (!p) return null;
+  const origin = p.allowOrigin?.trim();
+  const headers = (p.allowHeaders ?? '').split(',').map((h) => h.trim().toLowerCase());
+  if (p.status >= 200 && p.status < 300 && (origin === '*' || origin === PROBE_ORIGIN) && (headers.includes('range') || headers.includes('*'))) return null;
+  return `${name}: the CORS preflight (OPTIONS with Access-Control-Request-Headers: range) ${p.status ? `answered ${p.status}` : 'failed'}${p.allowHeaders !== undefined ? ` allowing "${p.allowHeaders}"` : ' without Access-Control-Allow-Headers'}, so browsers that ask first (Safari, XHR players) cannot send Range.`;
+}
+
+/**
  * Findings for every answer in `log`. `streamOf` maps a part's URL to its stream; URLs in no
  * stream are manifests (or the input itself).
  */
-export function httpFindings(log: HttpLog, streamOf: Map<string, number>, options: { multiStream: boolean; input: string }): Finding[] {
+export function httpFindings(
+  log: HttpLog,
+  streamOf: Map<string, number>,
+  options: { multiStream: boolean; input: string; preflights?: Map<string, PreflightResult> },
+): Finding[] {
   const groups = new Map<string, { rule: RuleId; message: string; url: string; stream?: number; count: number }>();
   for (const ex of log.exchanges) {
     const stream = streamOf.get(ex.url);
     const role = stream === undefined && ex.url === options.input ? (/\.(m3u8?|mpd)$/.test(extOf(ex.url)) ? 'manifest' : 'media') : stream === undefined ? 'manifest' : 'media';
-    for (const p of exchangeProblems(ex, role)) {
+    const problems = exchangeProblems(ex, role);
+    if (ex.status === 206 && !problems.some((p) => p.rule === 'http-cors-missing')) {
+      const pre = preflightProblem(options.preflights?.get(new URL(ex.finalUrl).origin), nameOf(ex.url));
+      if (pre) problems.push({ rule: 'http-cors-missing', message: pre });
+    }
+    for (const p of problems) {
       const key = `${p.rule}\0${stream ?? -1}\0${p.rule === 'http-content-type' ? mediaType(ex.contentType) + extOf(ex.url) : ''}`;
       const g = groups.get(key);
       if (g) g.count++;

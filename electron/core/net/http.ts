@@ -86,6 +86,47 @@ export function checkHttpUrl(input: string): string {
   return url.href;
 }
 
+/** A CORS preflight's answer: whether a page on another origin may send `Range`. */
+export interface PreflightResult {
+  url: string;
+  status: number;
+  allowOrigin?: string;
+  allowHeaders?: string;
+  error?: string;
+}
+
+/**
+ * Ask what a browser asks before a ranged request it may not send as-is (Safari, XHR-based
+ * players): `OPTIONS` with `Access-Control-Request-Headers: range`. One per origin is enough.
+ */
+export async function preflightRange(url: string, options: { log?: HttpLog; timeoutMs?: number } = {}): Promise<PreflightResult> {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  try {
+    const res = await fetch(checkHttpUrl(url), {
+      method: 'OPTIONS',
+      headers: { Origin: PROBE_ORIGIN, 'Access-Control-Request-Method': 'GET', 'Access-Control-Request-Headers': 'range' },
+      redirect: 'manual',
+      credentials: 'omit',
+      signal: controller.signal,
+    });
+    void res.body?.cancel().catch(() => {});
+    if (options.log) options.log.requests++;
+    const out: PreflightResult = { url, status: res.status };
+    const allowOrigin = res.headers.get('access-control-allow-origin');
+    const allowHeaders = res.headers.get('access-control-allow-headers');
+    if (allowOrigin !== null) out.allowOrigin = allowOrigin;
+    if (allowHeaders !== null) out.allowHeaders = allowHeaders;
+    return out;
+  } catch (err) {
+    if (options.log) options.log.requests++;
+    return { url, status: 0, error: err instanceof Error ? err.message : String(err) };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export interface FetchOptions {
   /** Inclusive byte range. */
   range?: { start: number; end: number };

@@ -57,6 +57,13 @@ describe('a URL input', () => {
     expect(a.counts.error).toBe(1);
   });
 
+  it('a preflight that does not allow Range → http-cors-missing', async () => {
+    const a = await analyzeMse([server.url('clip.mp4', { noPreflight: true })]);
+    expect(rules(a)).toEqual(['http-cors-missing']);
+    expect(a.findings.find((f) => f.rule === 'http-cors-missing')!.message).toMatch(/preflight .* without Access-Control-Allow-Headers/);
+    expect(server.log.some((e) => e.method === 'OPTIONS')).toBe(true);
+  });
+
   it('wrong Content-Type → http-content-type', async () => {
     const a = await analyzeMse([server.url('clip.mp4', { contentType: 'text/plain' })]);
     expect(rules(a)).toEqual(['http-content-type']);

@@ -114,8 +114,8 @@ describe('openUrl and the views over it', () => {
     const ids = [a.streams[0]!.init!.fileId, ...a.streams[0]!.segments.map((s) => s.range.fileId)];
     for (const id of ids) expect(ctx.files.get(id).url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/f0\/hls\//);
     expect(ctx.files.list().map((f) => f.id)).toEqual([m.id]);
-    // One request for the playlist and one per part: the ids cost nothing more.
-    expect(fixture.totals().requests).toBe(1 + ids.length);
+    // One request for the playlist, one per part and one CORS preflight: the ids cost nothing more.
+    expect(fixture.totals().requests).toBe(2 + ids.length);
   });
 });
 
