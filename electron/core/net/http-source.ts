@@ -151,15 +151,15 @@ export async function openHttpSource(url: string, options: HttpSourceOptions = {
         throw statusError(fetched.exchange);
       }
       if (s === 200) {
-        // The server stopped honouring Range mid-way: take the bytes from the whole body.
-        let skipped = 0;
-        let out: Uint8Array = new Uint8Array(0);
-        const { bytes } = await readBody(fetched, start + length, log, (chunk) => {
-          skipped += chunk.length;
-          return skipped < start + length;
-        });
-        out = bytes.subarray(Math.min(start, bytes.length));
-        return out;
+        // The server stopped honouring Range: read on from this whole body, forward only.
+        ranges = false;
+        if (!fetched.response.body) throw statusError(fetched.exchange);
+        if (forward) {
+          forward.fetched.abort();
+          void forward.reader.cancel().catch(() => {});
+        }
+        forward = { fetched, reader: fetched.response.body.getReader(), pos: 0, pending: null };
+        return forwardRead(start, length);
       }
       return (await readBody(fetched, length, log)).bytes;
     } finally {
@@ -290,7 +290,9 @@ export async function openHttpSource(url: string, options: HttpSourceOptions = {
     name: url,
     url,
     exchange: first.exchange,
-    ranges,
+    get ranges() {
+      return ranges;
+    },
     log,
     read,
     async prefetch(list) {

@@ -243,7 +243,6 @@ export async function readBody(
   fetched: Fetched,
   limit: number,
   log?: HttpLog,
-  onChunk?: (chunk: Uint8Array) => boolean | void,
 ): Promise<{ bytes: Uint8Array; complete: boolean }> {
   const body = fetched.response.body;
   if (!body) return { bytes: new Uint8Array(0), complete: true };
@@ -279,10 +278,6 @@ export async function readBody(
       }
       chunks.push(chunk);
       total += chunk.length;
-      if (onChunk?.(chunk) === false) {
-        complete = false;
-        break;
-      }
     }
   } finally {
     if (!complete) {

@@ -139,6 +139,12 @@ describe('remote inspect', () => {
     expect(tree(got.boxes)).toBe(tree(want.boxes));
   });
 
+  it('goes on forward only when the server stops honouring Range half-way', async () => {
+    const want = await inspectFile(local);
+    const got = await inspectUrl(server.url('clip.mp4', { rangeRequests: 2, noMultiRange: true }));
+    expect(tree(got.boxes)).toBe(tree(want.boxes));
+  });
+
   it('reads a truncated file like the local copy: the same box-truncated errors', async () => {
     const { readFile } = await import('node:fs/promises');
     const bytes = await readFile(local);
