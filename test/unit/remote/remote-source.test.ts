@@ -67,6 +67,9 @@ describe('HTTP Range byte source', () => {
     await ok.close();
     await expect(openHttpSource(server.url('clip.mp4', { redirects: 6 }))).rejects.toThrow(/more than 5 times/);
     await expect(openHttpSource(server.url('clip.mp4', { redirectTo: 'file:///etc/passwd' }))).rejects.toThrow(/redirects to file:.*only http\(s\) redirects are followed/);
+    // Another scheme, even https: refused before any connection to it, naming the URL to open instead.
+    const other = server.url('clip.mp4').replace('http://', 'https://');
+    await expect(openHttpSource(server.url('clip.mp4', { redirectTo: other }))).rejects.toThrow(`redirects to another scheme (${other}); redirects keep their scheme: open ${other} itself`);
   });
 
   it('times out a server that does not answer, naming the URL', async () => {
