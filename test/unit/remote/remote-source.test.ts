@@ -127,6 +127,20 @@ describe('remote inspect', () => {
     expect(tree(got.boxes)).toBe(tree(want.boxes));
   });
 
+  it('walks a file without an index box by box, reporting the tree as it grows', async () => {
+    const bare = await fmp4({ duration: 6, fps: 30, gop: 30, movflags: 'frag_keyframe+empty_moov+default_base_moof+skip_trailer' });
+    await symlink(bare, path.join(dir, 'bare.mp4'));
+    const want = await inspectFile(bare);
+    expect(want.boxes.some((b) => b.type === 'mfra')).toBe(false);
+    const seen: { n: number; unit: string; done: number }[] = [];
+    const got = await inspectUrl(server.url('bare.mp4', { latencyMs: 10 }), { progressMs: 0, onProgress: (p) => seen.push({ n: p.boxes.length, unit: p.unit, done: p.done }) });
+    expect(got.http.index).toBe(null);
+    expect(tree(got.boxes)).toBe(tree(want.boxes));
+    expect(seen.length).toBeGreaterThan(3);
+    expect(seen.every((p) => p.unit === 'bytes')).toBe(true);
+    for (let i = 1; i < seen.length; i++) expect(seen[i]!.done).toBeGreaterThanOrEqual(seen[i - 1]!.done);
+  });
+
   it('reports the tree as it fills in', async () => {
     const seen: number[] = [];
     const got = await inspectUrl(server.url('clip.mp4', { latencyMs: 20 }), { progressMs: 0, concurrency: 2, onProgress: (p) => seen.push(p.boxes.length) });
