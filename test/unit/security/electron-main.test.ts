@@ -450,15 +450,15 @@ describe('launch details (issue 12)', () => {
 
   it('a development run has its own data folder and single-instance lock; the installed app keeps the usual one', async () => {
     const dev = await startMain({ isPackaged: false });
-    const devData = dev.app.getPath('userData') as string;
-    expect(devData).toBe(path.join(dev.app.getPath('appData') as string, 'Media Workbench (development)'));
+    const devData = dev.app.getPath('userData');
+    expect(devData).toBe(path.join(dev.app.getPath('appData'), 'Media Workbench (development)'));
     expect(existsSync(devData)).toBe(true);
     expect(dev.lockFolder).toBe(devData);
     // Job history goes to the development folder too.
     expect((await call(dev, trusted, 'jobsList', {})).ok).toBe(true);
 
     const installed = await startMain({ isPackaged: true });
-    expect(installed.app.getPath('userData')).toBe(path.join(installed.app.getPath('appData') as string, 'Media Workbench'));
+    expect(installed.app.getPath('userData')).toBe(path.join(installed.app.getPath('appData'), 'Media Workbench'));
     expect(installed.lockFolder).toBe(installed.app.getPath('userData'));
     expect(installed.app.setPath).not.toHaveBeenCalled();
   });

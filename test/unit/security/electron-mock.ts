@@ -30,7 +30,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import vm from 'node:vm';
-import { vi } from 'vitest';
+import { vi, type Mock } from 'vitest';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 export const BUILT_MAIN = path.join(ROOT, 'dist', 'electron', 'main.cjs');
@@ -234,8 +234,8 @@ export type MockApp = EventEmitter & {
   disableHardwareAcceleration: ReturnType<typeof vi.fn>;
   whenReady: () => Promise<void>;
   isReady: () => boolean;
-  getPath: ReturnType<typeof vi.fn>;
-  setPath: ReturnType<typeof vi.fn>;
+  getPath: Mock<(key: string) => string>;
+  setPath: Mock<(key: string, p: string) => void>;
   getName: () => string;
   setAppUserModelId?: ReturnType<typeof vi.fn>;
 };
