@@ -198,7 +198,8 @@ export function findBinary(name: BinaryName, e: BinaryEnvironment, ffmpegSource:
   } else {
     tried.push(`${envVar} (not set)`);
   }
-  const preferPath = name === 'ffprobe' && !fromEnv && ffmpegSource() === 'path';
+  // Also when FFPROBE_PATH was set but refused: the pairing argument above holds all the same.
+  const preferPath = name === 'ffprobe' && !found && ffmpegSource() === 'path';
   const order: BinarySource[] = preferPath ? ['path', 'bundled'] : ['bundled', 'path'];
   for (const source of order) {
     if (found) break;

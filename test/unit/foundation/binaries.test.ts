@@ -169,3 +169,20 @@ describe('Windows: .cmd and .bat on PATH (issue 12)', () => {
     expect(() => findBinary('ffmpeg', windows('', { FFMPEG_PATH: shim }))).toThrow(/FFMPEG_PATH=.*ffmpeg\.cmd \(skipped: a \.cmd script needs a shell to run/);
   });
 });
+
+describe('ffprobe pairs with an ffmpeg from PATH', () => {
+  it('also when FFPROBE_PATH is set but refused: the ffprobe beside it on PATH, not the old bundled build', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'mwb-pair-'));
+    try {
+      const bin = path.join(dir, 'bin');
+      await executable(path.join(bin, 'ffmpeg'), fakeTool('ffmpeg'));
+      const probe = await executable(path.join(bin, 'ffprobe'), fakeTool('ffprobe'));
+      const bundled = await executable(path.join(dir, 'ffprobe-static', 'ffprobe'), fakeTool('ffprobe', '4.0.2-static'));
+      const broken = await executable(path.join(dir, 'broken-ffprobe'), '#!/bin/sh\nexit 1\n');
+      const e = machine({ env: { PATH: bin, FFPROBE_PATH: broken }, bundled: (n) => (n === 'ffprobe' ? bundled : null) });
+      expect(findBinary('ffprobe', e)).toMatchObject({ path: probe, source: 'path', passedOver: [`FFPROBE_PATH=${broken} ("ffprobe -version" failed (exit 1))`] });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
