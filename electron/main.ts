@@ -34,8 +34,12 @@ app.enableSandbox();
 // before anything reads userData and before the lock is taken.
 if (!app.isPackaged) {
   const devData = `${app.getPath('userData')} (development)`;
-  mkdirSync(devData, { recursive: true });
-  app.setPath('userData', devData);
+  try {
+    mkdirSync(devData, { recursive: true });
+    app.setPath('userData', devData);
+  } catch (err) {
+    console.error(`Media Workbench: could not use ${devData} for this development run (${err instanceof Error ? err.message : String(err)}); sharing the installed app's data folder.`);
+  }
 }
 
 // Windows shows an installed app's toasts only under the AppUserModelID its installer registered

@@ -5,7 +5,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { projectRoot } from './lib/root.mjs';
-import { electronBinary, startPlan } from './lib/start-plan.mjs';
+import { electronBinary } from './lib/electron-binary.mjs';
+import { startPlan } from './lib/start-plan.mjs';
 
 const root = projectRoot(import.meta.url);
 const args = process.argv.slice(2);
