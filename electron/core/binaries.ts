@@ -29,8 +29,25 @@ export function unpackedAsarPath(p: string): string {
   return p.replace(/([\\/])app\.asar([\\/])/, '$1app.asar.unpacked$2');
 }
 
-/** How long `<binary> -version` may take before the candidate is given up (a hung or emulated binary). */
+/** How long `<binary> -version` may take before the candidate is given up (a hung binary). */
 export const VERSION_CHECK_TIMEOUT_MS = 5_000;
+/** The same for an x86-64 binary on Apple silicon, whose first run waits for Rosetta's translation. */
+export const ROSETTA_FIRST_RUN_TIMEOUT_MS = 60_000;
+
+/** An x86-64-only macOS binary on Apple silicon: it runs only through Rosetta 2. */
+function needsRosetta(file: string, platform: string, arch: string): boolean {
+  if (platform !== 'darwin' || arch !== 'arm64') return false;
+  const kind = headerOf(file);
+  return !!kind && kind.platform === 'darwin' && (kind.arch === 'x64' || (kind.arch === 'universal' && !(kind.arches ?? []).includes('arm64')));
+}
+
+/**
+ * Rosetta 2 translates an x86-64 binary ahead of its first run, which takes longer than a plain
+ * start: such a binary gets that time rather than be refused although it works.
+ */
+export function versionCheckTimeoutMs(file: string, platform: string = process.platform, arch: string = process.arch): number {
+  return needsRosetta(file, platform, arch) ? ROSETTA_FIRST_RUN_TIMEOUT_MS : VERSION_CHECK_TIMEOUT_MS;
+}
 
 /** What resolution looks at; tests replace parts of it to play another platform or machine. */
 export interface BinaryEnvironment {
@@ -77,7 +94,9 @@ export function whyNotRunnable(
   name: BinaryName,
   options: { timeoutMs?: number; platform?: NodeJS.Platform; arch?: string } = {},
 ): string | null {
-  const { timeoutMs = VERSION_CHECK_TIMEOUT_MS, platform = process.platform, arch = process.arch } = options;
+  const { platform = process.platform, arch = process.arch } = options;
+  const translated = needsRosetta(file, platform, arch);
+  const timeoutMs = options.timeoutMs ?? versionCheckTimeoutMs(file, platform, arch);
   const res = spawnSync(file, ['-version'], {
     stdio: ['ignore', 'pipe', 'pipe'],
     encoding: 'latin1',
@@ -96,7 +115,7 @@ export function whyNotRunnable(
     const built = headerOf(file);
     if (built && !matchesTarget(built, platform, arch)) {
       const target = built.arch === 'universal' ? `${built.platform}-${(built.arches ?? []).join('+')}` : `${built.platform}-${built.arch}`;
-      const rosetta = platform === 'darwin' && arch === 'arm64' && built.platform === 'darwin' && built.arch === 'x64' ? ' without Rosetta 2 ("softwareupdate --install-rosetta" installs it)' : '';
+      const rosetta = translated ? ' without Rosetta 2 ("softwareupdate --install-rosetta" installs it)' : '';
       return `built for ${target}, does not run on this ${platform}-${arch} machine${rosetta}`;
     }
     if (res.error) return `could not be started (${res.error.message})`;

@@ -2,7 +2,7 @@ import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { clearBinaryCache, findBinary, resolveBinary, unpackedAsarPath, whyNotRunnable, type BinaryEnvironment, type BinaryName } from '../../../electron/core/binaries';
+import { clearBinaryCache, findBinary, resolveBinary, ROSETTA_FIRST_RUN_TIMEOUT_MS, unpackedAsarPath, VERSION_CHECK_TIMEOUT_MS, versionCheckTimeoutMs, whyNotRunnable, type BinaryEnvironment, type BinaryName } from '../../../electron/core/binaries';
 import { machoHeader } from '../ship/fake-electron';
 
 /** An executable file with `body` (a shell script, or the header of a binary for another machine). */
@@ -116,6 +116,16 @@ describe('a candidate is taken only when it runs here (issue 12: macOS arm64 wit
     expect(whyNotRunnable(bundled, 'ffprobe', { platform: 'darwin', arch: 'arm64' })).toBe(
       'built for darwin-x64, does not run on this darwin-arm64 machine without Rosetta 2 ("softwareupdate --install-rosetta" installs it)',
     );
+  });
+
+  it("an x86-64 macOS build on Apple silicon gets time for Rosetta's first translation; everything else the short check", async () => {
+    const x64 = await executable(path.join(dir, 'x64'), Buffer.concat([machoHeader('x64'), Buffer.alloc(64)]));
+    const arm = await executable(path.join(dir, 'arm'), Buffer.concat([machoHeader('arm64'), Buffer.alloc(64)]));
+    expect(versionCheckTimeoutMs(x64, 'darwin', 'arm64')).toBe(ROSETTA_FIRST_RUN_TIMEOUT_MS);
+    expect(versionCheckTimeoutMs(arm, 'darwin', 'arm64')).toBe(VERSION_CHECK_TIMEOUT_MS);
+    expect(versionCheckTimeoutMs(x64, 'darwin', 'x64')).toBe(VERSION_CHECK_TIMEOUT_MS);
+    expect(versionCheckTimeoutMs(x64, 'linux', 'arm64')).toBe(VERSION_CHECK_TIMEOUT_MS);
+    expect(VERSION_CHECK_TIMEOUT_MS).toBeLessThan(ROSETTA_FIRST_RUN_TIMEOUT_MS);
   });
 
   it('a binary that hangs, fails or is something else is refused with the reason', async () => {
