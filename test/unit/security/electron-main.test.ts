@@ -446,6 +446,18 @@ describe('launch details (issue 12)', () => {
     win.webContents.navigate('app://workbench/index.html#/caps', { sameDocument: true });
     mock.app.emit('second-instance', {}, ['/app', b], tmp);
     await vi.waitFor(() => expect(openedPaths(win)).toEqual([a, b]));
+    // A crashed renderer does not listen either, until its page has loaded again.
+    const c = path.join(tmp, 'after crash.mp4');
+    await writeFile(c, 'c');
+    win.webContents.emit('render-process-gone', {}, { reason: 'crashed', exitCode: 1 });
+    mock.app.emit('second-instance', {}, ['/app', c], tmp);
+    const probe2 = path.join(tmp, 'probe 2.mp4');
+    await writeFile(probe2, 'p');
+    expect(await call(mock, trusted, 'openPath', { path: probe2 })).toMatchObject({ ok: true });
+    await settle();
+    expect(openedPaths(win)).toEqual([a, b]);
+    win.webContents.emit('did-finish-load');
+    await vi.waitFor(() => expect(openedPaths(win)).toEqual([a, b, c]));
   });
 
   it('a development run has its own data folder and single-instance lock; the installed app keeps the usual one', async () => {
