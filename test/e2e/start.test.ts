@@ -1,5 +1,6 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { copyFile, link, mkdir, mkdtemp, readFile, rm, stat, symlink, utimes } from 'node:fs/promises';
+import { readdirSync } from 'node:fs';
+import { copyFile, link, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, utimes } from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -71,6 +72,20 @@ function api(url: string, name: string, args: unknown = {}): Promise<{ ok: boole
   });
 }
 
+/** The project's own files: what git tracks (and new files it does not ignore), or, outside a git checkout, the tree minus what is generated. */
+function projectFiles(): string[] {
+  try {
+    return execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: ROOT, encoding: 'utf8' }).split('\0').filter(Boolean);
+  } catch {
+    const skip = new Set(['node_modules', 'dist', 'release', '.git', '.cache']);
+    const walk = (rel: string): string[] =>
+      readdirSync(path.join(ROOT, rel), { withFileTypes: true }).flatMap((d) =>
+        skip.has(d.name) ? [] : d.isDirectory() ? walk(path.join(rel, d.name)) : d.isFile() ? [path.join(rel, d.name)] : [],
+      );
+    return walk('');
+  }
+}
+
 /**
  * The project as a user has it, in another folder: every tracked (and new) source file hard-linked
  * (start.mjs only reads them; links keep their times, so the build in dist/ stays current), dist/
@@ -78,7 +93,7 @@ function api(url: string, name: string, args: unknown = {}): Promise<{ ok: boole
  * checkout), and node_modules a symlink.
  */
 async function copyProject(to: string): Promise<void> {
-  const listed = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: ROOT, encoding: 'utf8' }).split('\0').filter(Boolean);
+  const listed = projectFiles();
   const place = async (rel: string, hard: boolean) => {
     const from = path.join(ROOT, rel);
     const st = await stat(from).catch(() => null);
@@ -97,7 +112,7 @@ async function copyProject(to: string): Promise<void> {
     await utimes(dest, st.atime, st.mtime);
   };
   for (const rel of listed) await place(rel, true);
-  const dist = execFileSync('find', ['dist', '-type', 'f'], { cwd: ROOT, encoding: 'utf8' }).split('\n').filter(Boolean);
+  const dist = (await readdir(path.join(ROOT, 'dist'), { recursive: true })).map((f) => path.join('dist', String(f)));
   for (const rel of dist) await place(rel, false);
   await symlink(path.join(ROOT, 'node_modules'), path.join(to, 'node_modules'), 'dir');
 }
