@@ -21,7 +21,7 @@ interface Plan {
   notice: string | null;
 }
 const plan = startPlan as (o: { root: string; args: string[]; env: Record<string, string | undefined>; cwd: string; execPath: string; electron: string | null }) => Plan;
-const rootOf = projectRoot as (url: string, levelsUp?: number) => string;
+const rootOf = projectRoot as (url: string, levelsUp?: number, pathApi?: typeof path) => string;
 
 let tmp: string;
 let root: string;
@@ -43,6 +43,12 @@ describe('the project root', () => {
     expect(url).toContain('sp%20ace%20%C3%A9');
     expect(rootOf(url)).toBe(root);
     expect(rootOf(pathToFileURL(path.join(root, 'scripts', 'lib', 'root.mjs')).href, 2)).toBe(root);
+  });
+
+  it('is a drive path on Windows (URL.pathname gave "/C:/Users/J%C3%B6rg/…")', () => {
+    const url = 'file:///C:/Users/J%C3%B6rg/sp%20ace/media-workbench/scripts/start.mjs';
+    expect(new URL(url).pathname).toBe('/C:/Users/J%C3%B6rg/sp%20ace/media-workbench/scripts/start.mjs');
+    expect(rootOf(url, 1, path.win32)).toBe('C:\\Users\\Jörg\\sp ace\\media-workbench');
   });
 });
 
