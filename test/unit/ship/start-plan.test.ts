@@ -47,7 +47,6 @@ describe('the project root', () => {
 
   it('is a drive path on Windows (URL.pathname gave "/C:/Users/J%C3%B6rg/…")', () => {
     const url = 'file:///C:/Users/J%C3%B6rg/sp%20ace/media-workbench/scripts/start.mjs';
-    expect(new URL(url).pathname).toBe('/C:/Users/J%C3%B6rg/sp%20ace/media-workbench/scripts/start.mjs');
     expect(rootOf(url, 1, path.win32)).toBe('C:\\Users\\Jörg\\sp ace\\media-workbench');
   });
 });
