@@ -496,7 +496,9 @@ function newestSource(dir: string): { file: string; mtimeMs: number } {
 function assertBuiltMainIsFresh(): void {
   if (!existsSync(BUILT_MAIN)) throw new Error(`${BUILT_MAIN} is missing: run "npm run build" first (npm test does).`);
   const built = statSync(BUILT_MAIN).mtimeMs;
-  const newest = newestSource(path.join(ROOT, 'electron'));
+  const sources = newestSource(path.join(ROOT, 'electron'));
+  const buildScript = { file: path.join(ROOT, 'scripts', 'build.mjs'), mtimeMs: statSync(path.join(ROOT, 'scripts', 'build.mjs')).mtimeMs };
+  const newest = buildScript.mtimeMs > sources.mtimeMs ? buildScript : sources;
   if (newest.mtimeMs > built) {
     throw new Error(`${BUILT_MAIN} is older than ${path.relative(ROOT, newest.file)}: run "npm run build" first (npm test does).`);
   }
