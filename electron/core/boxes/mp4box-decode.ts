@@ -18,6 +18,7 @@ import {
   VisualSampleEntry,
 } from 'mp4box';
 import type { BoxFields, FieldValue } from './types';
+import { trackKind } from './vocabulary';
 
 Log.setLogLevel(Log.error);
 // mp4box.js reports box-level problems through Log.error; the engine reports them itself.
@@ -186,9 +187,10 @@ export function boxFactory(type: string, uuid?: string): Mp4boxFactory | undefin
  * chosen from the track's handler (so unknown codecs still show width/height or channels).
  */
 export function sampleEntryFactory(type: string, handler: string | undefined): Mp4boxFactory {
+  const kind = trackKind(handler);
   const cls =
     own(registry.sampleEntry, type) ??
-    ((handler === 'vide' ? VisualSampleEntry : handler === 'soun' ? AudioSampleEntry : SampleEntry) as unknown as BoxClass);
+    ((kind === 'video' ? VisualSampleEntry : kind === 'audio' ? AudioSampleEntry : SampleEntry) as unknown as BoxClass);
   return (size, headerSize) => {
     const box = new cls(size, headerSize, 0);
     box.type = type;

@@ -1,5 +1,6 @@
 /**
- * RFC 6381 codec strings from a sample description, and the MIME type `addSourceBuffer` needs.
+ * RFC 6381 codec strings from a sample description: the one derivation behind the Inspector's
+ * `derived.codec` and `tracks[].codec`, the lint's codec strings and Compare's codec topic.
  *
  * Input is a sample entry as the box engine decodes it (mp4box.js field names: `AVCProfileIndication`,
  * `general_profile_idc`, `seq_level_idx_0`, …). The structural type below is all this module needs,
@@ -129,9 +130,14 @@ const FIXED: Record<string, string> = {
   stpp: 'stpp',
 };
 
-/** The format an encrypted entry (`encv`, `enca`…) protects, from `sinf/frma`. */
+/** Whether a sample entry type is a protected wrapper (`encv`, `enca`, `enct`, `encs`, `encm`). */
+export function isEncryptedEntry(type: string): boolean {
+  return /^enc[vatsm]$/.test(type);
+}
+
+/** The format an encrypted entry (`encv`, `enca`…) protects, from `sinf/frma`; the entry's own type otherwise. */
 export function originalFormat(entry: ConfigBox): string {
-  if (!/^enc[vatsm]$/.test(entry.type)) return entry.type;
+  if (!isEncryptedEntry(entry.type)) return entry.type;
   const frma = child(child(entry, 'sinf') ?? { type: '', fields: {} }, 'frma');
   const fmt = frma?.fields.data_format;
   return typeof fmt === 'string' && fmt.length === 4 ? fmt : entry.type;
@@ -165,27 +171,4 @@ export function codecString(entry: ConfigBox): CodecString {
   const derived = entry.derived?.codec;
   if (typeof derived === 'string' && derived && entry.type === format) return { codec: derived, format, complete: derived.includes('.') || derived === format };
   return { codec: format.trim(), format, complete: false };
-}
-
-export type TrackKind = 'video' | 'audio' | 'text' | 'other';
-
-/** `video/mp4; codecs="avc1.64001f"` (or `audio/mp4` when nothing visual is in it). */
-export function mimeType(kinds: TrackKind[], codecs: string[]): string {
-  const container = kinds.includes('video') ? 'video/mp4' : kinds.includes('audio') ? 'audio/mp4' : 'application/mp4';
-  return codecs.length ? `${container}; codecs="${codecs.join(',')}"` : container;
-}
-
-export function kindOfHandler(handler: string | undefined): TrackKind {
-  switch (handler) {
-    case 'vide':
-      return 'video';
-    case 'soun':
-      return 'audio';
-    case 'text':
-    case 'subt':
-    case 'sbtl':
-      return 'text';
-    default:
-      return 'other';
-  }
 }

@@ -1,0 +1,8 @@
+/** The MIME type `MediaSource.isTypeSupported`/`addSourceBuffer` need for a set of tracks. */
+import type { MediaKind } from '../boxes/vocabulary';
+
+/** `video/mp4; codecs="avc1.64001f"` (or `audio/mp4` when nothing visual is in it). */
+export function mimeType(kinds: MediaKind[], codecs: string[]): string {
+  const container = kinds.includes('video') ? 'video/mp4' : kinds.includes('audio') ? 'audio/mp4' : 'application/mp4';
+  return codecs.length ? `${container}; codecs="${codecs.join(',')}"` : container;
+}
