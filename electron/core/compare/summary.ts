@@ -8,7 +8,7 @@
  * summary never shows two equal-looking values as a difference.
  */
 import { child, childrenOf, descend, num, numbers, str, visit, type BoxNode, type FieldValue, type SampleTable } from '../boxes';
-import { codecString, isEncryptedEntry, originalFormat, TFHD, trackKind } from '../boxes/vocabulary';
+import { codecString, configParameterSets, isEncryptedEntry, originalFormat, TFHD, trackKind } from '../boxes/vocabulary';
 import type { RuleId } from '../mse/catalogue';
 import { inbandParameterSets } from './inband';
 import type { Layout } from './layout';
@@ -92,39 +92,6 @@ function sampleEntries(track: TrackRef): BoxNode[] {
 
 function configOf(entry: BoxNode | undefined): BoxNode | undefined {
   return entry?.children?.find((c) => c.type === 'avcC' || c.type === 'hvcC' || c.type === 'vvcC');
-}
-
-/** The parameter sets a decoder configuration (avcC/hvcC) carries, by kind. */
-export function configParameterSets(config: BoxNode | undefined): { kind: string; data: Uint8Array }[] {
-  const out: { kind: string; data: Uint8Array }[] = [];
-  if (!config) return out;
-  const take = (kind: string, list: FieldValue | undefined) => {
-    if (!Array.isArray(list)) return;
-    for (const item of list) {
-      const data = item && typeof item === 'object' && !Array.isArray(item) && !ArrayBuffer.isView(item) ? (item as Record<string, FieldValue>).data : undefined;
-      if (data instanceof Uint8Array) out.push({ kind, data });
-    }
-  };
-  if (config.type === 'avcC') {
-    take('SPS', config.fields.SPS);
-    take('PPS', config.fields.PPS);
-    take('SPS-ext', config.fields.SPSExt);
-  } else if (config.type === 'hvcC') {
-    const arrays = config.fields.nalu_arrays;
-    if (Array.isArray(arrays)) {
-      for (const arr of arrays) {
-        if (!Array.isArray(arr)) continue;
-        for (const item of arr) {
-          const data = item && typeof item === 'object' && !Array.isArray(item) && !ArrayBuffer.isView(item) ? (item as Record<string, FieldValue>).data : undefined;
-          if (!(data instanceof Uint8Array) || !data.length) continue;
-          const type = (data[0]! >> 1) & 0x3f;
-          const kind = type === 32 ? 'VPS' : type === 33 ? 'SPS' : type === 34 ? 'PPS' : type === 39 ? 'SEI' : type === 40 ? 'suffix SEI' : `NAL ${type}`;
-          out.push({ kind, data });
-        }
-      }
-    }
-  }
-  return out;
 }
 
 function describeEdits(trak: BoxNode | undefined, movieTimescale: number, mediaTimescale: number): Value {

@@ -3,7 +3,7 @@
  * path, file offset, segment, track) and what to do; checks that depend on something another rule
  * already reports as broken stay quiet, so one fault gives one finding.
  */
-import { child, childrenOf, descend, num, numbers, str, TFHD, TRUN, visit, type BoxNode, type SampleTable } from '../boxes';
+import { child, childrenOf, configSets, descend, neededParameterSets, num, numbers, str, TFHD, TRUN, visit, type BoxNode, type SampleTable } from '../boxes';
 import { mimeType } from './mime';
 import { fragmentSpans, trafOf, trexOf, type FileDoc, type StreamModel, type TrackModel } from './model';
 import { avcNalName, hevcNalName, summarizeNals, type NalCodec } from './nal';
@@ -196,23 +196,8 @@ async function checkParameterSets(ctx: RuleContext, t: TrackModel, doc: FileDoc 
   const codec = nalCodecOf(t.format);
   if (!codec || !t.entry) return;
   const config = child(t.entry, codec === 'avc' ? 'avcC' : 'hvcC');
-  const have = new Set<string>();
-  if (config && codec === 'avc') {
-    if ((num(config, 'nb_SPS_nalus') ?? 0) > 0) have.add('sps');
-    if ((num(config, 'nb_PPS_nalus') ?? 0) > 0) have.add('pps');
-  } else if (config) {
-    const arrays = (config.fields.nalu_arrays as { data?: Uint8Array }[][] | undefined) ?? [];
-    for (const arr of arrays) {
-      const b = arr?.[0]?.data?.[0];
-      if (b === undefined) continue;
-      const type = (b >> 1) & 0x3f;
-      if (type === 32) have.add('vps');
-      if (type === 33) have.add('sps');
-      if (type === 34) have.add('pps');
-    }
-  }
-  const needed = codec === 'avc' ? ['sps', 'pps'] : ['vps', 'sps', 'pps'];
-  const missing = needed.filter((n) => !have.has(n));
+  const have = configSets(config);
+  const missing = neededParameterSets(codec).filter((n) => !have.has(n));
   if (!missing.length) return;
   const inBand = /^(avc[34]|hev[12])$/.test(t.format);
   const where = config ?? t.entry;
@@ -227,7 +212,7 @@ async function checkParameterSets(ctx: RuleContext, t: TrackModel, doc: FileDoc 
   if (!table || first < 0 || t.encrypted) return;
   const nals = await readNals(ctx.stream, table, first, codec, config);
   if (!nals || nals.malformed) return;
-  const stillMissing = missing.filter((m) => !nals.sets.has(m as 'vps' | 'sps' | 'pps'));
+  const stillMissing = missing.filter((m) => !nals.sets.has(m));
   if (stillMissing.length) {
     ctx.sink.add('parameter-sets-missing', `${t.format} track ${t.id}: neither ${config?.type ?? 'the sample entry'} nor the first sample of the first segment carries ${stillMissing.map((m) => m.toUpperCase()).join('/')}: the decoder cannot start.`, { node: where, doc, track: t.id, segment: 0 });
   }
