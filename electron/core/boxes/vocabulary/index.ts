@@ -26,6 +26,6 @@ export {
   sampleFlagFields,
   type FlagBit,
 } from './flags';
-export { HANDLER_KINDS, mediaKind, trackKind, type MediaKind, type TrackKind } from './track-kind';
+export { HANDLERS, handlerLabel, mediaKind, trackKind, type HandlerEntry, type MediaKind, type TrackKind } from './track-kind';
 export { codecString, isEncryptedEntry, originalFormat, type CodecString, type ConfigBox } from './codec-string';
 export { configParameterSets, configSets, nalType, neededParameterSets, parameterSetOf, type NalCodec, type ParameterSet } from './parameter-sets';
