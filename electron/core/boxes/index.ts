@@ -24,7 +24,10 @@
  *   `first_sample_flags` too: check `flags` to know whether a value was present.
  * - `tmcd` sample entries: `tc_flags`, `drop_frame`, `timescale`, `frame_duration`,
  *   `number_of_frames` (and the track's `timecode.start` from its first sample).
- * - Values the engine derives (not stored in the box) live in `node.derived` (`codec`).
+ * - Values the engine derives (not stored in the box) live in `node.derived`: a track's sample
+ *   entry has `codec`, the box vocabulary's RFC 6381 string (the one `mwb lint` reports).
+ *
+ * Facts about boxes (flag names, handler kinds, codec strings) live in `./vocabulary`, re-exported here.
  *
  * Paths: `moof[3]/traf[0]/tfdt`, see `BoxNode.path`.
  */
