@@ -8,7 +8,7 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { child, descend, FLAG_BITS, flagNames, flagsText, inspectFile, trackKind, type BoxNode } from '../../../electron/core/boxes';
+import { child, descend, FLAG_BITS, flagNames, flagsText, formatTree, inspectFile, trackKind, type BoxNode } from '../../../electron/core/boxes';
 import { compareFiles } from '../../../electron/core/compare';
 import { analyzeMse } from '../../../electron/core/mse/analyze';
 import { BROKEN_RULES, brokenFixture } from '../../fixtures/mse-broken';
@@ -139,8 +139,11 @@ describe('flag names', () => {
     const row = cmp.result.rows.findIndex((r) => r.a?.type === 'tfhd' && r.status === 'changed');
     const fields = cmp.fields(row);
     const flags = fields.fields.find((f) => f.name === 'flags')!;
-    // The detail pane shows hexFlags + flagNames of the same value: one table behind both.
+    // The detail pane shows hexFlags + flagNames of the same value: one table behind both, and
+    // mwb inspect's text tree prints the same names.
     expect(flags.b).toBe(flagsText('tfhd', tfhd.flags!));
+    const tree = [...formatTree(inspected.boxes)];
+    expect(tree).toContainEqual(expect.stringMatching(/\[tfhd\] .* flags=0x020038 \[default-sample-duration-present, default-sample-size-present, default-sample-flags-present, default-base-is-moof\] \(Track Fragment Header\)$/));
     expect(flagNames('tfhd', tfhd.flags!)).toEqual(['default-sample-duration-present', 'default-sample-size-present', 'default-sample-flags-present', 'default-base-is-moof']);
   });
 
