@@ -226,7 +226,6 @@ function cutHeader(type: string, pos: number, regionEndsFile: boolean, where: st
     : { rule: 'box-size-invalid', message: `${type} at offset ${pos} ${where}: the box header runs past its parent.` };
 }
 
-/** What to do with a box, from its type and where it sits. */
 /** What to do with a box, from its type and where it sits. Plain data, cached per place. */
 interface Plan {
   /** Pure container: children start right after the header. */

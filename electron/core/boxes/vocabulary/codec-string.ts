@@ -12,7 +12,10 @@ export interface ConfigBox {
   version?: number;
   fields: Record<string, unknown>;
   children?: ConfigBox[];
-  /** The box engine's mp4box.js-derived values (`codec`), used for formats this module does not know. */
+  /**
+   * The box engine's derived values. For formats this module does not derive itself (VVC, IAMF…)
+   * `codec` holds mp4box.js's string, which the engine puts there before deriving.
+   */
   derived?: Record<string, unknown>;
 }
 
