@@ -8,7 +8,7 @@
  * summary never shows two equal-looking values as a difference.
  */
 import { child, childrenOf, descend, num, numbers, str, visit, type BoxNode, type FieldValue, type SampleTable } from '../boxes';
-import { codecString, configParameterSets, isEncryptedEntry, originalFormat, TFHD, trackKind } from '../boxes/vocabulary';
+import { codecString, configParameterSets, drmSystemName, isEncryptedEntry, originalFormat, TFHD, trackKind } from '../boxes/vocabulary';
 import type { RuleId } from '../mse/catalogue';
 import { inbandParameterSets } from './inband';
 import type { Layout } from './layout';
@@ -42,19 +42,6 @@ export interface SideFacts {
   layout: Layout;
   moov?: BoxNode;
 }
-
-const PSSH_SYSTEMS: Record<string, string> = {
-  edef8ba979d64acea3c827dcd51d21ed: 'Widevine',
-  '9a04f07998404286ab92e65be0885f95': 'PlayReady',
-  '94ce86fb07ff4f43adb893d2fa968ca2': 'FairPlay',
-  '1077efecc0b24d02ace33c1e52e2fb4b': 'W3C Common (ClearKey)',
-  e2719d58a985b3c9781ab030af78d30e: 'ClearKey (DASH-IF)',
-  '3ea8778f77424bf9b18be834b2acbd47': 'ClearKey (DASH-IF, legacy)',
-  '5e629af538da4063897797ffbd9902d4': 'Marlin',
-  adb41c242dbf4a6d958b4457c0d27b95: 'Nagra',
-  '80a6be7e14484c379e70d5aebe04c8d2': 'Irdeto',
-  '9a27dd82fde247258cbc4234aa06ec09': 'Verimatrix',
-};
 
 function seconds(ticks: number, timescale: number): string {
   if (!timescale) return `${ticks} ticks`;
@@ -267,7 +254,7 @@ function psshSystems(side: LoadedSide): Value {
   visit(side.boxes, (n) => {
     if (n.type === 'pssh') {
       const id = str(n, 'system_id') ?? '?';
-      ids.push(PSSH_SYSTEMS[id] ?? id);
+      ids.push(drmSystemName(id) ?? id);
     }
     return n.type !== 'mdat';
   });

@@ -5,14 +5,16 @@
  */
 import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { child, descend, FLAG_BITS, flagNames, flagsText, formatTree, inspectFile, trackKind, type BoxNode } from '../../../electron/core/boxes';
+import { child, descend, drmSystemName, FLAG_BITS, flagNames, flagsText, formatTree, inspectFile, trackKind, type BoxNode } from '../../../electron/core/boxes';
 import { compareFiles } from '../../../electron/core/compare';
 import { analyzeMse } from '../../../electron/core/mse/analyze';
 import { BROKEN_RULES, brokenFixture } from '../../fixtures/mse-broken';
-import { clip, CORPUS_DIR, corpusAvailable, ffmpegFixture, fmp4 } from '../../fixtures/generate';
+import { parseTree, serialize } from '../../fixtures/box-edit';
+import { cached, clip, CORPUS_DIR, corpusAvailable, ffmpegFixture, fmp4 } from '../../fixtures/generate';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const FRAG = 'frag_keyframe+empty_moov+default_base_moof';
@@ -170,5 +172,29 @@ describe('flag names', () => {
       // MSE has no timecode kind: such tracks are `other` there.
       expect(l.kind).toBe(t.kind === 'timecode' || t.kind === 'metadata' ? 'other' : t.kind);
     }
+  });
+});
+
+describe('DRM systems', () => {
+  /** The encrypted H.264/AAC file with a Widevine pssh (version 0, 4 bytes of data) added to moov. */
+  async function withPssh(): Promise<string> {
+    const src = await avcAac();
+    return cached(JSON.stringify({ v: 1, pssh: src }), 'mp4', async (tmp) => {
+      const tree = parseTree(new Uint8Array(await readFile(src)));
+      const moov = tree.find((b) => b.type === 'moov')!;
+      const systemId = 'edef8ba979d64acea3c827dcd51d21ed'.match(/../g)!.map((h) => parseInt(h, 16));
+      const payload = Uint8Array.from([0, 0, 0, 0, ...systemId, 0, 0, 0, 4, 1, 2, 3, 4]);
+      moov.children!.push({ type: 'pssh', prefix: new Uint8Array(0), payload });
+      await writeFile(tmp, serialize(tree));
+    });
+  }
+
+  it("the Inspector's pssh SystemID and Compare's protection topic name the same system", async () => {
+    const file = await withPssh();
+    const r = await inspectFile(file);
+    const pssh = child(r.boxes.find((b) => b.type === 'moov'), 'pssh')!;
+    expect(drmSystemName(pssh.fields.system_id as string)).toBe('Widevine');
+    const cmp = await compareFiles({ file: await avcAac() }, { file });
+    expect(cmp.result.summary.find((x) => x.id === 'pssh')).toMatchObject({ a: 'none', b: 'Widevine' });
   });
 });
