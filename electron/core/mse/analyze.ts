@@ -7,7 +7,7 @@ import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { child, childrenOf, num, str, type BoxNode } from '../boxes';
 import { describeFsError, WorkbenchError } from '../errors';
-import { mimeType } from './mime';
+import { mimeType } from './codec-string';
 import { dashStreams, hlsStreams, type StreamSpec } from './manifest';
 import { buildStream, DocCache, trafOf, type StreamModel } from './model';
 import { checkCodecs, checkFragments, checkInit, checkMovie, checkSidx, checkStructure, checkTiming, FindingSink, type RuleContext } from './rules';

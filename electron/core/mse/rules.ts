@@ -4,7 +4,7 @@
  * already reports as broken stay quiet, so one fault gives one finding.
  */
 import { child, childrenOf, configSets, descend, neededParameterSets, num, numbers, str, TFHD, TRUN, visit, type BoxNode, type SampleTable } from '../boxes';
-import { mimeType } from './mime';
+import { mimeType } from './codec-string';
 import { fragmentSpans, trafOf, trexOf, type FileDoc, type StreamModel, type TrackModel } from './model';
 import { avcNalName, hevcNalName, summarizeNals, type NalCodec } from './nal';
 import { RULES } from './catalogue';

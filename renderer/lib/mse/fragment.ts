@@ -13,7 +13,7 @@
  * every segment but the first would start on a non-sync sample.
  */
 import { createFile, MP4BoxBuffer, type DataStream, type ISOFile, type Movie, type Sample } from 'mp4box';
-import { mimeType } from '../../../electron/core/mse/mime';
+import { mimeType } from '../../../electron/core/mse/codec-string';
 import type { TrackCodec } from '../../../electron/core/mse/types';
 import { fetchRange, type Piece, type StreamSource } from './player';
 

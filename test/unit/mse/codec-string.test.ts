@@ -5,7 +5,7 @@ import { createFile, MP4BoxBuffer } from 'mp4box';
 import { describe, expect, it } from 'vitest';
 import { analyzeMse } from '../../../electron/core/mse/analyze';
 import { codecString, type ConfigBox } from '../../../electron/core/boxes/vocabulary';
-import { mimeType } from '../../../electron/core/mse/mime';
+import { mimeType } from '../../../electron/core/mse/codec-string';
 import { find, parseTree, serialize } from '../../fixtures/box-edit';
 import { cached, clip, CORPUS_DIR, corpusAvailable, ffmpegFixture } from '../../fixtures/generate';
 
