@@ -2,6 +2,7 @@
  * `analyzeMse`: lint an fMP4, an init segment plus media segments, or a local HLS/DASH manifest,
  * and describe how the Player should feed it to MSE (streams, byte ranges, expected times).
  */
+import { RULES } from './catalogue';
 import { existsSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -12,7 +13,7 @@ import { fetchText, HttpLog, isHttpUrl } from '../net/http';
 import { checkUnavailable, httpFindings, rangePreflights } from './http-rules';
 import { dashStreams, extOf, hlsStreams, nameOf, type StreamSpec } from './manifest';
 import { buildStream, DocCache, trafOf, UNAVAILABLE, type StreamModel } from './model';
-import { FIXES, SEVERITY, checkCodecs, checkFragments, checkInit, checkMovie, checkSidx, checkStructure, checkTiming, FindingSink, type RuleContext } from './rules';
+import { checkCodecs, checkFragments, checkInit, checkMovie, checkSidx, checkStructure, checkTiming, FindingSink, type RuleContext } from './rules';
 import type { ByteRange, Finding, InputKind, LintReport, MediaSegment, MseAnalysis, MseStream, SegmentBox, SegmentTrack, TrackCodec } from './types';
 
 export interface AnalyzeOptions {
@@ -121,12 +122,12 @@ export async function analyzeMse(paths: string[], options: AnalyzeOptions = {}):
     for (const m of missing) {
       findings.push({
         rule: 'segment-unavailable',
-        severity: SEVERITY['segment-unavailable'],
+        severity: RULES['segment-unavailable'].severity,
         message: `the playlist ${nameOf(m.path)} named by ${nameOf(paths[0]!)} cannot be read: ${m.message}`,
         path: '',
         offset: 0,
         url: m.path,
-        fix: FIXES['segment-unavailable']!,
+        fix: RULES['segment-unavailable'].fix!,
       });
     }
     if (log.requests) {

@@ -11,7 +11,8 @@
 import { PROBE_ORIGIN, preflightRange, type HttpExchange, type HttpLog, type PreflightResult } from '../net/http';
 import { extOf, nameOf } from './manifest';
 import type { StreamModel } from './model';
-import { FIXES, SEVERITY, type FindingSink } from './rules';
+import { RULES } from './catalogue';
+import type { FindingSink } from './rules';
 import type { Finding, RuleId } from './types';
 
 const PLAYLIST_TYPES = ['application/vnd.apple.mpegurl', 'application/x-mpegurl'];
@@ -122,14 +123,14 @@ export function httpFindings(
   for (const g of groups.values()) {
     const f: Finding = {
       rule: g.rule,
-      severity: SEVERITY[g.rule],
+      severity: RULES[g.rule].severity,
       message: g.count > 1 ? `${g.message} (${g.count} URLs answer like this.)` : g.message,
       path: '',
       offset: 0,
       url: g.url,
     };
     if (options.multiStream && g.stream !== undefined) f.stream = g.stream;
-    const fix = FIXES[g.rule];
+    const fix = RULES[g.rule].fix;
     if (fix) f.fix = fix;
     out.push(f);
   }

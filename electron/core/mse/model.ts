@@ -20,7 +20,7 @@ import {
 import { errorCode, errorMessage, WorkbenchError } from '../errors';
 import { isHttpUrl, type HttpLog } from '../net/http';
 import { openSource } from '../net/open-source';
-import { codecString, kindOfHandler, originalFormat, type CodecString, type TrackKind } from './codec-string';
+import { codecString, isEncryptedEntry, mediaKind, originalFormat, type CodecString, type MediaKind } from '../boxes/vocabulary';
 import { nameOf, type PartSpec, type StreamSpec } from './manifest';
 import { boxesIn, splitBoxes, type BoxGroup } from './split';
 
@@ -42,7 +42,7 @@ export interface TrackModel {
   id: number;
   trak: BoxNode;
   handler: string;
-  kind: TrackKind;
+  kind: MediaKind;
   timescale: number;
   /** First sample entry of `stsd`. */
   entry?: BoxNode;
@@ -209,12 +209,12 @@ function trackOf(trak: BoxNode): TrackModel {
     id,
     trak,
     handler,
-    kind: kindOfHandler(handler),
+    kind: mediaKind(handler),
     timescale: num(descend(trak, 'mdia', 'mdhd'), 'timescale') ?? 0,
     entry,
     format: entry ? originalFormat(entry) : '',
     codec,
-    encrypted: !!entry && /^enc[vatsm]$/.test(entry.type),
+    encrypted: !!entry && isEncryptedEntry(entry.type),
   };
 }
 
