@@ -10,8 +10,6 @@ import { WorkbenchError } from '../errors';
 import { probeMedia, type ProbeResult, type ProbeStream } from '../media/ffprobe';
 import { analyzeMse } from '../mse/analyze';
 import { describeFragmentation, scanBoxes } from './box-scan';
-import { LOCAL_PROTOCOL_WHITELIST } from '../ffmpeg-input';
-import { fileArg } from './inputs';
 import type { Expectation } from './presets';
 
 export class VerifyError extends WorkbenchError {
@@ -117,7 +115,7 @@ export async function verifyOutput(v: VerifyInput): Promise<Verified> {
 
   let probe: ProbeResult;
   try {
-    probe = await probeMedia(fileArg(probeTarget), { inputOptions: ['-protocol_whitelist', LOCAL_PROTOCOL_WHITELIST] });
+    probe = await probeMedia({ kind: 'file', path: probeTarget });
   } catch (err) {
     return fail(`The output cannot be read back: ${(err as Error).message}`);
   }
