@@ -11,7 +11,7 @@
  */
 import type { z } from 'zod';
 import { appContract, type AppEvents } from './contract/app';
-import { gifContract, type GifEvents } from './contract/gif';
+import { gifContract } from './contract/gif';
 import { boxesContract } from './contract/boxes';
 import { compareContract } from './contract/compare';
 import { mseContract } from './contract/mse';
@@ -32,7 +32,7 @@ export const contract = {
 } as const;
 
 /** Events pushed from the Node side to every connected UI. */
-export interface EventMap extends AppEvents, GifEvents, JobsEvents {}
+export interface EventMap extends AppEvents, JobsEvents {}
 export type EventName = keyof EventMap;
 
 export type Contract = typeof contract;

@@ -7,7 +7,7 @@ import { splitArgs } from '../core/jobs/quote';
 import { prepareTranscode, transcodeJob, type TranscodeRequest } from '../core/jobs/transcode';
 import { isPresetId, PRESET_IDS, PRORES_PROFILES, SPEEDS, type TranscodeOptions } from '../core/jobs/transcode-types';
 import type { JobKind, JobProgress } from '../core/jobs/types';
-import { formatBytes } from '../core/jobs/verify';
+import { formatBytes } from '../core/format';
 import { EXIT, parseVerbArgs, printJson, UsageError, type Verb } from './common';
 
 /** Exit code of a run cancelled by SIGINT/SIGTERM (128 + SIGINT, as shells report it). */

@@ -1,12 +1,6 @@
 /** Small display formatters shared by the views. */
 
-export function formatBytes(n: number | null | undefined): string {
-  if (n === null || n === undefined) return '—';
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(n < 10 * 1024 ? 1 : 0)} KB`;
-  if (n < 1024 ** 3) return `${(n / 1024 ** 2).toFixed(1)} MB`;
-  return `${(n / 1024 ** 3).toFixed(2)} GB`;
-}
+export { formatBytes, plural } from '../../electron/core/format';
 
 /** 75 → "1:15", 3725 → "1:02:05". */
 export function formatClock(seconds: number | null | undefined): string {

@@ -34,7 +34,7 @@ export interface JobQueueOptions {
   dataDir?: string | null;
   concurrency?: number;
   /** Job kinds known from the start (more with `define`). */
-  kinds?: JobKind<unknown>[];
+  kinds?: readonly JobKind<unknown>[];
   listener?: Partial<QueueListener>;
   /** Called once per job when it ends (desktop notification). */
   onFinished?(record: JobRecord): void;

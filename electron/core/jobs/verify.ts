@@ -7,6 +7,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { WorkbenchError } from '../errors';
+import { formatBytes } from '../format';
 import { probeMedia, type ProbeResult, type ProbeStream } from '../media/ffprobe';
 import { analyzeMse } from '../mse/analyze';
 import { describeFragmentation, scanBoxes } from './box-scan';
@@ -36,13 +37,6 @@ const CODEC_NAMES: Record<string, string> = {
 
 function codecLabel(s: ProbeStream): string {
   return CODEC_NAMES[s.codec ?? ''] ?? s.codec ?? '?';
-}
-
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(n < 10 * 1024 ? 1 : 0)} KB`;
-  if (n < 1024 ** 3) return `${(n / 1024 ** 2).toFixed(1)} MB`;
-  return `${(n / 1024 ** 3).toFixed(2)} GB`;
 }
 
 export function summarize(probe: ProbeResult, bytes: number): string {
