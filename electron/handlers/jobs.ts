@@ -12,9 +12,8 @@ import { probeHwEncoders } from '../core/jobs/hw';
 import { JOB_KINDS } from '../core/jobs/kinds';
 import { JobQueue } from '../core/jobs/queue';
 import { formatCommand } from '../core/jobs/quote';
-import { planTranscode, prepareTranscode, transcodeJob, type TranscodeRequest } from '../core/jobs/transcode';
-import type { PresetId, TranscodePreview } from '../core/jobs/transcode-types';
-import type { JobKind } from '../core/jobs/types';
+import { planTranscode, prepareTranscode, type TranscodeRequest } from '../core/jobs/transcode';
+import type { TranscodePreview } from '../core/jobs/transcode-types';
 import { bindingSlot, bindingState, dropBindingState, type HandlerContext, type HandlerMap } from './context';
 
 /** The queue of a binding (one per Electron app / web server), created on first use. */
@@ -71,29 +70,12 @@ function toRequest(args: Omit<RequestArgs, 'output'> & { output: string }, ctx: 
   return { input, output: args.output, preset: args.preset, options: args.options ?? {}, overwrite: args.overwrite ?? false };
 }
 
-const OUTPUT_TAGS: Record<PresetId, string> = {
-  'web-mp4': 'web',
-  'fmp4-mse': 'fmp4',
-  cmaf: 'cmaf',
-  'hls-fmp4': 'hls',
-  dash: 'dash',
-  'webm-vp9-opus': 'vp9',
-  'av1-mp4': 'av1',
-  'hevc-mp4': 'hevc',
-  'audio-mp3': 'audio',
-  'audio-aac': 'audio',
-  remux: 'remux',
-  'prores-timecode': 'prores',
-  'letterbox-1080p': '1080p',
-  custom: 'out',
-};
-
 /** `<folder of the input>/<name>.<tag><ext>`, or `-2`, `-3`… when taken. */
 export function suggestOutput(inputPath: string | null, presetId: string, taken: string[] = []): string {
   const preset = getPreset(presetId);
   const dir = inputPath ? path.dirname(inputPath) : os.homedir();
   const stem = inputPath ? path.basename(inputPath, path.extname(inputPath)) : 'stream';
-  const tag = OUTPUT_TAGS[preset.id];
+  const { tag } = preset;
   for (let n = 1; n < 1000; n++) {
     const name = `${stem}.${tag}${n > 1 ? `-${n}` : ''}${preset.outputKind === 'folder' ? '' : preset.extension}`;
     const candidate = path.join(dir, name);
