@@ -51,6 +51,8 @@ function apply(job: JobRecord, fileId: string | null = null): GifExportState {
     if (gifExports.list.length > 20) gifExports.list.pop();
     e = gifExports.list[0]!;
   }
+  // The queue's first event can arrive before the call that started the export returns.
+  e.fileId ??= fileId;
   const before = e.state;
   e.state = stateOf(job);
   if (e.state === 'running' && job.progress) {
