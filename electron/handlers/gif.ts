@@ -55,7 +55,7 @@ export const gifHandlers: HandlerMap<keyof typeof gifContract> = {
 
   async gifThumbnails(args, ctx) {
     const source = await sourceOf(ctx, args.id);
-    return thumbnails(source, args.times, args.height);
+    return runStandalone((job) => thumbnails(source, args.times, args.height, job));
   },
 
   async gifEstimate(args, ctx) {

@@ -85,7 +85,9 @@ export interface PresetDef<I extends string = PresetId> {
   extension: string;
   /** Extensions the preset accepts for its output (empty: any / folder). */
   extensions: string[];
+  /** Accepts an http(s)/rtsp URL as input. */
   urlInput: boolean;
+  /** Which options it takes (the UI shows only these; the CLI refuses the others). */
   options: OptionName[];
   /** Hardware encoder family usable instead of the software encoder. */
   hwFamily: 'h264' | 'hevc' | 'av1' | null;

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { choiceOption, numberOption } from '../options';
-import type { PresetId } from './presets';
+import type { PresetDef, PresetId } from './presets';
 
 export type { PresetId };
 
@@ -98,20 +98,8 @@ export type OptionName =
   | 'proresProfile'
   | 'customArgs';
 
-/** A preset as the UI and `mwb presets` show it. */
-export interface PresetInfo {
-  id: PresetId;
-  label: string;
-  group: PresetGroup;
-  description: string;
-  outputKind: 'file' | 'folder';
-  /** Default extension of a suggested output ('' for folder outputs). */
-  extension: string;
-  /** Accepted output extensions (empty: any, or a folder). */
-  extensions: string[];
-  /** Accepts an http(s)/rtsp URL as input. */
-  urlInput: boolean;
-  options: OptionName[];
+/** A preset as the UI and `mwb presets` show it: its entry's descriptive fields, and what this ffmpeg makes of it. */
+export interface PresetInfo extends Pick<PresetDef, 'id' | 'label' | 'group' | 'description' | 'outputKind' | 'extension' | 'extensions' | 'urlInput' | 'options'> {
   available: boolean;
   /** Why it is disabled (the encoder or muxer this ffmpeg lacks). */
   reason: string | null;

@@ -259,7 +259,7 @@ describe('estimate, preview and thumbnails', () => {
 
   it('returns JPEG thumbnails at the asked times, the last one clamped to the final frame', async () => {
     const source = await probeSource(src);
-    const thumbs = await thumbnails(source, [0, 1, 2.5], 36);
+    const thumbs = await runStandalone((job) => thumbnails(source, [0, 1, 2.5], 36, job));
     expect(thumbs).toHaveLength(3);
     for (const t of thumbs) {
       const jpeg = Buffer.from(t.jpegBase64, 'base64');
