@@ -7,7 +7,7 @@ import { splitArgs } from '../core/jobs/quote';
 import { prepareTranscode, transcodeJob, type TranscodeRequest } from '../core/jobs/transcode';
 import { cliTranscodeOptionsSchema } from '../core/jobs/transcode-types';
 import type { JobKind, JobProgress } from '../core/jobs/types';
-import { formatBytes } from '../core/format';
+import { formatBytes, formatClock } from '../core/format';
 import { EXIT, numeric, parseFlags, parseVerbArgs, printJson, UsageError, type Verb } from './common';
 
 /** Exit code of a run cancelled by SIGINT/SIGTERM (128 + SIGINT, as shells report it). */
@@ -19,20 +19,12 @@ const USAGE =
   '[--segment s] [--timecode HH:MM:SS:FF] [--prores-profile p] [--args "custom ffmpeg args"] [--allow-url-output] ' +
   '[--overwrite] [--progress json] [--dry-run] [--json]   (put -- before paths that begin with -)';
 
-function clock(s: number): string {
-  const t = Math.max(0, Math.round(s));
-  const h = Math.floor(t / 3600);
-  const m = Math.floor((t % 3600) / 60);
-  const sec = String(t % 60).padStart(2, '0');
-  return h ? `${h}:${String(m).padStart(2, '0')}:${sec}` : `${m}:${sec}`;
-}
-
 function progressLine(p: JobProgress): string {
   const parts = [p.percent !== null ? `${p.percent.toFixed(1).padStart(5)}%` : '   ?  '];
   if (p.speed !== null) parts.push(`${p.speed.toFixed(2)}x`);
   if (p.fps !== null) parts.push(`${Math.round(p.fps)} fps`);
   if (p.outSize !== null) parts.push(formatBytes(p.outSize));
-  parts.push(p.etaSeconds !== null ? `ETA ${clock(p.etaSeconds)}` : 'ETA --:--');
+  parts.push(p.etaSeconds !== null ? `ETA ${formatClock(p.etaSeconds)}` : 'ETA --:--');
   return parts.join('  ');
 }
 

@@ -2,31 +2,23 @@ import { stat } from 'node:fs/promises';
 import type { boxesContract } from '../contract/boxes';
 import { InspectSession, openFileSource } from '../core/boxes';
 import { describeFsError, WorkbenchError } from '../core/errors';
-import type { FileRegistry } from '../core/files';
-import type { HandlerContext, HandlerMap } from './context';
+import { bindingSlot, bindingState, type HandlerContext, type HandlerMap } from './context';
 
 /** Parsed files kept per registry; a few at a time (two tabs plus some history). */
 const MAX_SESSIONS = 6;
-const sessions = new WeakMap<FileRegistry, Map<string, Promise<InspectSession>>>();
-
-function cacheOf(files: FileRegistry): Map<string, Promise<InspectSession>> {
-  let cache = sessions.get(files);
-  if (!cache) {
-    const fresh = new Map<string, Promise<InspectSession>>();
-    // Forget sessions of files the user closed.
-    files.onChange((list) => {
-      for (const id of fresh.keys()) if (!list.some((f) => f.id === id)) fresh.delete(id);
-    });
-    sessions.set(files, fresh);
-    cache = fresh;
-  }
+/** Per binding (its file registry): sessions of files the user closed are forgotten. */
+const sessionsSlot = bindingSlot('boxes.sessions', (ctx) => {
+  const cache = new Map<string, Promise<InspectSession>>();
+  ctx.files.onChange((list) => {
+    for (const id of cache.keys()) if (!list.some((f) => f.id === id)) cache.delete(id);
+  });
   return cache;
-}
+});
 
 /** The session of an opened file, parsed on first use and again when the file changed on disk. */
 async function session(ctx: HandlerContext, id: string, refresh = false): Promise<InspectSession> {
   const file = ctx.files.get(id);
-  const cache = cacheOf(ctx.files);
+  const cache = bindingState(ctx, sessionsSlot);
   let info;
   try {
     info = await stat(file.path);
