@@ -348,6 +348,24 @@ const cmaf = definePreset({
   },
 });
 
+/**
+ * H.264/AAC cut into segments by a segmenting muxer (HLS, DASH): a keyframe at every segment
+ * boundary, then the muxer's own arguments; the playlist/manifest and the init segment are named
+ * by the caller.
+ */
+function segmentedH264(o: TranscodeOptions, env: BuildEnv, format: 'hls' | 'dash', files: { mainFile: string; primary: string }, muxer: (seg: number) => string[]): PresetBuild {
+  const enc = h264(o, env);
+  const { vf, codec } = assemble(enc, o);
+  const seg = segmentSeconds(o, 4);
+  return {
+    args: [...AV_MAPS, ...vf, ...codec, ...fixedGop(seg, env, o), ...aac(o), '-f', format, ...muxer(seg)],
+    inputOptions: enc.inputOptions,
+    ...files,
+    expect: baseExpect({ format, videoCodecs: ['h264'], audioCodecs: ['aac'], fragmented: true }),
+    notes: [`Segments of ${seg} s (one keyframe each).`],
+  };
+}
+
 const hlsFmp4 = definePreset({
   id: 'hls-fmp4',
   label: 'HLS (fMP4 segments)',
@@ -361,39 +379,21 @@ const hlsFmp4 = definePreset({
   options: [...TRIM_SCALE_FPS, ...VIDEO_QUALITY, 'hwEncoder', 'segmentSeconds'],
   hwFamily: 'h264',
   unavailable: (caps) => missing(caps, H264_NEEDS, ['hls']),
-  build(o, env) {
-    const enc = h264(o, env);
-    const { vf, codec } = assemble(enc, o);
-    const seg = segmentSeconds(o, 4);
-    return {
-      args: [
-        ...AV_MAPS,
-        ...vf,
-        ...codec,
-        ...fixedGop(seg, env, o),
-        ...aac(o),
-        '-f',
-        'hls',
-        '-hls_time',
-        String(seg),
-        '-hls_playlist_type',
-        'vod',
-        '-hls_segment_type',
-        'fmp4',
-        '-hls_flags',
-        'independent_segments',
-        '-hls_fmp4_init_filename',
-        'init.mp4',
-        '-hls_segment_filename',
-        'seg_%05d.m4s',
-      ],
-      inputOptions: enc.inputOptions,
-      mainFile: 'index.m3u8',
-      primary: 'init.mp4',
-      expect: baseExpect({ format: 'hls', videoCodecs: ['h264'], audioCodecs: ['aac'], fragmented: true }),
-      notes: [`Segments of ${seg} s (one keyframe each).`],
-    };
-  },
+  build: (o, env) =>
+    segmentedH264(o, env, 'hls', { mainFile: 'index.m3u8', primary: 'init.mp4' }, (seg) => [
+      '-hls_time',
+      String(seg),
+      '-hls_playlist_type',
+      'vod',
+      '-hls_segment_type',
+      'fmp4',
+      '-hls_flags',
+      'independent_segments',
+      '-hls_fmp4_init_filename',
+      'init.mp4',
+      '-hls_segment_filename',
+      'seg_%05d.m4s',
+    ]),
 });
 
 const dash = definePreset({
@@ -409,37 +409,19 @@ const dash = definePreset({
   options: [...TRIM_SCALE_FPS, ...VIDEO_QUALITY, 'hwEncoder', 'segmentSeconds'],
   hwFamily: 'h264',
   unavailable: (caps) => missing(caps, H264_NEEDS, ['dash']),
-  build(o, env) {
-    const enc = h264(o, env);
-    const { vf, codec } = assemble(enc, o);
-    const seg = segmentSeconds(o, 4);
-    return {
-      args: [
-        ...AV_MAPS,
-        ...vf,
-        ...codec,
-        ...fixedGop(seg, env, o),
-        ...aac(o),
-        '-f',
-        'dash',
-        '-seg_duration',
-        String(seg),
-        '-use_template',
-        '1',
-        '-use_timeline',
-        '1',
-        '-init_seg_name',
-        'init-$RepresentationID$.m4s',
-        '-media_seg_name',
-        'chunk-$RepresentationID$-$Number%05d$.m4s',
-      ],
-      inputOptions: enc.inputOptions,
-      mainFile: 'manifest.mpd',
-      primary: 'init-0.m4s',
-      expect: baseExpect({ format: 'dash', videoCodecs: ['h264'], audioCodecs: ['aac'], fragmented: true }),
-      notes: [`Segments of ${seg} s (one keyframe each).`],
-    };
-  },
+  build: (o, env) =>
+    segmentedH264(o, env, 'dash', { mainFile: 'manifest.mpd', primary: 'init-0.m4s' }, (seg) => [
+      '-seg_duration',
+      String(seg),
+      '-use_template',
+      '1',
+      '-use_timeline',
+      '1',
+      '-init_seg_name',
+      'init-$RepresentationID$.m4s',
+      '-media_seg_name',
+      'chunk-$RepresentationID$-$Number%05d$.m4s',
+    ]),
 });
 
 const webmVp9 = definePreset({
