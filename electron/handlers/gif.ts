@@ -18,6 +18,11 @@ const probesSlot = bindingSlot('gif.probes', () => new Map<string, Promise<GifSo
 function sourceOf(ctx: HandlerContext, id: string): Promise<GifSourceInfo> {
   const probes = bindingState(ctx, probesSlot);
   const file = ctx.files.get(id);
+  if (file.url) {
+    return Promise.reject(
+      new WorkbenchError('EREMOTE', `${file.url} is a URL: the GIF view reads local files. Use "mwb gif ${file.url} out.gif" (ffmpeg reads the URL), or download the file and open it.`),
+    );
+  }
   const key = `${file.path}\0${file.mtimeMs}\0${file.size}`;
   let hit = probes.get(key);
   if (!hit) {

@@ -4,6 +4,7 @@
  * sample description of the same track.
  */
 import { ffprobeJson } from '../media/ffprobe';
+import { isHttpUrl } from '../net/http';
 import { analyzeMse } from './analyze';
 import type { TrackCodec } from './types';
 
@@ -42,9 +43,9 @@ export interface ProbeResult {
 const PICK = ['codec_type', 'codec_name', 'codec_tag_string', 'profile', 'level', 'width', 'height', 'pix_fmt', 'sample_rate', 'channels', 'channel_layout', 'duration', 'bit_rate', 'nb_frames'] as const;
 
 export async function probeFile(file: string): Promise<ProbeResult> {
-  const json = await ffprobeJson<{ streams?: Record<string, unknown>[]; format?: Record<string, unknown> }>({ kind: 'file', path: file }, ['-show_streams', '-show_format'], {
-    timeoutMs: 60_000,
-  });
+  // A URL goes to ffprobe as a URL (http(s) only, its protocol whitelist); a path as file:<absolute path>.
+  const input = isHttpUrl(file) ? ({ kind: 'url', url: file } as const) : ({ kind: 'file', path: file } as const);
+  const json = await ffprobeJson<{ streams?: Record<string, unknown>[]; format?: Record<string, unknown> }>(input, ['-show_streams', '-show_format'], { timeoutMs: 60_000 });
   const analysis = await analyzeMse([file]);
   const byId = new Map(analysis.tracks.map((t) => [t.id, t] as const));
   const streams: ProbeStream[] = (json.streams ?? []).map((s, i) => {
