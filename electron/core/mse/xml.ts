@@ -1,8 +1,9 @@
 /**
- * Just enough XML for DASH manifests: elements, attributes and nesting. No DTDs, no entities
- * beyond the five predefined ones and numeric references; namespace prefixes are dropped from
- * names (`<mpd:Period>` is `Period`).
+ * DASH manifests as a small element tree, read by `fast-xml-parser` (a maintained parser; no DTDs,
+ * no external entities). Namespace prefixes are dropped from names (`<mpd:Period>` is `Period`).
+ * Pure JavaScript: no `node:*` import, so it can run on either side of the browser boundary.
  */
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
 
 export interface XmlElement {
   name: string;
@@ -11,87 +12,57 @@ export interface XmlElement {
   text: string;
 }
 
-function decode(s: string): string {
-  return s.replace(/&(#x[0-9a-f]+|#\d+|amp|lt|gt|quot|apos);/gi, (_, e: string) => {
-    const lower = e.toLowerCase();
-    if (lower === 'amp') return '&';
-    if (lower === 'lt') return '<';
-    if (lower === 'gt') return '>';
-    if (lower === 'quot') return '"';
-    if (lower === 'apos') return "'";
-    const code = lower.startsWith('#x') ? parseInt(lower.slice(2), 16) : parseInt(lower.slice(1), 10);
-    return Number.isFinite(code) && code <= 0x10ffff ? String.fromCodePoint(code) : '';
-  });
+const ATTRS = ':@';
+const TEXT = '#text';
+const CDATA = '#cdata';
+
+const parser = new XMLParser({
+  preserveOrder: true,
+  ignoreAttributes: false,
+  attributeNamePrefix: '',
+  removeNSPrefix: true,
+  parseAttributeValue: false,
+  parseTagValue: false,
+  trimValues: false,
+  processEntities: true,
+  htmlEntities: false,
+  ignoreDeclaration: true,
+  ignorePiTags: true,
+  cdataPropName: CDATA,
+  commentPropName: false,
+});
+
+type Ordered = Record<string, unknown>;
+
+function convert(node: Ordered): XmlElement | string | undefined {
+  for (const key of Object.keys(node)) {
+    if (key === ATTRS) continue;
+    const value = node[key];
+    if (key === TEXT) return String(value ?? '');
+    if (key === CDATA) return (value as Ordered[]).map((v) => String(v[TEXT] ?? '')).join('');
+    const attrs: Record<string, string> = {};
+    for (const [k, v] of Object.entries((node[ATTRS] as Record<string, unknown> | undefined) ?? {})) attrs[k] = String(v);
+    const el: XmlElement = { name: key, attrs, children: [], text: '' };
+    for (const child of (value as Ordered[]) ?? []) {
+      const c = convert(child);
+      if (typeof c === 'string') el.text += c;
+      else if (c) el.children.push(c);
+    }
+    return el;
+  }
+  return undefined;
 }
 
-const localName = (qname: string) => qname.slice(qname.indexOf(':') + 1);
-
-/** Parse a document; throws an Error naming the position on malformed markup. */
+/** Parse a document; throws an Error naming the line on malformed markup. */
 export function parseXml(text: string): XmlElement {
-  const root: XmlElement = { name: '#document', attrs: {}, children: [], text: '' };
-  const stack: XmlElement[] = [root];
-  let i = 0;
-  while (i < text.length) {
-    const lt = text.indexOf('<', i);
-    if (lt < 0) break;
-    if (lt > i) stack[stack.length - 1]!.text += decode(text.slice(i, lt));
-    if (text.startsWith('<!--', lt)) {
-      const end = text.indexOf('-->', lt + 4);
-      if (end < 0) throw new Error(`unterminated comment at ${lt}`);
-      i = end + 3;
-      continue;
-    }
-    if (text.startsWith('<![CDATA[', lt)) {
-      const end = text.indexOf(']]>', lt + 9);
-      if (end < 0) throw new Error(`unterminated CDATA at ${lt}`);
-      stack[stack.length - 1]!.text += text.slice(lt + 9, end);
-      i = end + 3;
-      continue;
-    }
-    if (text.startsWith('<?', lt) || text.startsWith('<!', lt)) {
-      const end = text.indexOf('>', lt);
-      if (end < 0) throw new Error(`unterminated declaration at ${lt}`);
-      i = end + 1;
-      continue;
-    }
-    const gt = findTagEnd(text, lt);
-    if (gt < 0) throw new Error(`unterminated tag at ${lt}`);
-    const body = text.slice(lt + 1, gt);
-    i = gt + 1;
-    if (body.startsWith('/')) {
-      const name = localName(body.slice(1).trim());
-      const open = stack.pop();
-      if (!open || open === root || open.name !== name) throw new Error(`unexpected </${name}> at ${lt}`);
-      continue;
-    }
-    const selfClosing = body.endsWith('/');
-    const inner = selfClosing ? body.slice(0, -1) : body;
-    const m = /^([^\s/>]+)/.exec(inner);
-    if (!m) throw new Error(`bad tag at ${lt}`);
-    const el: XmlElement = { name: localName(m[1]!), attrs: {}, children: [], text: '' };
-    const attrRe = /([^\s=]+)\s*=\s*("([^"]*)"|'([^']*)')/g;
-    let a: RegExpExecArray | null;
-    const rest = inner.slice(m[0].length);
-    while ((a = attrRe.exec(rest))) el.attrs[localName(a[1]!)] = decode(a[3] ?? a[4] ?? '');
-    stack[stack.length - 1]!.children.push(el);
-    if (!selfClosing) stack.push(el);
+  const valid = XMLValidator.validate(text, { allowBooleanAttributes: true });
+  if (valid !== true) throw new Error(`${valid.err.msg} (line ${valid.err.line}, column ${valid.err.col})`);
+  const nodes = parser.parse(text) as Ordered[];
+  for (const n of nodes) {
+    const el = convert(n);
+    if (el && typeof el !== 'string') return el;
   }
-  if (stack.length > 1) throw new Error(`<${stack[stack.length - 1]!.name}> is never closed`);
-  const doc = root.children[0];
-  if (!doc) throw new Error('no root element');
-  return doc;
-}
-
-function findTagEnd(text: string, from: number): number {
-  let quote: string | null = null;
-  for (let i = from + 1; i < text.length; i++) {
-    const c = text[i]!;
-    if (quote) {
-      if (c === quote) quote = null;
-    } else if (c === '"' || c === "'") quote = c;
-    else if (c === '>') return i;
-  }
-  return -1;
+  throw new Error('no root element');
 }
 
 export function children(el: XmlElement | undefined, name: string): XmlElement[] {
