@@ -12,6 +12,8 @@ import { mimeType } from './codec-string';
 import { fetchText, HttpLog, isHttpUrl } from '../net/http';
 import { checkUnavailable, httpFindings, rangePreflights } from './http-rules';
 import { dashStreams, extOf, hlsStreams, nameOf, type StreamSpec } from './manifest';
+import { checkLadders, checkManifestStream, looksLikeTransportStream, transportStreamFinding, type LadderStream } from './ladder';
+import { openSource } from '../net/open-source';
 import { buildStream, DocCache, trafOf, UNAVAILABLE, type StreamModel } from './model';
 import { checkCodecs, checkFragments, checkInit, checkMovie, checkSidx, checkStructure, checkTiming, FindingSink, type RuleContext } from './rules';
 import type { ByteRange, Finding, InputKind, LintReport, MediaSegment, MseAnalysis, MseStream, SegmentBox, SegmentTrack, TrackCodec } from './types';
@@ -45,6 +47,37 @@ async function readManifest(file: string, log?: HttpLog): Promise<string> {
     return buf.toString('utf8');
   } finally {
     await handle.close();
+  }
+}
+
+/**
+ * Whether an HLS stream's segments are MPEG-TS: by name, or (for a playlist without EXT-X-MAP) by
+ * the TS sync byte every 188 bytes at the start of its first segment. A part that cannot be read is
+ * left to the lint (`segment-unavailable`).
+ */
+async function isTransportStream(spec: StreamSpec, log: HttpLog): Promise<boolean> {
+  const d = spec.declared;
+  if (!d || d.kind === 'representation') return false;
+  if (d.transportStream) return true;
+  if (!d.mapMissing) return false;
+  const part = spec.parts.find((p) => p.role !== 'init');
+  if (!part) return false;
+  let source;
+  try {
+    source = await openSource(part.path, { log });
+  } catch {
+    return false;
+  }
+  try {
+    const head = await source.read(part.offset ?? 0, 188 * 2 + 1);
+    if (!looksLikeTransportStream(head)) return false;
+    d.transportStream = true;
+    delete d.mapMissing;
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await source.close();
   }
 }
 
@@ -96,13 +129,27 @@ export async function analyzeMse(paths: string[], options: AnalyzeOptions = {}):
   const fromManifest = kind === 'hls' || kind === 'dash';
   try {
     const streams: StreamModel[] = [];
-    for (const [i, spec] of specs.entries()) streams.push(await buildStream(i, spec, cache, { fromManifest }));
+    const transport = new Set<number>();
+    for (const [i, spec] of specs.entries()) {
+      if (await isTransportStream(spec, log)) {
+        // MPEG-TS is not MP4: reported (hls-ts-needs-transmux), and its media are not linted as fMP4.
+        transport.add(i);
+        streams.push(await buildStream(i, { ...spec, parts: [] }, cache, { fromManifest }));
+      } else streams.push(await buildStream(i, spec, cache, { fromManifest }));
+    }
     const findings: Finding[] = [];
     let omitted = 0;
     let fragmented = false;
     const planned: MseStream[] = [];
+    const ladder: LadderStream[] = [];
     for (const stream of streams) {
-      const sink = new FindingSink(stream, streams.length > 1);
+      const spec = specs[stream.index]!;
+      if (transport.has(stream.index)) {
+        findings.push(transportStreamFinding(stream.index, spec));
+        planned.push(await planStream(stream, new Map(), idOf));
+        continue;
+      }
+      const sink = new FindingSink(stream, streams.length > 1, undefined, fromManifest);
       const ctx: RuleContext = { stream, sink, badData: new Set() };
       checkUnavailable(stream, sink);
       checkStructure(ctx);
@@ -117,8 +164,14 @@ export async function analyzeMse(paths: string[], options: AnalyzeOptions = {}):
       }
       findings.push(...sink.findings);
       omitted += sink.omitted;
+      if (spec.declared) {
+        const entry: LadderStream = { model: stream, spec, timing: segmentTiming(stream) };
+        ladder.push(entry);
+        findings.push(...checkManifestStream(stream.index, entry));
+      }
       planned.push(await planStream(stream, sink.perSegment, idOf));
     }
+    findings.push(...checkLadders(ladder));
     for (const m of missing) {
       findings.push({
         rule: 'segment-unavailable',

@@ -178,6 +178,42 @@ const ENTRIES = {
     browser: ['parsing-failed'],
   },
   // Streams: manifests, ladders and HTTP.
+  'manifest-codecs-mismatch': {
+    severity: 'error',
+    fix: 'write the codec strings from the actual init segments (mwb probe), or re-encode to what the manifest promises',
+  },
+  'manifest-codecs-missing': {
+    severity: 'warning',
+    fix: 'add CODECS to every HLS variant (@codecs to every DASH representation), from the init segments (mwb probe)',
+  },
+  'ladder-not-aligned': {
+    severity: 'error',
+    fix: 'fixed GOP and segment length for every rendition: ffmpeg -g N -keyint_min N -sc_threshold 0 and the same -hls_time / -seg_duration',
+  },
+  'ladder-timescale-mismatch': {
+    severity: 'warning',
+    fix: 'one timescale and one track id per media type across the ladder (ffmpeg -video_track_timescale, the same mapping for every rendition)',
+  },
+  'hls-target-duration-exceeded': {
+    severity: 'error',
+    fix: 'raise EXT-X-TARGETDURATION or cut shorter segments (keyframes at most every target duration: -g, -hls_time)',
+  },
+  'manifest-duration-mismatch': {
+    severity: 'warning',
+    fix: 'regenerate the playlist (EXTINF, @duration, SegmentTimeline) from the media',
+  },
+  'hls-map-missing': {
+    severity: 'error',
+    fix: 'add #EXT-X-MAP:URI="init.mp4" before the first fMP4 segment (ffmpeg -hls_segment_type fmp4 writes it)',
+  },
+  'hls-ts-needs-transmux': {
+    severity: 'info',
+    fix: 'package fMP4 HLS (ffmpeg -hls_segment_type fmp4), or let a transmuxing player (hls.js) handle MPEG-TS',
+  },
+  'bandwidth-exceeded': {
+    severity: 'warning',
+    fix: 'declare the peak: HLS BANDWIDTH is the peak segment bitrate (AVERAGE-BANDWIDTH the mean), DASH @bandwidth at least the peak; or cap it with -maxrate/-bufsize',
+  },
   'segment-unavailable': {
     severity: 'error',
     fix: 'publish it, or fix the URL / relative path in the manifest',

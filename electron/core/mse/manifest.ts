@@ -9,6 +9,7 @@
 import path from 'node:path';
 import { WorkbenchError } from '../errors';
 import { checkHttpUrl, isHttpUrl, urlName } from '../net/http';
+import { Parser, type M3u8Manifest, type M3u8Playlist } from 'm3u8-parser';
 import { children, first, parseXml, type XmlElement } from './xml';
 
 export interface PartSpec {
@@ -26,6 +27,8 @@ export interface PartSpec {
 export interface StreamSpec {
   label: string;
   parts: PartSpec[];
+  /** What a manifest says about it (absent for files given directly). */
+  declared?: DeclaredStream;
 }
 
 /** Resolve a manifest reference inside `dir`; refuse URLs and anything outside the folder. */
@@ -69,25 +72,43 @@ export function resolveRef(file: string, ref: string): string {
   return checkHttpUrl(url.href);
 }
 
-function parseByteRange(spec: string, previousEnd: number): { offset: number; size: number } {
-  const [len, off] = spec.split('@');
-  const size = Number(len);
-  const offset = off !== undefined ? Number(off) : previousEnd;
-  if (!Number.isSafeInteger(size) || size < 0 || !Number.isSafeInteger(offset) || offset < 0) throw new Error(`bad byte range "${spec}"`);
-  return { offset, size };
+/** What the manifest itself declares about a stream: what the ladder lint compares with the media. */
+export interface DeclaredStream {
+  /** `variant`: an HLS variant; `audio`/`video`/`subtitles`: an HLS alternate rendition (EXT-X-MEDIA); `iframe`: an I-frame playlist; `representation`: a DASH one; `playlist`: an HLS media playlist given alone. */
+  kind: 'variant' | 'audio' | 'video' | 'subtitles' | 'iframe' | 'representation' | 'playlist';
+  /** The streams that form one ladder (switchable renditions of one media type): HLS `variants`, DASH `period 0 · set 1`. */
+  ladder?: string;
+  /** The media (child) playlist, for HLS. */
+  playlist?: string;
+  codecs?: string;
+  /** HLS `BANDWIDTH` / DASH `@bandwidth`, bits per second (the declared peak). */
+  bandwidth?: number;
+  /** HLS `EXT-X-TARGETDURATION`, seconds. */
+  targetDuration?: number;
+  /** Declared duration (seconds) of each media segment in order (EXTINF, SegmentTimeline, @duration). */
+  durations?: number[];
+  /** HLS: media segments listed without an `EXT-X-MAP` although they are not MPEG-TS. */
+  mapMissing?: boolean;
+  /** HLS: the segments are MPEG-TS (by name; the lint also sniffs the bytes). */
+  transportStream?: boolean;
+  /** DASH: the Period index. */
+  period?: number;
 }
 
-function attrList(line: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const re = /([A-Z0-9-]+)=("([^"]*)"|[^,]*)/g;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(line))) out[m[1]!] = m[3] ?? m[2]!;
-  return out;
+/** Read an HLS playlist with m3u8-parser (a maintained parser used by video.js). */
+function parseM3u8(text: string): M3u8Manifest {
+  const parser = new Parser();
+  parser.push(text);
+  parser.end();
+  return parser.manifest;
 }
+
+const isTsName = (p: string) => ['.ts', '.m2ts', '.mts'].includes(extOf(p));
 
 /**
- * An HLS playlist. A media playlist is one stream; a master playlist yields one stream per variant
- * and per alternative rendition with its own URI (each read through `load`).
+ * An HLS playlist. A media playlist is one stream; a master playlist yields one stream per variant,
+ * per alternate rendition (EXT-X-MEDIA with a URI) and per I-frame playlist, each read through `load`.
+ * Subtitle renditions (WebVTT) are not MP4 and are left out of the lint.
  */
 export async function hlsStreams(
   file: string,
@@ -98,11 +119,11 @@ export async function hlsStreams(
 ): Promise<StreamSpec[]> {
   const name = nameOf(file);
   if (!text.trimStart().startsWith('#EXTM3U')) throw new WorkbenchError('EMANIFEST', `${name} is not an HLS playlist (no #EXTM3U header).`);
-  const lines = text.split(/\r?\n/).map((l) => l.trim());
-  if (lines.some((l) => l.startsWith('#EXT-X-STREAM-INF'))) {
+  const m = parseM3u8(text);
+  if (m.playlists?.length || m.iFramePlaylists?.length) {
     const streams: StreamSpec[] = [];
     const seen = new Set<string>();
-    const add = async (uri: string, label: string) => {
+    const add = async (uri: string, label: string, declared: DeclaredStream) => {
       const p = resolveRef(file, uri);
       if (seen.has(p)) return;
       seen.add(p);
@@ -114,50 +135,62 @@ export async function hlsStreams(
         throw err;
       }
       const sub = await hlsStreams(p, child, load, onUnavailable);
-      for (const s of sub) streams.push({ ...s, label: `${label} · ${s.label}` });
+      for (const s of sub) streams.push({ ...s, label: `${label} · ${s.label}`, declared: { ...s.declared, ...declared, kind: declared.kind, playlist: p } });
     };
-    for (let i = 0; i < lines.length; i++) {
-      const l = lines[i]!;
-      if (l.startsWith('#EXT-X-MEDIA:')) {
-        const a = attrList(l.slice(13));
-        if (a.URI) await add(a.URI, `${a.TYPE ?? 'media'} ${a.NAME ?? a['GROUP-ID'] ?? ''}`.trim());
-      } else if (l.startsWith('#EXT-X-STREAM-INF')) {
-        const uri = lines.slice(i + 1).find((x) => x && !x.startsWith('#'));
-        const a = attrList(l.slice(l.indexOf(':') + 1));
-        if (uri) await add(uri, `variant ${a.RESOLUTION ?? ''} ${a.BANDWIDTH ? `${Math.round(Number(a.BANDWIDTH) / 1000)} kb/s` : ''}`.replace(/\s+/g, ' ').trim());
+    for (const [type, groups] of Object.entries(m.mediaGroups ?? {})) {
+      if (type === 'SUBTITLES' || type === 'CLOSED-CAPTIONS') continue;
+      for (const [group, renditions] of Object.entries(groups)) {
+        for (const [renditionName, r] of Object.entries(renditions)) {
+          if (r.uri) await add(r.uri, `${type} ${renditionName || group}`.trim(), { kind: type === 'VIDEO' ? 'video' : 'audio', ladder: `${type} ${group}` });
+        }
       }
+    }
+    const variantLabel = (a: M3u8Playlist['attributes']) =>
+      `${a.RESOLUTION ? `${a.RESOLUTION.width}x${a.RESOLUTION.height}` : ''} ${a.BANDWIDTH ? `${Math.round(a.BANDWIDTH / 1000)} kb/s` : ''}`.replace(/\s+/g, ' ').trim();
+    for (const v of m.playlists ?? []) {
+      const a = v.attributes;
+      const declared: DeclaredStream = { kind: 'variant', ladder: 'variants' };
+      if (typeof a.CODECS === 'string') declared.codecs = a.CODECS;
+      if (typeof a.BANDWIDTH === 'number') declared.bandwidth = a.BANDWIDTH;
+      await add(v.uri, `variant ${variantLabel(a)}`.trim(), declared);
+    }
+    for (const v of m.iFramePlaylists ?? []) {
+      const a = v.attributes;
+      const declared: DeclaredStream = { kind: 'iframe' };
+      if (typeof a.CODECS === 'string') declared.codecs = a.CODECS;
+      await add(v.uri, `I-frames ${variantLabel(a)}`.trim(), declared);
     }
     return streams;
   }
   const parts: PartSpec[] = [];
-  let pendingRange: string | null = null;
-  const lastEnd = new Map<string, number>();
-  for (const l of lines) {
-    if (!l) continue;
-    if (l.startsWith('#EXT-X-MAP:')) {
-      const a = attrList(l.slice(11));
-      if (!a.URI) throw new WorkbenchError('EMANIFEST', `${name}: #EXT-X-MAP without a URI.`);
-      const p = resolveRef(file, a.URI);
-      const part: PartSpec = { path: p, role: 'init' };
-      if (a.BYTERANGE) Object.assign(part, parseByteRange(a.BYTERANGE, 0));
-      parts.push(part);
-    } else if (l.startsWith('#EXT-X-BYTERANGE:')) {
-      pendingRange = l.slice(17);
-    } else if (!l.startsWith('#')) {
-      const p = resolveRef(file, l);
-      if (extOf(p) === '.ts') throw new WorkbenchError('ENOTFMP4', `${name} uses MPEG-TS segments (${nameOf(p)}); the MSE lab reads fMP4 HLS (#EXT-X-MAP with .m4s/.mp4 segments).`);
-      const part: PartSpec = { path: p, role: parts.length === 0 ? 'auto' : 'segment' };
-      if (pendingRange) {
-        const r = parseByteRange(pendingRange, lastEnd.get(p) ?? 0);
-        Object.assign(part, r);
-        lastEnd.set(p, r.offset + r.size);
-        pendingRange = null;
+  const durations: number[] = [];
+  let lastMap = '';
+  let transportStream = false;
+  for (const seg of m.segments) {
+    if (seg.map) {
+      if (!seg.map.uri) throw new WorkbenchError('EMANIFEST', `${name}: #EXT-X-MAP without a URI.`);
+      const key = `${seg.map.uri}@${seg.map.byterange?.offset ?? ''}`;
+      // A map applies to every segment after it: a new init part only where it changes (a discontinuity).
+      if (key !== lastMap) {
+        lastMap = key;
+        const part: PartSpec = { path: resolveRef(file, seg.map.uri), role: 'init' };
+        if (seg.map.byterange) Object.assign(part, { offset: seg.map.byterange.offset, size: seg.map.byterange.length });
+        parts.push(part);
       }
-      parts.push(part);
     }
+    const p = resolveRef(file, seg.uri);
+    if (isTsName(p)) transportStream = true;
+    const part: PartSpec = { path: p, role: parts.length === 0 ? 'auto' : 'segment' };
+    if (seg.byterange) Object.assign(part, { offset: seg.byterange.offset, size: seg.byterange.length });
+    parts.push(part);
+    durations.push(seg.duration ?? 0);
   }
   if (!parts.length) throw new WorkbenchError('EMANIFEST', `${name} lists no segments.`);
-  return [{ label: name, parts }];
+  const declared: DeclaredStream = { kind: 'playlist', durations };
+  if (m.targetDuration !== undefined) declared.targetDuration = m.targetDuration;
+  if (transportStream) declared.transportStream = true;
+  else if (!lastMap) declared.mapMissing = true;
+  return [{ label: name, parts, declared }];
 }
 
 /** ISO 8601 duration (`PT4.0S`, `PT1H2M`) in seconds. */
@@ -189,11 +222,30 @@ function rangeOf(spec: string | undefined): { offset: number; size: number } | u
   return b >= a ? { offset: a, size: b - a + 1 } : undefined;
 }
 
+/** Join a BaseURL (or segment reference) onto the base so far, with URL semantics (`../`, absolute URLs). */
+function joinBase(base: string, ref: string): string {
+  if (!ref) return base;
+  if (/^[a-z][a-z0-9+.-]*:/i.test(ref) && !/^[a-z]:[\\/]/i.test(ref)) return ref;
+  if (/^[a-z][a-z0-9+.-]*:/i.test(base)) return new URL(ref, base).href;
+  // A relative base: resolve under a deep placeholder folder and count how far the result climbed
+  // (above the manifest's folder is refused later by resolveRef for a local manifest).
+  const pad = '_mwb_base_/';
+  const depth = 32;
+  let rest = new URL(ref, `http://base.invalid/${pad.repeat(depth)}${base}`).pathname.slice(1);
+  let kept = 0;
+  while (rest.startsWith(pad)) {
+    rest = rest.slice(pad.length);
+    kept++;
+  }
+  return '../'.repeat(depth - kept) + decodeURI(rest);
+}
+
 /**
- * A DASH MPD: one stream per Representation of the first Period, from SegmentTemplate (with or
- * without SegmentTimeline), SegmentList or SegmentBase. Template numbers run for the count the
- * durations imply (a missing one is kept, so the lint names it: `segment-unavailable`), and on
- * while local files exist; `exists` answers `undefined` for remote ones (not probed).
+ * A DASH MPD: one stream per Representation of every Period, from SegmentTemplate (with or without
+ * SegmentTimeline, `r="-1"` repeating to the Period's end), SegmentList or SegmentBase, with BaseURL
+ * at every level (MPD, Period, AdaptationSet, Representation). Template numbers run for the count the
+ * durations imply (a missing one is kept, so the lint names it: `segment-unavailable`), and on while
+ * local files exist; `exists` answers `undefined` for remote ones (not probed).
  */
 export function dashStreams(file: string, text: string, exists: (p: string) => boolean | undefined): StreamSpec[] {
   const name = nameOf(file);
@@ -204,67 +256,99 @@ export function dashStreams(file: string, text: string, exists: (p: string) => b
     throw new WorkbenchError('EMANIFEST', `${name} is not well-formed XML: ${(err as Error).message}.`);
   }
   if (mpd.name !== 'MPD') throw new WorkbenchError('EMANIFEST', `${name} is not a DASH manifest (root element <${mpd.name}>).`);
-  const period = first(mpd, 'Period');
-  if (!period) throw new WorkbenchError('EMANIFEST', `${name} has no Period.`);
-  const periodDuration = isoDuration(period.attrs.duration) ?? isoDuration(mpd.attrs.mediaPresentationDuration);
-  const baseOf = (...els: (XmlElement | undefined)[]) => els.map((e) => first(e, 'BaseURL')?.text.trim() ?? '').reduce((acc, b) => (b ? (/^[a-z]+:/i.test(b) ? b : acc + b) : acc), '');
+  const periods = children(mpd, 'Period');
+  if (!periods.length) throw new WorkbenchError('EMANIFEST', `${name} has no Period.`);
+  const total = isoDuration(mpd.attrs.mediaPresentationDuration);
+  const baseUrl = (el: XmlElement | undefined) => first(el, 'BaseURL')?.text.trim() ?? '';
   const streams: StreamSpec[] = [];
-  for (const [ai, set] of children(period, 'AdaptationSet').entries()) {
-    for (const [ri, rep] of children(set, 'Representation').entries()) {
-      const id = rep.attrs.id ?? `${ai}.${ri}`;
-      const kind = rep.attrs.mimeType ?? set.attrs.mimeType ?? set.attrs.contentType ?? '';
-      const label = `Representation ${id}${kind ? ` (${kind})` : ''}`;
-      const base = baseOf(mpd, period, set, rep);
-      const at = (ref: string) => resolveRef(file, base + ref);
-      const template = first(rep, 'SegmentTemplate') ?? first(set, 'SegmentTemplate') ?? first(period, 'SegmentTemplate');
-      const list = first(rep, 'SegmentList') ?? first(set, 'SegmentList');
-      const vars = { RepresentationID: id, Bandwidth: rep.attrs.bandwidth };
-      const parts: PartSpec[] = [];
-      if (template) {
-        // Attributes inherit from the AdaptationSet's template when the Representation has its own.
-        const outer = first(set, 'SegmentTemplate');
-        const attr = (k: string) => template.attrs[k] ?? outer?.attrs[k];
-        const init = attr('initialization');
-        if (init) parts.push({ path: at(fillTemplate(init, vars)), role: 'init' });
-        const media = attr('media');
-        if (!media) throw new WorkbenchError('EMANIFEST', `${name}: ${label} has a SegmentTemplate without @media.`);
-        const timescale = Number(attr('timescale') ?? 1);
-        const startNumber = Number(attr('startNumber') ?? 1);
-        const timeline = first(template, 'SegmentTimeline') ?? first(outer, 'SegmentTimeline');
-        if (timeline) {
-          let t = 0;
-          let n = startNumber;
-          for (const s of children(timeline, 'S')) {
-            if (s.attrs.t !== undefined) t = Number(s.attrs.t);
-            const d = Number(s.attrs.d);
-            const r = Number(s.attrs.r ?? 0);
-            for (let k = 0; k <= (r < 0 ? 0 : r); k++) {
-              parts.push({ path: at(fillTemplate(media, { ...vars, Number: n, Time: t })), role: 'segment' });
-              n++;
-              t += d;
+  let periodStart = 0;
+  for (const [pi, period] of periods.entries()) {
+    const start = isoDuration(period.attrs.start) ?? periodStart;
+    const nextStart = isoDuration(periods[pi + 1]?.attrs.start);
+    const periodDuration =
+      isoDuration(period.attrs.duration) ?? (nextStart !== undefined ? nextStart - start : total !== undefined ? total - start : undefined);
+    periodStart = start + (periodDuration ?? 0);
+    const periodLabel = periods.length > 1 ? `Period ${period.attrs.id ?? pi} · ` : '';
+    for (const [ai, set] of children(period, 'AdaptationSet').entries()) {
+      for (const [ri, rep] of children(set, 'Representation').entries()) {
+        const id = rep.attrs.id ?? `${ai}.${ri}`;
+        const kind = rep.attrs.mimeType ?? set.attrs.mimeType ?? set.attrs.contentType ?? '';
+        const label = `${periodLabel}Representation ${id}${kind ? ` (${kind})` : ''}`;
+        const base = [mpd, period, set, rep].map(baseUrl).reduce(joinBase, '');
+        const at = (ref: string) => resolveRef(file, joinBase(base, ref));
+        const template = first(rep, 'SegmentTemplate') ?? first(set, 'SegmentTemplate') ?? first(period, 'SegmentTemplate');
+        const list = first(rep, 'SegmentList') ?? first(set, 'SegmentList');
+        const vars = { RepresentationID: id, Bandwidth: rep.attrs.bandwidth };
+        const parts: PartSpec[] = [];
+        const durations: number[] = [];
+        if (template) {
+          // Attributes inherit from the AdaptationSet's (and Period's) template when the Representation has its own.
+          const outer = [first(set, 'SegmentTemplate'), first(period, 'SegmentTemplate')];
+          const attr = (k: string) => template.attrs[k] ?? outer.find((o) => o?.attrs[k] !== undefined)?.attrs[k];
+          const init = attr('initialization');
+          if (init) parts.push({ path: at(fillTemplate(init, vars)), role: 'init' });
+          const media = attr('media');
+          if (!media) throw new WorkbenchError('EMANIFEST', `${name}: ${label} has a SegmentTemplate without @media.`);
+          const timescale = Number(attr('timescale') ?? 1) || 1;
+          const startNumber = Number(attr('startNumber') ?? 1);
+          const pto = Number(attr('presentationTimeOffset') ?? 0);
+          const timeline = first(template, 'SegmentTimeline') ?? outer.map((o) => first(o, 'SegmentTimeline')).find(Boolean);
+          if (timeline) {
+            let t = 0;
+            let n = startNumber;
+            const entries = children(timeline, 'S');
+            for (const [si, s] of entries.entries()) {
+              if (s.attrs.t !== undefined) t = Number(s.attrs.t);
+              const d = Number(s.attrs.d);
+              if (!(d > 0)) throw new WorkbenchError('EMANIFEST', `${name}: ${label} has a SegmentTimeline entry without a positive @d.`);
+              let r = Number(s.attrs.r ?? 0);
+              if (r < 0) {
+                // r="-1": repeat until the next entry's @t, or the end of the Period.
+                const nextT = entries[si + 1]?.attrs.t;
+                const end = nextT !== undefined ? Number(nextT) : periodDuration !== undefined ? pto + periodDuration * timescale : t + d;
+                r = Math.max(0, Math.ceil((end - t) / d - 1e-9) - 1);
+              }
+              for (let k = 0; k <= r && parts.length < 200_000; k++) {
+                parts.push({ path: at(fillTemplate(media, { ...vars, Number: n, Time: t })), role: 'segment' });
+                durations.push(d / timescale);
+                n++;
+                t += d;
+              }
+            }
+          } else {
+            const duration = Number(attr('duration'));
+            const implied = periodDuration && duration > 0 ? Math.ceil((periodDuration * timescale) / duration - 1e-9) : 0;
+            for (let n = startNumber; n < startNumber + 100_000; n++) {
+              const p = at(fillTemplate(media, { ...vars, Number: n }));
+              if (n - startNumber >= implied && !exists(p)) break;
+              parts.push({ path: p, role: 'segment' });
+              // The last segment of the Period is cut at its end.
+              const left = periodDuration !== undefined ? periodDuration - ((n - startNumber) * duration) / timescale : duration / timescale;
+              durations.push(duration > 0 ? Math.max(0, Math.min(duration / timescale, left)) : 0);
             }
           }
-        } else {
-          const duration = Number(attr('duration'));
-          const implied = periodDuration && duration > 0 ? Math.ceil((periodDuration * timescale) / duration - 1e-9) : 0;
-          for (let n = startNumber; n < startNumber + 100_000; n++) {
-            const p = at(fillTemplate(media, { ...vars, Number: n }));
-            if (n - startNumber >= implied && !exists(p)) break;
-            parts.push({ path: p, role: 'segment' });
+        } else if (list) {
+          const init = first(list, 'Initialization');
+          const timescale = Number(list.attrs.timescale ?? 1) || 1;
+          const duration = Number(list.attrs.duration);
+          if (init) parts.push({ path: at(init.attrs.sourceURL ?? ''), role: 'init', ...rangeOf(init.attrs.range) });
+          for (const seg of children(list, 'SegmentURL')) {
+            parts.push({ path: at(seg.attrs.media ?? ''), role: 'segment', ...rangeOf(seg.attrs.mediaRange) });
+            if (duration > 0) durations.push(duration / timescale);
           }
+        } else {
+          if (!base) throw new WorkbenchError('EMANIFEST', `${name}: ${label} has no SegmentTemplate, SegmentList or BaseURL.`);
+          // SegmentBase (on-demand profile): one file, init then sidx-indexed fragments.
+          parts.push({ path: resolveRef(file, base), role: 'auto' });
         }
-      } else if (list) {
-        const init = first(list, 'Initialization');
-        const fileOf = (ref: string | undefined) => at(ref ?? '');
-        if (init) parts.push({ path: fileOf(init.attrs.sourceURL), role: 'init', ...rangeOf(init.attrs.range) });
-        for (const seg of children(list, 'SegmentURL')) parts.push({ path: fileOf(seg.attrs.media), role: 'segment', ...rangeOf(seg.attrs.mediaRange) });
-      } else {
-        if (!base) throw new WorkbenchError('EMANIFEST', `${name}: ${label} has no SegmentTemplate, SegmentList or BaseURL.`);
-        // SegmentBase (on-demand profile): one file, init then sidx-indexed fragments.
-        parts.push({ path: resolveRef(file, base), role: 'auto' });
+        if (!parts.some((p) => p.role !== 'init')) throw new WorkbenchError('EMANIFEST', `${name}: ${label} lists no media segments.`);
+        const declared: DeclaredStream = { kind: 'representation', ladder: `period ${pi} · set ${ai}`, period: pi };
+        const codecs = rep.attrs.codecs ?? set.attrs.codecs;
+        if (codecs) declared.codecs = codecs;
+        if (rep.attrs.bandwidth) declared.bandwidth = Number(rep.attrs.bandwidth);
+        if (durations.length) declared.durations = durations;
+        streams.push({ label, parts, declared });
       }
-      if (!parts.some((p) => p.role !== 'init')) throw new WorkbenchError('EMANIFEST', `${name}: ${label} lists no media segments.`);
-      streams.push({ label, parts });
     }
   }
   if (!streams.length) throw new WorkbenchError('EMANIFEST', `${name} has no Representation.`);

@@ -31,6 +31,8 @@ export class FindingSink {
     private readonly stream: StreamModel,
     private readonly multiStream: boolean,
     private readonly limit = 50,
+    /** A manifest's stream: every finding names its stream and a URL (the segment's, else the init segment's or first file's). */
+    private readonly named = false,
   ) {}
 
   /** Count one occurrence against its segment (for the Player's per-segment badges). */
@@ -62,7 +64,11 @@ export class FindingSink {
     const fix = RULES[rule].fix;
     if (fix) f.fix = fix;
     if (where.doc && this.stream.docs.length > 1) f.file = where.doc.name;
-    if (this.multiStream) f.stream = this.stream.index;
+    if (this.multiStream || this.named) f.stream = this.stream.index;
+    if (this.named && f.url === undefined) {
+      const doc = where.doc ?? (where.segment !== undefined ? this.stream.segments[where.segment]?.doc : undefined) ?? this.stream.init?.doc ?? this.stream.docs[0];
+      if (doc) f.url = doc.path;
+    }
     this.findings.push(f);
   }
 }

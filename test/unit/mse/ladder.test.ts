@@ -1,0 +1,141 @@
+/**
+ * The ladder lint (MSE_RULES.md "Streams") on a ladder generated with ffmpeg (test/fixtures/ladder.ts):
+ * three H.264 renditions plus AAC as fMP4 HLS, TS HLS and two-Period DASH, and one manifest per
+ * fault. Each fault raises its rule, naming stream, segment and url; the clean ladder raises no error.
+ */
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { analyzeMse } from '../../../electron/core/mse/analyze';
+import { RULES } from '../../../electron/core/mse/catalogue';
+import type { Finding, MseAnalysis } from '../../../electron/core/mse/types';
+import { startFixtureServer, type FixtureServer } from '../../fixtures/http-server';
+import { ladderFixture, type LadderFixture } from '../../fixtures/ladder';
+import { mwb } from '../../fixtures/mwb-cli';
+
+let fx: LadderFixture;
+let server: FixtureServer;
+const at = (rel: string) => path.join(fx.dir, rel);
+const errors = (a: MseAnalysis) => a.findings.filter((f) => f.severity === 'error');
+const only = (a: MseAnalysis, rule: Finding['rule']) => a.findings.filter((f) => f.rule === rule);
+const rel = (url: string | undefined) => (url ? (url.startsWith('http') ? new URL(url).pathname.replace(/^\/f\d+\//, '') : path.relative(fx.dir, url)) : '');
+
+beforeAll(async () => {
+  fx = await ladderFixture();
+  server = await startFixtureServer(fx.dir);
+}, 180_000);
+afterAll(async () => {
+  await server?.close();
+});
+
+describe('the clean ladder', () => {
+  it('fMP4 HLS: a master with three variants and an EXT-X-MEDIA audio rendition raises no error, and names stream and url on every finding', async () => {
+    const a = await analyzeMse([at(fx.hls.master)]);
+    expect(a.streams.map((s) => s.label)).toEqual(['AUDIO en · index.m3u8', 'variant 320x180 537 kb/s · index.m3u8', 'variant 256x144 377 kb/s · index.m3u8', 'variant 192x108 226 kb/s · index.m3u8'].map((l) => expect.stringMatching(l.replace(/\d+ kb\/s/, '\\d+ kb/s'))));
+    expect(errors(a)).toEqual([]);
+    expect(a.findings.filter((f) => f.severity === 'warning')).toEqual([]);
+    for (const f of a.findings) {
+      expect(f.stream, f.message).toBeTypeOf('number');
+      expect(f.url, f.message).toBeTruthy();
+    }
+    // Each variant is its own video-only stream, each with 4 one-second segments.
+    expect(a.streams.slice(1).map((s) => [s.tracks.map((t) => t.kind), s.segments.length])).toEqual([
+      [['video'], 4],
+      [['video'], 4],
+      [['video'], 4],
+    ]);
+  });
+
+  it('TS HLS: every rendition is detected as MPEG-TS (hls-ts-needs-transmux), by name and by its bytes', async () => {
+    const a = await analyzeMse([at(fx.ts.master)]);
+    const ts = only(a, 'hls-ts-needs-transmux');
+    expect(ts.map((f) => [f.stream, f.segment, rel(f.url)])).toEqual([
+      [0, 0, 'ts/audio/seg_000.ts'],
+      [1, 0, 'ts/v0/seg_000.ts'],
+      [2, 0, 'ts/v1/seg_000.ts'],
+      [3, 0, 'ts/v2/seg_000.ts'],
+    ]);
+    expect(ts[0]!.severity).toBe('info');
+    expect(errors(a)).toEqual([]);
+  });
+
+  it('DASH: both Periods, each under its own Period-level BaseURL, three video representations and one audio, no error', async () => {
+    const a = await analyzeMse([at(fx.dash.manifest)]);
+    expect(a.streams.map((s) => s.label)).toEqual(
+      ['p0', 'p1'].flatMap((p) => [0, 1, 2].map((r) => `Period ${p} · Representation ${r} (video/mp4)`).concat(`Period ${p} · Representation 3 (audio/mp4)`)),
+    );
+    expect(a.streams[4]!.init!.name).toBe('init-0.m4s');
+    expect(a.streams.map((s) => s.segments.length)).toEqual([4, 4, 4, 5, 4, 4, 4, 5]);
+    expect(errors(a)).toEqual([]);
+    expect(only(a, 'ladder-not-aligned')).toEqual([]);
+    expect(only(a, 'manifest-duration-mismatch')).toEqual([]);
+    const urls = a.findings.map((f) => rel(f.url));
+    expect(urls.some((u) => u.startsWith('dash/p1/'))).toBe(true);
+  });
+});
+
+describe('each fault raises its rule', () => {
+  it('manifest-codecs-mismatch: CODECS says High 4.0, the init segment is Baseline', async () => {
+    const a = await analyzeMse([at(fx.hls.codecs)]);
+    const f = only(a, 'manifest-codecs-mismatch');
+    expect(f.map((x) => [x.stream, rel(x.url), x.severity])).toEqual([[1, 'hls/v0/init.mp4', 'error']]);
+    expect(f[0]!.message).toMatch(/avc1\.640028.*avc1\.42c0/);
+    expect(f[0]!.fix).toBe(RULES['manifest-codecs-mismatch'].fix);
+  });
+
+  it('manifest-codecs-missing: variants without CODECS', async () => {
+    const a = await analyzeMse([at(fx.hls.nocodecs)]);
+    expect(only(a, 'manifest-codecs-missing').map((x) => [x.stream, rel(x.url), x.severity])).toEqual([
+      [1, 'hls/v0/index.m3u8', 'warning'],
+      [2, 'hls/v1/index.m3u8', 'warning'],
+      [3, 'hls/v2/index.m3u8', 'warning'],
+    ]);
+  });
+
+  it('ladder-not-aligned: a variant with a 1.5 s GOP starts its second segment half a second late', async () => {
+    const a = await analyzeMse([at(fx.hls.misaligned)]);
+    const f = only(a, 'ladder-not-aligned');
+    expect(f.map((x) => [x.stream, x.segment, rel(x.url)])).toEqual([[2, 1, 'hls/vgop/seg_001.m4s']]);
+    expect(f[0]!.message).toMatch(/1\.500 s .* 1\.000 s/);
+  });
+
+  it('hls-target-duration-exceeded: 1.5 s segments under EXT-X-TARGETDURATION:1', async () => {
+    const a = await analyzeMse([at(fx.hls.long)]);
+    const f = only(a, 'hls-target-duration-exceeded');
+    expect(f.length).toBeGreaterThan(0);
+    expect(f.map((x) => [x.stream, x.segment, rel(x.url)])[0]).toEqual([0, 0, 'hls/vgop/seg_000.m4s']);
+    expect(f[0]!.severity).toBe('error');
+  });
+
+  it('bandwidth-exceeded: BANDWIDTH at a third of the measured peak', async () => {
+    const a = await analyzeMse([at(fx.hls.bandwidth)]);
+    const f = only(a, 'bandwidth-exceeded');
+    expect(f.map((x) => [x.stream, rel(x.url).startsWith('hls/v0/seg_'), x.segment !== undefined])).toEqual([[1, true, true]]);
+  });
+
+  it('hls-map-missing: fMP4 segments listed without EXT-X-MAP', async () => {
+    const a = await analyzeMse([at(fx.hls.nomap)]);
+    const f = only(a, 'hls-map-missing');
+    expect(f.map((x) => [x.stream, x.segment, rel(x.url), x.severity])).toEqual([[1, 0, 'hls/v0/seg_000.m4s', 'error']]);
+    expect(only(a, 'hls-ts-needs-transmux')).toEqual([]);
+  });
+});
+
+describe('over HTTP', () => {
+  it('lints a remote master playlist with the same findings, and URLs in them', async () => {
+    const clean = await analyzeMse([server.url(fx.hls.master)]);
+    expect(errors(clean)).toEqual([]);
+    const bad = await analyzeMse([server.url(fx.hls.codecs)]);
+    const f = only(bad, 'manifest-codecs-mismatch');
+    expect(f.map((x) => [x.stream, rel(x.url)])).toEqual([[1, 'hls/v0/init.mp4']]);
+    expect(f[0]!.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\//);
+  });
+
+  it('mwb lint http://…/master.m3u8 --json names stream, segment and url', async () => {
+    const r = await mwb('lint', server.url(fx.hls.misaligned), '--json');
+    const report = JSON.parse(r.stdout) as { findings: Finding[] };
+    const f = report.findings.find((x) => x.rule === 'ladder-not-aligned')!;
+    expect(f).toMatchObject({ stream: 2, segment: 1 });
+    expect(rel(f.url)).toBe('hls/vgop/seg_001.m4s');
+    expect(r.code).not.toBe(0);
+  }, 60_000);
+});
