@@ -120,7 +120,7 @@ describe('manifests end to end', () => {
     expect(hls.findings.filter((f) => f.severity !== 'info')).toEqual([]);
     expect(hls.streams[0]!.segments.map((x) => x.range)).toEqual(s.segments.map((x) => x.range));
 
-    await writeFile(path.join(tmp, 'od.mpd'), `<MPD mediaPresentationDuration="PT4S"><Period><AdaptationSet><Representation id="1"><BaseURL>main.mp4</BaseURL><SegmentBase/></Representation></AdaptationSet></Period></MPD>`);
+    await writeFile(path.join(tmp, 'od.mpd'), `<MPD mediaPresentationDuration="PT4S"><Period><AdaptationSet><Representation id="1" codecs="${whole.tracks.map((t) => t.codec).join(',')}" bandwidth="100000000"><BaseURL>main.mp4</BaseURL><SegmentBase/></Representation></AdaptationSet></Period></MPD>`);
     const od = await analyzeMse([path.join(tmp, 'od.mpd')]);
     expect(od.streams[0]!.segments).toHaveLength(4);
     expect(od.findings.filter((f) => f.severity !== 'info')).toEqual([]);
