@@ -113,7 +113,7 @@ export function checkManifestStream(index: number, s: LadderStream): Finding[] {
   const facts = segmentFacts(s);
 
   // The media playlist's segments against its target duration and EXTINF values; DASH durations likewise.
-  if (d.targetDuration !== undefined) {
+  if (d.targetDuration !== undefined && d.kind !== 'iframe') {
     for (const [i, f] of facts.entries()) {
       const actual = f.duration ?? d.durations?.[i];
       if (actual === undefined || Math.round(actual) <= d.targetDuration) continue;
@@ -122,7 +122,8 @@ export function checkManifestStream(index: number, s: LadderStream): Finding[] {
       );
     }
   }
-  if (d.durations) {
+  // An I-frame playlist's EXTINF is the time to the next I-frame, not the length of its one-frame byte range.
+  if (d.durations && d.kind !== 'iframe') {
     for (const [i, f] of facts.entries()) {
       const declared = d.durations[i];
       if (declared === undefined || f.duration === undefined) continue;

@@ -132,3 +132,76 @@ describe('manifests end to end', () => {
     await expect(analyzeMse([path.join(os.tmpdir(), 'no-such-dir', 'x.mpd')])).rejects.toThrow(/x\.mpd does not exist/);
   });
 });
+
+describe('HLS with m3u8-parser: masters, maps, discontinuities', () => {
+  it('reads variants, EXT-X-MEDIA audio (subtitles left out: not MP4) and I-frame playlists, with what each declares', async () => {
+    const master = [
+      '#EXTM3U',
+      '#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="a",NAME="en",URI="audio/index.m3u8"',
+      '#EXT-X-MEDIA:TYPE=SUBTITLES,GROUP-ID="s",NAME="en",URI="subs/index.m3u8"',
+      '#EXT-X-STREAM-INF:BANDWIDTH=800000,CODECS="avc1.64001f,mp4a.40.2",RESOLUTION=640x360,AUDIO="a",SUBTITLES="s"',
+      'v360/index.m3u8',
+      '#EXT-X-I-FRAME-STREAM-INF:BANDWIDTH=90000,CODECS="avc1.64001f",URI="v360/iframes.m3u8"',
+    ].join('\n');
+    const media = (n: string) => ['#EXTM3U', '#EXT-X-TARGETDURATION:2', '#EXT-X-MAP:URI="init.mp4"', '#EXTINF:2,', `${n}.m4s`, '#EXTINF:1.5,', `${n}b.m4s`].join('\n');
+    const loaded: string[] = [];
+    const streams = await hlsStreams(`${dir}/master.m3u8`, master, async (p) => {
+      loaded.push(path.relative(dir, p));
+      return media(path.basename(p, '.m3u8'));
+    });
+    expect(loaded).toEqual(['audio/index.m3u8', 'v360/index.m3u8', 'v360/iframes.m3u8']);
+    expect(streams.map((s) => [s.label, s.declared])).toEqual([
+      ['AUDIO en · index.m3u8', { kind: 'audio', ladder: 'AUDIO a', playlist: `${dir}/audio/index.m3u8`, targetDuration: 2, durations: [2, 1.5] }],
+      ['variant 640x360 800 kb/s · index.m3u8', { kind: 'variant', ladder: 'variants', codecs: 'avc1.64001f,mp4a.40.2', bandwidth: 800000, playlist: `${dir}/v360/index.m3u8`, targetDuration: 2, durations: [2, 1.5] }],
+      ['I-frames 90 kb/s · iframes.m3u8', { kind: 'iframe', codecs: 'avc1.64001f', playlist: `${dir}/v360/iframes.m3u8`, targetDuration: 2, durations: [2, 1.5] }],
+    ]);
+  });
+
+  it('adds an init part where EXT-X-MAP changes after a discontinuity, and marks a playlist without any map', async () => {
+    const text = ['#EXTM3U', '#EXT-X-MAP:URI="a/init.mp4"', '#EXTINF:1,', 'a/1.m4s', '#EXTINF:1,', 'a/2.m4s', '#EXT-X-DISCONTINUITY', '#EXT-X-MAP:URI="b/init.mp4"', '#EXTINF:1,', 'b/1.m4s'].join('\n');
+    const [s] = await hlsStreams(`${dir}/index.m3u8`, text, noLoad);
+    expect(s!.parts.map((p) => [path.relative(dir, p.path), p.role])).toEqual([
+      ['a/init.mp4', 'init'],
+      ['a/1.m4s', 'segment'],
+      ['a/2.m4s', 'segment'],
+      ['b/init.mp4', 'init'],
+      ['b/1.m4s', 'segment'],
+    ]);
+    expect(s!.declared!.mapMissing).toBeUndefined();
+    const [bare] = await hlsStreams(`${dir}/index.m3u8`, '#EXTM3U\n#EXTINF:1,\n1.m4s\n#EXTINF:1,\n2.m4s', noLoad);
+    expect(bare!.parts.map((p) => p.role)).toEqual(['auto', 'segment']);
+    expect(bare!.declared).toMatchObject({ mapMissing: true });
+  });
+});
+
+describe('DASH: Periods, timelines, BaseURLs', () => {
+  it('reads every Period; r="-1" repeats to the Period end; BaseURL joins at MPD, Period, AdaptationSet and Representation level', () => {
+    const text = `<?xml version="1.0"?>
+<MPD xmlns="urn:mpeg:dash:schema:mpd:2011" mediaPresentationDuration="PT10S">
+  <BaseURL>media/</BaseURL>
+  <Period id="a" duration="PT4S"><BaseURL>p0/</BaseURL>
+    <AdaptationSet mimeType="video/mp4" codecs="avc1.42c01e"><BaseURL>video/</BaseURL>
+      <SegmentTemplate timescale="1000" initialization="$RepresentationID$/init.mp4" media="$RepresentationID$/$Time%06d$.m4s"><SegmentTimeline><S t="0" d="1000" r="-1"/></SegmentTimeline></SegmentTemplate>
+      <Representation id="v1" bandwidth="500000"><BaseURL>../hd/</BaseURL></Representation>
+    </AdaptationSet>
+  </Period>
+  <Period id="b"><BaseURL>p1/</BaseURL>
+    <AdaptationSet mimeType="audio/mp4">
+      <Representation id="a1" codecs="mp4a.40.2" bandwidth="64000"><SegmentList timescale="48000" duration="96000"><Initialization sourceURL="init.mp4"/><SegmentURL media="1.m4s"/><SegmentURL media="2.m4s"/><SegmentURL media="3.m4s"/></SegmentList></Representation>
+    </AdaptationSet>
+  </Period>
+</MPD>`;
+    const streams = dashStreams(`${dir}/m.mpd`, text, () => true);
+    expect(streams.map((s) => s.label)).toEqual(['Period a · Representation v1 (video/mp4)', 'Period b · Representation a1 (audio/mp4)']);
+    expect(streams[0]!.parts.map((p) => path.relative(dir, p.path))).toEqual(['media/p0/hd/v1/init.mp4', ...[0, 1000, 2000, 3000].map((t) => `media/p0/hd/v1/${String(t).padStart(6, '0')}.m4s`)]);
+    expect(streams[0]!.declared).toEqual({ kind: 'representation', ladder: 'period 0 · set 0', period: 0, codecs: 'avc1.42c01e', bandwidth: 500000, durations: [1, 1, 1, 1] });
+    expect(streams[1]!.parts.map((p) => path.relative(dir, p.path))).toEqual(['media/p1/init.mp4', 'media/p1/1.m4s', 'media/p1/2.m4s', 'media/p1/3.m4s']);
+    expect(streams[1]!.declared).toMatchObject({ kind: 'representation', ladder: 'period 1 · set 0', period: 1, durations: [2, 2, 2] });
+    // A BaseURL climbing out of the manifest's folder is still refused for a local manifest.
+    expect(() => dashStreams(`${dir}/m.mpd`, text.replace('<BaseURL>media/</BaseURL>', '<BaseURL>../../</BaseURL>'), () => true)).toThrow(/outside its folder/);
+    // Remote: absolute BaseURLs win, relative ones resolve against the MPD's URL.
+    const remote = dashStreams('https://cdn.example/show/m.mpd', text.replace('<BaseURL>p1/</BaseURL>', '<BaseURL>https://edge.example/x/</BaseURL>'), () => undefined);
+    expect(remote[0]!.parts[0]!.path).toBe('https://cdn.example/show/media/p0/hd/v1/init.mp4');
+    expect(remote[1]!.parts[1]!.path).toBe('https://edge.example/x/1.m4s');
+  });
+});
