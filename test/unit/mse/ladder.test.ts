@@ -91,6 +91,14 @@ describe('each fault raises its rule', () => {
     ]);
   });
 
+  it('ladder-timescale-mismatch: one variant with a video timescale of 1000', async () => {
+    const a = await analyzeMse([at(fx.hls.timescale)]);
+    const f = only(a, 'ladder-timescale-mismatch');
+    expect(f.map((x) => [x.stream, rel(x.url), x.severity])).toEqual([[2, 'hls/v1ms/init.mp4', 'warning']]);
+    expect(f[0]!.message).toMatch(/timescale 1000/);
+    expect(errors(a)).toEqual([]);
+  });
+
   it('ladder-not-aligned: a variant with a 1.5 s GOP starts its second segment half a second late', async () => {
     const a = await analyzeMse([at(fx.hls.misaligned)]);
     const f = only(a, 'ladder-not-aligned');
@@ -104,6 +112,13 @@ describe('each fault raises its rule', () => {
     expect(f.length).toBeGreaterThan(0);
     expect(f.map((x) => [x.stream, x.segment, rel(x.url)])[0]).toEqual([0, 0, 'hls/vgop/seg_000.m4s']);
     expect(f[0]!.severity).toBe('error');
+  });
+
+  it('manifest-duration-mismatch: an EXTINF half a second longer than its segment', async () => {
+    const a = await analyzeMse([at(fx.hls.extinf)]);
+    const f = only(a, 'manifest-duration-mismatch');
+    expect(f.map((x) => [x.stream, x.segment, rel(x.url), x.severity])).toEqual([[0, 1, 'hls/v0/seg_001.m4s', 'warning']]);
+    expect(f[0]!.message).toMatch(/1\.000 s in its media but EXTINF declares 1\.500 s/);
   });
 
   it('bandwidth-exceeded: BANDWIDTH at a third of the measured peak', async () => {
