@@ -1,5 +1,6 @@
 /**
- * `analyzeMse`: lint an fMP4, an init segment plus media segments, or a local HLS/DASH manifest,
+ * `analyzeMse`: lint an fMP4, an init segment plus media segments, or an HLS/DASH manifest (local or
+ * remote; every rendition with the per-file rules, then the manifest and ladder rules of `ladder.ts`),
  * and describe how the Player should feed it to MSE (streams, byte ranges, expected times).
  */
 import { RULES } from './catalogue';

@@ -33,7 +33,7 @@ describe('HLS playlists', () => {
     ]);
   });
 
-  it('refuses remote segments, paths outside the folder and MPEG-TS', async () => {
+  it('refuses remote segments and paths outside the folder; reads MPEG-TS playlists and marks them', async () => {
     await expect(hlsStreams(`${dir}/a.m3u8`, '#EXTM3U\n#EXTINF:1,\nhttps://cdn.example/seg.m4s', noLoad)).rejects.toThrow(/remote segments are not fetched/);
     await expect(hlsStreams(`${dir}/a.m3u8`, '#EXTM3U\n#EXTINF:1,\n../../etc/passwd', noLoad)).rejects.toThrow(/outside its folder/);
     // MPEG-TS is no longer refused: it is read, marked, and the lint explains it (hls-ts-needs-transmux, test/unit/mse/ladder.test.ts).
