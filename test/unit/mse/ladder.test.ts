@@ -145,6 +145,27 @@ describe('over HTTP', () => {
     expect(f[0]!.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\//);
   });
 
+  it('every fault raises the same rule through the fixture server as from the folder', async () => {
+    const cases: [string, Finding['rule']][] = [
+      [fx.hls.nocodecs, 'manifest-codecs-missing'],
+      [fx.hls.timescale, 'ladder-timescale-mismatch'],
+      [fx.hls.long, 'hls-target-duration-exceeded'],
+      [fx.hls.extinf, 'manifest-duration-mismatch'],
+      [fx.hls.bandwidth, 'bandwidth-exceeded'],
+      [fx.hls.nomap, 'hls-map-missing'],
+      [fx.ts.master, 'hls-ts-needs-transmux'],
+    ];
+    for (const [manifest, rule] of cases) {
+      const local = only(await analyzeMse([at(manifest)]), rule).map((f) => [f.stream, f.segment, rel(f.url)]);
+      const remote = only(await analyzeMse([server.url(manifest)]), rule).map((f) => [f.stream, f.segment, rel(f.url)]);
+      expect(local.length, manifest).toBeGreaterThan(0);
+      expect(remote, manifest).toEqual(local);
+    }
+    const dash = await analyzeMse([server.url(fx.dash.manifest)]);
+    expect(errors(dash)).toEqual([]);
+    expect(dash.streams).toHaveLength(8);
+  });
+
   it('mwb lint http://…/master.m3u8 --json names stream, segment and url', async () => {
     const r = await mwb('lint', server.url(fx.hls.misaligned), '--json');
     const report = JSON.parse(r.stdout) as { findings: Finding[] };
