@@ -38,7 +38,8 @@ export const lintVerb: Verb = {
     if (analysis.tracks.length > 1) out(`  combined  ${analysis.mime}`);
     out();
     for (const f of analysis.findings) {
-      if (f.severity === 'info') continue;
+      // codec-string is the track list above; other notes (hls-ts-needs-transmux) are shown.
+      if (f.rule === 'codec-string') continue;
       out(`${LABEL[f.severity].padEnd(6)} ${f.rule}  ${where(f, analysis)}`);
       out(`       ${f.message}`);
       if (f.fix) out(`       fix: ${f.fix}`);
@@ -46,7 +47,8 @@ export const lintVerb: Verb = {
     if (analysis.http) out(`fetched ${analysis.http.bytesFetched.toLocaleString('en-US')} bytes in ${analysis.http.requests} requests`);
     if (analysis.omitted) out(`(${analysis.omitted} more findings of rules that fired too often are not listed)`);
     const { error, warning } = analysis.counts;
-    out(`${error} error${error === 1 ? '' : 's'}, ${warning} warning${warning === 1 ? '' : 's'}${!error && !warning ? ': nothing stops MSE playback' : ''}`);
+    const ts = analysis.findings.some((f) => f.rule === 'hls-ts-needs-transmux');
+    out(`${error} error${error === 1 ? '' : 's'}, ${warning} warning${warning === 1 ? '' : 's'}${!error && !warning ? (ts ? ': MPEG-TS plays only through a transmuxing player' : ': nothing stops MSE playback') : ''}`);
     return failed ? EXIT.failure : EXIT.ok;
   },
 };
