@@ -82,6 +82,15 @@ describe('each fault raises its rule', () => {
     expect(f[0]!.fix).toBe(RULES['manifest-codecs-mismatch'].fix);
   });
 
+  it('manifest-codecs-mismatch in DASH: the first Period's representation 0 claims HEVC', async () => {
+    const a = await analyzeMse([at(fx.dash.codecs)]);
+    const f = only(a, 'manifest-codecs-mismatch');
+    expect(f.map((x) => [x.stream, rel(x.url)])).toEqual([
+      [0, 'dash/p0/init-0.m4s'],
+    ]);
+    expect(f[0]!.message).toMatch(/hvc1\.1\.6\.L93\.90.*avc1\.42c0/);
+  });
+
   it('manifest-codecs-missing: variants without CODECS', async () => {
     const a = await analyzeMse([at(fx.hls.nocodecs)]);
     expect(only(a, 'manifest-codecs-missing').map((x) => [x.stream, rel(x.url), x.severity])).toEqual([
