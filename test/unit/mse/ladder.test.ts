@@ -82,7 +82,7 @@ describe('each fault raises its rule', () => {
     expect(f[0]!.fix).toBe(RULES['manifest-codecs-mismatch'].fix);
   });
 
-  it('manifest-codecs-mismatch in DASH: the first Period's representation 0 claims HEVC', async () => {
+  it('manifest-codecs-mismatch in DASH: representation 0 of the first Period claims HEVC', async () => {
     const a = await analyzeMse([at(fx.dash.codecs)]);
     const f = only(a, 'manifest-codecs-mismatch');
     expect(f.map((x) => [x.stream, rel(x.url)])).toEqual([
