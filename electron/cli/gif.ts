@@ -6,10 +6,6 @@ import { defaultGifPath } from '../core/gif/output';
 import { localRunner } from '../core/gif/runner';
 import { EXIT, parseVerbArgs, printJson, UsageError, type Verb } from './common';
 
-const USAGE =
-  'mwb gif <input> [output.gif] [--start s] [--end s | --duration s] [--fps N] [--width N] [--max-size BYTES]\n' +
-  '          [--loop N] [--dither none|bayer|diffusion] [--bayer-scale 0-5] [--diffusion 0-1]\n' +
-  '          [--palette scenes|global|diff|per-frame] [--colours N] [--quality 0-100] [--overwrite] [--json]';
 
 function num(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -33,9 +29,6 @@ function oneOf<T extends string>(name: string, value: string | undefined, allowe
 }
 
 export const gifVerb: Verb = {
-  name: 'gif',
-  summary: 'export a looping GIF (trim, size budget, dither and palette options); beats gifski on quality per byte',
-  usage: USAGE,
   async run(argv) {
     const { values, positionals } = parseVerbArgs('gif', argv, {
       start: { type: 'string' },

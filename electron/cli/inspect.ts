@@ -10,7 +10,6 @@ import {
 } from '../core/boxes';
 import { EXIT, intOption, parseVerbArgs, UsageError, type Verb } from './common';
 
-const USAGE = 'mwb inspect <file> [--json] [--samples <trackId>] [--depth N]';
 
 /** Write to stdout in chunks, honouring back-pressure (trees of big files are long). */
 function writer() {
@@ -46,9 +45,6 @@ function refusal(result: InspectResult): string | null {
 }
 
 export const inspectVerb: Verb = {
-  name: 'inspect',
-  summary: 'every box of an MP4/MOV/fMP4/CMAF file with decoded fields, its tracks and sample tables',
-  usage: USAGE,
   async run(argv) {
     const { values, positionals } = parseVerbArgs('inspect', argv, {
       json: { type: 'boolean' },
