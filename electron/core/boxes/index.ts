@@ -60,7 +60,7 @@ export {
 export { inspectFile, inspectSource, looksLikeIsoBmff, type InspectOptions } from './inspect';
 export { describeTracks, trackIds } from './tracks';
 export { findTrak, findTrex, isSyncFlags, sampleRows, sampleSummary, sampleTable, summarize, type SampleSummary, type SampleTableOptions } from './samples';
-export { boxHeaderJson, boxesToJson, fieldsToJson, toJsonValue, type BoxJson, type JsonOptions, type JsonValue } from './json';
+export { boxHeaderJson, boxesToJson, fieldsToJson, toJsonValue, writeBoxesJson, type BoxJson, type JsonOptions, type JsonValue } from './json';
 export { fieldRanges, headerRanges, type FieldRange } from './field-ranges';
 export { formatTimecode } from './own-decode';
 export { boxName } from './names';
