@@ -9,7 +9,7 @@
  * Inputs are generated once (stream-copy loops of a short clip) under test/bench/.cache/.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, realpath, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { openFileSource, parseBoxTree } from '../../electron/core/boxes';
 import { analyzeMse } from '../../electron/core/mse/analyze';
@@ -134,8 +134,9 @@ async function player(app: App, until: 'firstFrame' | 'endOfStream'): Promise<nu
 }
 
 export async function run(): Promise<void> {
-  const sixty = await looped('720p', '1280x720', '3M', 10, 6);
-  const tenMin = await looped('360p', '640x360', '600k', 30, 20);
+  // Real paths: the cache may be a symlink, and the server lists files by their real path.
+  const sixty = await realpath(await looped('720p', '1280x720', '3M', 10, 6));
+  const tenMin = await realpath(await looped('360p', '640x360', '600k', 30, 20));
   const sizes = { sixty: (await stat(sixty)).size, tenMin: (await stat(tenMin)).size };
   console.log(`inputs: 60 s 720p fMP4 ${(sizes.sixty / MB).toFixed(1)} MB; 10 min 360p fMP4 ${(sizes.tenMin / MB).toFixed(1)} MB`);
 

@@ -16,6 +16,12 @@ import type { ByteRange, Finding, InputKind, LintReport, MediaSegment, MseAnalys
 export interface AnalyzeOptions {
   /** Turn a file path into the id the Player fetches it by (the handler opens files here). Default: the path. */
   fileId?: (file: string) => string | Promise<string>;
+  /**
+   * Run the rules (default). `false` gives the playback plan only (streams, byte ranges, expected
+   * times, codec strings) with no findings: the Player starts appending on it while the full
+   * lint runs (issue #18).
+   */
+  lint?: boolean;
 }
 
 const MANIFEST_LIMIT = 16 * 1024 * 1024;
@@ -74,6 +80,12 @@ export async function analyzeMse(paths: string[], options: AnalyzeOptions = {}):
     for (const stream of streams) {
       const sink = new FindingSink(stream, streams.length > 1);
       const ctx: RuleContext = { stream, sink, badData: new Set() };
+      if (options.lint === false) {
+        // checkInit also says whether MSE can take the file at all; its findings are not kept.
+        fragmented ||= checkInit(ctx).fragmented;
+        planned.push(await planStream(stream, new Map(), idOf));
+        continue;
+      }
       checkStructure(ctx);
       const init = checkInit(ctx);
       fragmented ||= init.fragmented;
@@ -106,6 +118,7 @@ export async function analyzeMse(paths: string[], options: AnalyzeOptions = {}):
       findings,
       counts,
       omitted,
+      linted: options.lint !== false,
     };
   } finally {
     await cache.closeAll();
@@ -216,6 +229,33 @@ function segmentTiming(stream: StreamModel): Map<number, SegmentTrack[]> {
   return out;
 }
 
+const starts = new WeakMap<StreamModel, Map<BoxNode, Map<number, boolean>>>();
+
+/**
+ * Per moof and track: whether the fragment's first sample is a sync sample. One pass over the
+ * sample tables per stream (looking it up per moof was quadratic: seconds for a 10-minute file).
+ */
+function fragmentStarts(stream: StreamModel): Map<BoxNode, Map<number, boolean>> {
+  let out = starts.get(stream);
+  if (out) return out;
+  out = new Map();
+  for (const [id, table] of stream.tables) {
+    let last = -1;
+    for (let i = 0; i < table.count; i++) {
+      const f = table.fragment[i]!;
+      if (f < 0 || f === last) continue;
+      last = f;
+      const moof = stream.fragments[f]?.moof;
+      if (!moof) continue;
+      let byTrack = out.get(moof);
+      if (!byTrack) out.set(moof, (byTrack = new Map()));
+      if (!byTrack.has(id)) byTrack.set(id, table.isSync[i] === 1);
+    }
+  }
+  starts.set(stream, out);
+  return out;
+}
+
 function summarizeBox(b: BoxNode, stream: StreamModel): SegmentBox {
   const out: SegmentBox = { type: b.type, offset: b.offset, size: b.size, path: b.path };
   switch (b.type) {
@@ -248,17 +288,8 @@ function summarizeBox(b: BoxNode, stream: StreamModel): SegmentBox {
         const id = num(tfhd, 'track_id');
         const tfdt = child(traf, 'tfdt');
         const count = childrenOf(traf, 'trun').reduce((s, t) => s + (num(t, 'sample_count') ?? 0), 0);
-        const table = id !== undefined ? stream.tables.get(id) : undefined;
-        const k = stream.fragments.findIndex((f) => f.moof === b);
-        let sync = '';
-        if (table && k >= 0) {
-          for (let i = 0; i < table.count; i++) {
-            if (table.fragment[i] === k) {
-              sync = table.isSync[i] ? ' · starts sync' : ' · starts NON-sync';
-              break;
-            }
-          }
-        }
+        const first = id !== undefined ? fragmentStarts(stream).get(b)?.get(id) : undefined;
+        const sync = first === undefined ? '' : first ? ' · starts sync' : ' · starts NON-sync';
         return {
           type: 'traf',
           offset: traf.offset,

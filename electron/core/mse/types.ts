@@ -156,6 +156,8 @@ export interface MseAnalysis {
   counts: { error: number; warning: number; info: number };
   /** Findings left out because one rule fired too often (the first ones are kept). */
   omitted: number;
+  /** False for a playback plan without the rules run (`msePlan`): findings and counts are empty. */
+  linted: boolean;
 }
 
 /** `mwb lint --json` output. */

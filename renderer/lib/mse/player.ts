@@ -4,7 +4,12 @@
  * segments fetched by URL with a Range header, appended automatically or one at a time. Everything
  * MediaSource, the SourceBuffers and the element say goes to the event log, with `buffered` after
  * each append. Plain TypeScript: the view owns the reactive state and passes hooks.
+ *
+ * Automatic mode reads ahead (`PieceLoader`: adjacent segments coalesced into larger ranged reads,
+ * a few in flight) while appending one segment at a time; step-by-step appends fetch exactly the
+ * segment asked for and nothing else.
  */
+import { PieceLoader, type PieceBytes, type RangeRef } from './loader';
 import { formatSpans, toSpans, type Span } from './ranges';
 
 export type PlayerState = 'idle' | 'loading' | 'playing' | 'paused' | 'ended' | 'error';
@@ -34,7 +39,9 @@ export interface Piece {
   size: number;
   /** Expected decode-order time span in seconds, when known (from tfdt and durations). */
   expected?: Span;
-  load(): Promise<ArrayBuffer>;
+  /** Where its bytes are, when they can be read by range (lets automatic mode coalesce reads). */
+  range?: RangeRef;
+  load(signal?: AbortSignal): Promise<ArrayBuffer>;
 }
 
 export interface StreamSource {
@@ -109,15 +116,6 @@ export function describeMediaError(err: MediaError | null): string {
   return `${MEDIA_ERROR_NAMES[err.code] ?? `code ${err.code}`} (${err.code})${err.message ? `: ${err.message}` : ''}`;
 }
 
-/** Fetch `size` bytes at `offset` of a URL with a Range request. */
-export async function fetchRange(url: string, offset: number, size: number, signal?: AbortSignal): Promise<ArrayBuffer> {
-  if (size <= 0) return new ArrayBuffer(0);
-  const res = await fetch(url, { headers: { Range: `bytes=${offset}-${offset + size - 1}` }, signal });
-  if (res.status !== 206 && res.status !== 200) throw new Error(`Reading bytes ${offset}–${offset + size - 1} failed: HTTP ${res.status}`);
-  const buf = await res.arrayBuffer();
-  return res.status === 200 ? buf.slice(offset, offset + size) : buf;
-}
-
 export class MsePlayer {
   state: PlayerState = 'idle';
   streams: StreamRuntime[] = [];
@@ -134,7 +132,8 @@ export class MsePlayer {
   private objectUrl: string | null = null;
   private detach: (() => void)[] = [];
   private busy = false;
-  private readonly pending = new Map<Piece, Promise<ArrayBuffer>>();
+  /** Automatic mode's read-ahead, per stream (made on the first automatic append). */
+  private readonly loaders = new Map<number, PieceLoader>();
   private stopped = false;
   private generation = 0;
   firstFrameMs: number | null = null;
@@ -166,8 +165,11 @@ export class MsePlayer {
     this.hooks.changed();
   }
 
-  /** Tear down the current source and start a new MediaSource with one SourceBuffer per stream. */
-  async load(sources: StreamSource[], options: { mode?: AppendMode } = {}): Promise<void> {
+  /**
+   * Tear down the current source and start a new MediaSource with one SourceBuffer per stream.
+   * `sources` may still be on its way (the plan request): the MediaSource opens meanwhile.
+   */
+  async load(sourcesOrPlan: StreamSource[] | Promise<StreamSource[]>, options: { mode?: AppendMode } = {}): Promise<void> {
     this.reset();
     const gen = this.generation;
     this.t0 = performance.now();
@@ -184,7 +186,7 @@ export class MsePlayer {
     this.objectUrl = URL.createObjectURL(ms);
     const opened = new Promise<void>((resolve) => ms.addEventListener('sourceopen', () => resolve(), { once: true }));
     this.video.src = this.objectUrl;
-    await opened;
+    const [sources] = await Promise.all([sourcesOrPlan, opened]);
     if (gen !== this.generation) return;
     sources.forEach((source, i) => {
       const rt: StreamRuntime = {
@@ -232,16 +234,21 @@ export class MsePlayer {
   }
 
   /** Append every stream's init segment (done before the first media segment automatically). */
-  private async ensureInit(i: number): Promise<boolean> {
+  private async ensureInit(i: number, ahead: boolean): Promise<boolean> {
     const rt = this.streams[i]!;
     if (rt.initDone) return !rt.failed;
     rt.initDone = true;
     if (!rt.source.init) return true;
-    return this.appendPiece(i, rt.source.init);
+    return this.appendPiece(i, rt.source.init, ahead);
   }
 
   /** Append the next media segment of stream `i` (or of the stream that is furthest behind). Returns false when nothing was appended. */
-  async appendNext(stream?: number): Promise<boolean> {
+  appendNext(stream?: number): Promise<boolean> {
+    return this.appendOne(stream, false);
+  }
+
+  /** One media segment; `ahead`: through the stream's read-ahead (automatic mode), else fetched alone. */
+  private async appendOne(stream: number | undefined, ahead: boolean): Promise<boolean> {
     if (this.busy) return false;
     const i = stream ?? this.pickStream();
     if (i < 0) return false;
@@ -249,11 +256,11 @@ export class MsePlayer {
     try {
       const rt = this.streams[i]!;
       if (!rt.sb || rt.failed) return false;
-      if (!(await this.ensureInit(i))) return false;
+      if (!(await this.ensureInit(i, ahead))) return false;
       const piece = rt.source.segments[rt.next];
       if (!piece) return false;
       rt.next++;
-      const ok = await this.appendPiece(i, piece);
+      const ok = await this.appendPiece(i, piece, ahead);
       this.maybeEnd();
       return ok;
     } finally {
@@ -262,27 +269,40 @@ export class MsePlayer {
     }
   }
 
-  /** Append everything that is left, interleaving streams by expected time. Starts playback after the first append. */
-  async appendAll(options: { autoplay?: boolean } = {}): Promise<void> {
+  /**
+   * Append everything that is left, interleaving streams by expected time. Starts playback after
+   * the first append; `afterFirst` runs once the first media segment went in (or nothing could),
+   * which is when the view lets the lint start: on the same server, it would delay the first bytes.
+   */
+  async appendAll(options: { autoplay?: boolean; afterFirst?: () => void } = {}): Promise<void> {
     const gen = this.generation;
     this.stopped = false;
     let first = true;
-    while (!this.stopped && gen === this.generation) {
-      const i = this.pickStream();
-      if (i < 0) break;
-      // Fetch ahead while the current segment is parsed, as a streaming player does.
-      this.prefetch(i, 2);
-      const ok = await this.appendNext(i);
-      if (!ok) {
-        if (this.streams[i]?.failed) break;
-        continue;
+    let notified = false;
+    const notify = () => {
+      if (notified) return;
+      notified = true;
+      options.afterFirst?.();
+    };
+    try {
+      while (!this.stopped && gen === this.generation) {
+        const i = this.pickStream();
+        if (i < 0) break;
+        const ok = await this.appendOne(i, true);
+        notify();
+        if (!ok) {
+          if (this.streams[i]?.failed) break;
+          continue;
+        }
+        if (first && options.autoplay !== false) {
+          first = false;
+          void this.play();
+        }
       }
-      if (first && options.autoplay !== false) {
-        first = false;
-        void this.play();
-      }
+      this.maybeEnd();
+    } finally {
+      notify();
     }
-    this.maybeEnd();
   }
 
   stop(): void {
@@ -324,35 +344,35 @@ export class MsePlayer {
     }
   }
 
-  /** Start loading the next `ahead` segments of stream `i` (kept until appended or reset). */
-  private prefetch(i: number, ahead: number): void {
-    const rt = this.streams[i];
-    if (!rt) return;
-    for (let k = rt.next; k < Math.min(rt.source.segments.length, rt.next + 1 + ahead); k++) {
-      const piece = rt.source.segments[k]!;
-      if (!this.pending.has(piece)) {
-        const p = piece.load();
-        p.catch(() => {}); // reported when the append awaits it
-        this.pending.set(piece, p);
-      }
+  /** Stream `i`'s read-ahead over its pieces in append order (init segment first). */
+  private loaderOf(i: number): PieceLoader {
+    let loader = this.loaders.get(i);
+    if (!loader) {
+      const src = this.streams[i]!.source;
+      loader = new PieceLoader(src.init ? [src.init, ...src.segments] : src.segments);
+      this.loaders.set(i, loader);
     }
+    return loader;
   }
 
-  private fetchPiece(piece: Piece): Promise<ArrayBuffer> {
-    const p = this.pending.get(piece) ?? piece.load();
-    this.pending.delete(piece);
-    return p;
+  private fetchPiece(i: number, piece: Piece, ahead: boolean): Promise<PieceBytes> {
+    if (!ahead) return piece.load();
+    const src = this.streams[i]!.source;
+    const k = piece.index < 0 ? 0 : piece.index + (src.init ? 1 : 0);
+    const loader = this.loaderOf(i);
+    loader.release(k);
+    return loader.get(k);
   }
 
   /** Fetch and append one piece, waiting for updateend; handles QuotaExceededError by evicting. */
-  private async appendPiece(i: number, piece: Piece): Promise<boolean> {
+  private async appendPiece(i: number, piece: Piece, ahead: boolean): Promise<boolean> {
     const rt = this.streams[i]!;
     const sb = rt.sb!;
     const gen = this.generation;
     const what = piece.index < 0 ? 'init segment' : `segment ${piece.index}`;
-    let data: ArrayBuffer;
+    let data: PieceBytes;
     try {
-      data = await this.fetchPiece(piece);
+      data = await this.fetchPiece(i, piece, ahead);
     } catch (err) {
       if (gen !== this.generation) return false;
       rt.failed = { stream: i, segment: piece.index, kind: 'fetch', message: (err as Error).message };
@@ -592,7 +612,8 @@ export class MsePlayer {
   reset(): void {
     this.generation++;
     this.stopped = true;
-    this.pending.clear();
+    for (const loader of this.loaders.values()) loader.abort();
+    this.loaders.clear();
     this.busy = false;
     this.streams = [];
     this.failures.length = 0;
