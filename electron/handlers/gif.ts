@@ -7,6 +7,7 @@ import { takeGifResult, type GifJobParams } from '../core/gif/job';
 import type { GifOptions, GifSourceInfo } from '../core/gif/gif-types';
 import { defaultGifPath } from '../core/gif/output';
 import { resolveSettings } from '../core/gif/plan';
+import { FULL_SAMPLING, QUICK_SAMPLING } from '../core/gif/estimate';
 import { estimateForOptions, previewGif } from '../core/gif/preview';
 import { probeSource } from '../core/gif/probe';
 import { localRunner } from '../core/gif/runner';
@@ -91,7 +92,14 @@ export const gifHandlers: HandlerMap<keyof typeof gifContract> = {
 
   async gifThumbnails(args, ctx) {
     const source = await sourceOf(ctx, args.id);
-    return thumbnails(source, args.times, args.height);
+    if (!args.purpose) return thumbnails(source, args.times, args.height);
+    const key = `thumbnails:${args.purpose}:${args.id}`;
+    const c = supersede(key);
+    try {
+      return await thumbnails(source, args.times, args.height, c.signal, args.purpose === 'strip');
+    } finally {
+      release(key, c);
+    }
   },
 
   async gifEstimate(args, ctx) {
@@ -99,7 +107,7 @@ export const gifHandlers: HandlerMap<keyof typeof gifContract> = {
     const key = `estimate:${args.id}`;
     const c = supersede(key);
     try {
-      return await estimateForOptions(source, args.options as GifOptions, localRunner({ signal: c.signal }));
+      return await estimateForOptions(source, args.options as GifOptions, localRunner({ signal: c.signal }), args.quick ? QUICK_SAMPLING : FULL_SAMPLING);
     } finally {
       release(key, c);
     }

@@ -4,7 +4,7 @@
  * of the start of the selection made by the real encoder with the real settings.
  */
 import { budgetBounds, knobsAt } from './budget';
-import { estimateGif } from './estimate';
+import { estimateGif, FULL_SAMPLING, type Sampling } from './estimate';
 import { budgetMaxima, withKnobs } from './export';
 import { scratchDir } from './frames';
 import type { GifEstimate, GifOptions, GifPreview, GifSettings, GifSourceInfo } from './gif-types';
@@ -18,20 +18,20 @@ export interface PlannedEstimate {
 }
 
 /** Settings and expected size for options; under a budget, the settings a search would start from. */
-export async function estimateForOptions(source: GifSourceInfo, options: GifOptions, runner: GifRunner): Promise<PlannedEstimate> {
+export async function estimateForOptions(source: GifSourceInfo, options: GifOptions, runner: GifRunner, sampling: Sampling = FULL_SAMPLING): Promise<PlannedEstimate> {
   const base = resolveSettings(options, source);
   const scratch = await scratchDir();
   try {
     if (options.maxBytes === undefined) {
-      return { settings: base, estimate: await estimateGif(source.path, base, runner, scratch.dir) };
+      return { settings: base, estimate: await estimateGif(source.path, base, runner, scratch.dir, sampling) };
     }
     const maxima = budgetMaxima(options, source, base);
     const atMax = withKnobs(base, maxima, source);
-    const top = await estimateGif(source.path, atMax, runner, scratch.dir);
+    const top = await estimateGif(source.path, atMax, runner, scratch.dir, sampling);
     if (top.bytes <= options.maxBytes) return { settings: atMax, estimate: top };
     const knobs = knobsAt((0.93 * options.maxBytes) / top.bytes, budgetBounds(maxima));
     const settings = withKnobs(base, knobs, source);
-    return { settings, estimate: await estimateGif(source.path, settings, runner, scratch.dir) };
+    return { settings, estimate: await estimateGif(source.path, settings, runner, scratch.dir, sampling) };
   } finally {
     await scratch.dispose();
   }
