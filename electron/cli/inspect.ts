@@ -13,7 +13,7 @@ import { EXIT, intOption, parseVerbArgs, UsageError, type Verb } from './common'
 
 
 /** Stdout as a JsonWriter sink, honouring back-pressure (trees of big files are long). */
-async function toStdout(chunk: string): Promise<void> {
+async function toStdout(chunk: Uint8Array): Promise<void> {
   if (!process.stdout.write(chunk)) await new Promise<void>((resolve) => process.stdout.once('drain', () => resolve()));
 }
 

@@ -5,7 +5,7 @@ async function written(value: unknown, highWater = 16): Promise<{ text: string; 
   let text = '';
   let chunks = 0;
   const out = new JsonWriter((c) => {
-    text += c;
+    text += Buffer.from(c).toString('utf8');
     chunks++;
   }, highWater);
   out.value(value, 0);
@@ -43,7 +43,7 @@ describe('JsonWriter', () => {
     let text = '';
     let chunks = 0;
     const out = new JsonWriter(async (c) => {
-      text += c;
+      text += Buffer.from(c).toString('utf8');
       chunks++;
       await new Promise((r) => setTimeout(r, 0));
     }, 1024);
