@@ -11,6 +11,8 @@ const areas: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   mse: () => import('./mse'),
   transcode: () => import('./transcode'),
   cli: () => import('./cli'),
+  inspector: () => import('./inspector'),
+  gifview: () => import('./gifview'),
 };
 
 const wanted = process.argv.slice(2);
