@@ -77,8 +77,17 @@ describe('Player loading in Chromium', () => {
     expect(reads[0]).toEqual([ranges[0]![0], ranges[1]![1]]); // the first request: init + segment 0 only
     const covered = reads.flatMap(([a, b]) => ranges.filter(([x, y]) => x >= a && y <= b));
     expect(covered).toEqual(ranges);
-    // Still one append per segment (the log and the segment table stay exact).
-    expect(await log.locator('li[data-type="append"]').count()).toBe(ranges.length);
+    // Every segment appended once, in order: alone until the lint found the file clean, then
+    // several per appendBuffer ("segments a–b").
+    const appended = (await log.locator('li[data-type="append"]').allTextContents()).flatMap((t) => {
+      const many = /segments (\d+)–(\d+)/.exec(t);
+      if (many) return Array.from({ length: Number(many[2]) - Number(many[1]) + 1 }, (_, k) => Number(many[1]) + k);
+      const one = /segment (\d+)/.exec(t);
+      return one ? [Number(one[1])] : /init segment/.test(t) ? [-1] : [];
+    });
+    expect(appended).toEqual(Array.from({ length: ranges.length }, (_, k) => k - 1));
+    // The first media segment always goes in alone.
+    expect(await log.locator('li[data-type="append"]').nth(1).textContent()).toMatch(/segment 0 \(/);
     expect(await app.page.getByTestId('player-buffered').textContent()).toMatch(/^0\.0\d\d-12\.0\d\d$/);
     // The lint's findings replaced the plan: the clean file is called clean.
     expect(await app.page.getByTestId('player-diagnosis').textContent()).toMatch(/the lint found no problem/);

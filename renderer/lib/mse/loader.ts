@@ -81,6 +81,13 @@ export class PieceLoader {
     return g.bytes.then((list) => list[k - g.from]!);
   }
 
+  /** How many pieces from `k` on (k included) arrive in the same read as `k` (1 before it is planned). */
+  sameRead(k: number): number {
+    this.ahead(k);
+    const g = this.groups.find((x) => k >= x.from && k < x.to);
+    return g && this.pieces[k]!.range ? g.to - k : 1;
+  }
+
   /** Forget groups wholly before piece `k` (so their buffers can be collected). */
   release(k: number): void {
     while (this.groups.length && this.groups[0]!.to <= k) this.groups.shift();

@@ -116,6 +116,21 @@ export function describeMediaError(err: MediaError | null): string {
   return `${MEDIA_ERROR_NAMES[err.code] ?? `code ${err.code}`} (${err.code})${err.message ? `: ${err.message}` : ''}`;
 }
 
+/** Pieces of one read are views over one buffer, back to back: one view over all of them. */
+function joined(parts: PieceBytes[]): PieceBytes {
+  const views = parts.map((p) => (p instanceof Uint8Array ? p : new Uint8Array(p)));
+  const first = views[0]!;
+  const contiguous = views.every((v, k) => v.buffer === first.buffer && (k === 0 || v.byteOffset === views[k - 1]!.byteOffset + views[k - 1]!.byteLength));
+  if (contiguous) return new Uint8Array(first.buffer, first.byteOffset, views.reduce((n, v) => n + v.byteLength, 0));
+  const out = new Uint8Array(views.reduce((n, v) => n + v.byteLength, 0));
+  let at = 0;
+  for (const v of views) {
+    out.set(v, at);
+    at += v.byteLength;
+  }
+  return out;
+}
+
 export class MsePlayer {
   state: PlayerState = 'idle';
   streams: StreamRuntime[] = [];
@@ -239,7 +254,7 @@ export class MsePlayer {
     if (rt.initDone) return !rt.failed;
     rt.initDone = true;
     if (!rt.source.init) return true;
-    return this.appendPiece(i, rt.source.init, ahead);
+    return this.appendPieces(i, [rt.source.init], ahead);
   }
 
   /** Append the next media segment of stream `i` (or of the stream that is furthest behind). Returns false when nothing was appended. */
@@ -247,8 +262,13 @@ export class MsePlayer {
     return this.appendOne(stream, false);
   }
 
-  /** One media segment; `ahead`: through the stream's read-ahead (automatic mode), else fetched alone. */
-  private async appendOne(stream: number | undefined, ahead: boolean): Promise<boolean> {
+  /**
+   * One media segment; `ahead`: through the stream's read-ahead (automatic mode), else fetched
+   * alone. With `batchable`, the following segments that arrived in the same read and that the
+   * lint found clean go in with it, as one appendBuffer (each append costs the browser a round
+   * trip; a 10-minute file has 600 segments).
+   */
+  private async appendOne(stream: number | undefined, ahead: boolean, batchable?: (stream: number, segment: number) => boolean): Promise<boolean> {
     if (this.busy) return false;
     const i = stream ?? this.pickStream();
     if (i < 0) return false;
@@ -259,8 +279,15 @@ export class MsePlayer {
       if (!(await this.ensureInit(i, ahead))) return false;
       const piece = rt.source.segments[rt.next];
       if (!piece) return false;
-      rt.next++;
-      const ok = await this.appendPiece(i, piece, ahead);
+      const pieces = [piece];
+      if (ahead && batchable && rt.mode === 'segments' && batchable(i, piece.index)) {
+        const src = rt.source;
+        const offset = src.init ? 1 : 0;
+        const together = this.loaderOf(i).sameRead(rt.next + offset);
+        for (let k = rt.next + 1; k - rt.next < together && k < src.segments.length && batchable(i, src.segments[k]!.index); k++) pieces.push(src.segments[k]!);
+      }
+      rt.next += pieces.length;
+      const ok = await this.appendPieces(i, pieces, ahead);
       this.maybeEnd();
       return ok;
     } finally {
@@ -274,7 +301,7 @@ export class MsePlayer {
    * the first append; `afterFirst` runs once the first media segment went in (or nothing could),
    * which is when the view lets the lint start: on the same server, it would delay the first bytes.
    */
-  async appendAll(options: { autoplay?: boolean; afterFirst?: () => void } = {}): Promise<void> {
+  async appendAll(options: { autoplay?: boolean; afterFirst?: () => void; batchable?: (stream: number, segment: number) => boolean } = {}): Promise<void> {
     const gen = this.generation;
     this.stopped = false;
     let first = true;
@@ -288,7 +315,8 @@ export class MsePlayer {
       while (!this.stopped && gen === this.generation) {
         const i = this.pickStream();
         if (i < 0) break;
-        const ok = await this.appendOne(i, true);
+        // The first media segment always goes alone (the first frame waits for nothing else).
+        const ok = await this.appendOne(i, true, first ? undefined : options.batchable);
         notify();
         if (!ok) {
           if (this.streams[i]?.failed) break;
@@ -364,15 +392,21 @@ export class MsePlayer {
     return loader.get(k);
   }
 
-  /** Fetch and append one piece, waiting for updateend; handles QuotaExceededError by evicting. */
-  private async appendPiece(i: number, piece: Piece, ahead: boolean): Promise<boolean> {
+  /**
+   * Fetch and append pieces (one, or adjacent ones from one read as a single appendBuffer),
+   * waiting for updateend; handles QuotaExceededError by evicting.
+   */
+  private async appendPieces(i: number, pieces: Piece[], ahead: boolean): Promise<boolean> {
     const rt = this.streams[i]!;
     const sb = rt.sb!;
     const gen = this.generation;
-    const what = piece.index < 0 ? 'init segment' : `segment ${piece.index}`;
+    const piece = pieces[0]!;
+    const last = pieces[pieces.length - 1]!;
+    const what = piece.index < 0 ? 'init segment' : pieces.length > 1 ? `segments ${piece.index}–${last.index}` : `segment ${piece.index}`;
     let data: PieceBytes;
     try {
-      data = await this.fetchPiece(i, piece, ahead);
+      const parts = await Promise.all(pieces.map((p) => this.fetchPiece(i, p, ahead)));
+      data = parts.length === 1 ? parts[0]! : joined(parts);
     } catch (err) {
       if (gen !== this.generation) return false;
       rt.failed = { stream: i, segment: piece.index, kind: 'fetch', message: (err as Error).message };
@@ -382,7 +416,8 @@ export class MsePlayer {
       return false;
     }
     if (gen !== this.generation) return false;
-    this.log('player', 'append', 'info', `${what} (${piece.label}, ${data.byteLength.toLocaleString('en-US')} B) → SourceBuffer ${i}`, { stream: i, segment: piece.index });
+    const label = pieces.length > 1 ? `${pieces.length} segments the lint found clean, one appendBuffer` : piece.label;
+    this.log('player', 'append', 'info', `${what} (${label}, ${data.byteLength.toLocaleString('en-US')} B) → SourceBuffer ${i}`, { stream: i, segment: piece.index });
     for (let attempt = 0; ; attempt++) {
       let errored = false;
       const onError = () => (errored = true);
@@ -407,18 +442,20 @@ export class MsePlayer {
       rt.bytes += data.byteLength;
       if (errored) {
         const message = this.video.error?.message;
-        rt.failed = { stream: i, segment: piece.index, kind: 'error', message: message || 'the SourceBuffer reported an error while parsing this segment', placeholder: !message };
+        rt.failed = { stream: i, segment: piece.index, kind: 'error', message: message || `the SourceBuffer reported an error while parsing ${pieces.length > 1 ? `${what} (appended together)` : 'this segment'}`, placeholder: !message };
         this.failures.push(rt.failed);
         this.setState('error');
         return false;
       }
       rt.timestampOffset = sb.timestampOffset;
-      if (piece.expected) {
+      const bufferedEnd = rt.buffered.length ? rt.buffered[rt.buffered.length - 1]![1] : 0;
+      for (const p of pieces) {
+        if (!p.expected) continue;
+        // In sequence mode the browser moved timestampOffset so the segment starts at the previous
+        // end (batches are only made in segments mode, where the shift is the same for all).
         const shift = sb.timestampOffset;
-        const bufferedEnd = rt.buffered.length ? rt.buffered[rt.buffered.length - 1]![1] : 0;
-        // In sequence mode the browser moved timestampOffset so the segment starts at the previous end.
-        const span: Span = [piece.expected[0] + shift, piece.expected[1] + shift];
-        rt.placed.push({ stream: i, segment: piece.index, span, size: data.byteLength, bufferedEnd });
+        const span: Span = [p.expected[0] + shift, p.expected[1] + shift];
+        rt.placed.push({ stream: i, segment: p.index, span, size: pieces.length > 1 ? p.size : data.byteLength, bufferedEnd });
       }
       return true;
     }
