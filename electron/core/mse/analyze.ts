@@ -46,6 +46,8 @@ async function readManifest(file: string): Promise<string> {
   }
 }
 
+const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 export function inputKindOf(paths: string[]): InputKind {
   if (paths.length === 1 && /\.m3u8?$/i.test(paths[0]!)) return 'hls';
   if (paths.length === 1 && /\.mpd$/i.test(paths[0]!)) return 'dash';
@@ -86,14 +88,20 @@ export async function analyzeMse(paths: string[], options: AnalyzeOptions = {}):
         planned.push(await planStream(stream, new Map(), idOf));
         continue;
       }
+      // Between rule groups, let the event loop serve what waits (in the app, the Player's
+      // segment reads while this lint runs alongside them).
       checkStructure(ctx);
       const init = checkInit(ctx);
       fragmented ||= init.fragmented;
       checkMovie(ctx);
+      await breathe();
       await checkCodecs(ctx);
+      await breathe();
       if (init.fragmented) {
         checkFragments(ctx);
+        await breathe();
         await checkTiming(ctx);
+        await breathe();
         checkSidx(ctx);
       }
       findings.push(...sink.findings);

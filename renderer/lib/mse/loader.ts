@@ -70,7 +70,7 @@ export class PieceLoader {
     options: LoaderOptions = {},
   ) {
     this.window = Math.max(1, options.window ?? 3);
-    this.maxBytes = Math.max(1, options.maxBytes ?? 4 * 1024 * 1024);
+    this.maxBytes = Math.max(1, options.maxBytes ?? 8 * 1024 * 1024);
     this.firstPieces = Math.max(1, options.firstPieces ?? 2);
   }
 
