@@ -11,6 +11,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bigFragmentedMp4 } from './inputs';
+import { median } from './measure';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const bin = path.join(root, 'bin/mwb.mjs');
@@ -26,7 +27,6 @@ function timed(args: string[]): Promise<number> {
   });
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function pair(runs: number, ours: string[], baseline: string[]): Promise<{ ours: number; base: number }> {
   await timed(ours);

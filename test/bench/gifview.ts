@@ -8,8 +8,8 @@
 import { FileRegistry } from '../../electron/core/files';
 import { dispatch, type HandlerContext } from '../../electron/handlers';
 import { clip } from '../fixtures/generate';
+import { median } from './measure';
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function timed(fn: () => Promise<{ ok: boolean }>): Promise<number> {
   const t0 = performance.now();

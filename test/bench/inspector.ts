@@ -10,9 +10,8 @@ import path from 'node:path';
 import { openFileSource, parseBoxTree } from '../../electron/core/boxes';
 import { RENDERER_DIR, startApp } from '../e2e/helpers';
 import { bigFragmentedMp4 } from './inputs';
-import { best, measure } from './measure';
+import { best, measure, median } from './measure';
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function openToRows(file: string): Promise<number> {
   const app = await startApp('#/inspector');

@@ -15,6 +15,7 @@ import { openFileSource, parseBoxTree } from '../../electron/core/boxes';
 import { analyzeMse } from '../../electron/core/mse/analyze';
 import { ffmpeg, run as runFfmpeg } from '../fixtures/generate';
 import { openInUi, RENDERER_DIR, startApp, type App } from '../e2e/helpers';
+import { median } from './measure';
 
 const CACHE = path.join(path.dirname(new URL(import.meta.url).pathname), '.cache');
 const quiet = ['-hide_banner', '-loglevel', 'error', '-y'];
@@ -53,7 +54,6 @@ async function looped(name: string, size: string, bitrate: string, seconds: numb
   );
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const fmt = (n: number, d = 0) => n.toFixed(d).padStart(8);
 
 async function time<T>(fn: () => Promise<T>): Promise<number> {
