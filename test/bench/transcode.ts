@@ -20,6 +20,7 @@ import { probeMedia } from '../../electron/core/media/ffprobe';
 import { fileArg } from '../../electron/core/jobs/inputs';
 import { clip, run as runTool } from '../fixtures/generate';
 import { BENCH_CACHE } from './inputs';
+import { median } from './measure';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -84,7 +85,6 @@ function timed(bin: string, args: string[], cpuFile: string): Promise<Timing> {
   });
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 export async function run(): Promise<void> {
   const src = await input();
