@@ -9,8 +9,9 @@ import {
   writeBoxesJson,
   type InspectResult,
 } from '../core/boxes';
+import { isHttpUrl } from '../core/net/http';
+import type { HttpCost } from '../core/net/remote';
 import { EXIT, intOption, parseVerbArgs, UsageError, type Verb } from './common';
-
 
 /** Stdout as a JsonWriter sink, honouring back-pressure (trees of big files are long). */
 async function toStdout(chunk: Uint8Array): Promise<void> {
@@ -40,7 +41,18 @@ export const inspectVerb: Verb = {
     const depth = intOption('inspect', 'depth', values.depth, 1);
     const trackId = intOption('inspect', 'samples', values.samples, 0);
 
-    const result = await inspectFile(file);
+    // A URL is read with Range requests, fragments found through sidx/mfra and fetched concurrently.
+    let http: HttpCost | undefined;
+    let result: InspectResult;
+    if (isHttpUrl(file)) {
+      // Loaded only for URLs: a local inspect does not pay for the HTTP client (cold start).
+      const { inspectUrl } = await import('../core/net/remote');
+      const remote = await inspectUrl(file);
+      http = remote.http;
+      result = remote;
+    } else {
+      result = await inspectFile(file);
+    }
     const refused = refusal(result);
     if (refused) {
       process.stderr.write(`mwb inspect: ${refused}\n`);
@@ -63,6 +75,7 @@ export const inspectVerb: Verb = {
       if (values.json) {
         // One sample per line (not one field per line): tables have millions of rows.
         out.raw('{').newline(1).key('file').value(result.file, 1).raw(',').newline(1).key('size').value(result.size, 1).raw(',');
+        if (http) out.newline(1).key('bytesFetched').value(http.bytesFetched, 1).raw(',').newline(1).key('requests').value(http.requests, 1).raw(',');
         out.newline(1).key('track').value(track, 1).raw(',').newline(1).key('warnings').raw(JSON.stringify(table.warnings)).raw(',');
         out.newline(1).key('samples').raw('[\n');
         const rows = sampleRows(table);
@@ -80,9 +93,10 @@ export const inspectVerb: Verb = {
     if (values.json) {
       // JSON.stringify(result's documented shape, null, 2), written box by box.
       out.raw('{');
-      for (const [k, v] of [['file', result.file], ['size', result.size], ['format', result.format], ['majorBrand', result.majorBrand ?? null], ['fragmented', result.fragmented]] as const) {
-        out.newline(1).key(k).value(v, 1).raw(',');
-      }
+      const head: [string, unknown][] = [['file', result.file], ['size', result.size]];
+      if (http) head.push(['bytesFetched', http.bytesFetched], ['requests', http.requests]);
+      head.push(['format', result.format], ['majorBrand', result.majorBrand ?? null], ['fragmented', result.fragmented]);
+      for (const [k, v] of head) out.newline(1).key(k).value(v, 1).raw(',');
       out.newline(1).key('boxes');
       await writeBoxesJson(out, result.boxes, 1, { maxDepth: depth === undefined ? Infinity : depth - 1 });
       out.raw(',').newline(1).key('tracks').value(result.tracks, 1);
@@ -93,6 +107,7 @@ export const inspectVerb: Verb = {
       for (const text of formatTree(result.boxes, { depth })) await line(text);
       await line('');
       for (const text of formatTracks(result.tracks)) await line(text);
+      if (http) await line(`\nfetched ${http.bytesFetched.toLocaleString('en-US')} of ${result.size.toLocaleString('en-US')} bytes in ${http.requests} requests${http.index ? ` (fragments found through ${http.index})` : ''}`);
     }
     await out.flush();
     return reportErrors(result);

@@ -22,7 +22,7 @@ export const VERBS: VerbInfo[] = [
   {
     name: 'inspect',
     summary: 'every box of an MP4/MOV/fMP4/CMAF file with decoded fields, its tracks and sample tables',
-    usage: 'mwb inspect <file> [--json] [--samples <trackId>] [--depth N]',
+    usage: 'mwb inspect <file|http(s)://…> [--json] [--samples <trackId>] [--depth N]',
     load: async () => (await import('./inspect')).inspectVerb,
   },
   {
@@ -34,13 +34,13 @@ export const VERBS: VerbInfo[] = [
   {
     name: 'lint',
     summary: 'check an fMP4, init + media segments, or an HLS/DASH manifest against the MSE rules',
-    usage: 'mwb lint <file-or-manifest> [segments...] [--json]',
+    usage: 'mwb lint <file-or-manifest|http(s)://…> [segments...] [--json]',
     load: async () => (await import('./lint')).lintVerb,
   },
   {
     name: 'probe',
     summary: "ffprobe's stream info and the workbench's RFC 6381 codec strings side by side",
-    usage: 'mwb probe <file> [--json]',
+    usage: 'mwb probe <file|http(s)://…> [--json]',
     load: async () => (await import('./probe')).probeVerb,
   },
   {

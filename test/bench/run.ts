@@ -13,6 +13,7 @@ const areas: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   cli: () => import('./cli'),
   inspector: () => import('./inspector'),
   gifview: () => import('./gifview'),
+  remote: () => import('./remote'),
 };
 
 const wanted = process.argv.slice(2);

@@ -60,7 +60,8 @@ export {
   visit,
   type DecodePlace,
 } from './parse';
-export { inspectFile, inspectSource, looksLikeIsoBmff, type InspectOptions } from './inspect';
+export { inspectBoxes, inspectFile, inspectSource, looksLikeIsoBmff, type InspectOptions } from './inspect';
+export { parseBoxTreeIndexed, type IndexedParseOptions, type IndexedProgress, type IndexedTree } from './indexed';
 export { describeTracks, trackIds } from './tracks';
 export { findTrak, findTrex, sampleRows, sampleSummary, sampleTable, summarize, type SampleSummary, type SampleTableOptions } from './samples';
 export { boxHeaderJson, boxesToJson, fieldsToJson, toJsonValue, writeBoxesJson, type BoxJson, type JsonOptions, type JsonValue } from './json';

@@ -5,7 +5,8 @@
  * by the segment's.
  */
 import { WorkbenchError } from '../errors';
-import { child, childrenOf, descend, handlerLabel, looksLikeIsoBmff, num, openFileSource, parseBoxTree, str, visit, type BoxNode, type ByteSource } from '../boxes';
+import { child, childrenOf, descend, handlerLabel, looksLikeIsoBmff, num, parseBoxTree, str, visit, type BoxNode, type ByteSource } from '../boxes';
+import { openSource } from '../net/open-source';
 import type { SideInfo } from './types';
 
 export const INIT_PREFIX = 'init:';
@@ -48,7 +49,7 @@ export interface LoadedSide {
 }
 
 async function parseFile(path: string, role: 'main' | 'init'): Promise<{ source: ByteSource; boxes: BoxNode[] }> {
-  const source = await openFileSource(path);
+  const source = await openSource(path);
   try {
     if (source.size === 0) throw new WorkbenchError('ENOTMP4', `${path} is empty: it is not an MP4 file.`);
     const boxes = await parseBoxTree(source);

@@ -28,6 +28,8 @@ export interface Finding {
   file?: string;
   /** Stream (representation) the finding belongs to, for manifests with several. */
   stream?: number;
+  /** The URL (or file) the finding is about, for remote inputs and a manifest's parts. */
+  url?: string;
 }
 
 export interface TrackCodec {
@@ -132,6 +134,8 @@ export interface MseAnalysis {
   omitted: number;
   /** False for a playback plan without the rules run (`msePlan`): findings and counts are empty. */
   linted: boolean;
+  /** A remote input (or a manifest leading to URLs): what fetching it cost. */
+  http?: { bytesFetched: number; requests: number };
 }
 
 /** `mwb lint --json` output. */
