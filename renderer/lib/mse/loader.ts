@@ -7,6 +7,9 @@
  *
  * Plain TypeScript over `fetch`: no DOM, so it runs (and is tested) in Node against a real server.
  */
+import { fetchRange } from '../range';
+
+export { fetchRange };
 
 /** Bytes `[offset, offset + size)` of `url`. */
 export interface RangeRef {
@@ -39,17 +42,6 @@ interface Group {
   /** Exclusive. */
   to: number;
   bytes: Promise<PieceBytes[]>;
-}
-
-/** Fetch `size` bytes at `offset` of a URL with a Range request. */
-export async function fetchRange(url: string, offset: number, size: number, signal?: AbortSignal): Promise<ArrayBuffer> {
-  if (size <= 0) return new ArrayBuffer(0);
-  const res = await fetch(url, { headers: { Range: `bytes=${offset}-${offset + size - 1}` }, signal });
-  if (res.status !== 206 && res.status !== 200) throw new Error(`Reading bytes ${offset}–${offset + size - 1} failed: HTTP ${res.status}`);
-  const buf = await res.arrayBuffer();
-  if (res.status === 200) return buf.slice(offset, offset + size);
-  if (buf.byteLength !== size) throw new Error(`Reading bytes ${offset}–${offset + size - 1} returned ${buf.byteLength} bytes instead of ${size}`);
-  return buf;
 }
 
 export class PieceLoader {

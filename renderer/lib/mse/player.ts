@@ -130,6 +130,7 @@ function joined(parts: PieceBytes[]): PieceBytes {
   }
   return out;
 }
+export { fetchRange } from '../range';
 
 export class MsePlayer {
   state: PlayerState = 'idle';

@@ -1,6 +1,6 @@
 /** The lint's playback plan → what the engine appends: byte ranges fetched by URL with Range requests. */
 import type { ByteRange, MediaSegment, MseAnalysis, MseStream } from '../../../electron/core/mse/types';
-import { fetchRange } from './loader';
+import { fetchRange } from '../range';
 import type { Piece, StreamSource } from './player';
 import type { Span } from './ranges';
 
