@@ -5,7 +5,7 @@
  */
 import pkg from '../package.json' with { type: 'json' };
 import { errorMessage } from './core/errors';
-import { EXIT, UsageError } from './cli/common';
+import { EXIT, UsageError } from './cli/exit';
 import { VERBS as verbs } from './cli/verbs';
 
 function version(): string {
