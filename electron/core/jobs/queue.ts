@@ -101,6 +101,8 @@ interface Entry {
   record: JobRecord;
   source: Source | null;
   controller: AbortController | null;
+  /** Aborted by `stop()`: a stoppable job finishes early and keeps its output. */
+  stopper: AbortController | null;
   running: Promise<void> | null;
   waiters: ((r: JobRecord) => void)[];
   logTail: TailBuffer;
@@ -139,6 +141,7 @@ function newEntry(record: JobRecord, source: Source | null): Entry {
     record,
     source,
     controller: null,
+    stopper: null,
     running: null,
     waiters: [],
     logTail: new TailBuffer(64 * 1024),
@@ -339,6 +342,32 @@ export class JobQueue {
     return this.snapshot(e);
   }
 
+  /**
+   * Stop a stoppable job (a live recording) and keep what it wrote: ffmpeg gets `q`, the job
+   * finishes its output and ends "done". A queued job is simply cancelled. Other kinds refuse:
+   * their partial output is worthless, so they are cancelled instead.
+   */
+  stop(id: string): JobRecord {
+    const e = this.entry(id);
+    const r = e.record;
+    if (r.state === 'queued') return this.cancel(id);
+    if (!this.isStoppable(e)) {
+      throw new WorkbenchError('ENOTSTOPPABLE', `Job "${r.title}" cannot be stopped early and kept; cancel it instead.`);
+    }
+    if (r.state === 'running' && !r.stopRequested) {
+      r.stopRequested = true;
+      e.stopper?.abort();
+      this.writeLog(e, '\n# stop requested: finishing the output\n');
+      this.changed(e);
+    }
+    return this.snapshot(e);
+  }
+
+  private isStoppable(e: Entry): boolean {
+    const kind = e.source?.type === 'kind' ? e.source.kind : this.kinds.get(e.record.kind);
+    return kind?.stoppable === true;
+  }
+
   /** Run a failed, cancelled or interrupted job again (same id, next attempt, at the end of the queue). */
   async retry(id: string): Promise<JobRecord> {
     const e = this.entry(id);
@@ -366,6 +395,7 @@ export class JobQueue {
     r.result = null;
     r.progress = null;
     r.finishedAt = null;
+    delete r.stopRequested;
     this.queued.push(id);
     this.changed(e);
     this.queueChanged();
@@ -419,12 +449,17 @@ export class JobQueue {
 
   /**
    * Stop everything: running jobs are cancelled (their processes waited for, temporary outputs
-   * deleted), the history is written. Queued jobs become "interrupted" at the next start.
+   * deleted), except stoppable ones (recordings), which are stopped and keep their output; the
+   * history is written. Queued jobs become "interrupted" at the next start.
    */
   async shutdown(): Promise<void> {
     this.closing = true;
     const running = [...this.entries.values()].filter((e) => e.running);
     for (const e of running) {
+      if (this.isStoppable(e) && e.record.state === 'running') {
+        this.stop(e.record.id);
+        continue;
+      }
       if (e.record.state === 'running') e.record.state = 'cancelling';
       e.controller?.abort();
     }
@@ -461,6 +496,9 @@ export class JobQueue {
     const r = e.record;
     const controller = new AbortController();
     e.controller = controller;
+    const stopper = new AbortController();
+    e.stopper = stopper;
+    delete r.stopRequested;
     r.state = 'running';
     r.startedAt = Date.now();
     r.attempts++;
@@ -473,7 +511,7 @@ export class JobQueue {
 
     const outputs: SafeOutputHandle[] = [];
     const scratch: string[] = [];
-    const ctx = this.context(e, controller.signal, outputs, scratch);
+    const ctx = this.context(e, controller.signal, stopper.signal, outputs, scratch);
     let result: JobResult | null = null;
     let failure: unknown = null;
     try {
@@ -520,12 +558,13 @@ export class JobQueue {
     }
   }
 
-  private context(e: Entry, signal: AbortSignal, outputs: SafeOutputHandle[], scratch: string[]): JobContext {
+  private context(e: Entry, signal: AbortSignal, stopSignal: AbortSignal, outputs: SafeOutputHandle[], scratch: string[]): JobContext {
     const r = e.record;
     const ffmpegPath = this.options.ffmpegPath ?? (() => resolveBinary('ffmpeg').path);
     return {
       id: r.id,
       signal,
+      stopSignal,
       log: (text) => this.writeLog(e, text),
       progress: (update) => {
         r.progress = { ...(r.progress ?? blankProgress()), ...update, elapsedSeconds: (Date.now() - (r.startedAt ?? Date.now())) / 1000 };
@@ -544,7 +583,7 @@ export class JobQueue {
         if (signal.aborted) throw new JobCancelledError();
         return handle;
       },
-      ffmpeg: (args, opts) => this.pass(e, signal, ffmpegPath(), args, opts ?? {}),
+      ffmpeg: (args, opts) => this.pass(e, signal, stopSignal, ffmpegPath(), args, opts ?? {}),
       scratchDir: async () => {
         const dir = await mkdtemp(path.join(os.tmpdir(), `mwb-job-${r.id}-`));
         scratch.push(dir);
@@ -554,7 +593,7 @@ export class JobQueue {
     };
   }
 
-  private async pass(e: Entry, signal: AbortSignal, bin: string, args: string[], opts: FfmpegPassOptions): Promise<FfmpegPassResult> {
+  private async pass(e: Entry, signal: AbortSignal, stopSignal: AbortSignal, bin: string, args: string[], opts: FfmpegPassOptions): Promise<FfmpegPassResult> {
     if (signal.aborted) throw new JobCancelledError();
     const r = e.record;
     const argv = withRunnerFlags(args);
@@ -570,6 +609,7 @@ export class JobQueue {
       args: argv,
       cwd: opts.cwd,
       signal,
+      stopSignal,
       graceMs: this.options.cancelGraceMs,
       onStderr: (text) => this.writeLog(e, text),
       onSpawn: (pid) => {
@@ -581,7 +621,7 @@ export class JobQueue {
         });
       },
       onProgress: (block) => {
-        if (signal.aborted) return; // ffmpeg finishing after `q` is not progress
+        if (signal.aborted || stopSignal.aborted) return; // ffmpeg finishing after `q` is not progress
         const elapsedPass = (Date.now() - passStart) / 1000;
         const p = summarizeProgress(block, { durationSeconds: opts.durationSeconds ?? null, inputBytes: opts.inputBytes ?? null, elapsedSeconds: elapsedPass });
         let eta = p.etaSeconds;
@@ -601,8 +641,9 @@ export class JobQueue {
     r.processes = [];
     this.writeLog(e, `\n# ffmpeg exited with ${res.signal ? `signal ${res.signal}` : `code ${res.code}`} after ${(res.wallMs / 1000).toFixed(1)} s\n`);
     if (res.cancelled || signal.aborted) throw new JobCancelledError();
-    if (res.code !== 0) throw describeFfmpegFailure(res);
-    return { stderrTail: res.stderrTail, problems: res.problems.map(unprefixFileUrls) };
+    // Asked to stop: `q` exits 0, a SIGTERM after the grace period 255; either way the output was finished.
+    if (res.code !== 0 && !(res.stopped && res.signal !== 'SIGKILL')) throw describeFfmpegFailure(res);
+    return { stderrTail: res.stderrTail, problems: res.problems.map(unprefixFileUrls), ...(res.stopped ? { stopped: true } : {}) };
   }
 
   // ------------------------------------------------------------------ events, logs, history
@@ -610,6 +651,7 @@ export class JobQueue {
   private snapshot(e: Entry): JobRecord {
     const r = clone(e.record);
     r.retryable = e.source !== null || (this.kinds.has(r.kind) && r.params !== null);
+    r.stoppable = this.isStoppable(e);
     return r;
   }
 

@@ -41,6 +41,11 @@ export interface RunFfmpegOptions {
   args: readonly string[];
   cwd?: string;
   signal?: AbortSignal;
+  /**
+   * "Finish now and keep what was written" (a live recording): asked the same way as a cancel
+   * (`q`, then SIGTERM, then SIGKILL), but the run reports `stopped` instead of `cancelled`.
+   */
+  stopSignal?: AbortSignal;
   onProgress?(block: ProgressBlock): void;
   /** Every stderr chunk as it arrives (for the job log). */
   onStderr?(text: string): void;
@@ -57,6 +62,8 @@ export interface RunFfmpegResult {
   signal: NodeJS.Signals | null;
   /** The run was cancelled through `signal`. */
   cancelled: boolean;
+  /** The run was asked to finish through `stopSignal` (and was not cancelled). */
+  stopped: boolean;
   stderrTail: string;
   /** Lines logged at warning level or worse (bounded, newest kept), without the level tag. */
   problems: string[];
@@ -70,7 +77,7 @@ export function runFfmpeg(options: RunFfmpegOptions): Promise<RunFfmpegResult> {
   const { graceMs = 2000, termMs = 2000 } = options;
   return new Promise((resolve, reject) => {
     if (options.signal?.aborted) {
-      resolve({ code: null, signal: null, cancelled: true, stderrTail: '', problems: [], errors: [], wallMs: 0 });
+      resolve({ code: null, signal: null, cancelled: true, stopped: false, stderrTail: '', problems: [], errors: [], wallMs: 0 });
       return;
     }
     const started = Date.now();
@@ -88,6 +95,8 @@ export function runFfmpeg(options: RunFfmpegOptions): Promise<RunFfmpegResult> {
     const reader = new ProgressReader();
     let pendingLine = '';
     let cancelled = false;
+    let stopped = false;
+    let quitting = false;
     const timers: NodeJS.Timeout[] = [];
 
     const takeLine = (line: string) => {
@@ -116,9 +125,10 @@ export function runFfmpeg(options: RunFfmpegOptions): Promise<RunFfmpegResult> {
     // ffmpeg may exit before reading `q`; writing to its closed stdin must not throw.
     child.stdin.on('error', () => {});
 
-    const onAbort = () => {
-      if (cancelled) return;
-      cancelled = true;
+    // ffmpeg finishes its output on `q` (and on SIGTERM); SIGKILL is the last resort.
+    const askToQuit = () => {
+      if (quitting) return;
+      quitting = true;
       try {
         child.stdin.write('q');
       } catch {
@@ -131,19 +141,31 @@ export function runFfmpeg(options: RunFfmpegOptions): Promise<RunFfmpegResult> {
         }, graceMs),
       );
     };
+    const onAbort = () => {
+      cancelled = true;
+      askToQuit();
+    };
+    const onStop = () => {
+      stopped = true;
+      askToQuit();
+    };
     options.signal?.addEventListener('abort', onAbort, { once: true });
+    if (options.stopSignal?.aborted) onStop();
+    else options.stopSignal?.addEventListener('abort', onStop, { once: true });
 
     child.on('error', (err) => {
       options.signal?.removeEventListener('abort', onAbort);
+      options.stopSignal?.removeEventListener('abort', onStop);
       timers.forEach(clearTimeout);
       reject(new WorkbenchError('ESPAWN', `Could not start ffmpeg (${options.bin}): ${err.message}. Check "mwb caps".`, { cause: err }));
     });
     child.on('close', (code, signal) => {
       options.signal?.removeEventListener('abort', onAbort);
+      options.stopSignal?.removeEventListener('abort', onStop);
       timers.forEach(clearTimeout);
       if (pendingLine) takeLine(pendingLine);
       child.stdin.destroy();
-      resolve({ code, signal, cancelled, stderrTail: tail.toString(), problems, errors, wallMs: Date.now() - started });
+      resolve({ code, signal, cancelled, stopped: stopped && !cancelled, stderrTail: tail.toString(), problems, errors, wallMs: Date.now() - started });
     });
   });
 }

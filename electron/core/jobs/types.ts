@@ -85,6 +85,11 @@ export interface JobResult {
   /** One line a user reads: "H.264 320×180 + AAC, 2.00 s, 184 KB". */
   summary: string;
   durationSeconds: number | null;
+  /**
+   * The output is usable but something the user must know happened (a live source dropped and
+   * the recording ended early). Absent or null when all went as asked.
+   */
+  warning?: string | null;
 }
 
 export interface JobRecord {
@@ -110,6 +115,13 @@ export interface JobRecord {
   logPath: string | null;
   /** Whether "Retry" can run it again (ad-hoc tasks only within the session that created them). */
   retryable: boolean;
+  /**
+   * Whether "Stop" can finish it early and keep the output (a live recording: see
+   * `JobKind.stoppable`); false for everything whose partial output is worthless.
+   */
+  stoppable?: boolean;
+  /** Set once a stop was asked for (the job is finishing, not cancelling). */
+  stopRequested?: boolean;
   /** JSON parameters of a job kind (kept for retry after a restart). */
   params: unknown;
   /** Temporary outputs in use; persisted so that a crash's leftovers are removed at the next start. */
@@ -154,6 +166,8 @@ export interface FfmpegPassResult {
   stderrTail: string;
   /** Lines ffmpeg logged at warning level or worse during the pass. */
   problems: string[];
+  /** The pass ended because the job was asked to stop (its exit code is then not an error). */
+  stopped?: boolean;
 }
 
 export interface SafeOutputHandle {
@@ -163,15 +177,21 @@ export interface SafeOutputHandle {
   tempPath: string;
   kind: 'file' | 'folder';
   /** Move the finished temporary output to the target; returns the job result. */
-  commit(info: { summary: string; primary?: string; durationSeconds?: number | null }): Promise<JobResult>;
+  commit(info: { summary: string; primary?: string; durationSeconds?: number | null; warning?: string | null }): Promise<JobResult>;
   /** Delete the temporary output (retries on EBUSY/EPERM). Safe to call twice. */
   discard(): Promise<void>;
 }
 
 export interface JobContext {
   readonly id: string;
-  /** Aborted when the job is cancelled (or the queue shuts down). */
+  /** Aborted when the job is cancelled. */
   readonly signal: AbortSignal;
+  /**
+   * Aborted when the user asks a stoppable job to finish now and keep its output (Stop in Jobs,
+   * Ctrl+C in `mwb record`, the app quitting). `ffmpeg()` passes it on: ffmpeg gets `q` and the
+   * pass returns normally with `stopped: true`.
+   */
+  readonly stopSignal: AbortSignal;
   log(text: string): void;
   progress(update: Partial<JobProgress>): void;
   /** Record the display command (shown in the Jobs view and the log). */
@@ -184,6 +204,11 @@ export interface JobContext {
 
 export interface JobKind<P> {
   kind: string;
+  /**
+   * The job's partial output is the point (a live recording): "Stop" finishes it through
+   * `JobContext.stopSignal` instead of cancelling, and a queue shutdown stops it the same way.
+   */
+  stoppable?: boolean;
   /** Validate the parameters and describe the job; throw a WorkbenchError to refuse before queueing. */
   prepare(params: P): Promise<JobDescription>;
   run(params: P, job: JobContext): Promise<JobResult>;
