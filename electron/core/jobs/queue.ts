@@ -621,7 +621,8 @@ export class JobQueue {
         });
       },
       onProgress: (block) => {
-        if (signal.aborted || stopSignal.aborted) return; // ffmpeg finishing after `q` is not progress
+        // ffmpeg finishing after a cancel's `q` is not progress; after a stop it is the final count.
+        if (signal.aborted) return;
         const elapsedPass = (Date.now() - passStart) / 1000;
         const p = summarizeProgress(block, { durationSeconds: opts.durationSeconds ?? null, inputBytes: opts.inputBytes ?? null, elapsedSeconds: elapsedPass });
         let eta = p.etaSeconds;

@@ -1,0 +1,272 @@
+/**
+ * Recording live sources to fMP4: a real RTSP server (rtsp-server-perl, fed by ffmpeg) and a live
+ * HLS playlist from a local node:http server. Every ending must leave a file that ffprobe reads and
+ * the MSE lint passes: a graceful stop, a duration limit, ffmpeg SIGKILLed, the server gone.
+ */
+import { copyFile, readdir, stat, truncate } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { LOCAL_PROTOCOL_WHITELIST, fileArg } from '../../../electron/core/ffmpeg-input';
+import { JobQueue } from '../../../electron/core/jobs/queue';
+import { planRecording, recordJob, trimToLastFragment, type RecordRequest } from '../../../electron/core/jobs/record';
+import type { JobKind, JobRecord } from '../../../electron/core/jobs/types';
+import { probeMedia, type ProbeResult } from '../../../electron/core/media/ffprobe';
+import { analyzeMse } from '../../../electron/core/mse/analyze';
+import { startLiveHls, startRtspServer, type LiveSource } from '../../fixtures/live-sources';
+import { fmp4 } from '../../fixtures/generate';
+import { ffmpegChildren, isAlive, sleep, tempDir, waitForState } from './helpers';
+
+const queues: JobQueue[] = [];
+const sources: LiveSource[] = [];
+afterEach(async () => {
+  await Promise.all(queues.splice(0).map((q) => q.shutdown()));
+  await Promise.all(sources.splice(0).map((s) => s.close()));
+  expect(ffmpegChildren()).toEqual([]);
+});
+
+async function recorder(): Promise<JobQueue> {
+  const q = await JobQueue.open({ kinds: [recordJob as JobKind<unknown>], progressIntervalMs: 0 });
+  queues.push(q);
+  return q;
+}
+
+async function source(start: () => Promise<LiveSource>): Promise<LiveSource> {
+  const s = await start();
+  sources.push(s);
+  return s;
+}
+
+/** Until the running job reports at least `seconds` of recorded media. */
+async function recordedAtLeast(q: JobQueue, id: string, seconds: number, timeoutMs = 40_000): Promise<JobRecord> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const r = q.get(id);
+    if (r.state !== 'running' && r.state !== 'queued') throw new Error(`job ended early: ${r.state} ${r.error?.message ?? ''}`);
+    if ((r.progress?.outTimeSeconds ?? 0) >= seconds) return r;
+    if (Date.now() > until) throw new Error(`only ${r.progress?.outTimeSeconds ?? 0} s recorded after ${timeoutMs} ms`);
+    await sleep(50);
+  }
+}
+
+async function probeFile(file: string): Promise<ProbeResult> {
+  return probeMedia(fileArg(file), { inputOptions: ['-protocol_whitelist', LOCAL_PROTOCOL_WHITELIST] });
+}
+
+/** ffprobe reads it, it has the streams, and the MSE lint finds no error. */
+async function expectPlayable(file: string): Promise<number> {
+  const probe = await probeFile(file);
+  expect(probe.streams.map((s) => s.type).sort()).toEqual(['audio', 'video']);
+  const duration = probe.durationSeconds ?? 0;
+  expect(duration).toBeGreaterThan(0);
+  const lint = await analyzeMse([file]);
+  expect(lint.findings.filter((f) => f.severity === 'error')).toEqual([]);
+  return duration;
+}
+
+async function noTempLeft(dir: string, keep: string): Promise<void> {
+  expect((await readdir(dir)).filter((n) => n !== keep)).toEqual([]);
+}
+
+const ENV = {
+  caps: { encoders: new Set(['libx264', 'aac']), muxers: new Set(['mp4']), filters: new Set<string>() },
+  ffmpegPath: '/usr/bin/ffmpeg',
+};
+function probeOf(video: string | null, audio: string | null): ProbeResult {
+  const streams = [];
+  if (video) streams.push({ index: 0, type: 'video' as const, codec: video, codecTag: null, profile: null, width: 320, height: 240, fps: 25, pixelFormat: null, sampleRate: null, channels: null, durationSeconds: null, tags: {} });
+  if (audio) streams.push({ index: 1, type: 'audio' as const, codec: audio, codecTag: null, profile: null, width: null, height: null, fps: null, pixelFormat: null, sampleRate: 8000, channels: 1, durationSeconds: null, tags: {} });
+  return { formatName: 'rtsp', durationSeconds: null, sizeBytes: null, bitRate: null, streams, tags: {} };
+}
+const req = (r: Partial<RecordRequest> = {}): RecordRequest => ({ url: 'rtsp://127.0.0.1:8554/cam', output: '/tmp/rec.mp4', ...r });
+
+describe('planRecording', () => {
+  it('copies H.264/AAC into a fragmented MP4 flushed per fragment, the URL through ffmpeg-input', () => {
+    const plan = planRecording(req({ durationSeconds: 30 }), { ...ENV, probe: probeOf('h264', 'aac') });
+    expect(plan.streams.map((s) => `${s.type}:${s.action}`)).toEqual(['video:copy', 'audio:copy']);
+    const a = plan.args;
+    expect(a.slice(a.indexOf('-i') - 2, a.indexOf('-i') + 2)).toEqual(['-protocol_whitelist', 'http,https,tls,tcp,udp,crypto,rtsp,rtsps,rtp,srtp', '-i', 'rtsp://127.0.0.1:8554/cam']);
+    expect(a).toEqual(expect.arrayContaining(['-c:v', 'copy', '-c:a', 'copy', '-t', '30', '-flush_packets', '1']));
+    expect(a[a.indexOf('-movflags') + 1]).toBe('+frag_keyframe+empty_moov+default_base_moof');
+    expect(a.indexOf('-timeout')).toBeLessThan(a.indexOf('-i'));
+    expect(a[a.length - 1]).toBe('file:/tmp/rec.mp4');
+  });
+
+  it('re-encodes what MP4 cannot carry and says which stream and why', () => {
+    const plan = planRecording(req(), { ...ENV, probe: probeOf('mjpeg', 'pcm_mulaw') });
+    expect(plan.streams).toEqual([
+      { type: 'video', codec: 'mjpeg', action: 'reencode', reason: 'mjpeg video cannot go into an MP4 that browsers play' },
+      { type: 'audio', codec: 'pcm_mulaw', action: 'reencode', reason: 'pcm_mulaw audio cannot go into an MP4 that browsers play' },
+    ]);
+    expect(plan.args).toEqual(expect.arrayContaining(['-c:v', 'libx264', '-c:a', 'aac']));
+    expect(plan.notes.join('\n')).toMatch(/pcm_mulaw is re-encoded to AAC \(the fmp4-mse preset's encoder\)/);
+    const mixed = planRecording(req(), { ...ENV, probe: probeOf('h264', 'pcm_alaw') });
+    expect(mixed.streams.map((s) => `${s.type}:${s.action}`)).toEqual(['video:copy', 'audio:reencode']);
+  });
+
+  it('refuses copy-only for codecs MP4 cannot carry, other schemes, and non-MP4 names', () => {
+    expect(() => planRecording(req({ mode: 'copy' }), { ...ENV, probe: probeOf('h264', 'pcm_mulaw') })).toThrow(/audio is pcm_mulaw, which cannot be copied/);
+    expect(() => planRecording(req({ url: 'file:///etc/passwd' }), { ...ENV, probe: probeOf('h264', null) })).toThrow(/not an input URL/);
+    expect(() => planRecording(req({ url: 'concat:a|b' }), { ...ENV, probe: probeOf('h264', null) })).toThrow(/not an input URL/);
+    expect(() => planRecording(req({ output: '/tmp/rec.mkv' }), { ...ENV, probe: probeOf('h264', null) })).toThrow(/name it \.mp4 or \.m4v/);
+    expect(() => planRecording(req(), { ...ENV, probe: probeOf(null, null) })).toThrow(/no video or audio/);
+  });
+});
+
+describe('trimToLastFragment', () => {
+  it('cuts a fragment left half-written and keeps the complete ones playable', async () => {
+    const dir = await tempDir('mwb-rec-');
+    const file = path.join(dir, 'cut.mp4');
+    await copyFile(await fmp4({ duration: 4, fps: 25, gop: 25 }), file);
+    const full = (await stat(file)).size;
+    await truncate(file, full - 500);
+    const trimmed = await trimToLastFragment(file);
+    expect(trimmed.fragments).toBe(3);
+    expect(trimmed.trimmedBytes).toBeGreaterThan(0);
+    expect(await expectPlayable(file)).toBeCloseTo(3, 0);
+  });
+});
+
+describe('recording RTSP (rtsp-server-perl)', () => {
+  it('stops gracefully with q: done, the recorded duration (±1 s), MSE-clean, no temp file', async () => {
+    const src = await source(() => startRtspServer());
+    const dir = await tempDir('mwb-rec-');
+    const out = path.join(dir, 'cam.mp4');
+    const q = await recorder();
+    const job = await q.enqueue('record', { url: src.url, output: out });
+    expect(job.stoppable).toBe(true);
+    await recordedAtLeast(q, job.id, 4);
+    const before = q.get(job.id).progress!;
+    expect(before.outSize).toBeGreaterThan(0);
+    expect(before.bitrateKbps).toBeGreaterThan(0);
+    expect(before.percent).toBeNull();
+    q.stop(job.id);
+    const done = await waitForState(q, job.id, ['done', 'failed', 'cancelled']);
+    expect(done.error).toBeNull();
+    expect(done.state).toBe('done');
+    expect(done.result!.warning ?? null).toBeNull();
+    expect(done.result!.summary).toMatch(/video copied, audio copied/);
+    const duration = await expectPlayable(out);
+    expect(Math.abs(duration - done.progress!.outTimeSeconds!)).toBeLessThanOrEqual(1);
+    // What was reported when Stop was pressed, plus what the muxer still held (one GOP at most).
+    expect(Math.abs(duration - before.outTimeSeconds!)).toBeLessThanOrEqual(2);
+    await noTempLeft(dir, 'cam.mp4');
+  });
+
+  it('ends by itself after --duration', async () => {
+    const src = await source(() => startRtspServer());
+    const dir = await tempDir('mwb-rec-');
+    const out = path.join(dir, 'three.mp4');
+    const q = await recorder();
+    const job = await q.enqueue('record', { url: src.url, output: out, durationSeconds: 3 });
+    const done = await waitForState(q, job.id, ['done', 'failed', 'cancelled'], 40_000);
+    expect(done.state).toBe('done');
+    expect(done.result!.warning ?? null).toBeNull();
+    expect(Math.abs((await expectPlayable(out)) - 3)).toBeLessThanOrEqual(1);
+  });
+
+  it('SIGKILL of ffmpeg mid-run still leaves a playable file up to the last fragment', async () => {
+    const src = await source(() => startRtspServer());
+    const dir = await tempDir('mwb-rec-');
+    const out = path.join(dir, 'killed.mp4');
+    const q = await recorder();
+    const job = await q.enqueue('record', { url: src.url, output: out });
+    await recordedAtLeast(q, job.id, 4);
+    let pid: number | undefined;
+    for (let i = 0; i < 100 && !pid; i++, await sleep(20)) pid = q.get(job.id).processes[0]?.pid;
+    expect(pid).toBeDefined();
+    const reached = q.get(job.id).progress!.outTimeSeconds!;
+    process.kill(pid!, 'SIGKILL');
+    const done = await waitForState(q, job.id, ['done', 'failed', 'cancelled']);
+    expect(isAlive(pid!)).toBe(false);
+    expect(done.state).toBe('done');
+    expect(done.result!.warning).toMatch(/recorder stopped unexpectedly \(ffmpeg was stopped by SIGKILL/);
+    const duration = await expectPlayable(out);
+    // Up to the last complete fragment: a keyframe a second, so at most ~1 s (plus muxer buffering) is lost.
+    expect(duration).toBeGreaterThan(reached - 2.5);
+    expect(duration).toBeLessThanOrEqual(reached + 1);
+    await noTempLeft(dir, 'killed.mp4');
+  });
+
+  it('a server that goes away ends the job with a message and a playable file', async () => {
+    const src = await source(() => startRtspServer());
+    const dir = await tempDir('mwb-rec-');
+    const out = path.join(dir, 'gone.mp4');
+    const q = await recorder();
+    const job = await q.enqueue('record', { url: src.url, output: out });
+    await recordedAtLeast(q, job.id, 3);
+    await src.close();
+    const done = await waitForState(q, job.id, ['done', 'failed', 'cancelled'], 40_000);
+    expect(done.state).toBe('done');
+    expect(done.result!.warning).toMatch(/^The source rtsp:\/\/127\.0\.0\.1:\d+\/live stopped sending after \d+\.\d s/);
+    expect(await expectPlayable(out)).toBeGreaterThan(2);
+  });
+
+  it('re-encodes MPEG-4 Part 2 video and G.711 audio to H.264/AAC, and says so', async () => {
+    const src = await source(() => startRtspServer({ video: 'mpeg4', audio: 'pcm_mulaw' }));
+    const dir = await tempDir('mwb-rec-');
+    const out = path.join(dir, 'mpeg4.mp4');
+    const q = await recorder();
+    const job = await q.enqueue('record', { url: src.url, output: out, durationSeconds: 3 });
+    const done = await waitForState(q, job.id, ['done', 'failed', 'cancelled'], 60_000);
+    expect(done.error).toBeNull();
+    expect(done.result!.summary).toMatch(/video re-encoded from mpeg4, audio re-encoded from pcm_mulaw/);
+    const probe = await probeFile(out);
+    expect(probe.streams.map((s) => s.codec).sort()).toEqual(['aac', 'h264']);
+    await expectPlayable(out);
+  });
+
+  it('refuses a source that does not answer, before queueing', async () => {
+    const q = await recorder();
+    const dir = await tempDir('mwb-rec-');
+    await expect(q.enqueue('record', { url: 'rtsp://127.0.0.1:9/none', output: path.join(dir, 'x.mp4') })).rejects.toThrow(/Cannot record rtsp:\/\/127\.0\.0\.1:9\/none/);
+    expect(q.list()).toEqual([]);
+  });
+});
+
+describe('recording live HLS (advancing playlist on node:http)', () => {
+  it('stops gracefully: the recorded duration (±1 s), MSE-clean', async () => {
+    const src = await source(() => startLiveHls());
+    const dir = await tempDir('mwb-rec-');
+    const out = path.join(dir, 'live.mp4');
+    const q = await recorder();
+    const job = await q.enqueue('record', { url: src.url, output: out });
+    await recordedAtLeast(q, job.id, 5);
+    q.stop(job.id);
+    const done = await waitForState(q, job.id, ['done', 'failed', 'cancelled']);
+    expect(done.state).toBe('done');
+    expect(done.result!.warning ?? null).toBeNull();
+    const duration = await expectPlayable(out);
+    expect(Math.abs(duration - done.progress!.outTimeSeconds!)).toBeLessThanOrEqual(1);
+    await noTempLeft(dir, 'live.mp4');
+  });
+
+  it('SIGKILL of ffmpeg mid-run leaves a playable file', async () => {
+    const src = await source(() => startLiveHls());
+    const dir = await tempDir('mwb-rec-');
+    const out = path.join(dir, 'killed.mp4');
+    const q = await recorder();
+    const job = await q.enqueue('record', { url: src.url, output: out });
+    await recordedAtLeast(q, job.id, 5);
+    const pid = q.get(job.id).processes[0]?.pid;
+    expect(pid).toBeDefined();
+    process.kill(pid!, 'SIGKILL');
+    const done = await waitForState(q, job.id, ['done', 'failed', 'cancelled']);
+    expect(done.state).toBe('done');
+    expect(done.result!.warning).toMatch(/SIGKILL/);
+    expect(await expectPlayable(out)).toBeGreaterThan(2);
+  });
+
+  it('a server that goes away ends the job with a message and a playable file', async () => {
+    const src = await source(() => startLiveHls());
+    const dir = await tempDir('mwb-rec-');
+    const out = path.join(dir, 'gone.mp4');
+    const q = await recorder();
+    const job = await q.enqueue('record', { url: src.url, output: out });
+    await recordedAtLeast(q, job.id, 4);
+    await src.close();
+    const done = await waitForState(q, job.id, ['done', 'failed', 'cancelled'], 60_000);
+    expect(done.state).toBe('done');
+    expect(done.result!.warning).toMatch(/^The source http:\/\/127\.0\.0\.1:\d+\/live\.m3u8 stopped sending after/);
+    expect(await expectPlayable(out)).toBeGreaterThan(2);
+  });
+});
