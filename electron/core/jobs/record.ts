@@ -31,15 +31,9 @@ import { JobCancelledError, JobFailure } from './queue';
 import { formatCommand } from './quote';
 import { RUNNER_FLAGS } from './runner';
 import { checkOutputTarget } from './safe-output';
+import { MP4_COPY_CODECS, RECORD_EXTENSIONS, type RecordMode, type RtspTransport, type StreamChoice } from './record-types';
 import type { JobDescription, JobKind, JobResult } from './types';
 import { formatBytes, mediaDuration, summarize } from './verify';
-
-export const RECORD_MODES = ['auto', 'copy', 'reencode'] as const;
-export type RecordMode = (typeof RECORD_MODES)[number];
-export const RTSP_TRANSPORTS = ['auto', 'tcp', 'udp'] as const;
-export type RtspTransport = (typeof RTSP_TRANSPORTS)[number];
-/** Extensions a recording may have: it is always an MP4 (fragmented). */
-export const RECORD_EXTENSIONS = ['.mp4', '.m4v'] as const;
 
 export interface RecordRequest {
   /** rtsp(s)://, http(s):// (a live HLS playlist or a progressive stream). */
@@ -54,28 +48,11 @@ export interface RecordRequest {
   overwrite?: boolean;
 }
 
-/**
- * Codecs copied into the recording as they are: what the MP4 muxer writes and browsers decode
- * through MSE. Anything else is re-encoded (auto) or refused (copy).
- */
-export const MP4_COPY_CODECS: Record<'video' | 'audio', readonly string[]> = {
-  video: ['h264', 'hevc', 'av1', 'vp9'],
-  audio: ['aac', 'mp3', 'opus', 'ac3', 'eac3'],
-};
-
 /** Fragment length of an audio-only recording (video recordings cut a fragment at each keyframe). */
 export const AUDIO_FRAGMENT_SECONDS = 1;
 
 /** Seconds without data before ffmpeg gives up on the source (a dead server must not hang the job). */
 export const SOURCE_TIMEOUT_SECONDS = 10;
-
-export interface StreamChoice {
-  type: 'video' | 'audio';
-  codec: string;
-  action: 'copy' | 'reencode';
-  /** Why it is re-encoded, in words ("pcm_mulaw audio cannot go into MP4 for browsers"). */
-  reason: string | null;
-}
 
 export interface RecordPlan {
   url: string;
