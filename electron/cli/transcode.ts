@@ -28,7 +28,7 @@ function num(name: string, value: string | undefined, opts: { integer?: boolean;
   return n;
 }
 
-function clock(s: number): string {
+export function clock(s: number): string {
   const t = Math.max(0, Math.round(s));
   const h = Math.floor(t / 3600);
   const m = Math.floor((t % 3600) / 60);
