@@ -1,7 +1,7 @@
 import type { Component } from 'svelte';
-import { Binary, Film, GitCompare, Image, ListChecks, Play, Wrench } from 'lucide-svelte';
+import { Binary, Film, GitCompare, Image, ListChecks, Play, Radio, Wrench } from 'lucide-svelte';
 
-export type SectionId = 'inspector' | 'compare' | 'player' | 'transcode' | 'gif' | 'jobs' | 'caps';
+export type SectionId = 'inspector' | 'compare' | 'player' | 'transcode' | 'record' | 'gif' | 'jobs' | 'caps';
 
 export interface Section {
   id: SectionId;
@@ -16,6 +16,7 @@ export const sections: Section[] = [
   { id: 'compare', label: 'Compare', icon: GitCompare as unknown as Component, blurb: 'Two files side by side, and the differences that matter for playback.' },
   { id: 'player', label: 'Player', icon: Play as unknown as Component, blurb: 'Play segments through Media Source Extensions and see why they fail.' },
   { id: 'transcode', label: 'Transcode', icon: Film as unknown as Component, blurb: 'Web MP4, fMP4 for MSE, HLS/DASH, WebM and audio with the bundled ffmpeg.' },
+  { id: 'record', label: 'Record', icon: Radio as unknown as Component, blurb: 'Record an RTSP, HTTP or live HLS stream to a fragmented MP4 that plays however it ends.' },
   { id: 'gif', label: 'GIF', icon: Image as unknown as Component, blurb: 'One-click GIF export with trim, size budget and preview.' },
   { id: 'jobs', label: 'Jobs', icon: ListChecks as unknown as Component, blurb: 'The queue: progress, ETA, cancel, retry, logs.' },
   { id: 'caps', label: 'Capabilities', icon: Wrench as unknown as Component, blurb: 'Which ffmpeg is used, and which formats it accepts.' },
