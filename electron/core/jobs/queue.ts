@@ -744,19 +744,31 @@ export class JobQueue {
         // A crash can leave ffmpeg running: stop it before deleting the file it writes.
         for (const p of record.processes) await killStamped(p).catch(() => false);
         record.processes = [];
+        const kind = this.kinds.get(record.kind);
+        let recovered: JobResult | null = null;
+        for (const t of record.tempPaths) {
+          if (!wasRunning || !kind?.recover || recovered || !isTempName(path.basename(t))) continue;
+          recovered = await kind.recover(record.params, t).catch(() => null);
+        }
         for (const t of record.tempPaths) {
           if (isTempName(path.basename(t))) await removeWithRetry(t).catch(() => {});
         }
-        record.state = 'interrupted';
-        record.finishedAt = record.finishedAt ?? Date.now();
-        record.error = {
-          code: 'EINTERRUPTED',
-          message: wasRunning
-            ? 'The app closed while this job was running; its temporary output was removed. Retry to run it again.'
-            : 'The app closed before this job started. Retry to run it.',
-          details: [],
-        };
         record.tempPaths = [];
+        record.finishedAt = record.finishedAt ?? Date.now();
+        if (recovered) {
+          record.state = 'done';
+          record.result = recovered;
+          record.error = null;
+        } else {
+          record.state = 'interrupted';
+          record.error = {
+            code: 'EINTERRUPTED',
+            message: wasRunning
+              ? 'The app closed while this job was running; its temporary output was removed. Retry to run it again.'
+              : 'The app closed before this job started. Retry to run it.',
+            details: [],
+          };
+        }
       }
       this.entries.set(record.id, newEntry(record, null));
     }

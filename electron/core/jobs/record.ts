@@ -30,6 +30,7 @@ import { LIVE_REENCODE, liveReencodeArgs, type CapsIndex } from './presets';
 import { JobCancelledError, JobFailure } from './queue';
 import { formatCommand } from './quote';
 import { RUNNER_FLAGS } from './runner';
+import { renameWithRetry } from './cleanup';
 import { checkOutputTarget } from './safe-output';
 import { MP4_COPY_CODECS, RECORD_EXTENSIONS, type RecordMode, type RtspTransport, type StreamChoice } from './record-types';
 import type { JobDescription, JobKind, JobResult } from './types';
@@ -280,6 +281,27 @@ export function describeEnding(ending: RecordEnding, recordedSeconds: number | n
   }
 }
 
+/** What the recording at `file` holds, in the job result's words. */
+async function describeRecording(file: string, fragments: number): Promise<{ summary: string; durationSeconds: number | null; size: number }> {
+  const probe = await probeMedia(fileArg(file), { inputOptions: ['-protocol_whitelist', LOCAL_PROTOCOL_WHITELIST] });
+  const durationSeconds = mediaDuration(probe);
+  const size = (await stat(file)).size;
+  const kbps = durationSeconds ? Math.round((size * 8) / durationSeconds / 1000) : null;
+  return { summary: `${summarize(probe, size)} · ${fragments} fragments${kbps ? ` · ${kbps} kb/s` : ''}`, durationSeconds, size };
+}
+
+/** `name.mp4`, else `name-recovered.mp4`, `name-recovered-2.mp4`… (a file that appeared meanwhile is never replaced). */
+async function freeName(target: string, overwrite: boolean): Promise<string> {
+  const exists = (p: string) => stat(p).then(() => true, () => false);
+  if (overwrite || !(await exists(target))) return target;
+  const ext = path.extname(target);
+  for (let n = 1; n < 1000; n++) {
+    const candidate = `${target.slice(0, -ext.length)}-recovered${n > 1 ? `-${n}` : ''}${ext}`;
+    if (!(await exists(candidate))) return candidate;
+  }
+  throw new WorkbenchError('EEXIST', `No free name beside ${target} for the recovered recording.`);
+}
+
 export const recordJob: JobKind<RecordRequest> = {
   kind: 'record',
   stoppable: true,
@@ -330,19 +352,18 @@ export const recordJob: JobKind<RecordRequest> = {
       const why = ending === 'stopped' ? 'it was stopped before the first fragment was complete' : (reason ?? trimmed.problem ?? 'nothing arrived');
       throw new JobFailure('ENORECORDING', `Nothing playable was recorded from ${plan.label}: ${why}.`, details);
     }
-    const probe = await probeMedia(fileArg(out.tempPath), { inputOptions: ['-protocol_whitelist', LOCAL_PROTOCOL_WHITELIST] });
-    const recorded = mediaDuration(probe);
+    const described = await describeRecording(out.tempPath, trimmed.fragments);
+    const recorded = described.durationSeconds;
     if (ending === 'source-ended' && req.durationSeconds !== undefined && recorded !== null && recorded >= req.durationSeconds - 1) {
       ending = 'duration';
     }
     const lint = await analyzeMse([out.tempPath]);
     const lintErrors = lint.findings.filter((f) => f.severity === 'error');
     for (const f of lintErrors) job.log(`# MSE lint: ${f.rule} at ${f.path || '(file)'}: ${f.message}\n`);
-    const size = (await stat(out.tempPath)).size;
+    const size = described.size;
     const wall = (Date.now() - startedAt) / 1000;
-    const kbps = recorded ? Math.round((size * 8) / recorded / 1000) : null;
     const copied = plan.streams.map((s) => `${s.type} ${s.action === 'copy' ? 'copied' : `re-encoded from ${s.codec}`}`).join(', ');
-    const summary = `${summarize(probe, size)} · ${trimmed.fragments} fragments${kbps ? ` · ${kbps} kb/s` : ''} · ${copied}`;
+    const summary = `${described.summary} · ${copied}`;
     let warning = describeEnding(ending, recorded, plan.label, reason);
     if (lintErrors.length) {
       const lintNote = `The MSE lint finds ${lintErrors.length} error(s) (first: ${lintErrors[0]!.rule}); see the log.`;
@@ -350,5 +371,22 @@ export const recordJob: JobKind<RecordRequest> = {
     }
     job.log(`# recorded ${recorded?.toFixed(2) ?? '?'} s (${formatBytes(size)}) in ${wall.toFixed(1)} s; ending: ${ending}\n`);
     return out.commit({ summary, durationSeconds: recorded, warning });
+  },
+  /** The app was killed mid-recording: keep the file up to its last fragment, beside where it was asked for. */
+  async recover(req, tempPath): Promise<JobResult | null> {
+    const trimmed = await trimToLastFragment(tempPath);
+    if (!trimmed.fragments) return null;
+    const target = await freeName(path.join(path.dirname(tempPath), path.basename(recordTarget(req.output))), req.overwrite ?? false);
+    await renameWithRetry(tempPath, target);
+    const described = await describeRecording(target, trimmed.fragments);
+    return {
+      path: target,
+      kind: 'file',
+      primary: target,
+      files: [{ name: path.basename(target), size: described.size }],
+      summary: described.summary,
+      durationSeconds: described.durationSeconds,
+      warning: `The app closed while recording; the file keeps the ${described.durationSeconds?.toFixed(1) ?? '?'} s recorded up to the last complete fragment.`,
+    };
   },
 };

@@ -212,6 +212,12 @@ export interface JobKind<P> {
   /** Validate the parameters and describe the job; throw a WorkbenchError to refuse before queueing. */
   prepare(params: P): Promise<JobDescription>;
   run(params: P, job: JobContext): Promise<JobResult>;
+  /**
+   * After a crash (the app killed while the job ran, its ffmpeg stopped at the next start): turn
+   * what the job wrote into a usable result instead of deleting it (a recording up to its last
+   * fragment). Null when there is nothing worth keeping; the temporary output is then deleted.
+   */
+  recover?(params: P, tempPath: string): Promise<JobResult | null>;
 }
 
 export interface TaskSpec extends JobDescription {

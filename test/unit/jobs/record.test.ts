@@ -3,11 +3,12 @@
  * HLS playlist from a local node:http server. Every ending must leave a file that ffprobe reads and
  * the MSE lint passes: a graceful stop, a duration limit, ffmpeg SIGKILLed, the server gone.
  */
-import { copyFile, readdir, stat, truncate } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, stat, truncate, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LOCAL_PROTOCOL_WHITELIST, fileArg } from '../../../electron/core/ffmpeg-input';
 import { JobQueue } from '../../../electron/core/jobs/queue';
+import { tempNameFor } from '../../../electron/core/jobs/safe-output';
 import { planRecording, recordJob, trimToLastFragment, type RecordRequest } from '../../../electron/core/jobs/record';
 import type { JobKind, JobRecord } from '../../../electron/core/jobs/types';
 import { probeMedia, type ProbeResult } from '../../../electron/core/media/ffprobe';
@@ -268,5 +269,48 @@ describe('recording live HLS (advancing playlist on node:http)', () => {
     expect(done.state).toBe('done');
     expect(done.result!.warning).toMatch(/^The source http:\/\/127\.0\.0\.1:\d+\/live\.m3u8 stopped sending after/);
     expect(await expectPlayable(out)).toBeGreaterThan(2);
+  });
+});
+
+describe('the app killed mid-recording', () => {
+  it('the next start keeps the recording up to its last fragment instead of deleting it', async () => {
+    const dataDir = await tempDir('mwb-rec-data-');
+    const dir = await tempDir('mwb-rec-');
+    const target = path.join(dir, 'crash.mp4');
+    const temp = tempNameFor(target, 'file', 'crashjob1');
+    await copyFile(await fmp4({ duration: 4, fps: 25, gop: 25 }), temp);
+    await truncate(temp, (await stat(temp)).size - 700);
+    const running: JobRecord = {
+      id: 'crashjob1',
+      kind: 'record',
+      title: 'record: rtsp://127.0.0.1:8554/cam → crash.mp4',
+      state: 'running',
+      createdAt: Date.now() - 10_000,
+      startedAt: Date.now() - 10_000,
+      finishedAt: null,
+      input: 'rtsp://127.0.0.1:8554/cam',
+      output: target,
+      outputKind: 'file',
+      command: null,
+      progress: null,
+      error: null,
+      result: null,
+      attempts: 1,
+      logPath: null,
+      retryable: true,
+      params: { url: 'rtsp://127.0.0.1:8554/cam', output: target },
+      tempPaths: [temp],
+      processes: [],
+    };
+    await mkdir(path.join(dataDir, 'jobs'), { recursive: true });
+    await writeFile(path.join(dataDir, 'jobs', 'history.json'), JSON.stringify({ version: 1, settings: { concurrency: 1, paused: false }, jobs: [running] }));
+    const q = await JobQueue.open({ dataDir, kinds: [recordJob as JobKind<unknown>] });
+    queues.push(q);
+    const r = q.get('crashjob1');
+    expect(r.state).toBe('done');
+    expect(r.result!.path).toBe(target);
+    expect(r.result!.warning).toMatch(/^The app closed while recording; the file keeps the 3\.\d s recorded/);
+    expect(Math.abs((await expectPlayable(target)) - 3)).toBeLessThanOrEqual(0.5);
+    expect(await readdir(dir)).toEqual(['crash.mp4']);
   });
 });
