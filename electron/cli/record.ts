@@ -5,6 +5,7 @@ import { RECORD_MODES, RTSP_TRANSPORTS, type RecordMode, type RtspTransport } fr
 import type { JobKind, JobProgress } from '../core/jobs/types';
 import { formatBytes } from '../core/jobs/verify';
 import { EXIT, parseVerbArgs, printJson, UsageError, type Verb } from './common';
+import { printJobFailure, waitForJob } from './job-wait';
 import { clock, EXIT_CANCELLED } from './transcode';
 
 const USAGE =
@@ -113,18 +114,7 @@ export const recordVerb: Verb = {
         queue.cancel(record.id);
       }
     };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-    process.on('SIGHUP', onSignal);
-    let done;
-    try {
-      done = await queue.waitFor(record.id);
-      await queue.shutdown();
-    } finally {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-      process.off('SIGHUP', onSignal);
-    }
+    const done = await waitForJob(queue, record.id, onSignal);
     if (tty) process.stderr.write('\r\x1b[2K');
     if (values.json) printJson(done);
     if (done.state === 'done' && done.result) {
@@ -136,10 +126,7 @@ export const recordVerb: Verb = {
       process.stderr.write(`mwb record: cancelled${lastSignal ? ` (${lastSignal})` : ''}; no file was kept.\n`);
       return EXIT_CANCELLED;
     }
-    const err = done.error;
-    process.stderr.write(`mwb record: ${err?.message ?? 'failed'}\n`);
-    const details = (err?.details ?? []).filter((d) => !err?.message.includes(d));
-    if (details.length) process.stderr.write(details.map((d) => `  ${d}`).join('\n') + '\n');
+    printJobFailure('record', done.error);
     return EXIT.failure;
   },
 };

@@ -127,11 +127,16 @@ describe('trimToLastFragment', () => {
   });
 });
 
-describe('recording RTSP (rtsp-server-perl)', () => {
+const LIVE_SOURCES = [
+  { name: 'RTSP (rtsp-server-perl)', start: () => startRtspServer(), label: /rtsp:\/\/127\.0\.0\.1:\d+\/live/ },
+  { name: 'live HLS (advancing playlist on node:http)', start: () => startLiveHls(), label: /http:\/\/127\.0\.0\.1:\d+\/live\.m3u8/ },
+];
+
+describe.each(LIVE_SOURCES)('recording $name', ({ start, label }) => {
   it('stops gracefully with q: done, the recorded duration (±1 s), MSE-clean, no temp file', async () => {
-    const src = await source(() => startRtspServer());
+    const src = await source(start);
     const dir = await tempDir('mwb-rec-');
-    const out = path.join(dir, 'cam.mp4');
+    const out = path.join(dir, 'stopped.mp4');
     const q = await recorder();
     const job = await q.enqueue('record', { url: src.url, output: out });
     expect(job.stoppable).toBe(true);
@@ -148,25 +153,13 @@ describe('recording RTSP (rtsp-server-perl)', () => {
     expect(done.result!.summary).toMatch(/video copied, audio copied/);
     const duration = await expectPlayable(out);
     expect(Math.abs(duration - done.progress!.outTimeSeconds!)).toBeLessThanOrEqual(1);
-    // What was reported when Stop was pressed, plus what the muxer still held (one GOP at most).
-    expect(Math.abs(duration - before.outTimeSeconds!)).toBeLessThanOrEqual(2);
-    await noTempLeft(dir, 'cam.mp4');
-  });
-
-  it('ends by itself after --duration', async () => {
-    const src = await source(() => startRtspServer());
-    const dir = await tempDir('mwb-rec-');
-    const out = path.join(dir, 'three.mp4');
-    const q = await recorder();
-    const job = await q.enqueue('record', { url: src.url, output: out, durationSeconds: 3 });
-    const done = await waitForState(q, job.id, ['done', 'failed', 'cancelled'], 40_000);
-    expect(done.state).toBe('done');
-    expect(done.result!.warning ?? null).toBeNull();
-    expect(Math.abs((await expectPlayable(out)) - 3)).toBeLessThanOrEqual(1);
+    // Nothing shown as recorded when Stop was pressed is lost (ffmpeg still writes what it had read).
+    expect(duration).toBeGreaterThanOrEqual(before.outTimeSeconds! - 0.5);
+    await noTempLeft(dir, 'stopped.mp4');
   });
 
   it('SIGKILL of ffmpeg mid-run still leaves a playable file up to the last fragment', async () => {
-    const src = await source(() => startRtspServer());
+    const src = await source(start);
     const dir = await tempDir('mwb-rec-');
     const out = path.join(dir, 'killed.mp4');
     const q = await recorder();
@@ -189,17 +182,32 @@ describe('recording RTSP (rtsp-server-perl)', () => {
   });
 
   it('a server that goes away ends the job with a message and a playable file', async () => {
-    const src = await source(() => startRtspServer());
+    const src = await source(start);
     const dir = await tempDir('mwb-rec-');
     const out = path.join(dir, 'gone.mp4');
     const q = await recorder();
     const job = await q.enqueue('record', { url: src.url, output: out });
     await recordedAtLeast(q, job.id, 3);
     await src.close();
+    const done = await waitForState(q, job.id, ['done', 'failed', 'cancelled'], 60_000);
+    expect(done.state).toBe('done');
+    expect(done.result!.warning).toMatch(new RegExp(`^The source ${label.source} stopped sending after \\d+\\.\\d s`));
+    expect(await expectPlayable(out)).toBeGreaterThan(2);
+    await noTempLeft(dir, 'gone.mp4');
+  });
+});
+
+describe('recording RTSP: duration, codecs, a dead source', () => {
+  it('ends by itself after --duration', async () => {
+    const src = await source(() => startRtspServer());
+    const dir = await tempDir('mwb-rec-');
+    const out = path.join(dir, 'three.mp4');
+    const q = await recorder();
+    const job = await q.enqueue('record', { url: src.url, output: out, durationSeconds: 3 });
     const done = await waitForState(q, job.id, ['done', 'failed', 'cancelled'], 40_000);
     expect(done.state).toBe('done');
-    expect(done.result!.warning).toMatch(/^The source rtsp:\/\/127\.0\.0\.1:\d+\/live stopped sending after \d+\.\d s/);
-    expect(await expectPlayable(out)).toBeGreaterThan(2);
+    expect(done.result!.warning ?? null).toBeNull();
+    expect(Math.abs((await expectPlayable(out)) - 3)).toBeLessThanOrEqual(1);
   });
 
   it('re-encodes MPEG-4 Part 2 video and G.711 audio to H.264/AAC, and says so', async () => {
@@ -221,54 +229,6 @@ describe('recording RTSP (rtsp-server-perl)', () => {
     const dir = await tempDir('mwb-rec-');
     await expect(q.enqueue('record', { url: 'rtsp://127.0.0.1:9/none', output: path.join(dir, 'x.mp4') })).rejects.toThrow(/Cannot record rtsp:\/\/127\.0\.0\.1:9\/none/);
     expect(q.list()).toEqual([]);
-  });
-});
-
-describe('recording live HLS (advancing playlist on node:http)', () => {
-  it('stops gracefully: the recorded duration (±1 s), MSE-clean', async () => {
-    const src = await source(() => startLiveHls());
-    const dir = await tempDir('mwb-rec-');
-    const out = path.join(dir, 'live.mp4');
-    const q = await recorder();
-    const job = await q.enqueue('record', { url: src.url, output: out });
-    await recordedAtLeast(q, job.id, 5);
-    q.stop(job.id);
-    const done = await waitForState(q, job.id, ['done', 'failed', 'cancelled']);
-    expect(done.state).toBe('done');
-    expect(done.result!.warning ?? null).toBeNull();
-    const duration = await expectPlayable(out);
-    expect(Math.abs(duration - done.progress!.outTimeSeconds!)).toBeLessThanOrEqual(1);
-    await noTempLeft(dir, 'live.mp4');
-  });
-
-  it('SIGKILL of ffmpeg mid-run leaves a playable file', async () => {
-    const src = await source(() => startLiveHls());
-    const dir = await tempDir('mwb-rec-');
-    const out = path.join(dir, 'killed.mp4');
-    const q = await recorder();
-    const job = await q.enqueue('record', { url: src.url, output: out });
-    await recordedAtLeast(q, job.id, 5);
-    const pid = q.get(job.id).processes[0]?.pid;
-    expect(pid).toBeDefined();
-    process.kill(pid!, 'SIGKILL');
-    const done = await waitForState(q, job.id, ['done', 'failed', 'cancelled']);
-    expect(done.state).toBe('done');
-    expect(done.result!.warning).toMatch(/SIGKILL/);
-    expect(await expectPlayable(out)).toBeGreaterThan(2);
-  });
-
-  it('a server that goes away ends the job with a message and a playable file', async () => {
-    const src = await source(() => startLiveHls());
-    const dir = await tempDir('mwb-rec-');
-    const out = path.join(dir, 'gone.mp4');
-    const q = await recorder();
-    const job = await q.enqueue('record', { url: src.url, output: out });
-    await recordedAtLeast(q, job.id, 4);
-    await src.close();
-    const done = await waitForState(q, job.id, ['done', 'failed', 'cancelled'], 60_000);
-    expect(done.state).toBe('done');
-    expect(done.result!.warning).toMatch(/^The source http:\/\/127\.0\.0\.1:\d+\/live\.m3u8 stopped sending after/);
-    expect(await expectPlayable(out)).toBeGreaterThan(2);
   });
 });
 
