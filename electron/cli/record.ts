@@ -1,7 +1,7 @@
 import { errorMessage } from '../core/errors';
 import { JobQueue } from '../core/jobs/queue';
 import { prepareRecording, recordJob, type RecordRequest } from '../core/jobs/record';
-import { RECORD_MODES, RTSP_TRANSPORTS, type RecordMode, type RtspTransport } from '../core/jobs/record-types';
+import { describeStream, RECORD_MODES, RTSP_TRANSPORTS, type RecordMode, type RtspTransport } from '../core/jobs/record-types';
 import type { JobKind, JobProgress } from '../core/jobs/types';
 import { formatBytes } from '../core/jobs/verify';
 import { EXIT, parseVerbArgs, printJson, UsageError, type Verb } from './common';
@@ -65,7 +65,7 @@ export const recordVerb: Verb = {
       try {
         const { plan } = await prepareRecording(req);
         process.stdout.write(`${plan.command}\n`);
-        for (const n of plan.notes) process.stderr.write(`note: ${n}\n`);
+        for (const n of [...plan.streams.map(describeStream), ...plan.notes]) process.stderr.write(`note: ${n}\n`);
         return EXIT.ok;
       } catch (err) {
         process.stderr.write(`mwb record: ${errorMessage(err)}\n`);

@@ -30,8 +30,15 @@ export interface StreamChoice {
   type: 'video' | 'audio';
   codec: string;
   action: 'copy' | 'reencode';
+  /** What it becomes when re-encoded ("H.264 (libx264)", "AAC"); null for a copy. */
+  reencodeTo: string | null;
   /** Why it is re-encoded, in words ("pcm_mulaw audio cannot go into an MP4 that browsers play"). */
   reason: string | null;
+}
+
+/** One line per stream for the log and `mwb record --dry-run` (the Record view shows a table). */
+export function describeStream(s: StreamChoice): string {
+  return s.action === 'copy' ? `${s.type}: ${s.codec}, copied as it is.` : `${s.type}: ${s.codec} is re-encoded to ${s.reencodeTo}: ${s.reason}.`;
 }
 
 export interface RecordPreview {

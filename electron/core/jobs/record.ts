@@ -32,7 +32,7 @@ import { formatCommand } from './quote';
 import { RUNNER_FLAGS } from './runner';
 import { renameWithRetry } from './cleanup';
 import { checkOutputTarget } from './safe-output';
-import { MP4_COPY_CODECS, RECORD_EXTENSIONS, type RecordMode, type RtspTransport, type StreamChoice } from './record-types';
+import { describeStream, MP4_COPY_CODECS, RECORD_EXTENSIONS, type RecordMode, type RtspTransport, type StreamChoice } from './record-types';
 import type { JobDescription, JobKind, JobResult } from './types';
 import { formatBytes, mediaDuration, summarize } from './verify';
 
@@ -94,11 +94,12 @@ export function chooseStreams(probe: ProbeResult, mode: RecordMode): StreamChoic
     const s = mainStream(probe, type);
     if (!s) continue;
     const codec = s.codec ?? 'unknown';
+    const reencodeTo = `${type === 'video' ? LIVE_REENCODE.video : LIVE_REENCODE.audio} (the ${LIVE_REENCODE.preset} preset's encoder)`;
     const copyable = MP4_COPY_CODECS[type].includes(codec);
     if (mode === 'reencode') {
-      choices.push({ type, codec, action: 'reencode', reason: `re-encoding was asked for` });
+      choices.push({ type, codec, action: 'reencode', reencodeTo, reason: `re-encoding was asked for` });
     } else if (copyable) {
-      choices.push({ type, codec, action: 'copy', reason: null });
+      choices.push({ type, codec, action: 'copy', reencodeTo: null, reason: null });
     } else if (mode === 'copy') {
       throw new WorkbenchError(
         'ECODEC',
@@ -106,7 +107,7 @@ export function chooseStreams(probe: ProbeResult, mode: RecordMode): StreamChoic
           `Record with re-encoding (mode auto or reencode) to get ${type === 'video' ? LIVE_REENCODE.video : LIVE_REENCODE.audio}.`,
       );
     } else {
-      choices.push({ type, codec, action: 'reencode', reason: `${codec} ${type} cannot go into an MP4 that browsers play` });
+      choices.push({ type, codec, action: 'reencode', reencodeTo, reason: `${codec} ${type} cannot go into an MP4 that browsers play` });
     }
   }
   if (!choices.length) throw new WorkbenchError('ENOSTREAMS', `The source has no video or audio stream to record.`);
@@ -179,13 +180,6 @@ export function planRecording(req: RecordRequest, env: RecordPlanEnv): RecordPla
     env.writeTo ? outputArg(writeTo) : fileArg(writeTo),
   ];
   const notes: string[] = [];
-  for (const s of streams) {
-    notes.push(
-      s.action === 'copy'
-        ? `${s.type}: ${s.codec}, copied as it is.`
-        : `${s.type}: ${s.codec} is re-encoded to ${s.type === 'video' ? LIVE_REENCODE.video : LIVE_REENCODE.audio} (the ${LIVE_REENCODE.preset} preset's encoder): ${s.reason}.`,
-    );
-  }
   if (streams.some((s) => s.type === 'video' && s.action === 'copy')) {
     notes.push("A fragment per source keyframe: a recording that is killed loses at most the source's last GOP.");
   }
@@ -321,7 +315,7 @@ export const recordJob: JobKind<RecordRequest> = {
     const { plan: preview, env } = await prepareRecording(req);
     const out = await job.output(preview.target, { overwrite: req.overwrite ?? false });
     const plan = planRecording(req, { ...env, writeTo: out.tempPath });
-    for (const n of plan.notes) job.log(`# ${n}\n`);
+    for (const n of [...plan.streams.map(describeStream), ...plan.notes]) job.log(`# ${n}\n`);
     const startedAt = Date.now();
     let ending: RecordEnding;
     let reason: string | null = null;

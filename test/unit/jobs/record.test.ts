@@ -10,6 +10,7 @@ import { LOCAL_PROTOCOL_WHITELIST, fileArg } from '../../../electron/core/ffmpeg
 import { JobQueue } from '../../../electron/core/jobs/queue';
 import { tempNameFor } from '../../../electron/core/jobs/safe-output';
 import { planRecording, recordJob, trimToLastFragment, type RecordRequest } from '../../../electron/core/jobs/record';
+import { describeStream } from '../../../electron/core/jobs/record-types';
 import type { JobKind, JobRecord } from '../../../electron/core/jobs/types';
 import { probeMedia, type ProbeResult } from '../../../electron/core/media/ffprobe';
 import { analyzeMse } from '../../../electron/core/mse/analyze';
@@ -94,14 +95,25 @@ describe('planRecording', () => {
 
   it('re-encodes what MP4 cannot carry and says which stream and why', () => {
     const plan = planRecording(req(), { ...ENV, probe: probeOf('mjpeg', 'pcm_mulaw') });
-    expect(plan.streams).toEqual([
-      { type: 'video', codec: 'mjpeg', action: 'reencode', reason: 'mjpeg video cannot go into an MP4 that browsers play' },
-      { type: 'audio', codec: 'pcm_mulaw', action: 'reencode', reason: 'pcm_mulaw audio cannot go into an MP4 that browsers play' },
+    expect(plan.streams.map(describeStream)).toEqual([
+      "video: mjpeg is re-encoded to H.264 (libx264) (the fmp4-mse preset's encoder): mjpeg video cannot go into an MP4 that browsers play.",
+      "audio: pcm_mulaw is re-encoded to AAC (the fmp4-mse preset's encoder): pcm_mulaw audio cannot go into an MP4 that browsers play.",
     ]);
     expect(plan.args).toEqual(expect.arrayContaining(['-c:v', 'libx264', '-c:a', 'aac']));
-    expect(plan.notes.join('\n')).toMatch(/pcm_mulaw is re-encoded to AAC \(the fmp4-mse preset's encoder\)/);
+    // A re-encoded stream gets a keyframe, and so a fragment, every 2 s whatever the source's GOP.
+    expect(plan.args).toEqual(expect.arrayContaining(['-force_key_frames', 'expr:gte(t,n_forced*2)']));
+    // An RTP clock reported as the frame rate does not size the GOP.
+    const rtp = probeOf('mjpeg', null);
+    rtp.streams[0]!.fps = 90000;
+    expect(planRecording(req(), { ...ENV, probe: rtp }).args).not.toContain('-g');
     const mixed = planRecording(req(), { ...ENV, probe: probeOf('h264', 'pcm_alaw') });
     expect(mixed.streams.map((s) => `${s.type}:${s.action}`)).toEqual(['video:copy', 'audio:reencode']);
+  });
+
+  it('cuts an audio-only recording into 1 s fragments (no keyframes to cut at)', () => {
+    const plan = planRecording(req(), { ...ENV, probe: probeOf(null, 'aac') });
+    expect(plan.args).toEqual(expect.arrayContaining(['-frag_duration', '1000000']));
+    expect(planRecording(req(), { ...ENV, probe: probeOf('h264', 'aac') }).args).not.toContain('-frag_duration');
   });
 
   it('refuses copy-only for codecs MP4 cannot carry, other schemes, and non-MP4 names', () => {
