@@ -52,6 +52,9 @@ export interface RecordRequest {
 /** Fragment length of an audio-only recording (video recordings cut a fragment at each keyframe). */
 export const AUDIO_FRAGMENT_SECONDS = 1;
 
+/** Playlist reloads without a new segment before a live HLS source counts as gone. */
+export const HLS_HOLD_RELOADS = 8;
+
 /** Seconds without data before ffmpeg gives up on the source (a dead server must not hang the job). */
 export const SOURCE_TIMEOUT_SECONDS = 10;
 
@@ -160,9 +163,13 @@ export function planRecording(req: RecordRequest, env: RecordPlanEnv): RecordPla
   // The user's URL goes through ffmpeg-input (scheme check, protocol whitelist, normalised).
   const input = userInputArgs(url.href, { allowUrl: true });
   const writeTo = env.writeTo ?? target;
+  // A live playlist that stops advancing (a hung packager) ends the recording after a few reloads
+  // instead of ffmpeg's default of 1000.
+  const hls = env.probe.formatName.split(',').includes('hls') ? ['-m3u8_hold_counters', String(HLS_HOLD_RELOADS)] : [];
   const args = [
     ...RUNNER_FLAGS,
     ...liveInputOptions(url, req.rtspTransport),
+    ...hls,
     ...input,
     // ffmpeg's own pick (largest video, first audio); no subtitles or data (MP4 for MSE has none).
     '-sn',
@@ -269,7 +276,7 @@ export function describeEnding(ending: RecordEnding, recordedSeconds: number | n
     case 'duration':
       return null;
     case 'source-ended':
-      return `The source ${label} stopped sending after ${got}${reason ? ` (${reason})` : ' (server gone or stream ended)'}; the file keeps the ${got} recorded.`;
+      return `The source ${label} stopped sending after ${got}${reason ? ` (${reason})` : ' (its server is gone, the stream ended or stopped advancing)'}; the file keeps the ${got} recorded.`;
     case 'recorder-failed':
       return `The recorder stopped unexpectedly${reason ? ` (${reason})` : ''}; the file keeps the ${got} recorded up to the last complete fragment.`;
   }

@@ -209,6 +209,23 @@ describe.each(LIVE_SOURCES)('recording $name', ({ start, label }) => {
   });
 });
 
+describe('recording live HLS: a playlist that stops advancing', () => {
+  it('ends the job with a message and a playable file instead of waiting forever', async () => {
+    const src = await startLiveHls();
+    sources.push(src);
+    const dir = await tempDir('mwb-rec-');
+    const out = path.join(dir, 'stalled.mp4');
+    const q = await recorder();
+    const job = await q.enqueue('record', { url: src.url, output: out });
+    await recordedAtLeast(q, job.id, 4);
+    src.stall();
+    const done = await waitForState(q, job.id, ['done', 'failed', 'cancelled'], 60_000);
+    expect(done.state).toBe('done');
+    expect(done.result!.warning).toMatch(/^The source http:\/\/127\.0\.0\.1:\d+\/live\.m3u8 stopped sending after/);
+    expect(await expectPlayable(out)).toBeGreaterThan(3);
+  });
+});
+
 describe('recording RTSP: duration, codecs, a dead source', () => {
   it('ends by itself after --duration', async () => {
     const src = await source(() => startRtspServer());
