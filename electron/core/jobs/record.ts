@@ -190,7 +190,10 @@ export function planRecording(req: RecordRequest, env: RecordPlanEnv): RecordPla
   if (streams.some((s) => s.type === 'video' && s.action === 'copy')) {
     notes.push("A fragment per source keyframe: a recording that is killed loses at most the source's last GOP.");
   }
-  return { url: url.href, label: redactUrl(url), target, args, command: formatCommand(env.ffmpegPath, args), streams, notes };
+  // The display command (Jobs, logs, the preview) never shows a password from the URL.
+  const label = redactUrl(url);
+  const command = formatCommand(env.ffmpegPath, args.map((a) => (a === url.href ? label : a)));
+  return { url: url.href, label, target, args, command, streams, notes };
 }
 
 export interface PreparedRecording {

@@ -93,6 +93,13 @@ describe('planRecording', () => {
     expect(a[a.length - 1]).toBe('file:/tmp/rec.mp4');
   });
 
+  it('keeps a password in the URL out of the command shown in Jobs and logs', () => {
+    const plan = planRecording(req({ url: 'rtsp://admin:s3cret@cam.local/live' }), { ...ENV, probe: probeOf('h264', 'aac') });
+    expect(plan.args).toContain('rtsp://admin:s3cret@cam.local/live');
+    expect(plan.command).not.toContain('s3cret');
+    expect(plan.label).toBe('rtsp://admin:***@cam.local/live');
+  });
+
   it('re-encodes what MP4 cannot carry and says which stream and why', () => {
     const plan = planRecording(req(), { ...ENV, probe: probeOf('mjpeg', 'pcm_mulaw') });
     expect(plan.streams.map(describeStream)).toEqual([
