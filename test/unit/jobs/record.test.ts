@@ -132,6 +132,33 @@ describe('planRecording', () => {
   });
 });
 
+describe('JobQueue.stop', () => {
+  it('refuses a running job whose partial output is worthless, and cancels a queued one', async () => {
+    const q = await JobQueue.open({ progressIntervalMs: 0 });
+    queues.push(q);
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const task = (name: string) => ({
+      title: name,
+      input: null,
+      output: path.join('/tmp', `${name}.mp4`),
+      outputKind: 'file' as const,
+      run: async (): Promise<never> => {
+        await gate;
+        throw new Error('released');
+      },
+    });
+    const running = q.submit(task('running'));
+    await waitForState(q, running.id, ['running']);
+    expect(q.get(running.id).stoppable).toBe(false);
+    expect(() => q.stop(running.id)).toThrow(/cannot be stopped early and kept; cancel it instead/);
+    const queued = q.submit(task('queued'));
+    expect(q.stop(queued.id).state).toBe('cancelled');
+    release();
+    await waitForState(q, running.id, ['failed']);
+  });
+});
+
 describe('trimToLastFragment', () => {
   it('cuts a fragment left half-written and keeps the complete ones playable', async () => {
     const dir = await tempDir('mwb-rec-');
