@@ -243,7 +243,23 @@ describe.each(LIVE_SOURCES)('recording $name', ({ start, label }) => {
   });
 });
 
-describe('recording live HLS: a playlist that stops advancing', () => {
+describe('recording live HLS: quitting, a playlist that stops advancing', () => {
+  it('quitting the app (queue shutdown) stops the recording and keeps the file', async () => {
+    const src = await source(() => startLiveHls());
+    const dir = await tempDir('mwb-rec-');
+    const out = path.join(dir, 'quit.mp4');
+    const q = await recorder();
+    const job = await q.enqueue('record', { url: src.url, output: out });
+    await recordedAtLeast(q, job.id, 3);
+    await q.shutdown();
+    const done = q.get(job.id);
+    expect(done.state).toBe('done');
+    expect(done.result!.warning ?? null).toBeNull();
+    expect(await expectPlayable(out)).toBeGreaterThan(2);
+    await noTempLeft(dir, 'quit.mp4');
+  });
+
+
   it('ends the job with a message and a playable file instead of waiting forever', async () => {
     const src = await startLiveHls();
     sources.push(src);
