@@ -7,7 +7,9 @@ import { copyFile, mkdir, readdir, stat, truncate, writeFile } from 'node:fs/pro
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LOCAL_PROTOCOL_WHITELIST, fileArg } from '../../../electron/core/ffmpeg-input';
+import { resolveBinary } from '../../../electron/core/binaries';
 import { JobQueue } from '../../../electron/core/jobs/queue';
+import { runFfmpeg, withRunnerFlags } from '../../../electron/core/jobs/runner';
 import { tempNameFor } from '../../../electron/core/jobs/safe-output';
 import { planRecording, recordJob, trimToLastFragment, type RecordRequest } from '../../../electron/core/jobs/record';
 import { describeStream } from '../../../electron/core/jobs/record-types';
@@ -129,6 +131,24 @@ describe('planRecording', () => {
     expect(() => planRecording(req({ url: 'concat:a|b' }), { ...ENV, probe: probeOf('h264', null) })).toThrow(/not an input URL/);
     expect(() => planRecording(req({ output: '/tmp/rec.mkv' }), { ...ENV, probe: probeOf('h264', null) })).toThrow(/name it \.mp4 or \.m4v/);
     expect(() => planRecording(req(), { ...ENV, probe: probeOf(null, null) })).toThrow(/no video or audio/);
+  });
+});
+
+describe('runFfmpeg stopSignal', () => {
+  it('asks ffmpeg to finish with q: stopped, not cancelled, exit 0, the output complete', async () => {
+    const dir = await tempDir('mwb-rec-');
+    const out = path.join(dir, 'stopped.mp4');
+    const stop = new AbortController();
+    const res = await runFfmpeg({
+      bin: resolveBinary('ffmpeg').path,
+      args: withRunnerFlags(['-re', '-f', 'lavfi', '-i', 'testsrc2=s=160x90:r=15', '-c:v', 'libx264', '-preset', 'ultrafast', '-f', 'mp4', `file:${out}`]),
+      stopSignal: stop.signal,
+      onProgress: (block) => {
+        if (Number(block.out_time_us ?? 0) > 1_000_000) stop.abort();
+      },
+    });
+    expect(res).toMatchObject({ stopped: true, cancelled: false, code: 0 });
+    expect((await probeFile(out)).durationSeconds).toBeGreaterThan(0.9);
   });
 });
 
