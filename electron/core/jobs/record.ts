@@ -201,6 +201,13 @@ export interface PreparedRecording {
   env: RecordPlanEnv;
 }
 
+/**
+ * A live source's probe takes seconds (ffprobe reads the stream to find its codecs): the one made
+ * for "Check source" or when the job was queued is reused when the job starts soon after.
+ */
+const PROBE_REUSE_MS = 60_000;
+const recentProbes = new Map<string, { at: number; probe: ProbeResult }>();
+
 /** Probe the source (it must answer now) and plan the recording. */
 export async function prepareRecording(req: RecordRequest): Promise<PreparedRecording> {
   const url = parseInputUrl(req.url);
@@ -208,16 +215,24 @@ export async function prepareRecording(req: RecordRequest): Promise<PreparedReco
   const ffmpegPath = resolveBinary('ffmpeg').path;
   const caps = await presetCaps();
   const input = userInputArgs(url.href, { allowUrl: true });
+  const key = `${url.href} ${req.rtspTransport ?? 'auto'}`;
+  const fresh = recentProbes.get(key);
   let probe: ProbeResult;
-  try {
-    probe = await probeMedia(input[input.length - 1]!, {
-      label: redactUrl(url),
-      inputOptions: [...liveInputOptions(url, req.rtspTransport), ...input.slice(0, -2)],
-      timeoutMs: (SOURCE_TIMEOUT_SECONDS + 10) * 1000,
-    });
-  } catch (err) {
-    if (err instanceof WorkbenchError) throw new WorkbenchError('ESOURCE', `Cannot record ${redactUrl(url)}: ${err.message.replace(/ is not a media file ffmpeg can read/, ' does not answer as a stream')}`);
-    throw err;
+  if (fresh && Date.now() - fresh.at < PROBE_REUSE_MS) {
+    probe = fresh.probe;
+  } else {
+    try {
+      probe = await probeMedia(input[input.length - 1]!, {
+        label: redactUrl(url),
+        inputOptions: [...liveInputOptions(url, req.rtspTransport), ...input.slice(0, -2)],
+        timeoutMs: (SOURCE_TIMEOUT_SECONDS + 10) * 1000,
+      });
+    } catch (err) {
+      if (err instanceof WorkbenchError) throw new WorkbenchError('ESOURCE', `Cannot record ${redactUrl(url)}: ${err.message.replace(/ is not a media file ffmpeg can read/, ' does not answer as a stream')}`);
+      throw err;
+    }
+    recentProbes.set(key, { at: Date.now(), probe });
+    for (const [k, v] of recentProbes) if (Date.now() - v.at >= PROBE_REUSE_MS) recentProbes.delete(k);
   }
   const env: RecordPlanEnv = { caps, probe, ffmpegPath };
   return { plan: planRecording(req, env), env };

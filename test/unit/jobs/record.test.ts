@@ -196,6 +196,14 @@ describe('trimToLastFragment', () => {
 const LIVE_SOURCES = [
   { name: 'RTSP (rtsp-server-perl)', start: () => startRtspServer(), label: /rtsp:\/\/127\.0\.0\.1:\d+\/live/ },
   { name: 'live HLS (advancing playlist on node:http)', start: () => startLiveHls(), label: /http:\/\/127\.0\.0\.1:\d+\/live\.m3u8/ },
+  {
+    name: 'an HTTP MPEG-TS stream (node:http)',
+    start: async () => {
+      const hls = await startLiveHls();
+      return { url: hls.tsUrl, close: () => hls.close() };
+    },
+    label: /http:\/\/127\.0\.0\.1:\d+\/live\.ts/,
+  },
 ];
 
 describe.each(LIVE_SOURCES)('recording $name', ({ start, label }) => {
