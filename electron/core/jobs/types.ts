@@ -28,6 +28,11 @@
  * 2. **An ad-hoc task**: `queue.submit({ title, output, outputKind, run: (job) => … })` for work that
  *    need not survive a restart (retry works within the session only).
  *
+ * A kind whose partial output is the point (a live recording, `record.ts`) sets `stoppable: true`:
+ * "Stop" (`queue.stop(id)`) then aborts `JobContext.stopSignal` instead of cancelling, ffmpeg gets `q`
+ * and finishes its file, the pass returns `{ stopped: true }` and `run` commits the output as usual;
+ * a queue shutdown stops such jobs the same way. Its optional `recover` keeps what a crash left.
+ *
  * Inside `run`, the `JobContext` gives: `signal` (aborted on cancel), `ffmpeg(argv, …)` (one ffmpeg
  * pass: spawned with an argv array, drained, logged, progress parsed and mapped into the job's
  * percent, cancelled with `q` → SIGTERM → SIGKILL; throws `JobFailure` on a non-zero exit),
