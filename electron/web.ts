@@ -12,13 +12,14 @@ import { readFile, stat } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { Readable } from 'node:stream';
+import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import type { EventMap, EventName } from './api';
 import { defaultDataDir } from './core/data-dir';
 import { FileRegistry } from './core/files';
 import { RENDERER_CSP } from './core/csp';
 import { relayRange } from './core/net/relay';
 import { contentTypeFor, parseRange } from './core/range';
-import { Readable } from 'node:stream';
 import { dispatch, type HandlerContext } from './handlers';
 import { shutdownJobQueue } from './handlers/jobs';
 
@@ -201,7 +202,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     const relayed = await relayRange(file, req.headers.range, req.method);
     res.writeHead(relayed.status, { ...baseHeaders, ...relayed.headers });
     if (!relayed.body) return void res.end();
-    const stream = Readable.fromWeb(relayed.body as import('node:stream/web').ReadableStream<Uint8Array>);
+    const stream = Readable.fromWeb(relayed.body as NodeReadableStream<Uint8Array>);
     stream.on('error', () => res.destroy());
     res.on('close', () => stream.destroy());
     stream.pipe(res);

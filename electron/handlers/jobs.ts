@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { jobsContract } from '../contract/jobs';
+import type { OpenedFile } from '../core/files-types';
 import type { ParsedArgsOf } from '../api';
 import { resolveBinary } from '../core/binaries';
 import { defaultDataDir } from '../core/data-dir';
@@ -98,8 +99,8 @@ export const CUSTOM_IN_CLI_ONLY =
 function toRequest(args: Omit<RequestArgs, 'output'> & { output: string }, ctx: HandlerContext): TranscodeRequest {
   if (args.preset === 'custom') throw new WorkbenchError('ECLIONLY', CUSTOM_IN_CLI_ONLY);
   // An opened URL (Open box) goes to ffmpeg as the URL input it is.
-  const opened = 'fileId' in args.input ? ctx.files.get(args.input.fileId) : null;
-  const input = opened ? (opened.url ? { kind: 'url' as const, url: opened.url } : { kind: 'file' as const, path: opened.path }) : { kind: 'url' as const, url: (args.input as { url: string }).url };
+  const fromOpened = (f: OpenedFile) => (f.url ? { kind: 'url' as const, url: f.url } : { kind: 'file' as const, path: f.path });
+  const input = 'fileId' in args.input ? fromOpened(ctx.files.get(args.input.fileId)) : { kind: 'url' as const, url: args.input.url };
   return { input, output: args.output, preset: args.preset, options: args.options ?? {}, overwrite: args.overwrite ?? false };
 }
 
