@@ -3,21 +3,21 @@ import { JobQueue } from '../core/jobs/queue';
 import { prepareRecording, recordJob, type RecordRequest } from '../core/jobs/record';
 import { describeStream, RECORD_MODES, RTSP_TRANSPORTS, type RecordMode, type RtspTransport } from '../core/jobs/record-types';
 import type { JobKind, JobProgress } from '../core/jobs/types';
-import { formatBytes } from '../core/jobs/verify';
+import { formatBytes, formatClock } from '../core/format';
 import { EXIT, parseVerbArgs, printJson, UsageError, type Verb } from './common';
 import { printJobFailure, waitForJob } from './job-wait';
-import { clock, EXIT_CANCELLED } from './transcode';
+import { EXIT_CANCELLED } from './transcode';
 
 const USAGE =
   'mwb record <url> <out.mp4> [--duration s] [--mode auto|copy|reencode] [--rtsp-transport auto|tcp|udp] ' +
   '[--overwrite] [--progress json] [--dry-run] [--json]   (Ctrl+C stops and keeps the file; twice cancels)';
 
 function progressLine(p: JobProgress): string {
-  const parts = [`● REC ${clock(p.outTimeSeconds ?? 0)}`];
+  const parts = [`● REC ${formatClock(p.outTimeSeconds ?? 0)}`];
   if (p.outSize !== null) parts.push(formatBytes(p.outSize));
   if (p.bitrateKbps !== null) parts.push(`${Math.round(p.bitrateKbps)} kb/s`);
   if (p.percent !== null) parts.push(`${p.percent.toFixed(0)}%`);
-  parts.push(`wall ${clock(p.elapsedSeconds)}`);
+  parts.push(`wall ${formatClock(p.elapsedSeconds)}`);
   return parts.join('  ');
 }
 

@@ -3,29 +3,21 @@ import type { boxesContract } from '../contract/boxes';
 import { InspectSession } from '../core/boxes';
 import { openSource } from '../core/net/open-source';
 import { describeFsError, WorkbenchError } from '../core/errors';
-import type { FileRegistry } from '../core/files';
-import type { HandlerContext, HandlerMap } from './context';
+import { bindingSlot, bindingState, type HandlerContext, type HandlerMap } from './context';
 
 /** Parsed files kept per registry; a few at a time (two tabs plus some history). */
 const MAX_SESSIONS = 6;
-const sessions = new WeakMap<FileRegistry, Map<string, Promise<InspectSession>>>();
-
-function cacheOf(files: FileRegistry): Map<string, Promise<InspectSession>> {
-  let cache = sessions.get(files);
-  if (!cache) {
-    const fresh = new Map<string, Promise<InspectSession>>();
-    // Forget sessions of files the user closed.
-    files.onChange((list) => {
-      for (const id of fresh.keys()) if (!list.some((f) => f.id === id)) fresh.delete(id);
-    });
-    sessions.set(files, fresh);
-    cache = fresh;
-  }
+/** Per binding (its file registry): sessions of files the user closed are forgotten. */
+const sessionsSlot = bindingSlot('boxes.sessions', (ctx) => {
+  const cache = new Map<string, Promise<InspectSession>>();
+  ctx.files.onChange((list) => {
+    for (const id of cache.keys()) if (!list.some((f) => f.id === id)) cache.delete(id);
+  });
   return cache;
-}
+});
 
-/** Remote files still being read: the latest partial session (the tree so far), per registry and id. */
-const partials = new WeakMap<FileRegistry, Map<string, InspectSession>>();
+/** Remote files still being read: the latest partial session (the tree so far), per binding and id. */
+const partialsSlot = bindingSlot('boxes.partials', () => new Map<string, InspectSession>());
 
 /**
  * A remote file's session: read once (URLs do not change under us like files on disk), through
@@ -34,10 +26,8 @@ const partials = new WeakMap<FileRegistry, Map<string, InspectSession>>();
  * to ask again.
  */
 async function remoteSession(ctx: HandlerContext, id: string, url: string, refresh: boolean): Promise<InspectSession> {
-  const cache = cacheOf(ctx.files);
-  let live = partials.get(ctx.files);
-  if (!live) partials.set(ctx.files, (live = new Map()));
-  const parts = live;
+  const cache = bindingState(ctx, sessionsSlot);
+  const parts = bindingState(ctx, partialsSlot);
   let pending = refresh ? undefined : cache.get(id);
   let firstPartial: Promise<void> | undefined;
   if (!pending) {
@@ -83,7 +73,7 @@ async function remoteSession(ctx: HandlerContext, id: string, url: string, refre
 async function session(ctx: HandlerContext, id: string, refresh = false): Promise<InspectSession> {
   const file = ctx.files.get(id);
   if (file.url) return remoteSession(ctx, id, file.url, refresh);
-  const cache = cacheOf(ctx.files);
+  const cache = bindingState(ctx, sessionsSlot);
   let info;
   try {
     info = await stat(file.path);

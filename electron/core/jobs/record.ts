@@ -20,7 +20,7 @@ import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { resolveBinary } from '../binaries';
 import { WorkbenchError } from '../errors';
-import { fileArg, inputArgs as userInputArgs, LOCAL_PROTOCOL_WHITELIST, outputArg } from '../ffmpeg-input';
+import { fileArg, inputArgs as userInputArgs, outputArg } from '../ffmpeg-input';
 import { probeMedia, type ProbeResult, type ProbeStream } from '../media/ffprobe';
 import { analyzeMse } from '../mse/analyze';
 import { scanBoxes } from './box-scan';
@@ -34,7 +34,8 @@ import { renameWithRetry } from './cleanup';
 import { checkOutputTarget } from './safe-output';
 import { describeStream, MP4_COPY_CODECS, RECORD_EXTENSIONS, type RecordMode, type RtspTransport, type StreamChoice } from './record-types';
 import type { JobDescription, JobKind, JobResult } from './types';
-import { formatBytes, mediaDuration, summarize } from './verify';
+import { formatBytes } from '../format';
+import { mediaDuration, summarize } from './verify';
 
 export interface RecordRequest {
   /** rtsp(s)://, http(s):// (a live HLS playlist or a progressive stream). */
@@ -222,11 +223,7 @@ export async function prepareRecording(req: RecordRequest): Promise<PreparedReco
     probe = fresh.probe;
   } else {
     try {
-      probe = await probeMedia(input[input.length - 1]!, {
-        label: redactUrl(url),
-        inputOptions: [...liveInputOptions(url, req.rtspTransport), ...input.slice(0, -2)],
-        timeoutMs: (SOURCE_TIMEOUT_SECONDS + 10) * 1000,
-      });
+      probe = await probeMedia({ kind: 'url', url: url.href, rtspTransport: req.rtspTransport ?? 'auto' }, { timeoutMs: (SOURCE_TIMEOUT_SECONDS + 25) * 1000 });
     } catch (err) {
       if (err instanceof WorkbenchError) throw new WorkbenchError('ESOURCE', `Cannot record ${redactUrl(url)}: ${err.message.replace(/ is not a media file ffmpeg can read/, ' does not answer as a stream')}`);
       throw err;
@@ -302,7 +299,7 @@ export function describeEnding(ending: RecordEnding, recordedSeconds: number | n
 
 /** What the recording at `file` holds, in the job result's words. */
 async function describeRecording(file: string, fragments: number): Promise<{ summary: string; durationSeconds: number | null; size: number }> {
-  const probe = await probeMedia(fileArg(file), { inputOptions: ['-protocol_whitelist', LOCAL_PROTOCOL_WHITELIST] });
+  const probe = await probeMedia({ kind: 'file', path: file });
   const durationSeconds = mediaDuration(probe);
   const size = (await stat(file)).size;
   const kbps = durationSeconds ? Math.round((size * 8) / durationSeconds / 1000) : null;

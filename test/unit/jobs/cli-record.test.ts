@@ -2,7 +2,6 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { fileArg, LOCAL_PROTOCOL_WHITELIST } from '../../../electron/core/ffmpeg-input';
 import { probeMedia } from '../../../electron/core/media/ffprobe';
 import { analyzeMse } from '../../../electron/core/mse/analyze';
 import { startLiveHls, type LiveSource } from '../../fixtures/live-sources';
@@ -19,7 +18,7 @@ async function live(): Promise<LiveSource> {
 }
 
 async function duration(file: string): Promise<number> {
-  const probe = await probeMedia(fileArg(file), { inputOptions: ['-protocol_whitelist', LOCAL_PROTOCOL_WHITELIST] });
+  const probe = await probeMedia({ kind: 'file', path: file });
   return probe.durationSeconds ?? 0;
 }
 

@@ -3,7 +3,6 @@ import { execFileSync, spawn } from 'node:child_process';
 import { copyFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fileArg } from '../../../electron/core/jobs/inputs';
 import { probeMedia } from '../../../electron/core/media/ffprobe';
 import { clip } from '../../fixtures/generate';
 import { ffmpegMentioning, mwb, repo, tempDir, tsxLoader, type Run } from './helpers';
@@ -44,7 +43,7 @@ describe('mwb transcode', () => {
     for (const l of lines) expect(Object.keys(l)).toEqual(['percent', 'fps', 'speed', 'etaSeconds', 'outSize']);
     expect(lines.at(-1)).toMatchObject({ percent: 100, etaSeconds: 0 });
     expect(r.stderr).toContain(out);
-    const probe = await probeMedia(fileArg(out));
+    const probe = await probeMedia({ kind: 'file', path: out });
     expect(probe.streams.find((s) => s.type === 'video')!.width).toBe(160);
   });
 

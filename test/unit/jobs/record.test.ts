@@ -6,7 +6,6 @@
 import { copyFile, mkdir, readdir, stat, truncate, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LOCAL_PROTOCOL_WHITELIST, fileArg } from '../../../electron/core/ffmpeg-input';
 import { resolveBinary } from '../../../electron/core/binaries';
 import { JobQueue } from '../../../electron/core/jobs/queue';
 import { runFfmpeg, withRunnerFlags } from '../../../electron/core/jobs/runner';
@@ -53,7 +52,7 @@ async function recordedAtLeast(q: JobQueue, id: string, seconds: number, timeout
 }
 
 async function probeFile(file: string): Promise<ProbeResult> {
-  return probeMedia(fileArg(file), { inputOptions: ['-protocol_whitelist', LOCAL_PROTOCOL_WHITELIST] });
+  return probeMedia({ kind: 'file', path: file });
 }
 
 /** ffprobe reads it, it has the streams, and the MSE lint finds no error. */
