@@ -8,10 +8,8 @@ export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
 
 export class UsageError extends Error {}
 
+/** A verb's implementation; its name, summary and usage live in `verbs.ts` (read without loading it). */
 export interface Verb {
-  name: string;
-  summary: string;
-  usage: string;
   run(argv: string[]): Promise<number>;
 }
 

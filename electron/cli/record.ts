@@ -8,10 +8,6 @@ import { EXIT, parseVerbArgs, printJson, UsageError, type Verb } from './common'
 import { printJobFailure, waitForJob } from './job-wait';
 import { EXIT_CANCELLED } from './transcode';
 
-const USAGE =
-  'mwb record <url> <out.mp4> [--duration s] [--mode auto|copy|reencode] [--rtsp-transport auto|tcp|udp] ' +
-  '[--overwrite] [--progress json] [--dry-run] [--json]   (Ctrl+C stops and keeps the file; twice cancels)';
-
 function progressLine(p: JobProgress): string {
   const parts = [`● REC ${formatClock(p.outTimeSeconds ?? 0)}`];
   if (p.outSize !== null) parts.push(formatBytes(p.outSize));
@@ -22,9 +18,6 @@ function progressLine(p: JobProgress): string {
 }
 
 export const recordVerb: Verb = {
-  name: 'record',
-  summary: 'record a live rtsp(s)/http(s)/HLS URL to a fragmented MP4 that plays however it ends (Ctrl+C stops and keeps it)',
-  usage: USAGE,
   async run(argv) {
     const { values, positionals } = parseVerbArgs('record', argv, {
       duration: { type: 'string' },

@@ -14,11 +14,6 @@ import { printJobFailure, waitForJob } from './job-wait';
 /** Exit code of a run cancelled by SIGINT/SIGTERM (128 + SIGINT, as shells report it). */
 export const EXIT_CANCELLED = 130;
 
-const USAGE =
-  'mwb transcode <input> <output> --preset <name> [--start s] [--duration s | --end s] [--width N] [--height N] ' +
-  '[--fps N] [--crf N | --video-bitrate kbps] [--audio-bitrate kbps] [--speed ultrafast..slow] [--hw encoder] ' +
-  '[--segment s] [--timecode HH:MM:SS:FF] [--prores-profile p] [--args "custom ffmpeg args"] [--allow-url-output] ' +
-  '[--overwrite] [--progress json] [--dry-run] [--json]   (put -- before paths that begin with -)';
 
 function progressLine(p: JobProgress): string {
   const parts = [p.percent !== null ? `${p.percent.toFixed(1).padStart(5)}%` : '   ?  '];
@@ -30,9 +25,6 @@ function progressLine(p: JobProgress): string {
 }
 
 export const transcodeVerb: Verb = {
-  name: 'transcode',
-  summary: 'transcode with a preset through the bundled ffmpeg (safe output, verified, Ctrl+C cancels cleanly)',
-  usage: USAGE,
   async run(argv) {
     const { values, positionals } = parseVerbArgs('transcode', argv, {
       preset: { type: 'string' },
