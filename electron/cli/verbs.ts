@@ -67,6 +67,14 @@ export const VERBS: VerbInfo[] = [
     load: async () => (await import('./transcode')).transcodeVerb,
   },
   {
+    name: 'record',
+    summary: 'record a live rtsp(s)/http(s)/HLS URL to a fragmented MP4 that plays however it ends (Ctrl+C stops and keeps it)',
+    usage:
+      'mwb record <url> <out.mp4> [--duration s] [--mode auto|copy|reencode] [--rtsp-transport auto|tcp|udp] ' +
+      '[--overwrite] [--progress json] [--dry-run] [--json]   (Ctrl+C stops and keeps the file; twice cancels)',
+    load: async () => (await import('./record')).recordVerb,
+  },
+  {
     name: 'presets',
     summary: 'the transcode presets, and which ones this ffmpeg can run',
     usage: 'mwb presets [--json]',
