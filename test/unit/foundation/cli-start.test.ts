@@ -64,7 +64,7 @@ describe('mwb start-up', () => {
   });
 
   it('every verb in the table loads and has a run function', async () => {
-    expect(VERBS.map((v) => v.name)).toEqual(['caps', 'inspect', 'diff', 'lint', 'probe', 'gif', 'serve', 'transcode', 'presets']);
+    expect(VERBS.map((v) => v.name)).toEqual(['caps', 'inspect', 'diff', 'lint', 'probe', 'gif', 'serve', 'transcode', 'record', 'presets']);
     for (const v of VERBS) expect(typeof (await v.load()).run).toBe('function');
   });
 
