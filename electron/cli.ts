@@ -1,22 +1,12 @@
 /**
  * `mwb`: the workbench's engine for terminals and build pipelines. Each verb lives in `cli/` and
  * calls `core/`; this file only routes, prints usage and maps errors to exit codes
- * (0 ok, 1 failure, 2 bad usage; errors on stderr).
+ * (0 ok, 1 failure, 2 bad usage; errors on stderr). Verbs are imported when they run (`cli/verbs.ts`).
  */
 import pkg from '../package.json' with { type: 'json' };
 import { errorMessage } from './core/errors';
-import { capsVerb } from './cli/caps';
-import { EXIT, UsageError, type Verb } from './cli/common';
-import { gifVerb } from './cli/gif';
-import { diffVerb } from './cli/diff';
-import { inspectVerb } from './cli/inspect';
-import { lintVerb } from './cli/lint';
-import { probeVerb } from './cli/probe';
-import { presetsVerb } from './cli/presets';
-import { serveVerb } from './cli/serve';
-import { transcodeVerb } from './cli/transcode';
-
-const verbs: Verb[] = [capsVerb, inspectVerb, diffVerb, lintVerb, probeVerb, gifVerb, serveVerb, transcodeVerb, presetsVerb];
+import { EXIT, UsageError } from './cli/exit';
+import { VERBS as verbs } from './cli/verbs';
 
 function version(): string {
   return pkg.version;
@@ -57,7 +47,7 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   try {
-    return await verb.run(rest);
+    return await (await verb.load()).run(rest);
   } catch (err) {
     if (err instanceof UsageError) {
       process.stderr.write(`${err.message}\nUsage: ${verb.usage}\n`);

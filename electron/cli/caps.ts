@@ -2,9 +2,6 @@ import { getCapabilities } from '../core/media/caps';
 import { EXIT, parseVerbArgs, printJson, type Verb } from './common';
 
 export const capsVerb: Verb = {
-  name: 'caps',
-  summary: 'which ffmpeg/ffprobe are used, and what they can encode, decode, mux and demux',
-  usage: 'mwb caps [--json]',
   async run(argv) {
     const { values } = parseVerbArgs('caps', argv, { json: { type: 'boolean' } });
     const caps = await getCapabilities();

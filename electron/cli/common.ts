@@ -3,15 +3,12 @@ import type { z } from 'zod';
 import { errorMessage } from '../core/errors';
 import { parseOptions } from '../core/options';
 
-/** Exit codes shared by every verb. */
-export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
+import { UsageError } from './exit';
 
-export class UsageError extends Error {}
+export { EXIT, UsageError } from './exit';
 
+/** A verb's implementation; its name, summary and usage live in `verbs.ts` (read without loading it). */
 export interface Verb {
-  name: string;
-  summary: string;
-  usage: string;
   run(argv: string[]): Promise<number>;
 }
 

@@ -2,7 +2,6 @@ import { compareFiles, type CompareResult, type JsonValue, type ReportedDifferen
 import { errorMessage } from '../core/errors';
 import { EXIT, parseVerbArgs, printJson, UsageError, type Verb } from './common';
 
-const USAGE = 'mwb diff <a> <b> [--json] [--include-volatile] [--init FILE | --init-a FILE --init-b FILE]';
 
 /** Compact text of a JSON value (an array described as `{ length, first }` in words). */
 function text(v: JsonValue | undefined): string {
@@ -104,9 +103,6 @@ function human(result: CompareResult, includeVolatile: boolean): string {
 }
 
 export const diffVerb: Verb = {
-  name: 'diff',
-  summary: 'compare two MP4/fMP4 files or segments: playback summary, then box differences (exit 1 when they differ)',
-  usage: USAGE,
   async run(argv) {
     const { values, positionals } = parseVerbArgs('diff', argv, {
       json: { type: 'boolean' },

@@ -6,10 +6,6 @@ import { defaultGifPath } from '../core/gif/output';
 import { runStandalone } from '../core/jobs/context';
 import { EXIT, numeric, parseFlags, parseVerbArgs, printJson, UsageError, type Verb } from './common';
 
-const USAGE =
-  'mwb gif <input> [output.gif] [--start s] [--end s | --duration s] [--fps N] [--width N] [--max-size BYTES]\n' +
-  '          [--loop N] [--dither none|bayer|diffusion] [--bayer-scale 0-5] [--diffusion 0-1]\n' +
-  '          [--palette scenes|global|diff|per-frame] [--colours N] [--quality 0-100] [--overwrite] [--json]';
 
 /** `10485760`, `10M`, `10MB`, `500k`, `1.5MiB` (K/M/G are 1024-based, as file managers count). */
 export function parseSize(value: string): number {
@@ -20,9 +16,6 @@ export function parseSize(value: string): number {
 }
 
 export const gifVerb: Verb = {
-  name: 'gif',
-  summary: 'export a looping GIF (trim, size budget, dither and palette options); beats gifski on quality per byte',
-  usage: USAGE,
   async run(argv) {
     const { values, positionals } = parseVerbArgs('gif', argv, {
       start: { type: 'string' },

@@ -15,9 +15,6 @@ function where(f: Finding, a: MseAnalysis): string {
 }
 
 export const lintVerb: Verb = {
-  name: 'lint',
-  summary: 'check an fMP4, init + media segments, or an HLS/DASH manifest against the MSE rules',
-  usage: 'mwb lint <file-or-manifest|http(s)://…> [segments...] [--json]',
   async run(argv) {
     const { values, positionals } = parseVerbArgs('lint', argv, { json: { type: 'boolean' } });
     if (!positionals.length) throw new UsageError('mwb lint: give a file, an init segment followed by media segments, or a .m3u8/.mpd manifest');

@@ -3,9 +3,6 @@ import { presetInfo, PRESETS } from '../core/jobs/presets';
 import { EXIT, parseVerbArgs, printJson, type Verb } from './common';
 
 export const presetsVerb: Verb = {
-  name: 'presets',
-  summary: 'the transcode presets, and which ones this ffmpeg can run',
-  usage: 'mwb presets [--json]',
   async run(argv) {
     const { values } = parseVerbArgs('presets', argv, { json: { type: 'boolean' } });
     const caps = await presetCaps();

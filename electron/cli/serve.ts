@@ -13,9 +13,6 @@ export function rendererDir(): string {
 }
 
 export const serveVerb: Verb = {
-  name: 'serve',
-  summary: 'run the workbench in web mode on 127.0.0.1 (open the printed URL in any browser)',
-  usage: 'mwb serve [files...] [--port N]',
   async run(argv) {
     const { values, positionals } = parseVerbArgs('serve', argv, { port: { type: 'string' } });
     const port = intOption('serve', 'port', values.port, 0);

@@ -9,15 +9,11 @@ import { cliTranscodeOptionsSchema } from '../core/jobs/transcode-types';
 import type { JobKind, JobProgress } from '../core/jobs/types';
 import { formatBytes, formatClock } from '../core/format';
 import { EXIT, numeric, parseFlags, parseVerbArgs, printJson, UsageError, type Verb } from './common';
+import { printJobFailure, waitForJob } from './job-wait';
 
 /** Exit code of a run cancelled by SIGINT/SIGTERM (128 + SIGINT, as shells report it). */
 export const EXIT_CANCELLED = 130;
 
-const USAGE =
-  'mwb transcode <input> <output> --preset <name> [--start s] [--duration s | --end s] [--width N] [--height N] ' +
-  '[--fps N] [--crf N | --video-bitrate kbps] [--audio-bitrate kbps] [--speed ultrafast..slow] [--hw encoder] ' +
-  '[--segment s] [--timecode HH:MM:SS:FF] [--prores-profile p] [--args "custom ffmpeg args"] [--allow-url-output] ' +
-  '[--overwrite] [--progress json] [--dry-run] [--json]   (put -- before paths that begin with -)';
 
 function progressLine(p: JobProgress): string {
   const parts = [p.percent !== null ? `${p.percent.toFixed(1).padStart(5)}%` : '   ?  '];
@@ -29,9 +25,6 @@ function progressLine(p: JobProgress): string {
 }
 
 export const transcodeVerb: Verb = {
-  name: 'transcode',
-  summary: 'transcode with a preset through the bundled ffmpeg (safe output, verified, Ctrl+C cancels cleanly)',
-  usage: USAGE,
   async run(argv) {
     const { values, positionals } = parseVerbArgs('transcode', argv, {
       preset: { type: 'string' },
@@ -152,18 +145,7 @@ export const transcodeVerb: Verb = {
       interrupted = sig;
       queue.cancel(record.id);
     };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-    process.on('SIGHUP', onSignal); // the terminal closed
-    let done;
-    try {
-      done = await queue.waitFor(record.id);
-      await queue.shutdown();
-    } finally {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-      process.off('SIGHUP', onSignal);
-    }
+    const done = await waitForJob(queue, record.id, onSignal);
     if (tty) process.stderr.write('\r\x1b[2K');
 
     if (jsonProgress && done.state === 'done' && done.progress) {
@@ -183,11 +165,8 @@ export const transcodeVerb: Verb = {
       process.stderr.write(`mwb transcode: cancelled${interrupted ? ` (${interrupted})` : ''}; no output was written.\n`);
       return EXIT_CANCELLED;
     }
-    const err = done.error;
-    process.stderr.write(`mwb transcode: ${err?.message ?? 'failed'}\n`);
-    const details = (err?.details ?? []).filter((d) => !err?.message.includes(d));
-    if (details.length) process.stderr.write(details.map((d) => `  ${d}`).join('\n') + '\n');
-    if (errorCode(err) === 'EBADOPTIONS') return EXIT.usage;
+    printJobFailure('transcode', done.error);
+    if (errorCode(done.error) === 'EBADOPTIONS') return EXIT.usage;
     return EXIT.failure;
   },
 };
