@@ -3,6 +3,8 @@
  * three H.264 renditions plus AAC as fMP4 HLS, TS HLS and two-Period DASH, and one manifest per
  * fault. Each fault raises its rule, naming stream, segment and url; the clean ladder raises no error.
  */
+import { mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeMse } from '../../../electron/core/mse/analyze';
@@ -134,6 +136,18 @@ describe('each fault raises its rule', () => {
     const a = await analyzeMse([at(fx.hls.bandwidth)]);
     const f = only(a, 'bandwidth-exceeded');
     expect(f.map((x) => [x.stream, rel(x.url).startsWith('hls/v0/seg_'), x.segment !== undefined])).toEqual([[1, true, true]]);
+  });
+
+  it('hls-ts-needs-transmux by the bytes: MPEG-TS segments named .m4s, without EXT-X-MAP, are not called hls-map-missing', async () => {
+    const tmp = await mkdtemp(path.join(os.tmpdir(), 'mwb-ladder-ts-'));
+    try {
+      for (const n of [0, 1]) await symlink(at(`ts/v0/seg_00${n}.ts`), path.join(tmp, `seg_00${n}.m4s`));
+      await writeFile(path.join(tmp, 'index.m3u8'), '#EXTM3U\n#EXT-X-TARGETDURATION:1\n#EXTINF:1,\nseg_000.m4s\n#EXTINF:1,\nseg_001.m4s\n#EXT-X-ENDLIST\n');
+      const a = await analyzeMse([path.join(tmp, 'index.m3u8')]);
+      expect(a.findings.map((f) => [f.rule, f.stream, f.segment, path.basename(f.url ?? '')])).toEqual([['hls-ts-needs-transmux', 0, 0, 'seg_000.m4s']]);
+    } finally {
+      await rm(tmp, { recursive: true, force: true });
+    }
   });
 
   it('hls-map-missing: fMP4 segments listed without EXT-X-MAP', async () => {
