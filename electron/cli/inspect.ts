@@ -1,13 +1,5 @@
-import {
-  boxesToJson,
-  formatSamples,
-  formatTracks,
-  formatTree,
-  inspectFile,
-  sampleRows,
-  sampleTable,
-  type InspectResult,
-} from '../core/boxes';
+import { boxesToJson, formatSamples, formatTracks, formatTree, sampleRows, sampleTable, type InspectResult } from '../core/boxes';
+import { inspectFile } from '../core/boxes/file-source';
 import { EXIT, intOption, parseVerbArgs, UsageError, type Verb } from './common';
 
 const USAGE = 'mwb inspect <file> [--json] [--samples <trackId>] [--depth N]';

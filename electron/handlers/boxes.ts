@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import type { boxesContract } from '../contract/boxes';
-import { InspectSession, openFileSource } from '../core/boxes';
+import { InspectSession } from '../core/boxes';
+import { openFileSource } from '../core/boxes/file-source';
 import { describeFsError, WorkbenchError } from '../core/errors';
 import type { FileRegistry } from '../core/files';
 import type { HandlerContext, HandlerMap } from './context';
@@ -44,7 +45,14 @@ async function session(ctx: HandlerContext, id: string, refresh = false): Promis
       return s;
     }
   }
-  const pending = InspectSession.open(file.path, info.mtimeMs);
+  const pending = (async () => {
+    const source = await openFileSource(file.path);
+    try {
+      return await InspectSession.open(source, info.mtimeMs);
+    } finally {
+      await source.close();
+    }
+  })();
   cache.delete(id);
   cache.set(id, pending);
   while (cache.size > MAX_SESSIONS) cache.delete(cache.keys().next().value!);

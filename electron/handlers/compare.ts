@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { compareContract } from '../contract/compare';
-import { compareFiles, type Comparison } from '../core/compare';
+import { type Comparison } from '../core/compare';
+import { compareFiles } from '../core/compare/files';
 import { WorkbenchError } from '../core/errors';
 import type { HandlerMap } from './context';
 

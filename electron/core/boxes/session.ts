@@ -9,7 +9,7 @@ import { boxHeaderJson, boxesToJson, toJsonValue, type BoxJson, type JsonValue }
 import { boxName } from './names';
 import { placesOf, type DecodePlace } from './parse';
 import { sampleRows, sampleTable } from './samples';
-import { openFileSource, type ByteSource } from './source';
+import type { ByteSource } from './source';
 import { formatValue } from './text';
 import type { BoxError, BoxNode, InspectResult, SampleRow, SampleTable, SkipReason, TrackInfo } from './types';
 
@@ -192,15 +192,14 @@ export class InspectSession {
     this.depths = Uint16Array.from(depths);
   }
 
-  static async open(path: string, mtimeMs: number): Promise<InspectSession> {
+  /**
+   * Parse `source` (a local file, a browser `File`, …; the caller opens and closes it). `path` is
+   * the source's name; `mtimeMs` lets the caller notice that the file changed since.
+   */
+  static async open(source: ByteSource, mtimeMs: number): Promise<InspectSession> {
     const t0 = performance.now();
-    const source = await openFileSource(path);
-    try {
-      const result = await inspectSource(source);
-      return new InspectSession(path, mtimeMs, result, performance.now() - t0);
-    } finally {
-      await source.close();
-    }
+    const result = await inspectSource(source);
+    return new InspectSession(source.name, mtimeMs, result, performance.now() - t0);
   }
 
   summary(): InspectSummary {

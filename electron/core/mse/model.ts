@@ -3,19 +3,18 @@
  * SourceBuffer would get: an init segment and media segments in order), with each track's sample
  * table built from `trun`/`tfhd`/`trex` across all of the stream's fragments.
  */
-import path from 'node:path';
 import {
   child,
   childrenOf,
   descend,
   looksLikeIsoBmff,
   num,
-  openFileSource,
   parseBoxTree,
   sampleTable,
   str,
   type BoxNode,
   type ByteSource,
+  type OpenSource,
   type SampleTable,
 } from '../boxes';
 import { WorkbenchError } from '../errors';
@@ -75,21 +74,31 @@ export interface StreamModel {
   combined: BoxNode[];
 }
 
+/** How the lint reaches files: a path and `openFileSource` on the Node side, an id and a `File` in the browser. */
+export interface MediaFiles {
+  open: OpenSource;
+  /** The name a person knows the file by (a path's last part; a `File`'s name). */
+  baseName(file: string): string;
+}
+
 export class DocCache {
   private readonly docs = new Map<string, Promise<FileDoc>>();
 
+  /** `files` are keys `io` understands, already canonical (the Node side resolves paths first). */
+  constructor(private readonly io: MediaFiles) {}
+
   get(file: string): Promise<FileDoc> {
-    const key = path.resolve(file);
+    const key = file;
     let hit = this.docs.get(key);
     if (!hit) {
       hit = (async () => {
-        const source = await openFileSource(key);
+        const source = await this.io.open(key);
         const boxes = await parseBoxTree(source);
         if (!looksLikeIsoBmff(boxes)) {
           await source.close();
-          throw new WorkbenchError('ENOTMP4', `${key} is not an MP4/ISO BMFF file (it does not start with an ftyp, styp, moov, moof or similar box).`);
+          throw new WorkbenchError('ENOTMP4', `${source.name} is not an MP4/ISO BMFF file (it does not start with an ftyp, styp, moov, moof or similar box).`);
         }
-        return { path: key, name: path.basename(key), size: source.size, source, boxes };
+        return { path: key, name: this.io.baseName(key), size: source.size, source, boxes };
       })();
       this.docs.set(key, hit);
       hit.catch(() => this.docs.delete(key));
