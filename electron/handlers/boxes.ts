@@ -1,10 +1,12 @@
 import { stat } from 'node:fs/promises';
-import type { boxesContract } from '../contract/boxes';
+import { boxesContract } from '../contract/boxes';
 import { InspectSession } from '../core/boxes';
 import { openFileSource } from '../core/boxes/file-source';
-import { describeFsError, WorkbenchError } from '../core/errors';
+import { describeFsError } from '../core/errors';
 import type { FileRegistry } from '../core/files';
-import type { HandlerContext, HandlerMap } from './context';
+import type { HandlerContext } from './context';
+import { inspectMethods } from './inspect-methods';
+import { perContext } from './methods';
 
 /** Parsed files kept per registry; a few at a time (two tabs plus some history). */
 const MAX_SESSIONS = 6;
@@ -64,45 +66,19 @@ async function session(ctx: HandlerContext, id: string, refresh = false): Promis
   }
 }
 
-function checked<T>(fn: () => T): T {
-  try {
-    return fn();
-  } catch (err) {
-    if (err instanceof RangeError) throw new WorkbenchError('ENOTFOUND', err.message);
-    throw err;
-  }
-}
-
-export const boxesHandlers: HandlerMap<keyof typeof boxesContract> = {
-  inspectOpen: async (args, ctx) => (await session(ctx, args.id, args.refresh ?? false)).summary(),
-  inspectRows: async (args, ctx) => (await session(ctx, args.id)).rows(args),
-  async inspectLocate(args, ctx) {
-    const s = await session(ctx, args.id);
-    const ancestors = checked(() => s.ancestors(args.node));
-    const expanded = [...new Set([...(args.expanded ?? []), ...ancestors])];
-    return { position: s.positionOf(args.node, { expanded, filter: args.filter }), ancestors };
-  },
-  async inspectBox(args, ctx) {
-    const s = await session(ctx, args.id);
-    checked(() => s.row(args.node));
-    const source = await openFileSource(s.path);
-    try {
-      return await s.detail(args.node, source);
-    } finally {
-      await source.close();
-    }
-  },
-  inspectBoxJson: async (args, ctx) => {
-    const s = await session(ctx, args.id);
-    return checked(() => s.boxJson(args.node, args.children ?? true));
-  },
-  inspectTreeJson: async (args, ctx) => (await session(ctx, args.id)).treeJson(),
-  inspectSamples: async (args, ctx) => {
-    const s = await session(ctx, args.id);
-    return checked(() => s.samples(args.trackId, args.start, args.count));
-  },
-  inspectSampleChart: async (args, ctx) => {
-    const s = await session(ctx, args.id);
-    return checked(() => s.chart(args.trackId, args.buckets));
-  },
-};
+/** Node side: sessions of registry files, checked against the file on disk. */
+export const boxesHandlers = perContext(
+  boxesContract,
+  (ctx) =>
+    inspectMethods({
+      session: (id, refresh) => session(ctx, id, refresh),
+      async withSource(_id, s, fn) {
+        const source = await openFileSource(s.path);
+        try {
+          return await fn(source);
+        } finally {
+          await source.close();
+        }
+      },
+    }),
+);

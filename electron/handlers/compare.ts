@@ -1,43 +1,12 @@
-import { randomBytes } from 'node:crypto';
-import type { compareContract } from '../contract/compare';
-import { type Comparison } from '../core/compare';
-import { compareFiles } from '../core/compare/files';
-import { WorkbenchError } from '../core/errors';
-import type { HandlerMap } from './context';
+import { compareContract } from '../contract/compare';
+import { openFileSource } from '../core/boxes/file-source';
+import { compareMethods, CompareSessions } from './compare-methods';
+import { perContext } from './methods';
 
-/**
- * Comparisons the UI is looking at, newest last. Each holds two parsed trees (small: metadata only)
- * so that the field panel can ask for any row; the oldest are dropped beyond `KEEP`.
- */
-const KEEP = 4;
-const sessions = new Map<string, Comparison>();
+/** One set of comparisons for the process (a session id works from any connected UI). */
+const sessions = new CompareSessions();
 
-function remember(cmp: Comparison): string {
-  const id = randomBytes(12).toString('base64url');
-  sessions.set(id, cmp);
-  while (sessions.size > KEEP) sessions.delete(sessions.keys().next().value!);
-  return id;
-}
-
-function session(id: string): Comparison {
-  const cmp = sessions.get(id);
-  if (!cmp) throw new WorkbenchError('ENOCOMPARISON', 'This comparison is no longer open (only the last few are kept): compare the files again.');
-  return cmp;
-}
-
-export const compareHandlers: HandlerMap<keyof typeof compareContract> = {
-  async compareFiles(args, ctx) {
-    const path = (id: string | undefined) => (id ? ctx.files.get(id).path : undefined);
-    const a = { file: path(args.a)!, ...(args.initA ? { init: path(args.initA)! } : {}) };
-    const b = { file: path(args.b)!, ...(args.initB ? { init: path(args.initB)! } : {}) };
-    const cmp = await compareFiles(a, b, { includeVolatile: args.includeVolatile ?? false });
-    const { differences, ...rest } = cmp.result;
-    return { ...rest, session: remember(cmp), differenceCount: differences.length };
-  },
-  async compareFields(args) {
-    return session(args.session).fields(args.row);
-  },
-  async compareClose(args) {
-    return { closed: sessions.delete(args.session) };
-  },
-};
+export const compareHandlers = perContext(
+  compareContract,
+  (ctx) => compareMethods(sessions, (id) => ctx.files.get(id).path, (file) => openFileSource(file)),
+);
