@@ -23,7 +23,7 @@ const NODE_ONLY: Record<string, string> = {
 };
 
 /** Entry points that the browser bundles (they must stay Node-free as a whole). */
-const BROWSER_ENTRIES = ['renderer/worker/engine.worker.ts', 'renderer/lib/local-files.ts'];
+const BROWSER_ENTRIES = ['electron/worker.ts', 'renderer/lib/local-files.ts', 'renderer/lib/client.ts'];
 
 const builtins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
 const NODE_GLOBALS = /\b(Buffer\.|process\.|setImmediate\(|__dirname|__filename|require\()/;

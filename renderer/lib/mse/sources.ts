@@ -1,6 +1,9 @@
-/** The lint's playback plan → what the engine appends: byte ranges fetched by URL with Range requests. */
+/**
+ * The lint's playback plan → what the engine appends: byte ranges read through `read` (a Range
+ * request on the file's URL, or `Blob.slice()` of a file chosen in the browser: see client.readBytes).
+ */
 import type { ByteRange, MediaSegment, MseAnalysis, MseStream } from '../../../electron/core/mse/types';
-import { fetchRange, type Piece, type StreamSource } from './player';
+import type { Piece, StreamSource } from './player';
 import type { Span } from './ranges';
 
 /** Where a segment should land, in presentation time (what `buffered` reports). */
@@ -17,15 +20,18 @@ export function expectedSpan(seg: MediaSegment): Span | undefined {
   return Number.isFinite(lo) && Number.isFinite(hi) && hi > lo ? [lo, hi] : undefined;
 }
 
-function piece(index: number, label: string, range: ByteRange, url: (id: string) => string, expected?: Span): Piece {
-  return { index, label, size: range.size, expected, load: () => fetchRange(url(range.fileId), range.offset, range.size) };
+/** Reads `size` bytes at `offset` of an opened file. */
+export type ReadBytes = (fileId: string, offset: number, size: number) => Promise<ArrayBuffer>;
+
+function piece(index: number, label: string, range: ByteRange, read: ReadBytes, expected?: Span): Piece {
+  return { index, label, size: range.size, expected, load: () => read(range.fileId, range.offset, range.size) };
 }
 
-export function sourcesOf(analysis: MseAnalysis, url: (fileId: string) => string): StreamSource[] {
+export function sourcesOf(analysis: MseAnalysis, read: ReadBytes): StreamSource[] {
   return analysis.streams.map((s: MseStream) => ({
     label: s.label,
     mime: s.mime,
-    init: s.init ? piece(-1, `init ${s.init.name} ${s.init.offset}+${s.init.size}`, s.init, url) : null,
-    segments: s.segments.map((seg) => piece(seg.index, `${seg.range.name} ${seg.range.offset}+${seg.range.size}`, seg.range, url, expectedSpan(seg))),
+    init: s.init ? piece(-1, `init ${s.init.name} ${s.init.offset}+${s.init.size}`, s.init, read) : null,
+    segments: s.segments.map((seg) => piece(seg.index, `${seg.range.name} ${seg.range.offset}+${seg.range.size}`, seg.range, read, expectedSpan(seg))),
   }));
 }
