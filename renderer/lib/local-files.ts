@@ -83,7 +83,8 @@ class LocalFiles {
     if (name === 'mseAnalyze' && Array.isArray(a.segments) && a.segments.some((id) => !this.has(id))) {
       return { ok: false, error: { code: 'EMIXED', message: 'An init segment and its media segments must all be chosen in the browser, or all opened by path.' } };
     }
-    const envelope = await this.post({ name, args });
+    // Arguments cross as JSON, exactly as over HTTP (and reactive proxies cannot be cloned).
+    const envelope = await this.post({ name, args: JSON.parse(JSON.stringify(args ?? {})) as unknown });
     if (envelope.ok && name === 'compareFiles') this.sessions.add((envelope.result as { session: string }).session);
     if (name === 'compareClose' && typeof a.session === 'string') this.sessions.delete(a.session);
     if (envelope.ok && name === 'closeFile' && typeof a.id === 'string') {

@@ -82,3 +82,31 @@ export async function openInUi(page: Page, file: string): Promise<void> {
   await page.getByTestId('open-submit').click();
   await page.getByTestId('file-count').filter({ hasText: `${before + 1} open` }).waitFor();
 }
+
+/**
+ * Drop real files on the window as a user's drag would: a `DataTransfer` carrying `File`s with the
+ * files' bytes (small fixtures only; the page never learns a path).
+ */
+export async function dropFiles(page: Page, files: string[]): Promise<void> {
+  const { readFile } = await import('node:fs/promises');
+  const items = await Promise.all(files.map(async (f) => ({ name: path.basename(f), base64: (await readFile(f)).toString('base64') })));
+  await page.evaluate((list) => {
+    const dt = new DataTransfer();
+    for (const item of list) {
+      const text = atob(item.base64);
+      const bytes = new Uint8Array(text.length);
+      for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+      dt.items.add(new File([bytes], item.name, { type: 'video/mp4', lastModified: Date.now() }));
+    }
+    const target = document.querySelector('.shell') ?? document.body;
+    target.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    target.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, items);
+}
+
+/** Choose files with the "Choose files…" picker (the browser reads them; nothing is uploaded). */
+export async function chooseFiles(page: Page, files: string[]): Promise<void> {
+  const before = Number((await page.getByTestId('file-count').textContent())?.match(/\d+/)?.[0] ?? 0);
+  await page.getByTestId('choose-files-input').setInputFiles(files);
+  await page.getByTestId('file-count').filter({ hasText: `${before + files.length} open` }).waitFor();
+}
