@@ -1,5 +1,7 @@
 // Builds everything `npm start` and the installers need:
 //   dist/renderer/        the Svelte UI (Vite)
+//   dist/static/          the same UI as a zero-install static site (browser binding only; also
+//                         `npm run build:static` alone); the e2e tests serve it from a static host
 //   dist/electron/main.cjs, preload.cjs   the desktop app's Node side (esbuild, CommonJS for Electron)
 //   dist/electron/cli.mjs                 `mwb` and web mode without tsx
 import { build as esbuild } from 'esbuild';
@@ -9,6 +11,7 @@ const quiet = process.argv.includes('--quiet');
 const started = Date.now();
 
 await viteBuild({ configFile: 'vite.config.ts', logLevel: quiet ? 'warn' : 'info' });
+await viteBuild({ configFile: 'vite.config.ts', mode: 'static', logLevel: 'warn' });
 
 const common = {
   bundle: true,
