@@ -10,6 +10,7 @@ const areas: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   compare: () => import('./compare'),
   mse: () => import('./mse'),
   transcode: () => import('./transcode'),
+  dropin: () => import('./dropin'),
 };
 
 const wanted = process.argv.slice(2);

@@ -3,34 +3,13 @@
  * file server (node:http serving files, nothing else) from a sub-folder: drop a file, see its
  * tree, play it; the sections that need ffmpeg are absent and one line says what adds them.
  */
-import { createReadStream, existsSync, statSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inspectFile } from '../../electron/core/boxes/file-source';
 import { cleanFmp4 } from '../fixtures/mse-broken';
-import { dropFiles, launchBrowser, ROOT } from './helpers';
-
-export const STATIC_DIR = path.join(ROOT, 'dist/static');
-const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.map': 'application/json' };
-
-/** A static host: files under `dir` at `/mount/…`, with a Content-Type by extension, and no other behaviour. */
-export async function serveStatic(dir: string, mount = '/'): Promise<{ url: string; close(): Promise<void> }> {
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://x');
-    if (!url.pathname.startsWith(mount)) return void res.writeHead(404).end();
-    const rel = decodeURIComponent(url.pathname.slice(mount.length)) || 'index.html';
-    const file = path.join(dir, path.normalize(rel));
-    if (!file.startsWith(dir) || !existsSync(file) || !statSync(file).isFile()) return void res.writeHead(404).end();
-    res.writeHead(200, { 'Content-Type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
-    createReadStream(file).pipe(res);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}${mount}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
-}
+import { dropFiles, launchBrowser, serveStatic, STATIC_DIR } from './helpers';
 
 describe('Static build on a plain static file host', () => {
   let host: Awaited<ReturnType<typeof serveStatic>>;
