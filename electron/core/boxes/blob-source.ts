@@ -12,7 +12,7 @@ import { WorkbenchError } from '../errors';
 import type { ByteSource } from './source';
 
 export interface BlobSourceOptions {
-  /** Small reads are served from a read-ahead window of this many bytes. Default 64 KiB. */
+  /** Small reads are served from a read-ahead window of this many bytes. Default 16 KiB (as the fs source). */
   readAhead?: number;
   /** Reads up to this size use `FileReaderSync` when it exists (workers). Default 1 MiB; 0 disables. */
   syncBelow?: number;
@@ -37,7 +37,7 @@ function unreadable(name: string, err: unknown): WorkbenchError {
 }
 
 export function blobSource(blob: Blob, name = (blob as Partial<File>).name || '(blob)', options: BlobSourceOptions = {}): ByteSource {
-  const readAhead = Math.max(512, options.readAhead ?? 64 * 1024);
+  const readAhead = Math.max(512, options.readAhead ?? 16 * 1024);
   const syncBelow = Math.max(0, options.syncBelow ?? 1024 * 1024);
   const reader = syncBelow > 0 ? syncReader() : null;
   const size = blob.size;
