@@ -65,7 +65,12 @@ function open(list: File[]): OpenedFile[] {
 }
 
 const opener = async (id: string) => blobSource(entry(id).file, entry(id).file.name);
-const mediaFiles: MediaFiles = { open: opener, baseName: (id) => entry(id).file.name };
+const mediaFiles: MediaFiles = {
+  open: opener,
+  baseName: (id) => entry(id).file.name,
+  // The Inspector's tree of the same file (its lint runs right after it is parsed).
+  parsed: async (id) => (await entry(id).session)?.result.boxes,
+};
 
 const inspect = inspectMethods({
   session(id, refresh) {

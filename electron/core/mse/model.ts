@@ -79,6 +79,11 @@ export interface MediaFiles {
   open: OpenSource;
   /** The name a person knows the file by (a path's last part; a `File`'s name). */
   baseName(file: string): string;
+  /**
+   * The file's box tree when the caller already parsed it (with the default options), so it is
+   * not walked twice: the browser worker's Inspector session, where every read is a round trip.
+   */
+  parsed?(file: string): Promise<BoxNode[] | undefined>;
 }
 
 export class DocCache {
@@ -93,7 +98,7 @@ export class DocCache {
     if (!hit) {
       hit = (async () => {
         const source = await this.io.open(key);
-        const boxes = await parseBoxTree(source);
+        const boxes = (await this.io.parsed?.(key).catch(() => undefined)) ?? (await parseBoxTree(source));
         if (!looksLikeIsoBmff(boxes)) {
           await source.close();
           throw new WorkbenchError('ENOTMP4', `${source.name} is not an MP4/ISO BMFF file (it does not start with an ftyp, styp, moov, moof or similar box).`);

@@ -96,5 +96,19 @@ describe('blobSource', () => {
     const lintByPath = await analyzeMse([b]);
     expect(lint.findings).toEqual(lintByPath.findings);
     expect(lint.tracks).toEqual(lintByPath.tracks);
+    // Reusing a tree parsed already (the worker's Inspector session) gives the same lint, with fewer reads.
+    let reads = 0;
+    const counted = async (id: string) => {
+      const s = await open(id);
+      const read = s.read.bind(s);
+      return Object.assign(s, { tryRead: undefined, read: (o: number, l: number) => (reads++, read(o, l)) });
+    };
+    const spec = [{ label: 'b', parts: [{ path: 'b', role: 'auto' as const }] }];
+    await analyzeStreams({ kind: 'file', name: 'b' }, spec, { open: counted, baseName: (id) => id });
+    const walked = reads;
+    reads = 0;
+    const reused = await analyzeStreams({ kind: 'file', name: 'b' }, spec, { open: counted, baseName: (id) => id, parsed: async () => viaBlob.boxes });
+    expect(reused.findings).toEqual(lint.findings);
+    expect(reads).toBeLessThan(walked);
   });
 });
