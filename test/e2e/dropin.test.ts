@@ -8,7 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { descend, type BoxNode } from '../../electron/core/boxes';
 import { inspectFile } from '../../electron/core/boxes/file-source';
 import { analyzeMse } from '../../electron/core/mse/analyze';
-import { brokenFixture, cleanFmp4 } from '../fixtures/mse-broken';
+import { rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import { brokenFixture, cleanFmp4, segmentedSet } from '../fixtures/mse-broken';
 import { FRAG, FRAG_MOOF, remux } from '../unit/compare/fixtures';
 import { chooseFiles, dropFiles, startApp, type App } from './helpers';
 
@@ -17,8 +19,10 @@ describe('Drop anywhere (web mode, browser files)', () => {
   beforeAll(async () => {
     app = await startApp('#/inspector');
   });
+  const text = path.join(os.tmpdir(), `mwb-dropin-${process.pid}-notes.txt`);
   afterAll(async () => {
     await app?.close();
+    await rm(text, { force: true });
   });
 
   it('a dropped fMP4 shows its tree, fields, hex bytes and a lint finding, with nothing opened on the server', async () => {
@@ -97,6 +101,42 @@ describe('Drop anywhere (web mode, browser files)', () => {
     await expect.poll(() => page.getByTestId('player-buffered').textContent(), { timeout: 20_000 }).toBe('0.000-4.021');
     expect(app.server.files.list()).toEqual([]);
     expect(app.problems).toEqual([]);
+  });
+
+  it('plays an init segment with media segments, all chosen in the browser', async () => {
+    const { page } = app;
+    const { dir } = await segmentedSet('hls');
+    const names = ['init.mp4', 'seg_000.m4s', 'seg_001.m4s', 'seg_002.m4s', 'seg_003.m4s'];
+    await chooseFiles(page, names.map((n) => path.join(dir, n)));
+    await page.getByTestId('nav-player').click();
+    await page.getByTestId('player-source').selectOption({ label: 'init.mp4' });
+    await page.getByText(/^Media segments/).click();
+    for (const n of names.slice(1)) await page.getByRole('checkbox', { name: new RegExp(n.replace('.', '\\.')) }).check();
+    await page.getByTestId('append-auto').click();
+    await page.getByTestId('player-load').click();
+    await page.getByTestId('player-state').filter({ hasText: /^playing$/ }).waitFor({ timeout: 30_000 });
+    await expect.poll(() => page.getByTestId('player-buffered').textContent(), { timeout: 20_000 }).toMatch(/^0\.0\d\d-4\.0\d\d$/);
+    const rows = await page.getByTestId('player-segments').locator('tbody tr td:nth-child(2)').allTextContents();
+    expect(rows.map((r) => r.trim())).toEqual(names.slice(1).map((n) => expect.stringContaining(n)) as unknown as string[]);
+    expect(app.server.files.list()).toEqual([]);
+  });
+
+  it('a dropped file that is not an MP4 is named as such, and a manifest is refused with what to do', async () => {
+    const { page } = app;
+    await writeFile(text, 'these are notes, not a movie\n'.repeat(20));
+    await page.getByTestId('nav-inspector').click();
+    await dropFiles(page, [text]);
+    await page.locator('[data-testid=inspector-tab]', { hasText: path.basename(text) }).waitFor();
+    await page.locator('[data-testid=inspector-pane]:visible [data-testid=not-isobmff]').waitFor();
+
+    const { manifest } = await segmentedSet('hls');
+    await dropFiles(page, [manifest]);
+    await page.getByTestId('nav-player').click();
+    await page.getByTestId('player-source').selectOption({ label: path.basename(manifest) });
+    await page.getByTestId('player-load').click();
+    await expect.poll(() => page.getByTestId('notice-error').allTextContents()).toEqual(
+      expect.arrayContaining([expect.stringMatching(/index\.m3u8 is a manifest: .*Drop the init segment and the media segments instead, or type the manifest's path/)]),
+    );
   });
 
   it('Transcode asks for the path of a browser file, prefilled with its name', async () => {
