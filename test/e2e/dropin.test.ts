@@ -73,8 +73,9 @@ describe('Drop anywhere (web mode, browser files)', () => {
     const b = await remux(['-movflags', FRAG_MOOF]);
     await page.getByTestId('nav-compare').click();
     await chooseFiles(page, [a, b]);
-    await page.getByTestId('compare-pick-a').selectOption({ label: path.basename(a) });
-    await page.getByTestId('compare-pick-b').selectOption({ label: path.basename(b) });
+    // Two files chosen together are the pair to compare, in their order.
+    await expect.poll(() => page.getByTestId('compare-pick-a').evaluate((s: HTMLSelectElement) => s.selectedOptions[0]?.textContent)).toBe(path.basename(a));
+    expect(await page.getByTestId('compare-pick-b').evaluate((s: HTMLSelectElement) => s.selectedOptions[0]?.textContent)).toBe(path.basename(b));
     await page.getByTestId('compare-run').click();
     const summary = page.getByTestId('compare-summary');
     await summary.waitFor();
