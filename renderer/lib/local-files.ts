@@ -6,6 +6,7 @@
  * `Blob.slice()`: random access, no upload, no copy of the whole file.
  */
 import type { Envelope, MethodName } from '../../electron/api';
+import { unreadable } from '../../electron/core/boxes/blob-source';
 import type { OpenedFile } from '../../electron/core/files-types';
 import type { WorkerAnswer, WorkerRequest } from '../../electron/worker';
 
@@ -101,7 +102,7 @@ class LocalFiles {
     try {
       return await f.file.slice(offset, offset + length).arrayBuffer();
     } catch (err) {
-      throw new Error(`${f.info.name} could not be read (${(err as Error).message}): the browser loses access to a chosen file when it is moved, changed or deleted; choose or drop it again.`);
+      throw unreadable(f.info.name, err);
     }
   }
 

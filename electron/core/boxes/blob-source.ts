@@ -27,7 +27,8 @@ function syncReader(): SyncReader | null {
   return typeof Ctor === 'function' ? new Ctor() : null;
 }
 
-function unreadable(name: string, err: unknown): WorkbenchError {
+/** The error for a browser file that can no longer be read (the page's own reads use it too). */
+export function unreadable(name: string, err: unknown): WorkbenchError {
   const why = err instanceof Error ? err.message : String(err);
   return new WorkbenchError(
     'EIO',
