@@ -11,7 +11,7 @@
  * `{ seq, envelope }`. A `File` crosses into the worker as a handle: no byte is copied.
  */
 import { parseArgs, type Envelope, type MethodName } from './api';
-import { blobSource, InspectSession, type ByteSource } from './core/boxes';
+import { blobSource, InspectSession, mfraMoofOffsets, type BlobSource } from './core/boxes';
 import { errorCode, errorMessage, WorkbenchError } from './core/errors';
 import type { OpenedFile } from './core/files-types';
 import { analyzeStreams, inputKindOf } from './core/mse/analysis';
@@ -39,7 +39,7 @@ export interface WorkerAnswer {
 interface Entry {
   info: OpenedFile;
   file: File;
-  source: ByteSource;
+  source: BlobSource;
   session?: Promise<InspectSession>;
 }
 
@@ -76,7 +76,15 @@ const inspect = inspectMethods({
   session(id, refresh) {
     const e = entry(id);
     if (!e.session || refresh) {
-      const pending = InspectSession.open(e.source, e.file.lastModified);
+      const pending = (async () => {
+        // Each Blob read is a round trip: fetch the fragments an mfra lists together, then walk.
+        await e.source.prefetch(await mfraMoofOffsets(e.source).catch(() => []));
+        try {
+          return await InspectSession.open(e.source, e.file.lastModified);
+        } finally {
+          e.source.dropPrefetched();
+        }
+      })();
       pending.catch(() => {
         if (e.session === pending) delete e.session;
       });

@@ -37,7 +37,20 @@ export function unreadable(name: string, err: unknown): WorkbenchError {
   );
 }
 
-export function blobSource(blob: Blob, name = (blob as Partial<File>).name || '(blob)', options: BlobSourceOptions = {}): ByteSource {
+/** A `Blob` source, plus read-ahead of known places (see `prefetch`). */
+export interface BlobSource extends ByteSource {
+  /**
+   * Read the read-ahead window at each of `offsets` now, `concurrency` at a time, and serve later
+   * reads inside them from memory. In Chromium a Blob read is an inter-process round trip that
+   * overlaps well with others: ~1000 fragments of a 2 GB fMP4 load about twice as fast this way
+   * as one after another during the walk. At most `max` windows are kept (default 4096, 64 MiB).
+   */
+  prefetch(offsets: number[], options?: { concurrency?: number; max?: number }): Promise<void>;
+  /** Forget prefetched windows (after the walk that wanted them). */
+  dropPrefetched(): void;
+}
+
+export function blobSource(blob: Blob, name = (blob as Partial<File>).name || '(blob)', options: BlobSourceOptions = {}): BlobSource {
   const readAhead = Math.max(512, options.readAhead ?? 16 * 1024);
   const syncBelow = Math.max(0, options.syncBelow ?? 1024 * 1024);
   const reader = syncBelow > 0 ? syncReader() : null;
@@ -48,6 +61,26 @@ export function blobSource(blob: Blob, name = (blob as Partial<File>).name || '(
 
   const inWindow = (offset: number, want: number) => offset >= winStart && offset + want <= winStart + win.length;
   const fromWindow = (offset: number, want: number) => win.subarray(offset - winStart, offset - winStart + want);
+
+  /** Prefetched windows by start offset, and their starts sorted (for a binary search). */
+  const prefetched = new Map<number, Uint8Array>();
+  let starts: number[] = [];
+  function fromPrefetched(offset: number, want: number): Uint8Array | undefined {
+    let lo = 0;
+    let hi = starts.length - 1;
+    let at = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (starts[mid]! <= offset) {
+        at = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    if (at < 0) return undefined;
+    const start = starts[at]!;
+    const bytes = prefetched.get(start)!;
+    return offset + want <= start + bytes.length ? bytes.subarray(offset - start, offset - start + want) : undefined;
+  }
 
   function readSync(offset: number, length: number): Uint8Array {
     try {
@@ -76,6 +109,8 @@ export function blobSource(blob: Blob, name = (blob as Partial<File>).name || '(
     if (closed || length <= 0) return undefined;
     const want = Math.min(length, size - offset);
     if (want > 0 && inWindow(offset, want)) return fromWindow(offset, want);
+    const early = want > 0 && starts.length ? fromPrefetched(offset, want) : undefined;
+    if (early) return early;
     if (!reader || want <= 0 || want > syncBelow) return undefined;
     if (want > readAhead) return readSync(offset, want);
     win = readSync(offset, Math.min(readAhead, size - offset));
@@ -86,7 +121,7 @@ export function blobSource(blob: Blob, name = (blob as Partial<File>).name || '(
   async function read(offset: number, length: number): Promise<Uint8Array> {
     const want = clamp(offset, length);
     if (want === null) return new Uint8Array(0);
-    const sync = tryRead(offset, want);
+    const sync = tryRead(offset, want) ?? (starts.length ? fromPrefetched(offset, want) : undefined);
     if (sync) return sync;
     if (want > readAhead) return readAsync(offset, want);
     const span = Math.min(readAhead, size - offset);
@@ -100,9 +135,23 @@ export function blobSource(blob: Blob, name = (blob as Partial<File>).name || '(
     name,
     read,
     tryRead,
+    async prefetch(offsets, opts = {}) {
+      const concurrency = Math.max(1, opts.concurrency ?? 32);
+      const wanted = [...new Set(offsets)].filter((o) => Number.isSafeInteger(o) && o >= 0 && o < size && !prefetched.has(o)).slice(0, Math.max(0, (opts.max ?? 4096) - prefetched.size));
+      for (let i = 0; i < wanted.length && !closed; i += concurrency) {
+        await Promise.all(wanted.slice(i, i + concurrency).map(async (o) => prefetched.set(o, await readAsync(o, Math.min(readAhead, size - o)))));
+      }
+      starts = [...prefetched.keys()].sort((a, b) => a - b);
+    },
+    dropPrefetched() {
+      prefetched.clear();
+      starts = [];
+    },
     close: async () => {
       closed = true;
       win = new Uint8Array(0);
+      prefetched.clear();
+      starts = [];
     },
   };
 }

@@ -47,7 +47,8 @@ export type {
   TrackInfo,
 } from './types';
 export { bufferSource, type ByteSource, type OpenSource } from './source';
-export { blobSource, type BlobSourceOptions } from './blob-source';
+export { blobSource, type BlobSource, type BlobSourceOptions } from './blob-source';
+export { mfraMoofOffsets } from './fragment-index';
 export {
   DEFAULTS,
   PAYLOAD_BOXES,
