@@ -77,10 +77,11 @@ const inspect = inspectMethods({
     const e = entry(id);
     if (!e.session || refresh) {
       const pending = (async () => {
+        const t0 = performance.now();
         // Each Blob read is a round trip: fetch the fragments an mfra lists together, then walk.
         await e.source.prefetch(await mfraMoofOffsets(e.source).catch(() => []));
         try {
-          return await InspectSession.open(e.source, e.file.lastModified);
+          return await InspectSession.open(e.source, e.file.lastModified, t0);
         } finally {
           e.source.dropPrefetched();
         }
