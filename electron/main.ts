@@ -3,7 +3,7 @@
  * opened files), the native menu and dialogs, and the contract bound to IPC generically.
  * No feature logic lives here.
  */
-import { createReadStream } from 'node:fs';
+import { createReadStream, mkdirSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -17,6 +17,8 @@ import { shutdownJobQueue } from './handlers/jobs';
 import { filesFromArgv } from './launch-args';
 
 const ORIGIN = 'app://workbench';
+/** electron-builder.yml's appId, put in by scripts/build.mjs (Windows ties notifications to it). */
+declare const __MWB_APP_ID__: string;
 const rendererRoot = path.join(__dirname, '..', 'renderer');
 const preloadPath = path.join(__dirname, 'preload.cjs');
 
@@ -25,6 +27,24 @@ protocol.registerSchemesAsPrivileged([
 ]);
 // Every renderer sandboxed, whatever a future window's webPreferences say.
 app.enableSandbox();
+
+// A development run (`npm start` from a checkout) gets its own data folder, and with it its own
+// single-instance lock (Chromium keys the lock on the data folder): otherwise it would hand its
+// files to an installed copy that is running and quit, and share its job history. Must happen
+// before anything reads userData and before the lock is taken.
+if (!app.isPackaged) {
+  const devData = `${app.getPath('userData')} (development)`;
+  try {
+    mkdirSync(devData, { recursive: true });
+    app.setPath('userData', devData);
+  } catch (err) {
+    console.error(`Media Workbench: could not use ${devData} for this development run (${err instanceof Error ? err.message : String(err)}); sharing the installed app's data folder.`);
+  }
+}
+
+// Windows shows an installed app's toasts only under the AppUserModelID its installer registered
+// (electron-builder's appId); without it they are dropped. The API exists on Windows only.
+if (process.platform === 'win32') app.setAppUserModelId(__MWB_APP_ID__);
 
 const files = new FileRegistry();
 let mainWindow: BrowserWindow | null = null;
@@ -41,7 +61,10 @@ const ctx: HandlerContext = {
   // Only ever called with a finished job's output path (handlers/jobs.ts `jobReveal`).
   showInFolder: (p) => shell.showItemInFolder(p),
   emit<E extends EventName>(event: E, payload: EventMap[E]) {
-    for (const win of BrowserWindow.getAllWindows()) win.webContents.send('wb:event', event, payload);
+    // send() throws on a destroyed window or page (one closing while a job still reports).
+    for (const win of BrowserWindow.getAllWindows()) {
+      if (!win.isDestroyed() && !win.webContents.isDestroyed()) win.webContents.send('wb:event', event, payload);
+    }
   },
   async pickFiles({ multiple, title }) {
     const options: Electron.OpenDialogOptions = {
@@ -139,7 +162,8 @@ function isExternalLink(url: string): boolean {
 const ALLOWED_PERMISSIONS = new Set(['fullscreen', 'clipboard-sanitized-write']);
 
 // Files opened from outside (command line, second launch, macOS open-file) wait until the page
-// has loaded, so its `files.opened` event reaches a listening UI.
+// has loaded, so its `files.opened` event reaches a listening UI. A reload or a crashed renderer
+// means a page that does not listen yet: they wait again until it has loaded.
 let rendererReady = false;
 const pendingOpen: string[] = [];
 
@@ -231,6 +255,12 @@ function createWindow(): void {
     mainWindow = null;
     rendererReady = false;
   });
+  mainWindow.webContents.on('did-start-navigation', (details) => {
+    if (details.isMainFrame && !details.isSameDocument) rendererReady = false;
+  });
+  mainWindow.webContents.on('render-process-gone', () => {
+    rendererReady = false;
+  });
   mainWindow.webContents.on('did-finish-load', () => {
     rendererReady = true;
     const paths = pendingOpen.splice(0);
@@ -284,7 +314,9 @@ if (!app.requestSingleInstanceLock()) {
     ses.setPermissionRequestHandler((_wc, permission, callback, details) => {
       callback(ALLOWED_PERMISSIONS.has(permission) && isAppUrl(details.requestingUrl));
     });
-    ses.setPermissionCheckHandler((_wc, permission, requestingOrigin) => ALLOWED_PERMISSIONS.has(permission) && requestingOrigin === ORIGIN);
+    // Electron gives the origin as Chromium serialises it, with a trailing slash ("app://workbench/"):
+    // compare it as a URL, not as a string.
+    ses.setPermissionCheckHandler((_wc, permission, requestingOrigin) => ALLOWED_PERMISSIONS.has(permission) && isAppUrl(requestingOrigin));
     // Defence in depth behind the CSP: the renderer never reaches the network or file:// at all.
     ses.webRequest.onBeforeRequest({ urls: ['http://*/*', 'https://*/*', 'ws://*/*', 'wss://*/*', 'file://*/*', 'ftp://*/*'] }, (_details, callback) =>
       callback({ cancel: true }),

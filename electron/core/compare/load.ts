@@ -5,7 +5,7 @@
  * by the segment's.
  */
 import { WorkbenchError } from '../errors';
-import { child, childrenOf, descend, looksLikeIsoBmff, num, parseBoxTree, str, visit, type BoxNode, type ByteSource, type OpenSource } from '../boxes';
+import { child, childrenOf, descend, handlerLabel, looksLikeIsoBmff, num, parseBoxTree, str, visit, type BoxNode, type ByteSource, type OpenSource } from '../boxes';
 import type { SideInfo } from './types';
 
 export const INIT_PREFIX = 'init:';
@@ -51,19 +51,6 @@ export interface LoadedSide {
   close(): Promise<void>;
 }
 
-const HANDLER_LABEL: Record<string, string> = {
-  vide: 'video',
-  soun: 'audio',
-  text: 'text',
-  subt: 'subtitles',
-  sbtl: 'subtitles',
-  clcp: 'captions',
-  tmcd: 'timecode',
-  meta: 'metadata',
-  hint: 'hint',
-  auxv: 'auxiliary video',
-};
-
 async function parseFile(file: string, role: 'main' | 'init', open: OpenSource): Promise<{ source: ByteSource; boxes: BoxNode[] }> {
   const source = await open(file);
   const path = source.name;
@@ -98,7 +85,7 @@ function describe(boxes: BoxNode[]): TrackRef[] {
     const handler = str(child(mdia, 'hdlr'), 'handler') ?? '????';
     const n = perHandler.get(handler) ?? 0;
     perHandler.set(handler, n + 1);
-    const base = HANDLER_LABEL[handler] ?? `'${handler}'`;
+    const base = handlerLabel(handler);
     tracks.push({
       id,
       handler,

@@ -18,7 +18,7 @@ import {
   type SampleTable,
 } from '../boxes';
 import { WorkbenchError } from '../errors';
-import { codecString, kindOfHandler, originalFormat, type CodecString, type TrackKind } from './codec-string';
+import { codecString, isEncryptedEntry, mediaKind, originalFormat, type CodecString, type MediaKind } from '../boxes/vocabulary';
 import type { PartSpec, StreamSpec } from './manifest';
 import { boxesIn, splitBoxes, type BoxGroup } from './split';
 
@@ -40,7 +40,7 @@ export interface TrackModel {
   id: number;
   trak: BoxNode;
   handler: string;
-  kind: TrackKind;
+  kind: MediaKind;
   timescale: number;
   /** First sample entry of `stsd`. */
   entry?: BoxNode;
@@ -190,12 +190,12 @@ function trackOf(trak: BoxNode): TrackModel {
     id,
     trak,
     handler,
-    kind: kindOfHandler(handler),
+    kind: mediaKind(handler),
     timescale: num(descend(trak, 'mdia', 'mdhd'), 'timescale') ?? 0,
     entry,
     format: entry ? originalFormat(entry) : '',
     codec,
-    encrypted: !!entry && /^enc[vatsm]$/.test(entry.type),
+    encrypted: !!entry && isEncryptedEntry(entry.type),
   };
 }
 
