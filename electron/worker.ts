@@ -96,7 +96,15 @@ const inspect = inspectMethods({
   withSource: (id, _session, fn) => fn(entry(id).source),
 });
 
-const compare = compareMethods(new CompareSessions(), (id) => (entry(id), id), opener);
+// Browser files are opened by id (entry() refuses ids that are not open).
+const compare = compareMethods(
+  new CompareSessions(),
+  (id) => {
+    entry(id);
+    return id;
+  },
+  opener,
+);
 
 function appInfo(): AppInfo {
   return { name: pkg.productName, version: pkg.version, mode: mode === 'static' ? 'static' : 'web', platform: 'browser', arch: '', node: '', electron: null };
