@@ -11,6 +11,7 @@ import { app, BrowserWindow, dialog, ipcMain, Menu, Notification, protocol, sess
 import type { EventMap, EventName } from './api';
 import { RENDERER_CSP } from './core/csp';
 import { FileRegistry } from './core/files';
+import { relayRange } from './core/net/relay';
 import { contentTypeFor, parseRange } from './core/range';
 import { dispatch, type HandlerContext } from './handlers';
 import { shutdownJobQueue } from './handlers/jobs';
@@ -112,6 +113,11 @@ async function handleAppProtocol(request: Request): Promise<Response> {
     const id = pathname.slice('/files/'.length);
     if (!files.has(id)) return new Response('No such opened file', { status: 404 });
     const file = files.get(id);
+    if (file.url) {
+      // An opened URL: fetched by the main process, by id only (see core/net/relay.ts).
+      const relayed = await relayRange({ url: file.url, size: file.size }, request.headers.get('range'), request.method);
+      return new Response(relayed.body, { status: relayed.status, headers: { ...common, ...relayed.headers } });
+    }
     const info = await stat(file.path).catch(() => null);
     if (!info) return new Response('File is gone', { status: 404 });
     return rangeResponse(file.path, info.size, request.headers.get('range'), { ...common, 'Content-Type': contentTypeFor(file.path) });

@@ -16,7 +16,9 @@ import type { EventMap, EventName } from './api';
 import { defaultDataDir } from './core/data-dir';
 import { FileRegistry } from './core/files';
 import { RENDERER_CSP } from './core/csp';
+import { relayRange } from './core/net/relay';
 import { contentTypeFor, parseRange } from './core/range';
+import { Readable } from 'node:stream';
 import { dispatch, type HandlerContext } from './handlers';
 import { shutdownJobQueue } from './handlers/jobs';
 
@@ -160,7 +162,10 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'Files are read-only.');
       const id = url.pathname.slice('/files/'.length).split('/')[0] ?? '';
       if (!files.has(id)) return refuse(res, 404, 'No such opened file.');
-      return serveFile(req, res, files.get(id).path, {});
+      const opened = files.get(id);
+      // A URL the user opened: its bytes are fetched here, by id only (never a URL from the request).
+      if (opened.url) return serveRemote(req, res, { url: opened.url, size: opened.size });
+      return serveFile(req, res, opened.path, {});
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'Method not allowed.');
     // Static renderer files; never outside the renderer folder.
@@ -190,6 +195,16 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       return;
     }
     return serveFile(req, res, target, setCookie);
+  }
+
+  async function serveRemote(req: http.IncomingMessage, res: http.ServerResponse, file: { url: string; size: number }): Promise<void> {
+    const relayed = await relayRange(file, req.headers.range, req.method);
+    res.writeHead(relayed.status, { ...baseHeaders, ...relayed.headers });
+    if (!relayed.body) return void res.end();
+    const stream = Readable.fromWeb(relayed.body as import('node:stream/web').ReadableStream<Uint8Array>);
+    stream.on('error', () => res.destroy());
+    res.on('close', () => stream.destroy());
+    stream.pipe(res);
   }
 
   async function serveFile(

@@ -11,10 +11,10 @@
  * `{ seq, envelope }`. A `File` crosses into the worker as a handle: no byte is copied.
  */
 import { parseArgs, type Envelope, type MethodName } from './api';
-import { blobSource, InspectSession, mfraMoofOffsets, type BlobSource } from './core/boxes';
+import { blobSource, InspectSession, type BlobSource } from './core/boxes';
 import { errorCode, errorMessage, WorkbenchError } from './core/errors';
 import type { OpenedFile } from './core/files-types';
-import { analyzeStreams, inputKindOf } from './core/mse/analysis';
+import { analyzeStreams } from './core/mse/analysis';
 import type { MediaFiles } from './core/mse/model';
 import { compareMethods, CompareSessions } from './handlers/compare-methods';
 import { inspectMethods } from './handlers/inspect-methods';
@@ -77,11 +77,10 @@ const inspect = inspectMethods({
     const e = entry(id);
     if (!e.session || refresh) {
       const pending = (async () => {
-        const t0 = performance.now();
-        // Each Blob read is a round trip: fetch the fragments an mfra lists together, then walk.
-        await e.source.prefetch(await mfraMoofOffsets(e.source).catch(() => []));
+        // Each Blob read is a round trip: through the fragment index (sidx, mfra) the fragments
+        // are read many at a time (blobSource.prefetch) instead of one after another.
         try {
-          return await InspectSession.open(e.source, e.file.lastModified, t0);
+          return await InspectSession.openIndexed(e.source, e.file.lastModified);
         } finally {
           e.source.dropPrefetched();
         }
@@ -126,7 +125,7 @@ const methods: Partial<Record<MethodName, Impl>> = {
         `${names.find((n) => /\.(m3u8?|mpd)$/i.test(n))} is a manifest: its segments are read from the folder beside it, which a browser does not reveal. Drop the init segment and the media segments instead${mode === 'static' ? '' : ', or type the manifest\'s path into the Open box'}.`,
       );
     }
-    const kind = inputKindOf(names);
+    const kind = ids.length > 1 ? ('segments' as const) : ('file' as const);
     const spec = { label: names[0]!, parts: ids.map((id, i) => ({ path: id, role: i === 0 ? ('auto' as const) : ('segment' as const) })) };
     return analyzeStreams({ kind, name: names[0]! }, [spec], mediaFiles);
   },

@@ -4,7 +4,7 @@ import { EXIT, parseVerbArgs, printJson, UsageError, type Verb } from './common'
 export const probeVerb: Verb = {
   name: 'probe',
   summary: "ffprobe's stream info and the workbench's RFC 6381 codec strings side by side",
-  usage: 'mwb probe <file> [--json]',
+  usage: 'mwb probe <file|http(s)://…> [--json]',
   async run(argv) {
     const { values, positionals } = parseVerbArgs('probe', argv, { json: { type: 'boolean' } });
     if (positionals.length !== 1) throw new UsageError('mwb probe: give exactly one file');

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Capabilities } from '../core/media/caps-types';
 import type { OpenedFile } from '../core/files-types';
-import { fileId, localPath, method, none, text } from './method';
+import { fileId, inputUrl, localPath, method, none, text } from './method';
 
 export interface AppInfo {
   name: string;
@@ -23,6 +23,10 @@ export const appContract = {
   openPath: method(
     z.object({ path: localPath }).strict(),
     'Open a local file the user chose; returns its id. Only opened files can be read afterwards.',
+  ).returns<OpenedFile>(),
+  openUrl: method(
+    z.object({ url: inputUrl }).strict(),
+    'Open an http(s) URL the user typed (an MP4, an fMP4, an .m3u8 or .mpd); returns its id. Its bytes are read with Range requests, only by that id.',
   ).returns<OpenedFile>(),
   pickFiles: method(
     z.object({ multiple: z.boolean().optional(), title: text(200).optional() }).strict(),

@@ -19,6 +19,7 @@ export const appHandlers: HandlerMap<keyof typeof appContract> = {
   },
   caps: (args) => getCapabilities({ refresh: args.refresh ?? false }),
   openPath: (args, ctx) => ctx.files.open(args.path),
+  openUrl: (args, ctx) => ctx.files.openUrl(args.url),
   async pickFiles(args, ctx) {
     if (!ctx.pickFiles) {
       throw new WorkbenchError(

@@ -1,5 +1,5 @@
 import { compareContract } from '../contract/compare';
-import { openFileSource } from '../core/boxes/file-source';
+import { openSource } from '../core/net/open-source';
 import { compareMethods, CompareSessions } from './compare-methods';
 import { perContext } from './methods';
 
@@ -8,5 +8,6 @@ const sessions = new CompareSessions();
 
 export const compareHandlers = perContext(
   compareContract,
-  (ctx) => compareMethods(sessions, (id) => ctx.files.get(id).path, (file) => openFileSource(file)),
+  // A file's path, or an opened URL (its `path`): `openSource` reads either.
+  (ctx) => compareMethods(sessions, (id) => ctx.files.get(id).path, (file) => openSource(file)),
 );

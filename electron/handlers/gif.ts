@@ -19,6 +19,11 @@ const probes = new Map<string, Promise<GifSourceInfo>>();
 
 function sourceOf(ctx: HandlerContext, id: string): Promise<GifSourceInfo> {
   const file = ctx.files.get(id);
+  if (file.url) {
+    return Promise.reject(
+      new WorkbenchError('EREMOTE', `${file.url} is a URL: the GIF view reads local files. Use "mwb gif ${file.url} out.gif" (ffmpeg reads the URL), or download the file and open it.`),
+    );
+  }
   const key = `${file.path}\0${file.mtimeMs}\0${file.size}`;
   let hit = probes.get(key);
   if (!hit) {

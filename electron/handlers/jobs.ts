@@ -95,7 +95,9 @@ export const CUSTOM_IN_CLI_ONLY =
 
 function toRequest(args: Omit<RequestArgs, 'output'> & { output: string }, ctx: HandlerContext): TranscodeRequest {
   if (args.preset === 'custom') throw new WorkbenchError('ECLIONLY', CUSTOM_IN_CLI_ONLY);
-  const input = 'fileId' in args.input ? { kind: 'file' as const, path: ctx.files.get(args.input.fileId).path } : { kind: 'url' as const, url: args.input.url };
+  // An opened URL (Open box) goes to ffmpeg as the URL input it is.
+  const opened = 'fileId' in args.input ? ctx.files.get(args.input.fileId) : null;
+  const input = opened ? (opened.url ? { kind: 'url' as const, url: opened.url } : { kind: 'file' as const, path: opened.path }) : { kind: 'url' as const, url: (args.input as { url: string }).url };
   return { input, output: args.output, preset: args.preset, options: args.options ?? {}, overwrite: args.overwrite ?? false };
 }
 
@@ -147,7 +149,8 @@ export const jobsHandlers: HandlerMap<keyof typeof jobsContract> = {
   },
 
   async transcodePreview(args, ctx): Promise<TranscodePreview> {
-    const inputPath = 'fileId' in args.input ? ctx.files.get(args.input.fileId).path : null;
+    const opened = 'fileId' in args.input ? ctx.files.get(args.input.fileId) : null;
+    const inputPath = opened && !opened.url ? opened.path : null;
     const suggested = args.output ? null : suggestOutput(inputPath, args.preset, (await jobQueueFor(ctx)).pendingOutputs());
     const req = toRequest({ ...args, output: args.output ?? suggested! }, ctx);
     const { plan, env } = await prepareTranscode(req).catch(async (err: unknown) => {

@@ -34,9 +34,10 @@ export async function refreshFiles(): Promise<void> {
   workspace.files = await client.call('listFiles', {});
 }
 
+/** Open a local path, or an http(s) URL (read with Range requests on the Node side). */
 export async function openPath(path: string): Promise<OpenedFile | null> {
   try {
-    const file = await client.call('openPath', { path });
+    const file = /^https?:\/\//i.test(path.trim()) ? await client.call('openUrl', { url: path.trim() }) : await client.call('openPath', { path });
     await refreshFiles();
     return file;
   } catch (err) {

@@ -37,15 +37,14 @@ export function unreadable(name: string, err: unknown): WorkbenchError {
   );
 }
 
-/** A `Blob` source, plus read-ahead of known places (see `prefetch`). */
+/** A `Blob` source; `prefetch` (see ByteSource) reads the ranges concurrently and keeps them. */
 export interface BlobSource extends ByteSource {
   /**
-   * Read the read-ahead window at each of `offsets` now, `concurrency` at a time, and serve later
-   * reads inside them from memory. In Chromium a Blob read is an inter-process round trip that
-   * overlaps well with others: ~1000 fragments of a 2 GB fMP4 load about twice as fast this way
-   * as one after another during the walk. At most `max` windows are kept (default 4096, 64 MiB).
+   * In Chromium a Blob read is an inter-process round trip that overlaps well with others: the
+   * fragments of a 2 GB fMP4 load about twice as fast 32 at a time as one after another. Ranges
+   * are read as windows of at least the read-ahead size; at most 4096 are kept (64 MiB).
    */
-  prefetch(offsets: number[], options?: { concurrency?: number; max?: number }): Promise<void>;
+  prefetch(ranges: readonly { offset: number; length: number }[]): Promise<void>;
   /** Forget prefetched windows (after the walk that wanted them). */
   dropPrefetched(): void;
 }
@@ -135,11 +134,14 @@ export function blobSource(blob: Blob, name = (blob as Partial<File>).name || '(
     name,
     read,
     tryRead,
-    async prefetch(offsets, opts = {}) {
-      const concurrency = Math.max(1, opts.concurrency ?? 32);
-      const wanted = [...new Set(offsets)].filter((o) => Number.isSafeInteger(o) && o >= 0 && o < size && !prefetched.has(o)).slice(0, Math.max(0, (opts.max ?? 4096) - prefetched.size));
+    async prefetch(ranges) {
+      const concurrency = 32;
+      const room = Math.max(0, 4096 - prefetched.size);
+      const wanted = ranges.filter((r) => Number.isSafeInteger(r.offset) && r.offset >= 0 && r.offset < size && !prefetched.has(r.offset)).slice(0, room);
       for (let i = 0; i < wanted.length && !closed; i += concurrency) {
-        await Promise.all(wanted.slice(i, i + concurrency).map(async (o) => prefetched.set(o, await readAsync(o, Math.min(readAhead, size - o)))));
+        await Promise.all(
+          wanted.slice(i, i + concurrency).map(async (r) => prefetched.set(r.offset, await readAsync(r.offset, Math.min(size - r.offset, Math.max(r.length, readAhead))))),
+        );
       }
       starts = [...prefetched.keys()].sort((a, b) => a - b);
     },

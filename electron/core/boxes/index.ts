@@ -51,7 +51,6 @@ export type {
 } from './types';
 export { bufferSource, type ByteSource, type OpenSource } from './source';
 export { blobSource, type BlobSource, type BlobSourceOptions } from './blob-source';
-export { mfraMoofOffsets } from './fragment-index';
 export {
   DEFAULTS,
   PAYLOAD_BOXES,
@@ -66,7 +65,8 @@ export {
   visit,
   type DecodePlace,
 } from './parse';
-export { inspectSource, looksLikeIsoBmff, type InspectOptions } from './inspect';
+export { inspectBoxes, inspectSource, looksLikeIsoBmff, type InspectOptions } from './inspect';
+export { parseBoxTreeIndexed, type IndexedParseOptions, type IndexedProgress, type IndexedTree } from './indexed';
 export { describeTracks, trackIds } from './tracks';
 export { findTrak, findTrex, sampleRows, sampleTable, summarize, type SampleSummary, type SampleTableOptions } from './samples';
 export { boxHeaderJson, boxesToJson, fieldsToJson, toJsonValue, type BoxJson, type JsonOptions, type JsonValue } from './json';

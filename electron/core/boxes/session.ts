@@ -3,11 +3,14 @@
  * pages of visible rows for a virtualized tree, box details with field byte ranges, sample table
  * pages and a chart summary. Nothing here sends a whole big tree at once.
  */
+import { HttpLog, isHttpUrl } from '../net/http';
+import { openHttpSource } from '../net/http-source';
 import { fieldRanges, headerRanges, type FieldRange } from './field-ranges';
-import { inspectSource } from './inspect';
+import { parseBoxTreeIndexed } from './indexed';
+import { inspectBoxes, inspectSource, looksLikeIsoBmff } from './inspect';
 import { boxHeaderJson, boxesToJson, toJsonValue, type BoxJson, type JsonValue } from './json';
 import { boxName } from './names';
-import { placesOf, type DecodePlace } from './parse';
+import { placesOf, visit, type DecodePlace } from './parse';
 import { sampleRows, sampleTable } from './samples';
 import type { ByteSource } from './source';
 import { formatValue } from './text';
@@ -79,6 +82,15 @@ export interface InspectSummary {
   tracks: TrackInfo[];
   /** Time spent parsing, in milliseconds. */
   parseMs: number;
+  /** A remote file still being read: fragments parsed so far (the tree grows until `done === total`). */
+  loading?: { done: number; total: number };
+  /** A remote file: what reading it cost. */
+  http?: { bytesFetched: number; requests: number; index: 'mfra' | 'sidx' | null };
+}
+
+export interface OpenOptions {
+  /** A remote file: called with a partial session (the boxes read so far) as fragments arrive. */
+  onProgress?: (partial: InspectSession) => void;
 }
 
 export interface SamplePage {
@@ -168,6 +180,8 @@ export class InspectSession {
   private places: Map<BoxNode, DecodePlace> | null = null;
   private readonly tables = new Map<number, SampleTable>();
   private visible: { key: string; list: Int32Array } | null = null;
+  loading?: InspectSummary['loading'];
+  http?: InspectSummary['http'];
 
   private constructor(
     readonly path: string,
@@ -198,9 +212,66 @@ export class InspectSession {
    * counts from `startedAt` (so a caller's own preparation, e.g. prefetching, is included).
    */
   static async open(source: ByteSource, mtimeMs: number, startedAt = performance.now()): Promise<InspectSession> {
-    const t0 = startedAt;
     const result = await inspectSource(source);
+    return new InspectSession(source.name, mtimeMs, result, performance.now() - startedAt);
+  }
+
+  /**
+   * Parse `source` through its fragment index when it has one (`sidx`, `mfra`), regions read
+   * concurrently (see indexed.ts): for sources whose every read is a round trip, such as a browser
+   * `File`. The same tree as `open`.
+   */
+  static async openIndexed(source: ByteSource, mtimeMs: number): Promise<InspectSession> {
+    const t0 = performance.now();
+    const tree = await parseBoxTreeIndexed(source);
+    const result = await inspectBoxes(source, tree.boxes);
     return new InspectSession(source.name, mtimeMs, result, performance.now() - t0);
+  }
+
+  /** A URL (see `openRemote`). */
+  static openUrl(url: string, options: OpenOptions = {}): Promise<InspectSession> {
+    return InspectSession.openRemote(url, performance.now(), options);
+  }
+
+  /**
+   * A URL: read through its fragment index, fragments fetched concurrently; `onProgress` gets
+   * sessions over the boxes read so far (no track summaries yet), then the final one is returned.
+   */
+  private static async openRemote(url: string, t0: number, options: OpenOptions): Promise<InspectSession> {
+    const log = new HttpLog();
+    const source = await openHttpSource(url, { log });
+    try {
+      const tree = await parseBoxTreeIndexed(source, {
+        onProgress: (p) => {
+          if (p.final || !options.onProgress) return;
+          let nodeCount = 0;
+          visit(p.boxes, () => void nodeCount++);
+          const partial: InspectResult = {
+            file: url,
+            size: source.size,
+            boxes: p.boxes,
+            tracks: [],
+            format: looksLikeIsoBmff(p.boxes) ? 'isobmff' : 'unknown',
+            fragmented: p.boxes.some((b) => b.type === 'moof'),
+            errors: [],
+            nodeCount,
+            nodeLimitReached: false,
+          };
+          const brand = p.boxes.find((b) => b.type === 'ftyp' || b.type === 'styp')?.fields.major_brand;
+          if (typeof brand === 'string') partial.majorBrand = brand;
+          const s = new InspectSession(url, 0, partial, performance.now() - t0);
+          s.loading = { done: p.done, total: p.total };
+          s.http = { bytesFetched: log.bytesFetched, requests: log.requests, index: null };
+          options.onProgress(s);
+        },
+      });
+      const result = await inspectBoxes(source, tree.boxes);
+      const s = new InspectSession(url, 0, result, performance.now() - t0);
+      s.http = { bytesFetched: log.bytesFetched, requests: log.requests, index: tree.index };
+      return s;
+    } finally {
+      await source.close();
+    }
   }
 
   summary(): InspectSummary {
@@ -217,6 +288,8 @@ export class InspectSession {
       parseMs: Math.round(this.parseMs),
     };
     if (r.majorBrand) s.majorBrand = r.majorBrand;
+    if (this.loading) s.loading = this.loading;
+    if (this.http) s.http = this.http;
     return s;
   }
 

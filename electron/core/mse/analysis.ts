@@ -2,7 +2,7 @@
  * The MSE lint and playback plan over streams of files opened through a `MediaFiles` (see
  * model.ts): findings from the rule catalogue, and how the Player should feed each stream to MSE
  * (byte ranges, expected times, codec strings). Imports nothing from Node: the browser worker runs
- * it on dropped files; `analyze.ts` is the Node entry (paths, local manifests).
+ * it on dropped files; `analyze.ts` is the Node entry (paths, URLs, manifests, HTTP rules).
  */
 import { child, childrenOf, num, str, type BoxNode } from '../boxes';
 import { mimeType } from './codec-string';
@@ -12,27 +12,34 @@ import { checkCodecs, checkFragments, checkInit, checkMovie, checkSidx, checkStr
 import type { ByteRange, Finding, InputKind, LintReport, MediaSegment, MseAnalysis, MseStream, SegmentBox, SegmentTrack, TrackCodec } from './types';
 
 export interface AnalyzeOptions {
-  /** Turn a file path into the id the Player fetches it by (the handler opens files here). Default: the path. */
-  fileId?: (file: string) => string | Promise<string>;
+  /**
+   * Turn a file path (or URL) into the id the Player fetches it by (the handler opens files here;
+   * `size` is known for parts already read). Default: the path.
+   */
+  fileId?: (file: string, size?: number) => string | Promise<string>;
 }
 
-export function inputKindOf(paths: string[]): InputKind {
-  if (paths.length === 1 && /\.m3u8?$/i.test(paths[0]!)) return 'hls';
-  if (paths.length === 1 && /\.mpd$/i.test(paths[0]!)) return 'dash';
-  return paths.length > 1 ? 'segments' : 'file';
+/** What the caller adds around the rules (the Node side: unavailable parts, HTTP findings). */
+export interface AnalyzeHooks extends AnalyzeOptions {
+  /** The streams came from a manifest (parts that cannot be read are reported, not thrown). */
+  fromManifest?: boolean;
+  /** Extra checks per stream, before the catalogue's. */
+  checkStream?: (stream: StreamModel, sink: FindingSink) => void;
+  /** Findings about the input as a whole, after every stream's. */
+  moreFindings?: (streams: StreamModel[]) => Promise<Finding[]>;
 }
 
 /**
  * Lint the streams `specs` describe and plan their playback. `files` opens what the specs name
- * (paths on the Node side: see `analyzeMse` in `./analyze`; file ids in the browser worker).
+ * (paths and URLs on the Node side: see `analyzeMse` in `./analyze`; file ids in the browser worker).
  */
-export async function analyzeStreams(input: { kind: InputKind; name: string }, specs: StreamSpec[], files: MediaFiles, options: AnalyzeOptions = {}): Promise<MseAnalysis> {
+export async function analyzeStreams(input: { kind: InputKind; name: string }, specs: StreamSpec[], files: MediaFiles, options: AnalyzeHooks = {}): Promise<MseAnalysis> {
   const { kind } = input;
   const cache = new DocCache(files);
   const idOf = options.fileId ?? ((p: string) => p);
   try {
     const streams: StreamModel[] = [];
-    for (const [i, spec] of specs.entries()) streams.push(await buildStream(i, spec, cache));
+    for (const [i, spec] of specs.entries()) streams.push(await buildStream(i, spec, cache, { fromManifest: options.fromManifest ?? false }));
     const findings: Finding[] = [];
     let omitted = 0;
     let fragmented = false;
@@ -40,6 +47,7 @@ export async function analyzeStreams(input: { kind: InputKind; name: string }, s
     for (const stream of streams) {
       const sink = new FindingSink(stream, streams.length > 1);
       const ctx: RuleContext = { stream, sink, badData: new Set() };
+      options.checkStream?.(stream, sink);
       checkStructure(ctx);
       const init = checkInit(ctx);
       fragmented ||= init.fragmented;
@@ -54,13 +62,14 @@ export async function analyzeStreams(input: { kind: InputKind; name: string }, s
       omitted += sink.omitted;
       planned.push(await planStream(stream, sink.perSegment, idOf));
     }
+    if (options.moreFindings) findings.push(...(await options.moreFindings(streams)));
     const order = { error: 0, warning: 1, info: 2 } as const;
     findings.sort((a, b) => (a.stream ?? 0) - (b.stream ?? 0) || order[a.severity] - order[b.severity] || (a.segment ?? -1) - (b.segment ?? -1));
     const tracks = planned.flatMap((s) => s.tracks);
     const counts = { error: 0, warning: 0, info: 0 };
     for (const f of findings) counts[f.severity]++;
     const allFiles = new Set(streams.flatMap((s) => s.docs.map((d) => d.path)));
-    return {
+    const analysis: MseAnalysis = {
       input: { kind, name: input.name, files: allFiles.size },
       fragmented,
       streams: planned,
@@ -73,6 +82,7 @@ export async function analyzeStreams(input: { kind: InputKind; name: string }, s
       counts,
       omitted,
     };
+    return analysis;
   } finally {
     await cache.closeAll();
   }
@@ -83,9 +93,9 @@ export function lintReport(analysis: MseAnalysis): LintReport {
   return { findings: analysis.findings, tracks: analysis.tracks.map((t) => ({ id: t.id, codec: t.codec, mime: t.mime })) };
 }
 
-async function planStream(stream: StreamModel, perSegment: Map<number, { error: number; warning: number }>, idOf: (p: string) => string | Promise<string>): Promise<MseStream> {
+async function planStream(stream: StreamModel, perSegment: Map<number, { error: number; warning: number }>, idOf: (p: string, size?: number) => string | Promise<string>): Promise<MseStream> {
   const ids = new Map<string, string>();
-  for (const d of stream.docs) ids.set(d.path, await idOf(d.path));
+  for (const d of stream.docs) ids.set(d.path, await idOf(d.path, d.size));
   const range = (doc: { path: string; name: string }, start: number, end: number): ByteRange => ({ fileId: ids.get(doc.path)!, name: doc.name, offset: start, size: end - start });
   const tracks: TrackCodec[] = stream.tracks.map((t) => {
     const entry = t.entry;

@@ -1,26 +1,29 @@
 /**
- * `analyzeMse`: lint an fMP4, an init segment plus media segments, or a local HLS/DASH manifest,
- * and describe how the Player should feed it to MSE (streams, byte ranges, expected times).
- * The Node entry: paths, local manifests and `openFileSource`; the lint itself is `analysis.ts`.
+ * `analyzeMse`: lint an fMP4, an init segment plus media segments, or a local or remote HLS/DASH
+ * manifest, and describe how the Player should feed it to MSE (streams, byte ranges, expected
+ * times). The Node entry: paths and URLs (`openSource`), manifests, unavailable parts and the
+ * HTTP rules; the lint and plan themselves are `analysis.ts` (which the browser worker runs too).
  */
+import { RULES } from './catalogue';
 import { existsSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { openFileSource } from '../boxes/file-source';
-import { describeFsError, WorkbenchError } from '../errors';
-import { analyzeStreams, inputKindOf, type AnalyzeOptions } from './analysis';
-import { dashStreams, hlsStreams, type StreamSpec } from './manifest';
-import type { MediaFiles } from './model';
-import type { InputKind, MseAnalysis } from './types';
+import { describeFsError, errorCode, errorMessage, WorkbenchError } from '../errors';
+import { fetchText, HttpLog, isHttpUrl } from '../net/http';
+import { openSource } from '../net/open-source';
+import { analyzeStreams, type AnalyzeOptions } from './analysis';
+import { checkUnavailable, httpFindings, rangePreflights } from './http-rules';
+import { dashStreams, extOf, hlsStreams, nameOf, type StreamSpec } from './manifest';
+import { UNAVAILABLE, type MediaFiles } from './model';
+import type { Finding, InputKind, MseAnalysis } from './types';
 
-export { inputKindOf, lintReport, type AnalyzeOptions } from './analysis';
-
-/** Local files by absolute path. */
-const localFiles: MediaFiles = { open: (file) => openFileSource(file), baseName: (file) => path.basename(file) };
+export { lintReport, type AnalyzeOptions } from './analysis';
 
 const MANIFEST_LIMIT = 16 * 1024 * 1024;
 
-async function readManifest(file: string): Promise<string> {
+/** A manifest's text: a local file, or a URL (requests counted in `log`; 16 MiB cap either way). */
+async function readManifest(file: string, log?: HttpLog): Promise<string> {
+  if (isHttpUrl(file)) return (await fetchText(file, { log, limit: MANIFEST_LIMIT })).text;
   let info;
   try {
     info = await stat(file);
@@ -40,21 +43,73 @@ async function readManifest(file: string): Promise<string> {
   }
 }
 
+export function inputKindOf(paths: string[]): InputKind {
+  if (paths.length === 1 && /^\.m3u8?$/.test(extOf(paths[0]!))) return 'hls';
+  if (paths.length === 1 && extOf(paths[0]!) === '.mpd') return 'dash';
+  return paths.length > 1 ? 'segments' : 'file';
+}
+
 /** The streams an input describes (before any media file is parsed). */
-export async function streamSpecs(paths: string[]): Promise<{ kind: InputKind; specs: StreamSpec[] }> {
+/** A child playlist a master playlist names that could not be read (`segment-unavailable`). */
+export interface MissingPlaylist {
+  path: string;
+  message: string;
+}
+
+export async function streamSpecs(paths: string[], log?: HttpLog, missing?: MissingPlaylist[]): Promise<{ kind: InputKind; specs: StreamSpec[] }> {
   if (!paths.length) throw new WorkbenchError('EUSAGE', 'Nothing to lint: give an fMP4, an init segment and media segments, or a manifest.');
   const kind = inputKindOf(paths);
-  const first = path.resolve(paths[0]!);
-  if (kind === 'hls') return { kind, specs: await hlsStreams(first, await readManifest(first), (p) => readManifest(p)) };
-  if (kind === 'dash') return { kind, specs: dashStreams(first, await readManifest(first), (p) => existsSync(p)) };
-  if (paths.length > 1 && paths.some((p) => /\.(m3u8?|mpd)$/i.test(p))) throw new WorkbenchError('EUSAGE', 'A manifest must be given alone; its segments are found beside it.');
+  const where = (p: string) => (isHttpUrl(p) ? p : path.resolve(p));
+  const first = where(paths[0]!);
+  if (kind === 'hls') {
+    const onUnavailable = missing
+      ? (p: string, err: unknown) => {
+          if (!UNAVAILABLE.has(errorCode(err))) return false;
+          missing.push({ path: p, message: errorMessage(err) });
+          return true;
+        }
+      : undefined;
+    const specs = await hlsStreams(first, await readManifest(first, log), (p) => readManifest(p, log), onUnavailable);
+    if (!specs.length && missing?.length) throw new WorkbenchError('ENOENT', `${nameOf(first)}: none of its playlists can be read (${missing[0]!.message})`);
+    return { kind, specs };
+  }
+  if (kind === 'dash') return { kind, specs: dashStreams(first, await readManifest(first, log), (p) => (isHttpUrl(p) ? undefined : existsSync(p))) };
+  if (paths.length > 1 && paths.some((p) => /^\.(m3u8?|mpd)$/.test(extOf(p)))) throw new WorkbenchError('EUSAGE', 'A manifest must be given alone; its segments are found beside it.');
   return {
     kind,
-    specs: [{ label: path.basename(first), parts: paths.map((p, i) => ({ path: path.resolve(p), role: i === 0 ? 'auto' : 'segment' })) }],
+    specs: [{ label: nameOf(first), parts: paths.map((p, i) => ({ path: where(p), role: i === 0 ? 'auto' : 'segment' })) }],
   };
 }
 
 export async function analyzeMse(paths: string[], options: AnalyzeOptions = {}): Promise<MseAnalysis> {
-  const { kind, specs } = await streamSpecs(paths);
-  return analyzeStreams({ kind, name: path.basename(paths[0]!) }, specs, localFiles, options);
+  // Requests of a remote input and of everything its manifest leads to: cost, and the http-* rules.
+  const log = new HttpLog();
+  const missing: MissingPlaylist[] = [];
+  const { kind, specs } = await streamSpecs(paths, log, missing);
+  const files: MediaFiles = { open: (file) => openSource(file, { log }), baseName: nameOf };
+  const analysis = await analyzeStreams({ kind, name: nameOf(paths[0]!) }, specs, files, {
+    ...options,
+    fromManifest: kind === 'hls' || kind === 'dash',
+    checkStream: checkUnavailable,
+    async moreFindings(streams) {
+      const findings: Finding[] = missing.map((m) => ({
+        rule: 'segment-unavailable',
+        severity: RULES['segment-unavailable'].severity,
+        message: `the playlist ${nameOf(m.path)} named by ${nameOf(paths[0]!)} cannot be read: ${m.message}`,
+        path: '',
+        offset: 0,
+        url: m.path,
+        fix: RULES['segment-unavailable'].fix!,
+      }));
+      if (log.requests) {
+        const streamOf = new Map<string, number>();
+        for (const spec of specs.values()) for (const part of spec.parts) if (!streamOf.has(part.path)) streamOf.set(part.path, specs.indexOf(spec));
+        const preflights = await rangePreflights(log);
+        findings.push(...httpFindings(log, streamOf, { multiStream: streams.length > 1, input: paths[0]!, preflights }));
+      }
+      return findings;
+    },
+  });
+  if (log.requests) analysis.http = { bytesFetched: log.bytesFetched, requests: log.requests };
+  return analysis;
 }

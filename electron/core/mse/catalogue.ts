@@ -177,6 +177,23 @@ const ENTRIES = {
     fix: 're-mux the file; a box header cannot be right',
     browser: ['parsing-failed'],
   },
+  // Streams: manifests, ladders and HTTP.
+  'segment-unavailable': {
+    severity: 'error',
+    fix: 'publish it, or fix the URL / relative path in the manifest',
+  },
+  'http-no-range': {
+    severity: 'warning',
+    fix: 'enable range requests on the server/CDN (answer Range with 206 Partial Content and send Accept-Ranges: bytes)',
+  },
+  'http-cors-missing': {
+    severity: 'error',
+    fix: "add CORS headers for the player's origin: Access-Control-Allow-Origin, and Access-Control-Expose-Headers: Content-Range, Content-Length for ranges",
+  },
+  'http-content-type': {
+    severity: 'warning',
+    fix: "fix the server's MIME map: .m3u8 application/vnd.apple.mpegurl, .mpd application/dash+xml, segments video/mp4 / audio/mp4 / video/iso.segment",
+  },
 } satisfies Record<string, RuleEntry>;
 
 /** Stable rule ids of MSE_RULES.md. */

@@ -17,7 +17,7 @@ import {
   type OpenSource,
   type SampleTable,
 } from '../boxes';
-import { WorkbenchError } from '../errors';
+import { errorCode, errorMessage, WorkbenchError } from '../errors';
 import { codecString, isEncryptedEntry, mediaKind, originalFormat, type CodecString, type MediaKind } from '../boxes/vocabulary';
 import type { PartSpec, StreamSpec } from './manifest';
 import { boxesIn, splitBoxes, type BoxGroup } from './split';
@@ -59,9 +59,21 @@ export interface FragmentRef {
   mdat?: BoxNode;
 }
 
+/** A part of a stream (init or media segment, file or URL) that could not be read. */
+export interface UnavailablePart {
+  path: string;
+  role: PartSpec['role'];
+  /** Media segment index it would have had (in manifest order), for media parts. */
+  segment?: number;
+  code: string;
+  message: string;
+}
+
 export interface StreamModel {
   index: number;
   label: string;
+  /** Parts that are missing (a file that does not exist, an HTTP error, a network failure). */
+  unavailable: UnavailablePart[];
   /** Files of the stream, in order of first use. */
   docs: FileDoc[];
   init: { doc: FileDoc; group: BoxGroup } | null;
@@ -130,12 +142,29 @@ function rangeOf(doc: FileDoc, part: PartSpec): { start: number; end: number } {
 }
 
 /** Build a stream from its parts: parse files, split them, collect tracks and sample tables. */
-export async function buildStream(index: number, spec: StreamSpec, cache: DocCache): Promise<StreamModel> {
+/** Errors that mean "this part is not there" (reported by `segment-unavailable`), not "the input is broken". */
+export const UNAVAILABLE = new Set(['ENOENT', 'EACCES', 'EPERM', 'EISDIR', 'EHTTP', 'ENETWORK', 'ETIMEDOUT', 'EREDIRECT']);
+
+export async function buildStream(index: number, spec: StreamSpec, cache: DocCache, options: { fromManifest?: boolean } = {}): Promise<StreamModel> {
   const docs: FileDoc[] = [];
   let init: StreamModel['init'] = null;
   const segments: SegmentRef[] = [];
+  const unavailable: UnavailablePart[] = [];
+  // Only a manifest's parts may be missing (and are reported); a file the user named must open.
+  const tolerant = options.fromManifest ?? false;
+  let mediaParts = 0;
   for (const part of spec.parts) {
-    const doc = await cache.get(part.path);
+    const position = part.role === 'init' ? undefined : mediaParts++;
+    let doc: FileDoc;
+    try {
+      doc = await cache.get(part.path);
+    } catch (err) {
+      if (!tolerant || !UNAVAILABLE.has(errorCode(err))) throw err;
+      const missing: UnavailablePart = { path: part.path, role: part.role, code: errorCode(err), message: errorMessage(err) };
+      if (position !== undefined) missing.segment = position;
+      unavailable.push(missing);
+      continue;
+    }
     if (!docs.includes(doc)) docs.push(doc);
     const { start, end } = rangeOf(doc, part);
     const boxes = boxesIn(doc.boxes, start, end);
@@ -178,7 +207,7 @@ export async function buildStream(index: number, spec: StreamSpec, cache: DocCac
     const table = sampleTable(combined, id, { fileSize: maxSize * Math.max(1, docs.length) });
     if (table) tables.set(id, table);
   }
-  return { index, label: spec.label, docs, init, moov, segments, tracks, fragments, tables, combined };
+  return { index, label: spec.label, unavailable, docs, init, moov, segments, tracks, fragments, tables, combined };
 }
 
 function trackOf(trak: BoxNode): TrackModel {

@@ -5,6 +5,8 @@
  */
 import { resolveBinary } from '../binaries';
 import { WorkbenchError } from '../errors';
+import { inputArgs } from '../ffmpeg-input';
+import { isHttpUrl } from '../net/http';
 import { runCapture } from '../process';
 import { analyzeMse } from './analyze';
 import type { TrackCodec } from './types';
@@ -45,7 +47,9 @@ const PICK = ['codec_type', 'codec_name', 'codec_tag_string', 'profile', 'level'
 
 export async function probeFile(file: string): Promise<ProbeResult> {
   const ffprobe = resolveBinary('ffprobe');
-  const res = await runCapture(ffprobe.path, ['-v', 'error', '-show_streams', '-show_format', '-of', 'json', file], { timeoutMs: 60_000 });
+  // A URL goes to ffprobe as a URL (http(s) only, protocol whitelist); a path as file:<absolute path>.
+  const input = inputArgs(file, { allowUrl: isHttpUrl(file) });
+  const res = await runCapture(ffprobe.path, ['-v', 'error', '-show_streams', '-show_format', '-of', 'json', ...input], { timeoutMs: 60_000 });
   if (res.code !== 0) {
     throw new WorkbenchError('EPROBE', `ffprobe could not read ${file}: ${res.stderr.trim().split('\n').slice(-3).join(' ') || `exit code ${res.code}`}`);
   }

@@ -18,6 +18,7 @@ export interface Where {
   segment?: number;
   track?: number;
   severity?: Severity;
+  url?: string;
 }
 
 export class FindingSink {
@@ -57,6 +58,7 @@ export class FindingSink {
     };
     if (where.segment !== undefined) f.segment = where.segment;
     if (where.track !== undefined) f.track = where.track;
+    if (where.url !== undefined) f.url = where.url;
     const fix = RULES[rule].fix;
     if (fix) f.fix = fix;
     if (where.doc && this.stream.docs.length > 1) f.file = where.doc.name;

@@ -28,6 +28,8 @@ export interface Finding {
   file?: string;
   /** Stream (representation) the finding belongs to, for manifests with several. */
   stream?: number;
+  /** The URL (or file) the finding is about, for remote inputs and a manifest's parts. */
+  url?: string;
 }
 
 export interface TrackCodec {
@@ -130,6 +132,8 @@ export interface MseAnalysis {
   counts: { error: number; warning: number; info: number };
   /** Findings left out because one rule fired too often (the first ones are kept). */
   omitted: number;
+  /** A remote input (or a manifest leading to URLs): what fetching it cost. */
+  http?: { bytesFetched: number; requests: number };
 }
 
 /** `mwb lint --json` output. */

@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { methodNames } from '../../../electron/api';
 import { fmp4 } from '../../fixtures/generate';
 import { BUILT_MAIN, createElectronMock, loadBuiltMain, matchesPattern, MockBrowserWindow, MockWebContents, parseMatchPattern, settle, type MockElectron } from './electron-mock';
+import { startFixtureServer } from '../../fixtures/http-server';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 
@@ -352,6 +353,28 @@ describe('app:// protocol', () => {
     const part = await handler(new Request(`app://workbench/files/${id}`, { headers: { range: 'bytes=10-14' } }));
     expect(part.status).toBe(206);
     expect([...new Uint8Array(await part.arrayBuffer())]).toEqual([10, 11, 12, 13, 14]);
+  });
+
+  it('serves an opened URL by id (the main process fetches it), typed by extension, never an unopened one', async () => {
+    const mock = await startMain();
+    const handler = mock.protocolHandlers.get('app')!;
+    await writeFile(path.join(tmp, 'remote.mp4'), Buffer.from(Array.from({ length: 100 }, (_, i) => 99 - i)));
+    const server = await startFixtureServer(tmp);
+    try {
+      const opened = await call(mock, trusted, 'openUrl', { url: server.url('remote.mp4', { contentType: 'text/html' }) });
+      expect(opened).toMatchObject({ ok: true, result: { name: 'remote.mp4', size: 100 } });
+      const id = (opened.result as { id: string }).id;
+      const part = await handler(new Request(`app://workbench/files/${id}`, { headers: { range: 'bytes=10-14' } }));
+      expect(part.status).toBe(206);
+      expect(part.headers.get('content-type')).toBe('video/mp4');
+      expect([...new Uint8Array(await part.arrayBuffer())]).toEqual([89, 88, 87, 86, 85]);
+      server.resetLog();
+      const stray = await handler(new Request(`app://workbench/files/${encodeURIComponent(server.url('remote.mp4'))}`));
+      expect(stray.status).toBeGreaterThanOrEqual(400);
+      expect(server.log).toEqual([]);
+    } finally {
+      await server.close();
+    }
   });
 });
 
