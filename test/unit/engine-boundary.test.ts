@@ -20,6 +20,7 @@ const NODE_ONLY: Record<string, string> = {
   'electron/core/mse/analyze.ts': 'analyzeMse over paths and local manifests',
   'electron/core/mse/manifest.ts': 'local HLS/DASH manifests resolved with node:path',
   'electron/core/mse/probe.ts': 'ffprobe',
+  'electron/core/mse/http-rules.ts': 'findings about the HTTP requests the Node side made (names through manifest.ts)',
 };
 
 /** Entry points that the browser bundles (they must stay Node-free as a whole). */
