@@ -12,7 +12,7 @@ import type { EventMap, EventName } from './api';
 import { RENDERER_CSP } from './core/csp';
 import { FileRegistry } from './core/files';
 import { relayRange } from './core/net/relay';
-import { contentTypeFor, parseRange } from './core/range';
+import { contentTypeFor, rangeReply } from './core/range';
 import { dispatch, type HandlerContext } from './handlers';
 import { shutdownJobQueue } from './handlers/jobs';
 import { filesFromArgv } from './launch-args';
@@ -83,20 +83,9 @@ const ctx: HandlerContext = {
 files.onChange((list) => ctx.emit('files.changed', { files: list }));
 
 function rangeResponse(filePath: string, size: number, rangeHeader: string | null, headers: Record<string, string>): Response {
-  const range = parseRange(rangeHeader, size);
-  if (range === 'unsatisfiable') return new Response(null, { status: 416, headers: { ...headers, 'Content-Range': `bytes */${size}` } });
-  const start = range ? range.start : 0;
-  const end = range ? range.end : size - 1;
-  const body = size === 0 ? null : (Readable.toWeb(createReadStream(filePath, { start, end })) as ReadableStream<Uint8Array>);
-  return new Response(body, {
-    status: range ? 206 : 200,
-    headers: {
-      ...headers,
-      'Accept-Ranges': 'bytes',
-      'Content-Length': String(size === 0 ? 0 : end - start + 1),
-      ...(range ? { 'Content-Range': `bytes ${start}-${end}/${size}` } : {}),
-    },
-  });
+  const reply = rangeReply(rangeHeader, size);
+  const body = reply.body ? (Readable.toWeb(createReadStream(filePath, reply.body)) as ReadableStream<Uint8Array>) : null;
+  return new Response(body, { status: reply.status, headers: { ...headers, ...reply.headers } });
 }
 
 async function handleAppProtocol(request: Request): Promise<Response> {

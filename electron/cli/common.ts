@@ -1,5 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { z } from 'zod';
 import { errorMessage } from '../core/errors';
+import { parseOptions } from '../core/options';
 
 /** Exit codes shared by every verb. */
 export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
@@ -33,4 +35,25 @@ export function intOption(verb: string, name: string, value: string | undefined,
   const n = Number(value);
   if (!Number.isInteger(n) || n < min) throw new UsageError(`mwb ${verb}: --${name} takes a whole number ≥ ${min}, not "${value}"`);
   return n;
+}
+
+/** A flag's text as a number when it is one; otherwise the text, for the option schema to refuse by name. */
+export function numeric(value: string | undefined): number | string | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  return value.trim() !== '' && Number.isFinite(n) ? n : value;
+}
+
+/**
+ * Parse flags through an option set's schema (`core/`): its message, with the option's name turned
+ * into the flag's (`fps must be …` → `--fps must be …`), as a usage error. `flags` maps option keys
+ * to flag names where they differ (`bayerScale` → `bayer-scale`).
+ */
+export function parseFlags<S extends z.ZodType>(verb: string, schema: S, raw: Record<string, unknown>, flags: Record<string, string> = {}): z.output<S> {
+  for (const k of Object.keys(raw)) if (raw[k] === undefined) delete raw[k];
+  return parseOptions(schema, raw, ({ key, message }) => {
+    const flag = `--${flags[key] ?? key}`;
+    const text = key && message.startsWith(`${key} `) ? `${flag}${message.slice(key.length)}` : key ? `${flag}: ${message}` : message;
+    return new UsageError(`mwb ${verb}: ${text}`);
+  });
 }

@@ -2,33 +2,28 @@ import { stat } from 'node:fs/promises';
 import { boxesContract } from '../contract/boxes';
 import { InspectSession } from '../core/boxes';
 import { openFileSource } from '../core/boxes/file-source';
+import type { ByteSource } from '../core/boxes/source';
+import { isHttpUrl } from '../core/net/http';
+import { openHttpSource } from '../core/net/http-source';
 import { openSource } from '../core/net/open-source';
 import { describeFsError } from '../core/errors';
-import type { FileRegistry } from '../core/files';
-import type { HandlerContext } from './context';
+import { bindingSlot, bindingState, type HandlerContext } from './context';
 import { inspectMethods } from './inspect-methods';
 import { perContext } from './methods';
 
 /** Parsed files kept per registry; a few at a time (two tabs plus some history). */
 const MAX_SESSIONS = 6;
-const sessions = new WeakMap<FileRegistry, Map<string, Promise<InspectSession>>>();
-
-function cacheOf(files: FileRegistry): Map<string, Promise<InspectSession>> {
-  let cache = sessions.get(files);
-  if (!cache) {
-    const fresh = new Map<string, Promise<InspectSession>>();
-    // Forget sessions of files the user closed.
-    files.onChange((list) => {
-      for (const id of fresh.keys()) if (!list.some((f) => f.id === id)) fresh.delete(id);
-    });
-    sessions.set(files, fresh);
-    cache = fresh;
-  }
+/** Per binding (its file registry): sessions of files the user closed are forgotten. */
+const sessionsSlot = bindingSlot('boxes.sessions', (ctx) => {
+  const cache = new Map<string, Promise<InspectSession>>();
+  ctx.files.onChange((list) => {
+    for (const id of cache.keys()) if (!list.some((f) => f.id === id)) cache.delete(id);
+  });
   return cache;
-}
+});
 
-/** Remote files still being read: the latest partial session (the tree so far), per registry and id. */
-const partials = new WeakMap<FileRegistry, Map<string, InspectSession>>();
+/** Remote files still being read: the latest partial session (the tree so far), per binding and id. */
+const partialsSlot = bindingSlot('boxes.partials', () => new Map<string, InspectSession>());
 
 /**
  * A remote file's session: read once (URLs do not change under us like files on disk), through
@@ -37,10 +32,8 @@ const partials = new WeakMap<FileRegistry, Map<string, InspectSession>>();
  * to ask again.
  */
 async function remoteSession(ctx: HandlerContext, id: string, url: string, refresh: boolean): Promise<InspectSession> {
-  const cache = cacheOf(ctx.files);
-  let live = partials.get(ctx.files);
-  if (!live) partials.set(ctx.files, (live = new Map()));
-  const parts = live;
+  const cache = bindingState(ctx, sessionsSlot);
+  const parts = bindingState(ctx, partialsSlot);
   let pending = refresh ? undefined : cache.get(id);
   let firstPartial: Promise<void> | undefined;
   if (!pending) {
@@ -82,11 +75,27 @@ async function remoteSession(ctx: HandlerContext, id: string, url: string, refre
   return pending;
 }
 
+/**
+ * One Range source per remote session for box details: clicking through boxes costs one request
+ * each (often none: neighbours share a window), not a fresh connection and probe. It holds no OS
+ * resource, only a small window cache, and goes with its session.
+ */
+const detailSources = new WeakMap<InspectSession, Promise<ByteSource>>();
+function remoteDetailSource(s: InspectSession): Promise<ByteSource> {
+  let hit = detailSources.get(s);
+  if (!hit) {
+    hit = openHttpSource(s.path, { cacheBytes: 4 * 1024 * 1024 });
+    hit.catch(() => detailSources.delete(s));
+    detailSources.set(s, hit);
+  }
+  return hit;
+}
+
 /** The session of an opened file, parsed on first use and again when the file changed on disk. */
 async function session(ctx: HandlerContext, id: string, refresh = false): Promise<InspectSession> {
   const file = ctx.files.get(id);
   if (file.url) return remoteSession(ctx, id, file.url, refresh);
-  const cache = cacheOf(ctx.files);
+  const cache = bindingState(ctx, sessionsSlot);
   let info;
   try {
     info = await stat(file.path);
@@ -130,6 +139,8 @@ export const boxesHandlers = perContext(
     inspectMethods({
       session: (id, refresh) => session(ctx, id, refresh),
       async withSource(_id, s, fn) {
+        // A URL's session keeps one Range source for its box details (see remoteDetailSource).
+        if (isHttpUrl(s.path)) return fn(await remoteDetailSource(s));
         const source = await openSource(s.path);
         try {
           return await fn(source);

@@ -8,7 +8,7 @@
 import type { ArgsOf, Envelope, EventMap, EventName, MethodName, ResultOf } from '../../electron/api';
 import type { OpenedFile } from '../../electron/core/files-types';
 import { localFiles } from './local-files';
-import { fetchRange } from './mse/player';
+import { fetchRange, RangeReadError } from './range';
 
 /** What the preload exposes; mirrored here as a type so the renderer needs no Electron import. */
 export interface WorkbenchBridge {
@@ -183,6 +183,10 @@ export const client = {
 
 /** Read `length` bytes at `offset` of an opened file (see `client.readBytes`). */
 export async function readRange(id: string, offset: number, length: number): Promise<Uint8Array> {
-  if (length <= 0) return new Uint8Array(0);
-  return new Uint8Array(await client.readBytes(id, offset, length));
+  try {
+    return new Uint8Array(await client.readBytes(id, offset, length));
+  } catch (err) {
+    if (err instanceof RangeReadError) throw new ClientError(`EHTTP${err.status}`, err.message);
+    throw err;
+  }
 }

@@ -11,6 +11,7 @@ const areas: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   mse: () => import('./mse'),
   transcode: () => import('./transcode'),
   dropin: () => import('./dropin'),
+  cancel: () => import('./cancel'),
   remote: () => import('./remote'),
 };
 

@@ -27,8 +27,10 @@ export interface IndexedParseOptions extends ParseOptions {
 
 export interface IndexedProgress {
   boxes: BoxNode[];
+  /** Fragments parsed of `total` (through an index), or bytes walked of `total` (`unit: 'bytes'`). */
   done: number;
   total: number;
+  unit: 'fragments' | 'bytes';
   final: boolean;
 }
 
@@ -94,8 +96,41 @@ export async function parseBoxTreeIndexed(source: ByteSource, options: IndexedPa
   const base: ParseOptions = { maxDepth: options.maxDepth, maxDecodeBytes: options.maxDecodeBytes, decode: options.decode };
   const whole = async (): Promise<IndexedTree> => {
     const boxes = await parseBoxTree(source, options);
-    options.onProgress?.({ boxes, done: 1, total: 1, final: true });
+    options.onProgress?.({ boxes, done: size, total: size, unit: 'bytes', final: true });
     return { boxes, index: null, fragments: 0 };
+  };
+
+  /**
+   * No index (or one that lied): the rest box by box from `from`, after `before`, reporting the
+   * boxes so far as it goes; anything odd (a size that cannot be right, a box cut by the end) is
+   * left to `parseBoxTree` for what remains, which reports it as it always does.
+   */
+  const sequential = async (before: BoxNode[], from: number): Promise<IndexedTree> => {
+    const out = [...before];
+    let at = from;
+    let last = Date.now();
+    while (at < size) {
+      const h = await source.read(at, 16);
+      const size32 = h.length >= 8 ? u32(h, 0) : 0;
+      const boxSize = size32 === 1 && h.length >= 16 ? u32(h, 8) * 0x100000000 + u32(h, 12) : size32;
+      if (h.length < 8 || boxSize < 8 || at + boxSize > size || nodes >= maxNodes) {
+        out.push(...(await parseBoxTree(source, { ...options, maxNodes: Math.max(1, maxNodes - nodes), start: at, end: size })));
+        at = size;
+        break;
+      }
+      const one = await parseBoxTree(source, { ...base, maxNodes: maxNodes - nodes, start: at, end: at + boxSize });
+      visit(one, () => void nodes++);
+      out.push(...one);
+      at += boxSize;
+      if (options.onProgress && Date.now() - last >= (options.progressMs ?? 250)) {
+        last = Date.now();
+        assignPaths(out, '');
+        options.onProgress({ boxes: out, done: at, total: size, unit: 'bytes', final: false });
+      }
+    }
+    assignPaths(out, '');
+    options.onProgress?.({ boxes: out, done: size, total: size, unit: 'bytes', final: true });
+    return { boxes: out, index: null, fragments: 0 };
   };
 
   // The head: every top-level box before the first fragment, one at a time.
@@ -135,7 +170,7 @@ export async function parseBoxTreeIndexed(source: ByteSource, options: IndexedPa
     index ??= 'mfra';
     for (const s of mfra.moofs) starts.add(s);
   }
-  if (!index) return whole();
+  if (!index) return sequential(head, firstFragment);
   const sorted = [...starts].filter((s) => s >= firstFragment && s < end).sort((a, b) => a - b);
   const regions = sorted.map((s, i) => ({ start: s, end: sorted[i + 1] ?? end }));
 
@@ -160,7 +195,7 @@ export async function parseBoxTreeIndexed(source: ByteSource, options: IndexedPa
     lastReport = now;
     const boxes = prefix();
     if (!final) assignPaths(boxes, '');
-    options.onProgress({ boxes, done, total: regions.length, final });
+    options.onProgress({ boxes, done, total: regions.length, unit: 'fragments', final });
   };
   // Fetch the regions' heads (the moof and the mdat header after it) ahead, a batch per request
   // when the server takes several ranges at once. The guess follows the biggest moof seen so far
@@ -197,21 +232,16 @@ export async function parseBoxTreeIndexed(source: ByteSource, options: IndexedPa
   const concurrency = Math.max(1, Math.min(64, options.concurrency ?? 8));
   await Promise.all(Array.from({ length: Math.min(concurrency, regions.length) }, worker));
 
-  let boxes: BoxNode[];
-  if (ok) {
-    boxes = [...head, ...results.flatMap((r) => r!), ...(mfra ? mfra.boxes : [])];
-  } else {
+  if (!ok) {
     // The index and the file disagree: keep what matched, walk the rest box by box.
     let k = 0;
-    const kept: BoxNode[] = [];
+    const kept: BoxNode[] = [...head];
     while (k < results.length && results[k]) kept.push(...results[k++]!);
-    const from = k < regions.length ? regions[k]!.start : end;
-    const rest = await parseBoxTree(source, { ...options, start: from, end: size });
-    boxes = [...head, ...kept, ...rest];
-    index = null;
+    return sequential(kept, k < regions.length ? regions[k]!.start : end);
   }
+  const boxes = [...head, ...results.flatMap((r) => r!), ...(mfra ? mfra.boxes : [])];
   assignPaths(boxes, '');
   done = regions.length;
-  if (options.onProgress) options.onProgress({ boxes, done, total: regions.length, final: true });
+  options.onProgress?.({ boxes, done, total: regions.length, unit: 'fragments', final: true });
   return { boxes, index, fragments: regions.length };
 }

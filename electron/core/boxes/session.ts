@@ -82,8 +82,11 @@ export interface InspectSummary {
   tracks: TrackInfo[];
   /** Time spent parsing, in milliseconds. */
   parseMs: number;
-  /** A remote file still being read: fragments parsed so far (the tree grows until `done === total`). */
-  loading?: { done: number; total: number };
+  /**
+   * A remote file still being read: fragments parsed (found through its index) or bytes walked
+   * (box by box) so far; the tree grows until it is complete.
+   */
+  loading?: { done: number; total: number; unit: 'fragments' | 'bytes' };
   /** A remote file: what reading it cost. */
   http?: { bytesFetched: number; requests: number; index: 'mfra' | 'sidx' | null };
 }
@@ -260,7 +263,7 @@ export class InspectSession {
           const brand = p.boxes.find((b) => b.type === 'ftyp' || b.type === 'styp')?.fields.major_brand;
           if (typeof brand === 'string') partial.majorBrand = brand;
           const s = new InspectSession(url, 0, partial, performance.now() - t0);
-          s.loading = { done: p.done, total: p.total };
+          s.loading = { done: p.done, total: p.total, unit: p.unit };
           s.http = { bytesFetched: log.bytesFetched, requests: log.requests, index: null };
           options.onProgress(s);
         },

@@ -9,6 +9,7 @@
  */
 import { child, childrenOf, descend, num, numbers, str, visit, type BoxNode, type FieldValue, type SampleTable } from '../boxes';
 import { codecString, configParameterSets, drmSystemName, isEncryptedEntry, originalFormat, TFHD, trackKind } from '../boxes/vocabulary';
+import { plural } from '../format';
 import type { RuleId } from '../mse/catalogue';
 import { inbandParameterSets } from './inband';
 import type { Layout } from './layout';
@@ -46,10 +47,6 @@ export interface SideFacts {
 function seconds(ticks: number, timescale: number): string {
   if (!timescale) return `${ticks} ticks`;
   return `${(ticks / timescale).toFixed(3)} s`;
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 function fnv(bytes: Uint8Array): string {
@@ -97,7 +94,7 @@ function describeEdits(trak: BoxNode | undefined, movieTimescale: number, mediaT
     return `media time ${mt} (${seconds(mt, mediaTimescale)}) for ${length}${rateText}`;
   });
   if (!items.length) return { text: 'edts/elst with no entries' };
-  return { text: `${plural(items.length, 'entry')}: ${items.join('; ')}` };
+  return { text: `${plural(items.length, 'entry', 'entries')}: ${items.join('; ')}` };
 }
 
 function median(values: Uint32Array, count: number): number {

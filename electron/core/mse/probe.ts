@@ -3,11 +3,8 @@
  * profile, level, tag…) and the RFC 6381 codec string and MIME type the MSE lab derives from the
  * sample description of the same track.
  */
-import { resolveBinary } from '../binaries';
-import { WorkbenchError } from '../errors';
-import { inputArgs } from '../ffmpeg-input';
+import { ffprobeJson } from '../media/ffprobe';
 import { isHttpUrl } from '../net/http';
-import { runCapture } from '../process';
 import { analyzeMse } from './analyze';
 import type { TrackCodec } from './types';
 
@@ -46,19 +43,9 @@ export interface ProbeResult {
 const PICK = ['codec_type', 'codec_name', 'codec_tag_string', 'profile', 'level', 'width', 'height', 'pix_fmt', 'sample_rate', 'channels', 'channel_layout', 'duration', 'bit_rate', 'nb_frames'] as const;
 
 export async function probeFile(file: string): Promise<ProbeResult> {
-  const ffprobe = resolveBinary('ffprobe');
-  // A URL goes to ffprobe as a URL (http(s) only, protocol whitelist); a path as file:<absolute path>.
-  const input = inputArgs(file, { allowUrl: isHttpUrl(file) });
-  const res = await runCapture(ffprobe.path, ['-v', 'error', '-show_streams', '-show_format', '-of', 'json', ...input], { timeoutMs: 60_000 });
-  if (res.code !== 0) {
-    throw new WorkbenchError('EPROBE', `ffprobe could not read ${file}: ${res.stderr.trim().split('\n').slice(-3).join(' ') || `exit code ${res.code}`}`);
-  }
-  let json: { streams?: Record<string, unknown>[]; format?: Record<string, unknown> };
-  try {
-    json = JSON.parse(res.stdout) as typeof json;
-  } catch {
-    throw new WorkbenchError('EPROBE', `ffprobe printed something other than JSON for ${file}.`);
-  }
+  // A URL goes to ffprobe as a URL (http(s) only, its protocol whitelist); a path as file:<absolute path>.
+  const input = isHttpUrl(file) ? ({ kind: 'url', url: file } as const) : ({ kind: 'file', path: file } as const);
+  const json = await ffprobeJson<{ streams?: Record<string, unknown>[]; format?: Record<string, unknown> }>(input, ['-show_streams', '-show_format'], { timeoutMs: 60_000 });
   const analysis = await analyzeMse([file]);
   const byId = new Map(analysis.tracks.map((t) => [t.id, t] as const));
   const streams: ProbeStream[] = (json.streams ?? []).map((s, i) => {

@@ -4,8 +4,8 @@
  * Only `global fetch` (no `node:*` import): the same code can run in a Web Worker. Rules:
  * - only `http:` and `https:`; no user name or password in the URL; no cookies or credentials
  *   are ever sent (`credentials: 'omit'`, no Cookie/Authorization header is set);
- * - redirects are followed by hand, at most 5, and only to http(s) without a downgrade from
- *   https to http (a redirect to `file:`, `data:` or any other scheme is refused);
+ * - redirects are followed by hand, at most 5, and never to another scheme (a redirect to `file:`,
+ *   `data:`, or from http to https or back, is refused: the message names the URL to open instead);
  * - every request has a timeout (for the answer, and for each pause while reading its body);
  * - every request carries an `Origin` of another site, so the answer tells whether a web page
  *   could read it (CORS), and status, `Content-Type` and `Accept-Ranges` are recorded for the
@@ -203,8 +203,8 @@ export async function safeFetch(input: string, options: FetchOptions = {}): Prom
       if (next.protocol !== 'http:' && next.protocol !== 'https:') {
         return fail('EREDIRECT', `${current} redirects to ${next.protocol} (${location}); only http(s) redirects are followed.`);
       }
-      if (from === 'https:' && next.protocol === 'http:') {
-        return fail('EREDIRECT', `${current} redirects from https to plain http (${next.href}); refused.`);
+      if (next.protocol !== from) {
+        return fail('EREDIRECT', `${current} redirects to another scheme (${next.href}); redirects keep their scheme: open ${next.href} itself if you trust it.`);
       }
       if (next.username || next.password) return fail('EREDIRECT', `${current} redirects to a URL with credentials; refused.`);
       if (++exchange.redirects > MAX_REDIRECTS) {

@@ -7,7 +7,7 @@
  * The `Content-Type` is chosen from the URL's extension, never copied from the remote server: a
  * remote `text/html` must not become a page on the workbench's own origin.
  */
-import { contentTypeFor, parseRange } from '../range';
+import { contentTypeFor, rangeReply } from '../range';
 import { safeFetch } from './http';
 
 export interface RelayedResponse {
@@ -49,16 +49,13 @@ function slice(stream: ReadableStream<Uint8Array>, skip: number, length: number,
 export async function relayRange(file: { url: string; size: number }, rangeHeader: string | null | undefined, method = 'GET'): Promise<RelayedResponse> {
   const size = file.size;
   const type = contentTypeFor(new URL(file.url).pathname);
-  const base = { 'Content-Type': type, 'Accept-Ranges': 'bytes' };
-  const range = parseRange(rangeHeader, size);
-  if (range === 'unsatisfiable') return { status: 416, headers: { ...base, 'Content-Range': `bytes */${size}` }, body: null };
-  const start = range ? range.start : 0;
-  const end = range ? range.end : size - 1;
-  const length = size === 0 ? 0 : end - start + 1;
-  const headers: Record<string, string> = { ...base, 'Content-Length': String(length) };
-  if (range) headers['Content-Range'] = `bytes ${start}-${end}/${size}`;
-  const status = range ? 206 : 200;
-  if (method === 'HEAD' || length === 0) return { status, headers, body: null };
+  // The status and range headers are the one responder's (core/range.ts), as for a local file.
+  const reply = rangeReply(rangeHeader, size);
+  const headers: Record<string, string> = { 'Content-Type': type, ...reply.headers };
+  const status = reply.status;
+  if (method === 'HEAD' || !reply.body) return { status, headers, body: null };
+  const { start, end } = reply.body;
+  const length = end - start + 1;
   let fetched;
   try {
     fetched = await safeFetch(file.url, { range: { start, end } });

@@ -7,6 +7,7 @@
  * catalogue marks silent), found by comparing where the segments should have landed (tfdt and
  * durations) with what `buffered` actually holds.
  */
+import { plural } from '../../../electron/core/format';
 import { RULES, rulesForBrowserMessage, silentRules } from '../../../electron/core/mse/catalogue';
 import type { Finding, MseAnalysis, RuleId } from '../../../electron/core/mse/types';
 import type { AppendFailure, Placed } from './player';
@@ -40,7 +41,6 @@ export interface DiagnoseInput {
 
 const SILENT = silentRules();
 
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 function segmentsText(list: number[]): string {
   const uniq = [...new Set(list)].sort((a, b) => a - b);

@@ -68,6 +68,9 @@ describe('HTTP Range byte source', () => {
     await ok.close();
     await expect(openHttpSource(server.url('clip.mp4', { redirects: 6 }))).rejects.toThrow(/more than 5 times/);
     await expect(openHttpSource(server.url('clip.mp4', { redirectTo: 'file:///etc/passwd' }))).rejects.toThrow(/redirects to file:.*only http\(s\) redirects are followed/);
+    // Another scheme, even https: refused before any connection to it, naming the URL to open instead.
+    const other = server.url('clip.mp4').replace('http://', 'https://');
+    await expect(openHttpSource(server.url('clip.mp4', { redirectTo: other }))).rejects.toThrow(`redirects to another scheme (${other}); redirects keep their scheme: open ${other} itself`);
   });
 
   it('times out a server that does not answer, naming the URL', async () => {
@@ -123,6 +126,20 @@ describe('remote inspect', () => {
     const got = await inspectUrl(server.url('sidx.mp4'));
     expect(got.http.index).toBe('sidx');
     expect(tree(got.boxes)).toBe(tree(want.boxes));
+  });
+
+  it('walks a file without an index box by box, reporting the tree as it grows', async () => {
+    const bare = await fmp4({ duration: 6, fps: 30, gop: 30, movflags: 'frag_keyframe+empty_moov+default_base_moof+skip_trailer' });
+    await symlink(bare, path.join(dir, 'bare.mp4'));
+    const want = await inspectFile(bare);
+    expect(want.boxes.some((b) => b.type === 'mfra')).toBe(false);
+    const seen: { n: number; unit: string; done: number }[] = [];
+    const got = await inspectUrl(server.url('bare.mp4', { latencyMs: 10 }), { progressMs: 0, onProgress: (p) => seen.push({ n: p.boxes.length, unit: p.unit, done: p.done }) });
+    expect(got.http.index).toBe(null);
+    expect(tree(got.boxes)).toBe(tree(want.boxes));
+    expect(seen.length).toBeGreaterThan(3);
+    expect(seen.every((p) => p.unit === 'bytes')).toBe(true);
+    for (let i = 1; i < seen.length; i++) expect(seen[i]!.done).toBeGreaterThanOrEqual(seen[i - 1]!.done);
   });
 
   it('reports the tree as it fills in', async () => {

@@ -12,8 +12,11 @@ import { describe, expect, it } from 'vitest';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 
-/** Calls whose arguments are file paths. */
-const PATH_CALLEES = /^(path(\.(posix|win32))?\.\w+|join|resolve|dirname|basename|relative|normalize|(fs|fsp|promises)\.\w+|\w+Sync|readFile|writeFile|readdir|stat|lstat|access|mkdir|rm|rename|copyFile|cp|open|createReadStream|createWriteStream|spawn|execFile|fork|existsSync|pathToFileURL|require|createRequire)$/;
+/**
+ * Calls whose arguments are file paths. Not `path.posix.*`: it is the way to work on URL paths
+ * (a redirect's Location, a route), which is what a pathname is.
+ */
+const PATH_CALLEES = /^(path(\.win32)?\.\w+|join|resolve|dirname|basename|relative|normalize|(fs|fsp|promises)\.\w+|\w+Sync|readFile|writeFile|readdir|stat|lstat|access|mkdir|rm|rename|copyFile|cp|open|createReadStream|createWriteStream|spawn|execFile|fork|existsSync|pathToFileURL|require|createRequire)$/;
 
 interface Finding {
   file: string;
@@ -99,6 +102,7 @@ describe('file paths are never built from URL.pathname', () => {
       "const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');",
       "const u = new URL(req.url, 'http://x'); if (u.pathname === '/api') route(u.pathname.slice(5));",
       "const link = `${origin}${new URL(href).pathname}`;",
+      'res.setHeader("Location", `${path.posix.basename(url.pathname)}?hop=2`);',
     ];
     for (const src of good) expect(findPathnamePaths('good.mjs', src), src).toEqual([]);
   });
