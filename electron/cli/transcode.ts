@@ -9,6 +9,7 @@ import { cliTranscodeOptionsSchema } from '../core/jobs/transcode-types';
 import type { JobKind, JobProgress } from '../core/jobs/types';
 import { formatBytes, formatClock } from '../core/format';
 import { EXIT, numeric, parseFlags, parseVerbArgs, printJson, UsageError, type Verb } from './common';
+import { printJobFailure, waitForJob } from './job-wait';
 
 /** Exit code of a run cancelled by SIGINT/SIGTERM (128 + SIGINT, as shells report it). */
 export const EXIT_CANCELLED = 130;
@@ -152,18 +153,7 @@ export const transcodeVerb: Verb = {
       interrupted = sig;
       queue.cancel(record.id);
     };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-    process.on('SIGHUP', onSignal); // the terminal closed
-    let done;
-    try {
-      done = await queue.waitFor(record.id);
-      await queue.shutdown();
-    } finally {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-      process.off('SIGHUP', onSignal);
-    }
+    const done = await waitForJob(queue, record.id, onSignal);
     if (tty) process.stderr.write('\r\x1b[2K');
 
     if (jsonProgress && done.state === 'done' && done.progress) {
@@ -183,11 +173,8 @@ export const transcodeVerb: Verb = {
       process.stderr.write(`mwb transcode: cancelled${interrupted ? ` (${interrupted})` : ''}; no output was written.\n`);
       return EXIT_CANCELLED;
     }
-    const err = done.error;
-    process.stderr.write(`mwb transcode: ${err?.message ?? 'failed'}\n`);
-    const details = (err?.details ?? []).filter((d) => !err?.message.includes(d));
-    if (details.length) process.stderr.write(details.map((d) => `  ${d}`).join('\n') + '\n');
-    if (errorCode(err) === 'EBADOPTIONS') return EXIT.usage;
+    printJobFailure('transcode', done.error);
+    if (errorCode(done.error) === 'EBADOPTIONS') return EXIT.usage;
     return EXIT.failure;
   },
 };

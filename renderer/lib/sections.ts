@@ -4,13 +4,14 @@
  * is one entry here plus its component in `views/`.
  */
 import type { Component } from 'svelte';
-import { Binary, Film, GitCompare, Image, ListChecks, Play, Wrench } from 'lucide-svelte';
+import { Binary, Film, GitCompare, Image, ListChecks, Play, Radio, Wrench } from 'lucide-svelte';
 import CapsView from '../views/CapsView.svelte';
 import CompareView from '../views/CompareView.svelte';
 import GifView from '../views/GifView.svelte';
 import InspectorView from '../views/InspectorView.svelte';
 import JobsView from '../views/JobsView.svelte';
 import PlayerView from '../views/PlayerView.svelte';
+import RecordView from '../views/RecordView.svelte';
 import TranscodeView from '../views/TranscodeView.svelte';
 
 export interface Section {
@@ -31,6 +32,7 @@ export const sections = [
   { id: 'compare', label: 'Compare', icon: icon(GitCompare), blurb: 'Two files side by side, and the differences that matter for playback.', view: CompareView },
   { id: 'player', label: 'Player', icon: icon(Play), blurb: 'Play segments through Media Source Extensions and see why they fail.', view: PlayerView },
   { id: 'transcode', label: 'Transcode', icon: icon(Film), blurb: 'Web MP4, fMP4 for MSE, HLS/DASH, WebM and audio with the bundled ffmpeg.', view: TranscodeView, needsNode: true },
+  { id: 'record', label: 'Record', icon: icon(Radio), blurb: 'Record an RTSP, HTTP or live HLS stream to a fragmented MP4 that plays however it ends.', view: RecordView, needsNode: true },
   { id: 'gif', label: 'GIF', icon: icon(Image), blurb: 'One-click GIF export with trim, size budget and preview.', view: GifView, needsNode: true },
   { id: 'jobs', label: 'Jobs', icon: icon(ListChecks), blurb: 'The queue: progress, ETA, cancel, retry, logs.', view: JobsView, needsNode: true },
   { id: 'caps', label: 'Capabilities', icon: icon(Wrench), blurb: 'Which ffmpeg is used, and which formats it accepts.', view: CapsView, needsNode: true },
@@ -40,7 +42,7 @@ export type SectionId = (typeof sections)[number]['id'];
 type Entry = (typeof sections)[number];
 
 /** What the static build leaves out, in one line (shown where those sections would be). */
-export const STATIC_NOTE = 'Transcode, GIF export, Jobs and Capabilities run ffmpeg: the desktop app or "npm start" adds them.';
+export const STATIC_NOTE = 'Transcode, Record, GIF export, Jobs and Capabilities run ffmpeg: the desktop app or "npm start" adds them.';
 
 /** The sections this page offers: all of them, or in the static build those that need no Node side. */
 export function availableSections(staticBuild: boolean): readonly Entry[] {

@@ -37,7 +37,7 @@ describe('Static build on a plain static file host', () => {
   it('offers Inspector, Compare and Player only, and says what the desktop app adds', async () => {
     const nav = await page.locator('nav [data-testid^=nav-]').evaluateAll((items) => items.map((i) => i.getAttribute('data-testid')));
     expect(nav).toEqual(['nav-inspector', 'nav-compare', 'nav-player']);
-    expect(await page.getByTestId('static-note').textContent()).toMatch(/Transcode, GIF export, Jobs and Capabilities .* desktop app or "npm start"/);
+    expect(await page.getByTestId('static-note').textContent()).toMatch(/Transcode, Record, GIF export, Jobs and Capabilities .* desktop app or "npm start"/);
     expect(await page.getByTestId('open-path').count()).toBe(0);
     await expect.poll(() => page.getByTestId('choose-files').isVisible()).toBe(true);
   });
