@@ -1,5 +1,7 @@
 // Builds everything `npm start` and the installers need:
 //   dist/renderer/        the Svelte UI (Vite)
+//   dist/static/          the same UI as a zero-install static site (browser binding only; also
+//                         `npm run build:static` alone); the e2e tests serve it from a static host
 //   dist/electron/main.cjs, preload.cjs   the desktop app's Node side (esbuild, CommonJS for Electron)
 //   dist/electron/cli.mjs, cli-*.mjs      `mwb` and web mode without tsx (a chunk per verb)
 import { readFileSync } from 'node:fs';
@@ -24,6 +26,7 @@ for (const name of await readdir('dist/electron').catch(() => [])) {
   if (/^cli-.*\.mjs(\.map)?$/.test(name)) await rm(`dist/electron/${name}`);
 }
 await viteBuild({ configFile: 'vite.config.ts', logLevel: quiet ? 'warn' : 'info' });
+await viteBuild({ configFile: 'vite.config.ts', mode: 'static', logLevel: 'warn' });
 
 const common = {
   bundle: true,

@@ -1,4 +1,5 @@
-import { compareFiles, type CompareResult, type JsonValue, type ReportedDifference, type SideInput } from '../core/compare';
+import { type CompareResult, type JsonValue, type ReportedDifference, type SideInput } from '../core/compare';
+import { compareFiles } from '../core/compare/files';
 import { errorMessage } from '../core/errors';
 import { EXIT, parseVerbArgs, printJson, UsageError, type Verb } from './common';
 

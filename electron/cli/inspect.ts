@@ -1,14 +1,6 @@
 import { JsonWriter } from '../core/json-writer';
-import {
-  formatSamples,
-  formatTracks,
-  formatTree,
-  inspectFile,
-  sampleRows,
-  sampleTable,
-  writeBoxesJson,
-  type InspectResult,
-} from '../core/boxes';
+import { formatSamples, formatTracks, formatTree, sampleRows, sampleTable, writeBoxesJson, type InspectResult } from '../core/boxes';
+import { inspectFile } from '../core/boxes/file-source';
 import { isHttpUrl } from '../core/net/http';
 import type { HttpCost } from '../core/net/remote';
 import { EXIT, intOption, parseVerbArgs, UsageError, type Verb } from './common';

@@ -6,8 +6,8 @@ import { fileId, inputUrl, localPath, method, none, text } from './method';
 export interface AppInfo {
   name: string;
   version: string;
-  /** Which binding answers: the desktop app or web mode. */
-  mode: 'electron' | 'web';
+  /** Which binding answers: the desktop app, web mode, or the static build's worker (no Node side). */
+  mode: 'electron' | 'web' | 'static';
   platform: string;
   arch: string;
   node: string;

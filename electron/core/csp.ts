@@ -17,3 +17,12 @@ export const RENDERER_CSP = [
   "frame-ancestors 'none'",
   "object-src 'none'",
 ].join('; ');
+
+/**
+ * The same policy for the static build, delivered in a `<meta>` tag (a static host may send no
+ * headers). `frame-ancestors` is the one directive a meta tag cannot carry; hosts that can set
+ * headers should send it too (README, "Zero-install (static) build").
+ */
+export const STATIC_CSP = RENDERER_CSP.split('; ')
+  .filter((d) => !d.startsWith('frame-ancestors'))
+  .join('; ');

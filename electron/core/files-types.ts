@@ -10,4 +10,9 @@ export interface OpenedFile {
   size: number;
   mtimeMs: number;
   openedAt: number;
+  /**
+   * Dropped or picked in a browser (web mode, static build): read in the page's worker from the
+   * `File`, and `path` is only its name. Features that need ffmpeg ask for its real path.
+   */
+  browser?: true;
 }

@@ -1,12 +1,15 @@
 import { stat } from 'node:fs/promises';
-import type { boxesContract } from '../contract/boxes';
+import { boxesContract } from '../contract/boxes';
 import { InspectSession } from '../core/boxes';
+import { openFileSource } from '../core/boxes/file-source';
 import type { ByteSource } from '../core/boxes/source';
 import { isHttpUrl } from '../core/net/http';
 import { openHttpSource } from '../core/net/http-source';
 import { openSource } from '../core/net/open-source';
-import { describeFsError, WorkbenchError } from '../core/errors';
-import { bindingSlot, bindingState, type HandlerContext, type HandlerMap } from './context';
+import { describeFsError } from '../core/errors';
+import { bindingSlot, bindingState, type HandlerContext } from './context';
+import { inspectMethods } from './inspect-methods';
+import { perContext } from './methods';
 
 /** Parsed files kept per registry; a few at a time (two tabs plus some history). */
 const MAX_SESSIONS = 6;
@@ -38,7 +41,7 @@ async function remoteSession(ctx: HandlerContext, id: string, url: string, refre
     let signal: () => void = () => {};
     firstPartial = new Promise<void>((resolve) => (signal = resolve));
     let last = 0;
-    pending = InspectSession.open(url, 0, {
+    pending = InspectSession.openUrl(url, {
       onProgress: (partial) => {
         parts.set(id, partial);
         signal();
@@ -110,7 +113,14 @@ async function session(ctx: HandlerContext, id: string, refresh = false): Promis
       return s;
     }
   }
-  const pending = InspectSession.open(file.path, info.mtimeMs);
+  const pending = (async () => {
+    const source = await openFileSource(file.path);
+    try {
+      return await InspectSession.open(source, info.mtimeMs);
+    } finally {
+      await source.close();
+    }
+  })();
   cache.delete(id);
   cache.set(id, pending);
   while (cache.size > MAX_SESSIONS) cache.delete(cache.keys().next().value!);
@@ -122,47 +132,21 @@ async function session(ctx: HandlerContext, id: string, refresh = false): Promis
   }
 }
 
-function checked<T>(fn: () => T): T {
-  try {
-    return fn();
-  } catch (err) {
-    if (err instanceof RangeError) throw new WorkbenchError('ENOTFOUND', err.message);
-    throw err;
-  }
-}
-
-export const boxesHandlers: HandlerMap<keyof typeof boxesContract> = {
-  inspectOpen: async (args, ctx) => (await session(ctx, args.id, args.refresh ?? false)).summary(args.rows ?? 0),
-  inspectTracks: async (args, ctx) => (await session(ctx, args.id)).tracks(),
-  inspectRows: async (args, ctx) => (await session(ctx, args.id)).rows(args),
-  async inspectLocate(args, ctx) {
-    const s = await session(ctx, args.id);
-    const ancestors = checked(() => s.ancestors(args.node));
-    const expanded = [...new Set([...(args.expanded ?? []), ...ancestors])];
-    return { position: s.positionOf(args.node, { expanded, filter: args.filter }), ancestors };
-  },
-  async inspectBox(args, ctx) {
-    const s = await session(ctx, args.id);
-    checked(() => s.row(args.node));
-    if (isHttpUrl(s.path)) return s.detail(args.node, await remoteDetailSource(s));
-    const source = await openSource(s.path);
-    try {
-      return await s.detail(args.node, source);
-    } finally {
-      await source.close();
-    }
-  },
-  inspectBoxJson: async (args, ctx) => {
-    const s = await session(ctx, args.id);
-    return checked(() => s.boxJson(args.node, args.children ?? true));
-  },
-  inspectTreeJson: async (args, ctx) => (await session(ctx, args.id)).treeJson(),
-  inspectSamples: async (args, ctx) => {
-    const s = await session(ctx, args.id);
-    return checked(() => s.samples(args.trackId, args.start, args.count));
-  },
-  inspectSampleChart: async (args, ctx) => {
-    const s = await session(ctx, args.id);
-    return checked(() => s.chart(args.trackId, args.buckets));
-  },
-};
+/** Node side: sessions of registry files (checked against the file on disk) and of opened URLs. */
+export const boxesHandlers = perContext(
+  boxesContract,
+  (ctx) =>
+    inspectMethods({
+      session: (id, refresh) => session(ctx, id, refresh),
+      async withSource(_id, s, fn) {
+        // A URL's session keeps one Range source for its box details (see remoteDetailSource).
+        if (isHttpUrl(s.path)) return fn(await remoteDetailSource(s));
+        const source = await openSource(s.path);
+        try {
+          return await fn(source);
+        } finally {
+          await source.close();
+        }
+      },
+    }),
+);

@@ -1,9 +1,13 @@
 /**
  * The renderer's single client of the contract in `electron/api.ts`.
  * In the desktop app it talks to `window.workbench` (exposed by the preload over IPC); otherwise it
- * uses web mode's HTTP transport with the per-run token. Views import only this module.
+ * uses web mode's HTTP transport with the per-run token. Calls about files chosen in the browser
+ * (web mode) go to the engine worker instead (`local-files.ts`), and in the static build (no Node
+ * side at all) every call does. Views import only this module.
  */
 import type { ArgsOf, Envelope, EventMap, EventName, MethodName, ResultOf } from '../../electron/api';
+import type { OpenedFile } from '../../electron/core/files-types';
+import { localFiles } from './local-files';
 import { fetchRange, RangeReadError } from './range';
 
 /** What the preload exposes; mirrored here as a type so the renderer needs no Electron import. */
@@ -32,7 +36,7 @@ export class ClientError extends Error {
 type Listener<E extends EventName> = (payload: EventMap[E]) => void;
 
 interface Transport {
-  mode: 'electron' | 'web';
+  mode: 'electron' | 'web' | 'static';
   invoke(name: MethodName, args: unknown): Promise<Envelope<unknown>>;
   subscribe(listener: (event: string, payload: unknown) => void): void;
   fileUrl(id: string): string;
@@ -95,7 +99,40 @@ function webTransport(): Transport {
   };
 }
 
-const transport: Transport = typeof window !== 'undefined' && window.workbench ? electronTransport(window.workbench) : webTransport();
+/** The static build (`npm run build:static`): only the browser binding, no server, no token. */
+function staticTransport(): Transport {
+  localFiles.setMode('static');
+  return {
+    mode: 'static',
+    invoke: (name, args) => localFiles.call(name, args),
+    subscribe: () => {},
+    fileUrl: () => {
+      throw new ClientError('ESTATIC', 'The static build reads files only through the browser.');
+    },
+    pathForFile: () => null,
+  };
+}
+
+/** The static build's index.html says so in a meta tag (scripts/build-static.mjs writes it). */
+export function isStaticBuild(): boolean {
+  return typeof document !== 'undefined' && document.querySelector('meta[name="mwb-binding"]')?.getAttribute('content') === 'static';
+}
+
+const transport: Transport =
+  typeof window !== 'undefined' && window.workbench ? electronTransport(window.workbench) : isStaticBuild() ? staticTransport() : webTransport();
+
+/** The server's files and the browser's, newest first. */
+function withLocal(files: OpenedFile[]): OpenedFile[] {
+  const local = localFiles.list().filter((f) => !files.some((g) => g.id === f.id));
+  return [...files, ...local].sort((a, b) => b.openedAt - a.openedAt);
+}
+
+async function invoke(name: MethodName, args: unknown): Promise<Envelope<unknown>> {
+  if (transport.mode === 'static' || localFiles.owns(name, args)) return localFiles.call(name, args);
+  const envelope = await transport.invoke(name, args);
+  if (name === 'listFiles' && envelope.ok) return { ok: true, result: withLocal(envelope.result as OpenedFile[]) };
+  return envelope;
+}
 const listeners = new Map<string, Set<(payload: unknown) => void>>();
 let subscribed = false;
 
@@ -104,7 +141,7 @@ export const client = {
 
   /** Call a contract method; rejects with a ClientError carrying the Node side's message and code. */
   async call<M extends MethodName>(name: M, args: ArgsOf<M>): Promise<ResultOf<M>> {
-    const envelope = await transport.invoke(name, args);
+    const envelope = await invoke(name, args);
     if (!envelope.ok) throw new ClientError(envelope.error.code, envelope.error.message);
     return envelope.result as ResultOf<M>;
   },
@@ -112,7 +149,12 @@ export const client = {
   on<E extends EventName>(event: E, listener: Listener<E>): () => void {
     if (!subscribed) {
       subscribed = true;
-      transport.subscribe((name, payload) => listeners.get(name)?.forEach((l) => l(payload)));
+      transport.subscribe((name, payload) => {
+        // The server lists its own files; the page adds the ones only it holds.
+        const p = name === 'files.changed' ? { files: withLocal((payload as EventMap['files.changed']).files) } : payload;
+        listeners.get(name)?.forEach((l) => l(p));
+      });
+      localFiles.onChange(() => void invoke('listFiles', {}).then((e) => e.ok && listeners.get('files.changed')?.forEach((l) => l({ files: e.result }))));
     }
     const set = listeners.get(event) ?? new Set();
     set.add(listener as (payload: unknown) => void);
@@ -125,12 +167,24 @@ export const client = {
 
   /** A dropped file's local path (desktop app only; browsers do not reveal paths). */
   pathForFile: (file: File): string | null => transport.pathForFile(file),
+
+  /** Hand files chosen in the browser to the engine worker; they join the workspace. */
+  openBrowserFiles: (files: File[]): Promise<OpenedFile[]> => localFiles.open(files),
+
+  /**
+   * Bytes of an opened file: from the `File` itself for a browser file, otherwise through the same
+   * range URL a browser player uses.
+   */
+  readBytes(id: string, offset: number, length: number, signal?: AbortSignal): Promise<ArrayBuffer> {
+    if (localFiles.has(id)) return localFiles.read(id, offset, length);
+    return fetchRange(transport.fileUrl(id), offset, length, signal);
+  },
 };
 
-/** Read `length` bytes at `offset` of an opened file through the same range URL a player uses. */
+/** Read `length` bytes at `offset` of an opened file (see `client.readBytes`). */
 export async function readRange(id: string, offset: number, length: number): Promise<Uint8Array> {
   try {
-    return new Uint8Array(await fetchRange(client.fileUrl(id), offset, length));
+    return new Uint8Array(await client.readBytes(id, offset, length));
   } catch (err) {
     if (err instanceof RangeReadError) throw new ClientError(`EHTTP${err.status}`, err.message);
     throw err;

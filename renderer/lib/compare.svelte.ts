@@ -154,3 +154,9 @@ export function visibleRows(rows: CompareRow[], collapsed: Set<number>, onlyDiff
   }
   return out;
 }
+
+/** Two files opened together (dropped or chosen at once) become the pair to compare, in their order. */
+export function pickPair(files: { id: string }[]): void {
+  if (files.length !== 2) return;
+  compare.picks = { a: files[0]!.id, b: files[1]!.id, initA: '', initB: '' };
+}

@@ -17,7 +17,8 @@ let primed = false;
 export function openTab(file: OpenedFile): void {
   if (!inspectorTabs.ids.includes(file.id)) inspectorTabs.ids.push(file.id);
   inspectorTabs.active = file.id;
-  rememberFile(file);
+  // A browser file has no path to reopen it by.
+  if (!file.browser) rememberFile(file);
 }
 
 export function closeTab(id: string): void {

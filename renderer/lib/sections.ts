@@ -21,6 +21,8 @@ export interface Section {
   /** What the section is for, shown as its subtitle. */
   blurb: string;
   view: Component;
+  /** Runs ffmpeg or the job queue on the Node side: absent from the static build. */
+  needsNode?: true;
 }
 
 const icon = (c: unknown) => c as Component;
@@ -29,16 +31,25 @@ export const sections = [
   { id: 'inspector', label: 'Inspector', icon: icon(Binary), blurb: 'Every box of an MP4, fMP4 or segment: tree, fields, hex and samples.', view: InspectorView },
   { id: 'compare', label: 'Compare', icon: icon(GitCompare), blurb: 'Two files side by side, and the differences that matter for playback.', view: CompareView },
   { id: 'player', label: 'Player', icon: icon(Play), blurb: 'Play segments through Media Source Extensions and see why they fail.', view: PlayerView },
-  { id: 'transcode', label: 'Transcode', icon: icon(Film), blurb: 'Web MP4, fMP4 for MSE, HLS/DASH, WebM and audio with the bundled ffmpeg.', view: TranscodeView },
-  { id: 'record', label: 'Record', icon: icon(Radio), blurb: 'Record an RTSP, HTTP or live HLS stream to a fragmented MP4 that plays however it ends.', view: RecordView },
-  { id: 'gif', label: 'GIF', icon: icon(Image), blurb: 'One-click GIF export with trim, size budget and preview.', view: GifView },
-  { id: 'jobs', label: 'Jobs', icon: icon(ListChecks), blurb: 'The queue: progress, ETA, cancel, retry, logs.', view: JobsView },
-  { id: 'caps', label: 'Capabilities', icon: icon(Wrench), blurb: 'Which ffmpeg is used, and which formats it accepts.', view: CapsView },
+  { id: 'transcode', label: 'Transcode', icon: icon(Film), blurb: 'Web MP4, fMP4 for MSE, HLS/DASH, WebM and audio with the bundled ffmpeg.', view: TranscodeView, needsNode: true },
+  { id: 'record', label: 'Record', icon: icon(Radio), blurb: 'Record an RTSP, HTTP or live HLS stream to a fragmented MP4 that plays however it ends.', view: RecordView, needsNode: true },
+  { id: 'gif', label: 'GIF', icon: icon(Image), blurb: 'One-click GIF export with trim, size budget and preview.', view: GifView, needsNode: true },
+  { id: 'jobs', label: 'Jobs', icon: icon(ListChecks), blurb: 'The queue: progress, ETA, cancel, retry, logs.', view: JobsView, needsNode: true },
+  { id: 'caps', label: 'Capabilities', icon: icon(Wrench), blurb: 'Which ffmpeg is used, and which formats it accepts.', view: CapsView, needsNode: true },
 ] as const satisfies readonly Section[];
 
 export type SectionId = (typeof sections)[number]['id'];
+type Entry = (typeof sections)[number];
 
-export function sectionFromHash(hash: string): SectionId {
+/** What the static build leaves out, in one line (shown where those sections would be). */
+export const STATIC_NOTE = 'Transcode, Record, GIF export, Jobs and Capabilities run ffmpeg: the desktop app or "npm start" adds them.';
+
+/** The sections this page offers: all of them, or in the static build those that need no Node side. */
+export function availableSections(staticBuild: boolean): readonly Entry[] {
+  return staticBuild ? sections.filter((s: Section) => !s.needsNode) : sections;
+}
+
+export function sectionFromHash(hash: string, list: readonly Entry[] = sections): SectionId {
   const id = hash.replace(/^#\/?/, '').split('?')[0];
-  return sections.find((s) => s.id === id)?.id ?? 'inspector';
+  return list.find((s) => s.id === id)?.id ?? 'inspector';
 }

@@ -46,6 +46,22 @@ export async function openPath(path: string): Promise<OpenedFile | null> {
   }
 }
 
+/**
+ * Files dropped or chosen in the browser (web mode, static build): the engine worker reads them
+ * from the `File` (nothing is uploaded). Answers the opened files, newest last.
+ */
+export async function openBrowserFiles(files: File[]): Promise<OpenedFile[]> {
+  if (!files.length) return [];
+  try {
+    const opened = await client.openBrowserFiles(files);
+    await refreshFiles();
+    return opened;
+  } catch (err) {
+    notify('error', messageOf(err));
+    return [];
+  }
+}
+
 export function startWorkspaceSync(): void {
   client.on('files.changed', ({ files }) => {
     workspace.files = files;

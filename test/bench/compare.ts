@@ -8,8 +8,9 @@
 import { existsSync } from 'node:fs';
 import { rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { openFileSource, parseBoxTree } from '../../electron/core/boxes';
-import { compareFiles } from '../../electron/core/compare';
+import { parseBoxTree } from '../../electron/core/boxes';
+import { openFileSource } from '../../electron/core/boxes/file-source';
+import { compareFiles } from '../../electron/core/compare/files';
 import { ffmpeg, run as runProcess } from '../fixtures/generate';
 import { BENCH_CACHE, bigFragmentedMp4 } from './inputs';
 import { best, measure, type Measure } from './measure';

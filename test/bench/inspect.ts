@@ -7,7 +7,8 @@
  */
 import { open } from 'node:fs/promises';
 import { createFile, Log, type MP4BoxBuffer } from 'mp4box';
-import { openFileSource, parseBoxTree, visit } from '../../electron/core/boxes';
+import { parseBoxTree, visit } from '../../electron/core/boxes';
+import { openFileSource } from '../../electron/core/boxes/file-source';
 import { bigFragmentedMp4, bigProgressiveMp4 } from './inputs';
 import { best, measure, type Measure } from './measure';
 

@@ -7,7 +7,8 @@
 import { existsSync } from 'node:fs';
 import { realpath } from 'node:fs/promises';
 import path from 'node:path';
-import { openFileSource, parseBoxTree } from '../../electron/core/boxes';
+import { parseBoxTree } from '../../electron/core/boxes';
+import { openFileSource } from '../../electron/core/boxes/file-source';
 import { RENDERER_DIR, startApp } from '../e2e/helpers';
 import { bigFragmentedMp4 } from './inputs';
 import { best, measure, median } from './measure';

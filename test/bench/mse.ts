@@ -11,7 +11,8 @@
 import { existsSync } from 'node:fs';
 import { mkdir, realpath, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { openFileSource, parseBoxTree } from '../../electron/core/boxes';
+import { parseBoxTree } from '../../electron/core/boxes';
+import { openFileSource } from '../../electron/core/boxes/file-source';
 import { analyzeMse } from '../../electron/core/mse/analyze';
 import { ffmpeg, run as runFfmpeg } from '../fixtures/generate';
 import { openInUi, RENDERER_DIR, startApp, type App } from '../e2e/helpers';

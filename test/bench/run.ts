@@ -13,6 +13,7 @@ const areas: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   cli: () => import('./cli'),
   inspector: () => import('./inspector'),
   gifview: () => import('./gifview'),
+  dropin: () => import('./dropin'),
   cancel: () => import('./cancel'),
   remote: () => import('./remote'),
 };

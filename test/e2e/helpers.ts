@@ -2,7 +2,9 @@
  * End-to-end harness: web mode in-process over the built renderer (dist/renderer), driven by real
  * Chromium through playwright-core. `npm test` builds the renderer before the e2e project runs.
  */
-import { existsSync } from 'node:fs';
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -82,3 +84,52 @@ export async function openInUi(page: Page, file: string): Promise<void> {
   await page.getByTestId('open-submit').click();
   await page.getByTestId('file-count').filter({ hasText: `${before + 1} open` }).waitFor();
 }
+
+/**
+ * Drop real files on the window as a user's drag would: a `DataTransfer` carrying `File`s with the
+ * files' bytes (small fixtures only; the page never learns a path).
+ */
+export async function dropFiles(page: Page, files: string[]): Promise<void> {
+  const { readFile } = await import('node:fs/promises');
+  const items = await Promise.all(files.map(async (f) => ({ name: path.basename(f), base64: (await readFile(f)).toString('base64') })));
+  await page.evaluate((list) => {
+    const dt = new DataTransfer();
+    for (const item of list) {
+      const text = atob(item.base64);
+      const bytes = new Uint8Array(text.length);
+      for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+      dt.items.add(new File([bytes], item.name, { type: 'video/mp4', lastModified: Date.now() }));
+    }
+    const target = document.querySelector('.shell') ?? document.body;
+    target.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    target.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, items);
+}
+
+/** Choose files with the "Choose files…" picker (the browser reads them; nothing is uploaded). */
+export async function chooseFiles(page: Page, files: string[]): Promise<void> {
+  const before = Number((await page.getByTestId('file-count').textContent())?.match(/\d+/)?.[0] ?? 0);
+  await page.getByTestId('choose-files-input').setInputFiles(files);
+  await page.getByTestId('file-count').filter({ hasText: `${before + files.length} open` }).waitFor();
+}
+
+/** The zero-install static build (`npm run build:static`, also written by `npm run build`). */
+export const STATIC_DIR = path.join(ROOT, 'dist/static');
+const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.map': 'application/json' };
+
+/** A static host: files under `dir` at `/mount/…`, with a Content-Type by extension, and no other behaviour. */
+export async function serveStatic(dir: string, mount = '/'): Promise<{ url: string; close(): Promise<void> }> {
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    if (!url.pathname.startsWith(mount)) return void res.writeHead(404).end();
+    const rel = decodeURIComponent(url.pathname.slice(mount.length)) || 'index.html';
+    const file = path.join(dir, path.normalize(rel));
+    if (!file.startsWith(dir) || !existsSync(file) || !statSync(file).isFile()) return void res.writeHead(404).end();
+    res.writeHead(200, { 'Content-Type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
+    createReadStream(file).pipe(res);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}${mount}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+

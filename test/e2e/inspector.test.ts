@@ -5,7 +5,8 @@
  */
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeSampleFlags, descend, flagNames, inspectFile, visit, type BoxNode } from '../../electron/core/boxes';
+import { describeSampleFlags, descend, flagNames, visit, type BoxNode } from '../../electron/core/boxes';
+import { inspectFile } from '../../electron/core/boxes/file-source';
 import { clip, fmp4 } from '../fixtures/generate';
 import { openInUi, startApp, type App } from './helpers';
 

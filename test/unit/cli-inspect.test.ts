@@ -2,7 +2,8 @@ import { copyFile, mkdtemp, truncate, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { boxesToJson, inspectFile, sampleRows, sampleTable } from '../../electron/core/boxes';
+import { boxesToJson, sampleRows, sampleTable } from '../../electron/core/boxes';
+import { inspectFile } from '../../electron/core/boxes/file-source';
 import { clip, CORPUS_DIR, corpusAvailable, fmp4 } from '../fixtures/generate';
 import { mwb } from '../fixtures/mwb-cli';
 

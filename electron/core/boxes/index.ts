@@ -3,12 +3,12 @@
  * random-access byte sources.
  *
  * ```ts
- * const source = await openFileSource('/videos/big.mp4');   // or bufferSource(bytes)
+ * const source = await openFileSource('/videos/big.mp4');   // ./file-source (Node), or blobSource(file), bufferSource(bytes)
  * const boxes = await parseBoxTree(source);                  // BoxNode[]; mdat payloads never read
  * const table = sampleTable(boxes, 1);                       // typed arrays, decode order
  * await source.close();
  *
- * const result = await inspectFile('/videos/big.mp4');      // { file, size, boxes, tracks, errors, … }
+ * const result = await inspectFile('/videos/big.mp4');      // ./file-source: { file, size, boxes, tracks, errors, … }
  * ```
  *
  * Guarantees: nothing here throws on malformed media (only on I/O errors: unreadable file); bad
@@ -30,6 +30,10 @@
  * Facts about boxes (flag names, handler kinds, codec strings) live in `./vocabulary`, re-exported here.
  *
  * Paths: `moof[3]/traf[0]/tfdt`, see `BoxNode.path`.
+ *
+ * Nothing exported here imports from Node (test/unit/engine-boundary.test.ts): the same modules run
+ * in a Web Worker on a dropped `File`. `openFileSource` and `inspectFile` read local files and live
+ * in `./file-source`.
  */
 export type {
   BoxError,
@@ -45,7 +49,8 @@ export type {
   TimecodeInfo,
   TrackInfo,
 } from './types';
-export { bufferSource, openFileSource, type ByteSource, type FileSourceOptions } from './source';
+export { bufferSource, type ByteSource, type OpenSource } from './source';
+export { blobSource, type BlobSource, type BlobSourceOptions } from './blob-source';
 export {
   DEFAULTS,
   PAYLOAD_BOXES,
@@ -60,7 +65,7 @@ export {
   visit,
   type DecodePlace,
 } from './parse';
-export { inspectBoxes, inspectFile, inspectSource, looksLikeIsoBmff, type InspectOptions } from './inspect';
+export { inspectBoxes, inspectSource, looksLikeIsoBmff, type InspectOptions } from './inspect';
 export { parseBoxTreeIndexed, type IndexedParseOptions, type IndexedProgress, type IndexedTree } from './indexed';
 export { describeTracks, trackIds } from './tracks';
 export { findTrak, findTrex, sampleRows, sampleSummary, sampleTable, summarize, type SampleSummary, type SampleTableOptions } from './samples';

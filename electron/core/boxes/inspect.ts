@@ -1,7 +1,6 @@
 /** Whole-file inspection: box tree, tracks, errors, format verdict. */
-import { WorkbenchError } from '../errors';
 import { DEFAULTS, parseBoxTree, visit } from './parse';
-import { openFileSource, type ByteSource } from './source';
+import type { ByteSource } from './source';
 import { describeTracks } from './tracks';
 import type { BoxNode, InspectResult, ParseOptions } from './types';
 
@@ -48,17 +47,4 @@ export async function inspectBoxes(source: ByteSource, boxes: BoxNode[], options
   };
   if (typeof brand === 'string') result.majorBrand = brand;
   return result;
-}
-
-/** Inspect a local file. Throws only when the file cannot be opened (the error names it). */
-export async function inspectFile(path: string, options: InspectOptions = {}): Promise<InspectResult> {
-  const source = await openFileSource(path);
-  try {
-    return await inspectSource(source, options);
-  } catch (err) {
-    if (err instanceof WorkbenchError) throw err;
-    throw new WorkbenchError('EIO', `${path} could not be read: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
-  } finally {
-    await source.close();
-  }
 }

@@ -13,7 +13,7 @@ import { boxName } from './names';
 import { placesOf, visit, type DecodePlace } from './parse';
 import { sampleRows, sampleTable } from './samples';
 import { describeTracks, trackIds } from './tracks';
-import { openFileSource, type ByteSource } from './source';
+import type { ByteSource } from './source';
 import { formatValue } from './text';
 import type { BoxError, BoxNode, InspectResult, SampleRow, SampleTable, SkipReason, TrackInfo } from './types';
 
@@ -212,17 +212,34 @@ export class InspectSession {
     this.depths = Uint16Array.from(depths);
   }
 
-  /** Parse the box tree only: track summaries wait until `tracks()` is asked (after the first rows). */
-  static async open(path: string, mtimeMs: number, options: OpenOptions = {}): Promise<InspectSession> {
+  /**
+   * Parse `source` (a local file, a browser `File`, …; the caller opens and closes it): the box
+   * tree only, track summaries wait until `tracks()` is asked (after the first rows). `path` is the
+   * source's name; `mtimeMs` lets the caller notice that the file changed since. `parseMs` counts
+   * from `startedAt` (so a caller's own preparation, e.g. prefetching, is included).
+   */
+  static async open(source: ByteSource, mtimeMs: number, startedAt = performance.now()): Promise<InspectSession> {
+    const result = await inspectSource(source, { tracks: false });
+    return new InspectSession(source.name, mtimeMs, result, performance.now() - startedAt);
+  }
+
+  /**
+   * Parse `source` through its fragment index when it has one (`sidx`, `mfra`), regions read
+   * concurrently (see indexed.ts): for sources whose every read is a round trip, such as a browser
+   * `File`. The same tree as `open`, track summaries included.
+   */
+  static async openIndexed(source: ByteSource, mtimeMs: number): Promise<InspectSession> {
     const t0 = performance.now();
-    if (isHttpUrl(path)) return InspectSession.openRemote(path, t0, options);
-    const source = await openFileSource(path);
-    try {
-      const result = await inspectSource(source, { tracks: false });
-      return new InspectSession(path, mtimeMs, result, performance.now() - t0);
-    } finally {
-      await source.close();
-    }
+    const tree = await parseBoxTreeIndexed(source);
+    const result = await inspectBoxes(source, tree.boxes);
+    const s = new InspectSession(source.name, mtimeMs, result, performance.now() - t0);
+    s.trackList = Promise.resolve(result.tracks);
+    return s;
+  }
+
+  /** A URL (see `openRemote`). */
+  static openUrl(url: string, options: OpenOptions = {}): Promise<InspectSession> {
+    return InspectSession.openRemote(url, performance.now(), options);
   }
 
   /**
@@ -286,21 +303,17 @@ export class InspectSession {
     return s;
   }
 
-  /** Track summaries, computed once on first call (a timecode track reads its first sample). */
-  tracks(): Promise<TrackInfo[]> {
-    // A remote file's final session already has them (read while its fragments were fetched);
-    // a partial one has none yet.
+  /**
+   * Track summaries, computed once on first call from `source` (the session's file; a timecode
+   * track reads its first sample). A remote file's final session already has them (read while its
+   * fragments were fetched); a partial one has none yet.
+   */
+  tracks(source: ByteSource): Promise<TrackInfo[]> {
     if (isHttpUrl(this.path)) return Promise.resolve(this.result.tracks);
-    this.trackList ??= (async () => {
-      const source = await openFileSource(this.path);
-      try {
-        const list = await describeTracks(this.result.boxes, source);
-        this.result.tracks = list;
-        return list;
-      } finally {
-        await source.close();
-      }
-    })();
+    this.trackList ??= describeTracks(this.result.boxes, source).then((list) => {
+      this.result.tracks = list;
+      return list;
+    });
     return this.trackList;
   }
 
@@ -427,10 +440,10 @@ export class InspectSession {
     return withChildren ? boxesToJson([n])[0]! : boxHeaderJson(n);
   }
 
-  /** The whole tree in the `mwb inspect --json` shape. */
-  async treeJson(): Promise<{ file: string; size: number; boxes: BoxJson[]; tracks: TrackInfo[]; errors: InspectResult['errors'] }> {
+  /** The whole tree in the `mwb inspect --json` shape (`source`: the session's file, for `tracks`). */
+  async treeJson(source: ByteSource): Promise<{ file: string; size: number; boxes: BoxJson[]; tracks: TrackInfo[]; errors: InspectResult['errors'] }> {
     const r = this.result;
-    const tracks = await this.tracks();
+    const tracks = await this.tracks(source);
     return { file: r.file, size: r.size, boxes: boxesToJson(r.boxes), tracks, errors: r.errors };
   }
 

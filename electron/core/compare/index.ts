@@ -3,7 +3,8 @@
  * init segments) that explains the differences that matter.
  *
  * ```ts
- * const cmp = await compareFiles({ file: 'ffmpeg.mp4' }, { file: 'packager.mp4' });
+ * const cmp = await compareFiles({ file: 'ffmpeg.mp4' }, { file: 'packager.mp4' });   // ./files (Node)
+ * const cmp = await compareSources({ file: idA }, { file: idB }, open);             // any OpenSource
  * cmp.result.summary.filter((s) => !s.same);   // codec, tfhd flags, GOP… with lint rule ids
  * cmp.result.reported;                         // differences, repeated ones folded (moof[*]/…)
  * cmp.fields(row);                             // one aligned row, field by field
@@ -14,7 +15,7 @@
  * only moved left out (ignore.ts, layout.ts), and summarized for playback (summary.ts). Memory is
  * the two trees plus one sample table per track; time is dominated by parsing.
  */
-import type { BoxNode } from '../boxes';
+import type { BoxNode, OpenSource } from '../boxes';
 import { alignSides, type Pair } from './align';
 import { compareRows, fieldComparison, flatten, type DiffContext, type Flattened } from './diff';
 import { foldDifferences } from './group';
@@ -83,14 +84,17 @@ function moovPosition(A: LoadedSide, B: LoadedSide, flat: Flattened, differences
   differences.unshift(d);
 }
 
-/** Compare two files. Throws (naming the file) when one cannot be read or is not an MP4 file. */
-export async function compareFiles(a: SideInput, b: SideInput, options: CompareOptions = {}): Promise<Comparison> {
+/**
+ * Compare two files, each opened through `open` (local files: `compareFiles` in `./files`; browser
+ * files: the worker's opener). Throws (naming the file) when one cannot be read or is not an MP4 file.
+ */
+export async function compareSources(a: SideInput, b: SideInput, open: OpenSource, options: CompareOptions = {}): Promise<Comparison> {
   const includeVolatile = options.includeVolatile ?? false;
   const t0 = performance.now();
-  const A = await loadSide(a);
+  const A = await loadSide(a, open);
   let B;
   try {
-    B = await loadSide(b);
+    B = await loadSide(b, open);
   } catch (err) {
     await A.close();
     throw err;

@@ -5,13 +5,13 @@
  * by the segment's.
  */
 import { WorkbenchError } from '../errors';
-import { child, childrenOf, descend, handlerLabel, looksLikeIsoBmff, num, parseBoxTree, str, visit, type BoxNode, type ByteSource } from '../boxes';
-import { openSource } from '../net/open-source';
+import { child, childrenOf, descend, handlerLabel, looksLikeIsoBmff, num, parseBoxTree, str, visit, type BoxNode, type ByteSource, type OpenSource } from '../boxes';
 import type { SideInfo } from './types';
 
 export const INIT_PREFIX = 'init:';
 
 export interface SideInput {
+  /** What `open` is given: a path on the Node side, a file id in the browser. */
   file: string;
   /** Init segment giving a media segment its context. */
   init?: string;
@@ -30,6 +30,9 @@ export interface TrackRef {
 
 export interface LoadedSide {
   input: SideInput;
+  /** The sources' names (a path on the Node side, a file name in the browser), for messages. */
+  name: string;
+  initName?: string;
   /** Init boxes (if any) followed by the main file's boxes. */
   boxes: BoxNode[];
   main: BoxNode[];
@@ -48,8 +51,9 @@ export interface LoadedSide {
   close(): Promise<void>;
 }
 
-async function parseFile(path: string, role: 'main' | 'init'): Promise<{ source: ByteSource; boxes: BoxNode[] }> {
-  const source = await openSource(path);
+async function parseFile(file: string, role: 'main' | 'init', open: OpenSource): Promise<{ source: ByteSource; boxes: BoxNode[] }> {
+  const source = await open(file);
+  const path = source.name;
   try {
     if (source.size === 0) throw new WorkbenchError('ENOTMP4', `${path} is empty: it is not an MP4 file.`);
     const boxes = await parseBoxTree(source);
@@ -102,11 +106,11 @@ function describe(boxes: BoxNode[]): TrackRef[] {
   return tracks;
 }
 
-export async function loadSide(input: SideInput): Promise<LoadedSide> {
-  const init = input.init ? await parseFile(input.init, 'init') : undefined;
+export async function loadSide(input: SideInput, open: OpenSource): Promise<LoadedSide> {
+  const init = input.init ? await parseFile(input.init, 'init', open) : undefined;
   let main: Awaited<ReturnType<typeof parseFile>>;
   try {
-    main = await parseFile(input.file, 'main');
+    main = await parseFile(input.file, 'main', open);
   } catch (err) {
     await init?.source.close();
     throw err;
@@ -121,6 +125,8 @@ export async function loadSide(input: SideInput): Promise<LoadedSide> {
   const mdats = main.boxes.filter((b) => b.type === 'mdat');
   return {
     input,
+    name: main.source.name,
+    ...(init ? { initName: init.source.name } : {}),
     boxes,
     main: main.boxes,
     init: init?.boxes ?? [],
@@ -148,8 +154,8 @@ export function sideInfo(side: LoadedSide): SideInfo {
   else if (hasMoov && fragmented) kind = 'init';
   else if (hasMoov) kind = 'progressive';
   else if (side.moofs.length) kind = 'media';
-  const info: SideInfo = { file: side.input.file, size: side.mainSize, fragmented, boxes: side.nodeCount, kind };
-  if (side.input.init) info.init = side.input.init;
+  const info: SideInfo = { file: side.name, size: side.mainSize, fragmented, boxes: side.nodeCount, kind };
+  if (side.initName) info.init = side.initName;
   const brand = str(brandBox, 'major_brand');
   if (brand) info.majorBrand = brand;
   return info;

@@ -40,8 +40,14 @@ function isObject(v: FieldValue | undefined): v is { [key: string]: FieldValue }
   return typeof v === 'object' && v !== null && !Array.isArray(v) && !isTyped(v);
 }
 
-function bytesOf(v: Typed): Buffer {
-  return Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+function bytesOf(v: Typed): Uint8Array {
+  return new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** Deep equality of decoded values; typed arrays of the same kind compare as memory. */
@@ -52,7 +58,7 @@ export function sameValue(a: FieldValue | undefined, b: FieldValue | undefined):
   if (typeof a !== 'object' || typeof b !== 'object') return false;
   if (isTyped(a) || isTyped(b)) {
     if (isTyped(a) && isTyped(b)) {
-      if (a.constructor === b.constructor) return a.length === b.length && bytesOf(a).equals(bytesOf(b));
+      if (a.constructor === b.constructor) return a.length === b.length && sameBytes(bytesOf(a), bytesOf(b));
       return sameNumbers(a as ArrayLike<number>, b as ArrayLike<number>);
     }
     const t = (isTyped(a) ? a : b) as ArrayLike<number>;

@@ -1,37 +1,24 @@
 /**
- * `analyzeMse`: lint an fMP4, an init segment plus media segments, or an HLS/DASH manifest (local or
- * remote; every rendition with the per-file rules, then the manifest and ladder rules of `ladder.ts`),
- * and describe how the Player should feed it to MSE (streams, byte ranges, expected times).
+ * `analyzeMse`: lint an fMP4, an init segment plus media segments, or a local or remote HLS/DASH
+ * manifest (every rendition with the per-file rules, then the manifest and ladder rules of
+ * `ladder.ts`), and describe how the Player should feed it to MSE (streams, byte ranges, expected
+ * times). The Node entry: paths and URLs (`openSource`), manifests, unavailable parts and the
+ * HTTP rules; the lint and plan themselves are `analysis.ts` (which the browser worker runs too).
  */
 import { RULES } from './catalogue';
 import { existsSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { child, childrenOf, num, str, type BoxNode } from '../boxes';
 import { describeFsError, errorCode, errorMessage, WorkbenchError } from '../errors';
-import { mimeType } from './codec-string';
 import { fetchText, HttpLog, isHttpUrl } from '../net/http';
+import { openSource } from '../net/open-source';
+import { analyzeStreams, type AnalyzeOptions } from './analysis';
 import { checkUnavailable, httpFindings, rangePreflights } from './http-rules';
 import { dashStreams, extOf, hlsStreams, nameOf, type StreamSpec } from './manifest';
-import { checkLadders, checkManifestStream, looksLikeTransportStream, transportStreamFinding, type LadderStream } from './ladder';
-import { openSource } from '../net/open-source';
-import { buildStream, DocCache, trafOf, UNAVAILABLE, type StreamModel } from './model';
-import { checkCodecs, checkFragments, checkInit, checkMovie, checkSidx, checkStructure, checkTiming, FindingSink, type RuleContext } from './rules';
-import type { ByteRange, Finding, InputKind, LintReport, MediaSegment, MseAnalysis, MseStream, SegmentBox, SegmentTrack, TrackCodec } from './types';
+import { UNAVAILABLE, type MediaFiles } from './model';
+import type { Finding, InputKind, MseAnalysis } from './types';
 
-export interface AnalyzeOptions {
-  /**
-   * Turn a file path (or URL) into the id the Player fetches it by (the handler opens files here;
-   * `size` is known for parts already read). Default: the path.
-   */
-  fileId?: (file: string, size?: number) => string | Promise<string>;
-  /**
-   * Run the rules (default). `false` gives the playback plan only (streams, byte ranges, expected
-   * times, codec strings) with no findings: the Player starts appending on it while the full
-   * lint runs (issue #18).
-   */
-  lint?: boolean;
-}
+export { lintReport, type AnalyzeOptions } from './analysis';
 
 const MANIFEST_LIMIT = 16 * 1024 * 1024;
 
@@ -57,38 +44,6 @@ async function readManifest(file: string, log?: HttpLog): Promise<string> {
   }
 }
 
-/**
- * Whether an HLS stream's segments are MPEG-TS: by name, or (for a playlist without EXT-X-MAP) by
- * the TS sync byte every 188 bytes at the start of its first segment. A part that cannot be read is
- * left to the lint (`segment-unavailable`).
- */
-async function isTransportStream(spec: StreamSpec, log: HttpLog): Promise<boolean> {
-  const d = spec.declared;
-  if (!d || d.kind === 'representation') return false;
-  if (d.transportStream) return true;
-  if (!d.mapMissing) return false;
-  const part = spec.parts.find((p) => p.role !== 'init');
-  if (!part) return false;
-  let source;
-  try {
-    source = await openSource(part.path, { log });
-  } catch {
-    return false;
-  }
-  try {
-    const head = await source.read(part.offset ?? 0, 188 * 2 + 1);
-    if (!looksLikeTransportStream(head)) return false;
-    d.transportStream = true;
-    delete d.mapMissing;
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await source.close();
-  }
-}
-
-const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export function inputKindOf(paths: string[]): InputKind {
   if (paths.length === 1 && /^\.m3u8?$/.test(extOf(paths[0]!))) return 'hls';
@@ -133,69 +88,13 @@ export async function analyzeMse(paths: string[], options: AnalyzeOptions = {}):
   const log = new HttpLog();
   const missing: MissingPlaylist[] = [];
   const { kind, specs } = await streamSpecs(paths, log, missing);
-  const cache = new DocCache(log);
-  const idOf = options.fileId ?? ((p: string) => p);
-  const fromManifest = kind === 'hls' || kind === 'dash';
-  try {
-    const streams: StreamModel[] = [];
-    const transport = new Set<number>();
-    for (const [i, spec] of specs.entries()) {
-      if (await isTransportStream(spec, log)) {
-        // MPEG-TS is not MP4: reported (hls-ts-needs-transmux), and its media are not linted as fMP4.
-        transport.add(i);
-        streams.push(await buildStream(i, { ...spec, parts: [] }, cache, { fromManifest }));
-      } else streams.push(await buildStream(i, spec, cache, { fromManifest }));
-    }
-    const findings: Finding[] = [];
-    let omitted = 0;
-    let fragmented = false;
-    const planned: MseStream[] = [];
-    const ladder: LadderStream[] = [];
-    for (const stream of streams) {
-      const spec = specs[stream.index]!;
-      if (transport.has(stream.index)) {
-        if (options.lint !== false) findings.push(transportStreamFinding(stream.index, spec));
-        planned.push(await planStream(stream, new Map(), idOf));
-        continue;
-      }
-      const sink = new FindingSink(stream, streams.length > 1, undefined, fromManifest);
-      const ctx: RuleContext = { stream, sink, badData: new Set() };
-      if (options.lint === false) {
-        // checkInit also says whether MSE can take the file at all; its findings are not kept.
-        fragmented ||= checkInit(ctx).fragmented;
-        planned.push(await planStream(stream, new Map(), idOf));
-        continue;
-      }
-      // Between rule groups, let the event loop serve what waits (in the app, the Player's
-      // segment reads while this lint runs alongside them).
-      checkUnavailable(stream, sink);
-      checkStructure(ctx);
-      const init = checkInit(ctx);
-      fragmented ||= init.fragmented;
-      checkMovie(ctx);
-      await breathe();
-      await checkCodecs(ctx);
-      await breathe();
-      if (init.fragmented) {
-        checkFragments(ctx);
-        await breathe();
-        await checkTiming(ctx);
-        await breathe();
-        checkSidx(ctx);
-      }
-      findings.push(...sink.findings);
-      omitted += sink.omitted;
-      if (spec.declared) {
-        const entry: LadderStream = { model: stream, spec, timing: segmentTiming(stream) };
-        ladder.push(entry);
-        findings.push(...checkManifestStream(stream.index, entry));
-      }
-      planned.push(await planStream(stream, sink.perSegment, idOf));
-    }
-    // (A plan has no findings: these come with the lint too.)
-    if (options.lint !== false) findings.push(...checkLadders(ladder));
-    for (const m of options.lint === false ? [] : missing) {
-      findings.push({
+  const files: MediaFiles = { open: (file) => openSource(file, { log }), baseName: nameOf };
+  const analysis = await analyzeStreams({ kind, name: nameOf(paths[0]!) }, specs, files, {
+    ...options,
+    fromManifest: kind === 'hls' || kind === 'dash',
+    checkStream: checkUnavailable,
+    async moreFindings(streams) {
+      const findings: Finding[] = missing.map((m) => ({
         rule: 'segment-unavailable',
         severity: RULES['segment-unavailable'].severity,
         message: `the playlist ${nameOf(m.path)} named by ${nameOf(paths[0]!)} cannot be read: ${m.message}`,
@@ -203,215 +102,16 @@ export async function analyzeMse(paths: string[], options: AnalyzeOptions = {}):
         offset: 0,
         url: m.path,
         fix: RULES['segment-unavailable'].fix!,
-      });
-    }
-    if (log.requests && options.lint !== false) {
-      const streamOf = new Map<string, number>();
-      for (const spec of specs.values()) for (const part of spec.parts) if (!streamOf.has(part.path)) streamOf.set(part.path, specs.indexOf(spec));
-      const preflights = await rangePreflights(log);
-      findings.push(...httpFindings(log, streamOf, { multiStream: streams.length > 1, input: paths[0]!, preflights }));
-    }
-    const order = { error: 0, warning: 1, info: 2 } as const;
-    findings.sort((a, b) => (a.stream ?? 0) - (b.stream ?? 0) || order[a.severity] - order[b.severity] || (a.segment ?? -1) - (b.segment ?? -1));
-    const tracks = planned.flatMap((s) => s.tracks);
-    const counts = { error: 0, warning: 0, info: 0 };
-    for (const f of findings) counts[f.severity]++;
-    const allFiles = new Set(streams.flatMap((s) => s.docs.map((d) => d.path)));
-    const analysis: MseAnalysis = {
-      input: { kind, name: nameOf(paths[0]!), files: allFiles.size },
-      fragmented,
-      streams: planned,
-      tracks,
-      mime: mimeType(
-        tracks.map((t) => t.kind),
-        tracks.map((t) => t.codec),
-      ),
-      findings,
-      counts,
-      omitted,
-      linted: options.lint !== false,
-    };
-    if (log.requests) analysis.http = { bytesFetched: log.bytesFetched, requests: log.requests };
-    return analysis;
-  } finally {
-    await cache.closeAll();
-  }
-}
-
-/** `mwb lint --json`: the findings and the codec strings. */
-export function lintReport(analysis: MseAnalysis): LintReport {
-  return { findings: analysis.findings, tracks: analysis.tracks.map((t) => ({ id: t.id, codec: t.codec, mime: t.mime })) };
-}
-
-async function planStream(stream: StreamModel, perSegment: Map<number, { error: number; warning: number }>, idOf: (p: string, size?: number) => string | Promise<string>): Promise<MseStream> {
-  const ids = new Map<string, string>();
-  for (const d of stream.docs) ids.set(d.path, await idOf(d.path, d.size));
-  const range = (doc: { path: string; name: string }, start: number, end: number): ByteRange => ({ fileId: ids.get(doc.path)!, name: doc.name, offset: start, size: end - start });
-  const tracks: TrackCodec[] = stream.tracks.map((t) => {
-    const entry = t.entry;
-    const out: TrackCodec = {
-      id: t.id,
-      kind: t.kind,
-      handler: t.handler,
-      sampleEntry: entry?.type ?? '',
-      codec: t.codec.codec,
-      codecComplete: t.codec.complete,
-      mime: mimeType([t.kind], t.codec.codec ? [t.codec.codec] : []),
-      timescale: t.timescale,
-    };
-    const w = num(entry, 'width');
-    const h = num(entry, 'height');
-    if (t.kind === 'video' && w && h) Object.assign(out, { width: w, height: h });
-    const ch = num(entry, 'channel_count');
-    const rate = num(entry, 'samplerate');
-    if (t.kind === 'audio' && ch) out.channels = ch;
-    if (t.kind === 'audio' && rate) out.sampleRate = rate;
-    if (t.encrypted) out.encrypted = true;
-    return out;
-  });
-  const mediaTracks = tracks.filter((t) => t.kind === 'video' || t.kind === 'audio');
-  const mime = mimeType(
-    mediaTracks.map((t) => t.kind),
-    mediaTracks.map((t) => t.codec).filter(Boolean),
-  );
-  const timing = segmentTiming(stream);
-  const segments: MediaSegment[] = stream.segments.map((seg) => {
-    const own = perSegment.get(seg.index) ?? { error: 0, warning: 0 };
-    const moofs = seg.group.boxes.filter((b) => b.type === 'moof');
-    return {
-      index: seg.index,
-      range: range(seg.doc, seg.group.start, seg.group.end),
-      boxes: seg.group.boxes.map((b) => summarizeBox(b, stream)),
-      tracks: timing.get(seg.index) ?? [],
-      sequenceNumber: num(child(moofs[0], 'mfhd'), 'sequence_number'),
-      fragmentCount: moofs.length,
-      errors: own.error,
-      warnings: own.warning,
-    };
-  });
-  return {
-    index: stream.index,
-    label: stream.label,
-    mime,
-    tracks,
-    init: stream.init ? range(stream.init.doc, stream.init.group.start, stream.init.group.end) : null,
-    initBoxes: stream.init ? stream.init.group.boxes.map((b) => summarizeBox(b, stream)) : [],
-    segments,
-  };
-}
-
-/** Per segment and track: decode time, duration, samples, first-sample sync flag, presentation span. */
-function segmentTiming(stream: StreamModel): Map<number, SegmentTrack[]> {
-  const out = new Map<number, SegmentTrack[]>();
-  const timescales = new Map(stream.tracks.map((t) => [t.id, t.timescale] as const));
-  for (const [id, table] of stream.tables) {
-    const ts = timescales.get(id) ?? table.timescale;
-    const bySeg = new Map<number, SegmentTrack & { minCts: number; maxEnd: number; firstDts: number }>();
-    for (let i = 0; i < table.count; i++) {
-      const f = table.fragment[i]!;
-      if (f < 0) continue;
-      const frag = stream.fragments[f];
-      if (!frag) continue;
-      let st = bySeg.get(frag.segment);
-      if (!st) {
-        const tfdt = child(trafOf(frag.moof, id), 'tfdt');
-        st = { id, duration: 0, sampleCount: 0, firstSampleSync: table.isSync[i] === 1, minCts: Infinity, maxEnd: -Infinity, firstDts: table.dts[i]! };
-        const bmdt = num(tfdt, 'baseMediaDecodeTime');
-        if (bmdt !== undefined) st.baseMediaDecodeTime = bmdt;
-        bySeg.set(frag.segment, st);
+      }));
+      if (log.requests) {
+        const streamOf = new Map<string, number>();
+        for (const spec of specs.values()) for (const part of spec.parts) if (!streamOf.has(part.path)) streamOf.set(part.path, specs.indexOf(spec));
+        const preflights = await rangePreflights(log);
+        findings.push(...httpFindings(log, streamOf, { multiStream: streams.length > 1, input: paths[0]!, preflights }));
       }
-      st.duration += table.duration[i]!;
-      st.sampleCount++;
-      st.minCts = Math.min(st.minCts, table.cts[i]!);
-      st.maxEnd = Math.max(st.maxEnd, table.cts[i]! + table.duration[i]!);
-    }
-    for (const [seg, st] of bySeg) {
-      const { minCts, maxEnd, firstDts, ...rest } = st;
-      const row: SegmentTrack = rest;
-      if (ts > 0) {
-        row.start = firstDts / ts;
-        row.end = (firstDts + st.duration) / ts;
-        row.presentationStart = minCts / ts;
-        row.presentationEnd = maxEnd / ts;
-      }
-      const list = out.get(seg) ?? [];
-      list.push(row);
-      out.set(seg, list);
-    }
-  }
-  return out;
-}
-
-const starts = new WeakMap<StreamModel, Map<BoxNode, Map<number, boolean>>>();
-
-/**
- * Per moof and track: whether the fragment's first sample is a sync sample. One pass over the
- * sample tables per stream (looking it up per moof was quadratic: seconds for a 10-minute file).
- */
-function fragmentStarts(stream: StreamModel): Map<BoxNode, Map<number, boolean>> {
-  let out = starts.get(stream);
-  if (out) return out;
-  out = new Map();
-  for (const [id, table] of stream.tables) {
-    let last = -1;
-    for (let i = 0; i < table.count; i++) {
-      const f = table.fragment[i]!;
-      if (f < 0 || f === last) continue;
-      last = f;
-      const moof = stream.fragments[f]?.moof;
-      if (!moof) continue;
-      let byTrack = out.get(moof);
-      if (!byTrack) out.set(moof, (byTrack = new Map()));
-      if (!byTrack.has(id)) byTrack.set(id, table.isSync[i] === 1);
-    }
-  }
-  starts.set(stream, out);
-  return out;
-}
-
-function summarizeBox(b: BoxNode, stream: StreamModel): SegmentBox {
-  const out: SegmentBox = { type: b.type, offset: b.offset, size: b.size, path: b.path };
-  switch (b.type) {
-    case 'ftyp':
-    case 'styp': {
-      const brands = b.fields.compatible_brands;
-      out.summary = `${str(b, 'major_brand') ?? '?'}${Array.isArray(brands) ? ` · ${brands.join(' ')}` : ''}`;
-      break;
-    }
-    case 'moov':
-      out.summary = childrenOf(b, 'trak').length + ' tracks' + (child(b, 'mvex') ? ' · mvex' : ' · no mvex');
-      break;
-    case 'sidx': {
-      const refs = (b.fields.references as { referenced_size?: number; subsegment_duration?: number }[] | undefined) ?? [];
-      const ts = num(b, 'timescale') ?? 0;
-      const dur = refs.reduce((s, r) => s + (r.subsegment_duration ?? 0), 0);
-      out.summary = `track ${num(b, 'reference_ID')} · ${refs.length} ref${refs.length === 1 ? '' : 's'}${ts ? ` · ${(dur / ts).toFixed(3)} s` : ''}`;
-      break;
-    }
-    case 'emsg':
-      out.summary = `${str(b, 'scheme_id_uri') ?? ''} ${str(b, 'value') ?? ''}`.trim();
-      break;
-    case 'mdat':
-      out.summary = `${(b.size - b.headerSize).toLocaleString('en-US')} B of media`;
-      break;
-    case 'moof':
-      out.summary = `seq ${num(child(b, 'mfhd'), 'sequence_number') ?? '?'}`;
-      out.children = childrenOf(b, 'traf').map((traf) => {
-        const tfhd = child(traf, 'tfhd');
-        const id = num(tfhd, 'track_id');
-        const tfdt = child(traf, 'tfdt');
-        const count = childrenOf(traf, 'trun').reduce((s, t) => s + (num(t, 'sample_count') ?? 0), 0);
-        const first = id !== undefined ? fragmentStarts(stream).get(b)?.get(id) : undefined;
-        const sync = first === undefined ? '' : first ? ' · starts sync' : ' · starts NON-sync';
-        return {
-          type: 'traf',
-          offset: traf.offset,
-          size: traf.size,
-          path: traf.path,
-          summary: `track ${id} · ${tfdt ? `tfdt ${num(tfdt, 'baseMediaDecodeTime')}` : 'no tfdt'} · ${count} samples${sync}${(tfhd?.flags ?? 0) & 0x1 ? ' · base_data_offset' : ''}`,
-        };
-      });
-      break;
-  }
-  return out;
+      return findings;
+    },
+  });
+  if (log.requests) analysis.http = { bytesFetched: log.bytesFetched, requests: log.requests };
+  return analysis;
 }

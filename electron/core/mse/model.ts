@@ -3,7 +3,6 @@
  * SourceBuffer would get: an init segment and media segments in order), with each track's sample
  * table built from `trun`/`tfhd`/`trex` across all of the stream's fragments.
  */
-import path from 'node:path';
 import {
   child,
   childrenOf,
@@ -15,13 +14,12 @@ import {
   str,
   type BoxNode,
   type ByteSource,
+  type OpenSource,
   type SampleTable,
 } from '../boxes';
 import { errorCode, errorMessage, WorkbenchError } from '../errors';
-import { isHttpUrl, type HttpLog } from '../net/http';
-import { openSource } from '../net/open-source';
 import { codecString, isEncryptedEntry, mediaKind, originalFormat, type CodecString, type MediaKind } from '../boxes/vocabulary';
-import { nameOf, type PartSpec, type StreamSpec } from './manifest';
+import type { PartSpec, StreamSpec } from './manifest';
 import { boxesIn, splitBoxes, type BoxGroup } from './split';
 
 export interface FileDoc {
@@ -88,24 +86,36 @@ export interface StreamModel {
   combined: BoxNode[];
 }
 
+/** How the lint reaches files: a path and `openFileSource` on the Node side, an id and a `File` in the browser. */
+export interface MediaFiles {
+  open: OpenSource;
+  /** The name a person knows the file by (a path's last part; a `File`'s name). */
+  baseName(file: string): string;
+  /**
+   * The file's box tree when the caller already parsed it (with the default options), so it is
+   * not walked twice: the browser worker's Inspector session, where every read is a round trip.
+   */
+  parsed?(file: string): Promise<BoxNode[] | undefined>;
+}
+
 export class DocCache {
   private readonly docs = new Map<string, Promise<FileDoc>>();
 
-  /** `log` counts the requests and bytes of remote parts (and keeps what the servers answered). */
-  constructor(private readonly log?: HttpLog) {}
+  /** `files` are keys `io` understands, already canonical (the Node side resolves paths first). */
+  constructor(private readonly io: MediaFiles) {}
 
   get(file: string): Promise<FileDoc> {
-    const key = isHttpUrl(file) ? file : path.resolve(file);
+    const key = file;
     let hit = this.docs.get(key);
     if (!hit) {
       hit = (async () => {
-        const source = await openSource(key, { log: this.log });
-        const boxes = await parseBoxTree(source);
+        const source = await this.io.open(key);
+        const boxes = (await this.io.parsed?.(key).catch(() => undefined)) ?? (await parseBoxTree(source));
         if (!looksLikeIsoBmff(boxes)) {
           await source.close();
-          throw new WorkbenchError('ENOTMP4', `${key} is not an MP4/ISO BMFF file (it does not start with an ftyp, styp, moov, moof or similar box).`);
+          throw new WorkbenchError('ENOTMP4', `${source.name} is not an MP4/ISO BMFF file (it does not start with an ftyp, styp, moov, moof or similar box).`);
         }
-        return { path: key, name: nameOf(key), size: source.size, source, boxes };
+        return { path: key, name: this.io.baseName(key), size: source.size, source, boxes };
       })();
       this.docs.set(key, hit);
       hit.catch(() => this.docs.delete(key));

@@ -15,8 +15,8 @@
 import { createFile, MP4BoxBuffer, type DataStream, type ISOFile, type Movie, type Sample } from 'mp4box';
 import { mimeType } from '../../../electron/core/mse/codec-string';
 import type { TrackCodec } from '../../../electron/core/mse/types';
-import { fetchRange } from '../range';
 import type { Piece, StreamSource } from './player';
+import type { ReadBytes } from './sources';
 
 const CHUNK = 1024 * 1024;
 /** mp4box.js keeps what it reads in memory; past this, remuxing with ffmpeg is the better tool. */
@@ -44,7 +44,7 @@ export function cutPoints(samples: Pick<Sample, 'is_sync' | 'dts' | 'timescale'>
 }
 
 /** Read until mp4box.js has the moov, then describe every track's segments (their bytes come on demand). */
-export async function fragmentOnTheFly(url: string, size: number, tracks: TrackCodec[], seconds = 1): Promise<OnTheFly> {
+export async function fragmentOnTheFly(read: (offset: number, size: number) => ReturnType<ReadBytes>, size: number, tracks: TrackCodec[], seconds = 1): Promise<OnTheFly> {
   if (size > ON_THE_FLY_LIMIT) {
     throw new Error(`The file is ${(size / 1073741824).toFixed(1)} GiB; fragmenting on the fly keeps it in memory. Remux it with ffmpeg -c copy -movflags frag_keyframe+empty_moov+default_base_moof instead.`);
   }
@@ -63,7 +63,7 @@ export async function fragmentOnTheFly(url: string, size: number, tracks: TrackC
       eof = true;
       return;
     }
-    const data = await fetchRange(url, next, length);
+    const data = await read(next, length);
     const want = file.appendBuffer(MP4BoxBuffer.fromArrayBuffer(data, next), next + length >= size);
     // mp4box.js says where it wants to go on (it may skip over data it does not need).
     next = typeof want === 'number' && want > next ? want : next + length;

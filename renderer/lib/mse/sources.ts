@@ -1,6 +1,11 @@
-/** The lint's playback plan → what the engine appends: byte ranges fetched by URL with Range requests. */
+/**
+ * The lint's playback plan → what the engine appends: byte ranges read through the reader's `read`
+ * (a Range request on the file's URL, or `Blob.slice()` of a file chosen in the browser: see
+ * client.readBytes). Pieces of a file the server serves also carry their `range` (its URL), so the
+ * Player's read-ahead (loader.ts) can fetch adjacent pieces in one ranged request; pieces of a
+ * browser file have no URL and are read one by one.
+ */
 import type { ByteRange, MediaSegment, MseAnalysis, MseStream } from '../../../electron/core/mse/types';
-import { fetchRange } from '../range';
 import type { Piece, StreamSource } from './player';
 import type { Span } from './ranges';
 
@@ -18,16 +23,31 @@ export function expectedSpan(seg: MediaSegment): Span | undefined {
   return Number.isFinite(lo) && Number.isFinite(hi) && hi > lo ? [lo, hi] : undefined;
 }
 
-function piece(index: number, label: string, range: ByteRange, url: (id: string) => string, expected?: Span): Piece {
-  const ref = { url: url(range.fileId), offset: range.offset, size: range.size };
-  return { index, label, size: range.size, expected, range: ref, load: (signal) => fetchRange(ref.url, ref.offset, ref.size, signal) };
+/** Reads `size` bytes at `offset` of an opened file. */
+export type ReadBytes = (fileId: string, offset: number, size: number, signal?: AbortSignal) => Promise<ArrayBuffer>;
+
+/** How the Player gets a plan's bytes. */
+export interface ByteReader {
+  /** Any opened file, the server's or the browser's. */
+  read: ReadBytes;
+  /**
+   * The range URL of a file the server serves (undefined for a file only the browser holds):
+   * pieces with a URL can be coalesced into one ranged request.
+   */
+  url?: (fileId: string) => string | undefined;
 }
 
-export function sourcesOf(analysis: MseAnalysis, url: (fileId: string) => string): StreamSource[] {
+function piece(index: number, label: string, range: ByteRange, reader: ByteReader, expected?: Span): Piece {
+  const url = reader.url?.(range.fileId);
+  const ref = url === undefined ? undefined : { url, offset: range.offset, size: range.size };
+  return { index, label, size: range.size, expected, ...(ref && { range: ref }), load: (signal) => reader.read(range.fileId, range.offset, range.size, signal) };
+}
+
+export function sourcesOf(analysis: MseAnalysis, reader: ByteReader): StreamSource[] {
   return analysis.streams.map((s: MseStream) => ({
     label: s.label,
     mime: s.mime,
-    init: s.init ? piece(-1, `init ${s.init.name} ${s.init.offset}+${s.init.size}`, s.init, url) : null,
-    segments: s.segments.map((seg) => piece(seg.index, `${seg.range.name} ${seg.range.offset}+${seg.range.size}`, seg.range, url, expectedSpan(seg))),
+    init: s.init ? piece(-1, `init ${s.init.name} ${s.init.offset}+${s.init.size}`, s.init, reader) : null,
+    segments: s.segments.map((seg) => piece(seg.index, `${seg.range.name} ${seg.range.offset}+${seg.range.size}`, seg.range, reader, expectedSpan(seg))),
   }));
 }

@@ -1,24 +1,8 @@
 import { stat, truncate, copyFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  bufferSource,
-  child,
-  childrenOf,
-  descend,
-  fieldRanges,
-  formatTimecode,
-  inspectFile,
-  inspectSource,
-  num,
-  openFileSource,
-  parseBoxTree,
-  placesOf,
-  sampleTable,
-  visit,
-  type BoxNode,
-  type ByteSource,
-} from '../../../electron/core/boxes';
+import { bufferSource, child, childrenOf, descend, fieldRanges, formatTimecode, inspectSource, num, parseBoxTree, placesOf, sampleTable, visit, type BoxNode, type ByteSource } from '../../../electron/core/boxes';
+import { inspectFile, openFileSource } from '../../../electron/core/boxes/file-source';
 import { cached, clip, ffmpeg, fmp4, run } from '../../fixtures/generate';
 import { ascii, box, concat, fullBox, ftyp, largeBox, u32 } from './build';
 

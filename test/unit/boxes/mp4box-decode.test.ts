@@ -6,7 +6,8 @@
 import { open } from 'node:fs/promises';
 import { BoxParser, DataStream, Log } from 'mp4box';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { descend, inspectFile, type BoxNode } from '../../../electron/core/boxes';
+import { descend, type BoxNode } from '../../../electron/core/boxes';
+import { inspectFile } from '../../../electron/core/boxes/file-source';
 import { fmp4 } from '../../fixtures/generate';
 
 /** The bytes of one box of a real file (boxes here are small; the file is never read whole). */

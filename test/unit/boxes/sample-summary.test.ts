@@ -6,7 +6,8 @@
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { inspectFile, sampleSummary, sampleTable, summarize, trackIds } from '../../../electron/core/boxes';
+import { sampleSummary, sampleTable, summarize, trackIds } from '../../../electron/core/boxes';
+import { inspectFile } from '../../../electron/core/boxes/file-source';
 import { clip, CORPUS_DIR, corpusAvailable, ffmpegFixture, fmp4 } from '../../fixtures/generate';
 
 async function expectAgreement(file: string, options: { maxSamples?: number } = {}): Promise<number> {

@@ -5,7 +5,8 @@
  * offsets; differences are compared, not absolute values.)
  */
 import { describe, expect, it } from 'vitest';
-import { inspectFile, openFileSource, parseBoxTree, sampleTable, visit, type BoxNode } from '../../../electron/core/boxes';
+import { parseBoxTree, sampleTable, visit, type BoxNode } from '../../../electron/core/boxes';
+import { inspectFile, openFileSource } from '../../../electron/core/boxes/file-source';
 import { resolveBinary } from '../../../electron/core/binaries';
 import { runCapture } from '../../../electron/core/process';
 import { clip, ffmpegFixture, fmp4 } from '../../fixtures/generate';

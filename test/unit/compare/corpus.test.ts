@@ -5,7 +5,7 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compareFiles } from '../../../electron/core/compare';
+import { compareFiles } from '../../../electron/core/compare/files';
 import { CORPUS_DIR, corpusAvailable } from '../../fixtures/generate';
 
 const available = corpusAvailable();

@@ -5,7 +5,8 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { child, childrenOf, num, openFileSource, parseBoxTree, type BoxNode } from '../../../electron/core/boxes';
+import { child, childrenOf, num, parseBoxTree, type BoxNode } from '../../../electron/core/boxes';
+import { openFileSource } from '../../../electron/core/boxes/file-source';
 import { cached, clip, ffmpegFixture, FIXTURE_DIR, fmp4 } from '../../fixtures/generate';
 
 const quiet = ['-hide_banner', '-loglevel', 'error', '-y'];

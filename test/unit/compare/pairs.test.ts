@@ -3,7 +3,8 @@
  * nothing volatile); files that differ only in times, names or numbering compare as identical.
  */
 import { describe, expect, it } from 'vitest';
-import { compareFiles, type CompareResult, type SideInput } from '../../../electron/core/compare';
+import { type CompareResult, type SideInput } from '../../../electron/core/compare';
+import { compareFiles } from '../../../electron/core/compare/files';
 import { FRAG, FRAG_MOOF, gop, remux, shiftedTimeline, source } from './fixtures';
 
 const VOLATILE_FIELDS = /^(creation_time|modification_time|compressorname|name)$/;
