@@ -25,11 +25,13 @@ function checked<T>(fn: () => T): T {
 
 export function inspectMethods(files: InspectFiles): Methods<keyof typeof boxesContract> {
   const session = (id: string, refresh = false) => files.session(id, refresh);
+  // Track summaries read the file only the first time (a remote file's come with its tree).
+  const tracksOf = (id: string, s: InspectSession) => s.knownTracks() ?? files.withSource(id, s, (source) => s.tracks(source));
   return {
     inspectOpen: async (args) => (await session(args.id, args.refresh ?? false)).summary(args.rows ?? 0),
     async inspectTracks(args) {
       const s = await session(args.id);
-      return files.withSource(args.id, s, (source) => s.tracks(source));
+      return tracksOf(args.id, s);
     },
     inspectRows: async (args) => (await session(args.id)).rows(args),
     async inspectLocate(args) {
@@ -49,7 +51,7 @@ export function inspectMethods(files: InspectFiles): Methods<keyof typeof boxesC
     },
     async inspectTreeJson(args) {
       const s = await session(args.id);
-      return files.withSource(args.id, s, (source) => s.treeJson(source));
+      return s.treeJson(await tracksOf(args.id, s));
     },
     inspectSamples: async (args) => {
       const s = await session(args.id);

@@ -304,17 +304,23 @@ export class InspectSession {
   }
 
   /**
-   * Track summaries, computed once on first call from `source` (the session's file; a timecode
-   * track reads its first sample). A remote file's final session already has them (read while its
-   * fragments were fetched); a partial one has none yet.
+   * Track summaries when they need no reading: computed already, or a remote file's (its final
+   * session has them, read while its fragments were fetched; a partial one has none yet).
    */
-  tracks(source: ByteSource): Promise<TrackInfo[]> {
+  knownTracks(): Promise<TrackInfo[]> | null {
     if (isHttpUrl(this.path)) return Promise.resolve(this.result.tracks);
-    this.trackList ??= describeTracks(this.result.boxes, source).then((list) => {
-      this.result.tracks = list;
-      return list;
-    });
     return this.trackList;
+  }
+
+  /** Track summaries, computed once from `source`, the session's file (a timecode track reads its first sample). */
+  tracks(source: ByteSource): Promise<TrackInfo[]> {
+    return (
+      this.knownTracks() ??
+      (this.trackList = describeTracks(this.result.boxes, source).then((list) => {
+        this.result.tracks = list;
+        return list;
+      }))
+    );
   }
 
   private node(i: number): BoxNode {
@@ -440,10 +446,9 @@ export class InspectSession {
     return withChildren ? boxesToJson([n])[0]! : boxHeaderJson(n);
   }
 
-  /** The whole tree in the `mwb inspect --json` shape (`source`: the session's file, for `tracks`). */
-  async treeJson(source: ByteSource): Promise<{ file: string; size: number; boxes: BoxJson[]; tracks: TrackInfo[]; errors: InspectResult['errors'] }> {
+  /** The whole tree in the `mwb inspect --json` shape, with the session's `tracks`. */
+  treeJson(tracks: TrackInfo[]): { file: string; size: number; boxes: BoxJson[]; tracks: TrackInfo[]; errors: InspectResult['errors'] } {
     const r = this.result;
-    const tracks = await this.tracks(source);
     return { file: r.file, size: r.size, boxes: boxesToJson(r.boxes), tracks, errors: r.errors };
   }
 
