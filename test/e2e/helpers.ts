@@ -9,7 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { startWebServer, type WebServer } from '../../electron/web';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -83,6 +83,22 @@ export async function openInUi(page: Page, file: string): Promise<void> {
   await page.getByTestId('open-path').fill(file);
   await page.getByTestId('open-submit').click();
   await page.getByTestId('file-count').filter({ hasText: `${before + 1} open` }).waitFor();
+}
+
+/**
+ * Open a URL, load it in the Player (the source chosen by its URL, shown as the option's title) and
+ * show the lint findings tab; resolves with the findings row naming `rule` once it is there.
+ */
+export async function playerFindingOf(page: Page, url: string, rule: string): Promise<Locator> {
+  await openInUi(page, url);
+  await page.getByTestId('nav-player').click();
+  const source = page.getByTestId('player-source');
+  await source.selectOption(await source.locator(`option[title="${url}"]`).getAttribute('value'));
+  await page.getByTestId('player-load').click();
+  await page.getByTestId('tab-findings').click();
+  const row = page.locator('tr', { hasText: rule });
+  await row.waitFor({ timeout: 30_000 });
+  return row;
 }
 
 /**

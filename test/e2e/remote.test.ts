@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanFmp4 } from '../fixtures/mse-broken';
 import { startFixtureServer, type FixtureServer } from '../fixtures/http-server';
-import { openInUi, startApp, type App } from './helpers';
+import { openInUi, playerFindingOf, startApp, type App } from './helpers';
 
 describe('a remote MP4 in Chromium (web mode)', () => {
   let app: App;
@@ -75,15 +75,8 @@ describe('a remote MP4 in Chromium (web mode)', () => {
   it("shows the server's faults in the Player's lint findings, with the URL", async () => {
     const { page } = app;
     const url = fixture.url('clip.mp4', { noCors: true });
-    await openInUi(page, url);
-    await page.getByTestId('nav-player').click();
-    const source = page.getByTestId('player-source');
     // Two opened files are called clip.mp4 (clean and without CORS): the option's title is the URL.
-    await source.selectOption(await source.locator(`option[title="${url}"]`).getAttribute('value'));
-    await page.getByTestId('player-load').click();
-    await page.getByTestId('tab-findings').click();
-    const row = page.locator('tr', { hasText: 'http-cors-missing' });
-    await row.waitFor({ timeout: 20_000 });
+    const row = await playerFindingOf(page, url, 'http-cors-missing');
     expect(await row.textContent()).toContain(url);
     await page.screenshot({ path: process.env.MWB_SHOT_FINDINGS ?? path.join(app.dataDir, 'remote-findings.png') });
   });
