@@ -1,26 +1,196 @@
-import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { errorMessage } from '../core/errors';
+/**
+ * The conventions every `mwb` verb follows, in one place: exit codes, the help schema (each option
+ * with a sentence, units, accepted values and defaults), option parsing with "did you mean",
+ * and errors (one line on stderr, and `{ "error": { "code", "message" } }` on stdout with --json).
+ */
+import { parseArgs } from 'node:util';
+import { errorCode, errorMessage } from '../core/errors';
 
-/** Exit codes shared by every verb. */
+/**
+ * Exit codes shared by every verb (the README's table):
+ * 0 done and clean; 1 findings, differences or structural errors (or the work itself failed);
+ * 2 usage errors and inputs that cannot be read (missing, folder, empty, not media).
+ */
 export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
 
-export class UsageError extends Error {}
+/** What the three codes mean, for every verb's help and the main help. */
+export const EXIT_MEANINGS: Record<0 | 1 | 2, string> = {
+  0: 'done, and nothing to report',
+  1: 'findings, differences or structural errors (lint errors, diff differences, broken boxes), or the work failed',
+  2: 'usage error, or an input that cannot be read (missing, a folder, empty, not media)',
+};
+
+/** Error codes of inputs that cannot be read: exit 2, like usage errors. */
+const UNREADABLE = new Set(['ENOENT', 'EACCES', 'EPERM', 'EISDIR', 'ENOTDIR', 'ENOTFILE', 'EEMPTY', 'ENOTMEDIA', 'ENOTMP4', 'EMANIFEST', 'EBADURL', 'ESAMEFILE', 'EBADOUTPUT', 'EBADOPTION', 'EBADOPTIONS', 'EUSAGE', 'EEXIST']);
+
+export class UsageError extends Error {
+  readonly code = 'EUSAGE';
+  /** Follow the message with the verb's usage line (not for option typos: those stay one line). */
+  readonly showUsage: boolean;
+  constructor(message: string, options: { showUsage?: boolean } = {}) {
+    super(message);
+    this.showUsage = options.showUsage ?? true;
+  }
+}
+
+/** An error the verb already explained, with the exit code it means. */
+export class CliError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly exit: number,
+  ) {
+    super(message);
+  }
+}
+
+/** The exit code for an error thrown by `core/`: 2 when the input cannot be read, 1 otherwise. */
+export function exitFor(err: unknown): number {
+  if (err instanceof CliError) return err.exit;
+  if (err instanceof UsageError) return EXIT.usage;
+  return UNREADABLE.has(errorCode(err)) ? EXIT.usage : EXIT.failure;
+}
+
+/** Whether an error is one the workbench did not foresee (a bug): those get the log path. */
+export function isInternal(err: unknown): boolean {
+  if (err instanceof CliError || err instanceof UsageError) return false;
+  const code = errorCode(err);
+  return code === 'EINTERNAL' || !(err instanceof Error) || err.name === 'TypeError' || err.name === 'RangeError' || err.name === 'ReferenceError';
+}
+
+/** One option: node's parseArgs fields plus what the help says about it. */
+export interface OptionSpec {
+  type: 'boolean' | 'string';
+  short?: string;
+  multiple?: boolean;
+  /** The value's placeholder in help (`N`, `SECONDS`, `FILE`). */
+  value?: string;
+  /** One or two sentences: what it does, units, accepted values, default. */
+  help: string;
+  /** A unit written after a space (`--max-size 10 MB`) is joined to the value when it matches. */
+  unit?: RegExp;
+  /** Hidden aliases (e.g. `colors` for `colours`) are parsed but not listed. */
+  hidden?: boolean;
+}
+
+export type Options = Record<string, OptionSpec>;
 
 export interface Verb {
   name: string;
   summary: string;
   usage: string;
+  /** Positional arguments and what they are. */
+  args?: [string, string][];
+  options: Options;
+  /** Two (or more) example command lines, each with an optional comment. */
+  examples: [string, string?][];
+  /** What exit code 1 means for this verb (it never occurs when absent), and other codes it uses. */
+  exits: { 1?: string; extra?: [number, string][] };
   run(argv: string[]): Promise<number>;
 }
 
-type Options = NonNullable<ParseArgsConfig['options']>;
+/** Levenshtein distance, for "did you mean". */
+function distance(a: string, b: string): number {
+  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0]!;
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const up = prev[j]!;
+      prev[j] = Math.min(prev[j]! + 1, prev[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = up;
+    }
+  }
+  return prev[b.length]!;
+}
 
-/** node:util parseArgs with usage errors that name the verb. Positionals are always allowed. */
+/** The known name closest to `wrong`, if it is close enough to be a typo (or a prefix of one). */
+export function didYouMean(wrong: string, known: string[]): string | undefined {
+  let best: string | undefined;
+  let bestScore = Infinity;
+  for (const k of known) {
+    const d = k.startsWith(wrong) || wrong.startsWith(k) ? Math.abs(k.length - wrong.length) * 0.5 : distance(wrong, k);
+    if (d < bestScore) {
+      bestScore = d;
+      best = k;
+    }
+  }
+  return best !== undefined && bestScore <= Math.max(2, Math.floor(wrong.length / 3)) ? best : undefined;
+}
+
+/**
+ * Prepare argv for node's parser: `--opt value` where value starts with `-` (the documented
+ * `--args "-c:v libx264 -crf 18"`) becomes `--opt=value`, and a unit written after a space is
+ * joined (`--max-size 10 MB` → `--max-size=10MB`).
+ */
+export function normalizeArgv(argv: string[], options: Options): string[] {
+  const out: string[] = [];
+  const isOption = (t: string | undefined) => t !== undefined && /^--?[^-]/.test(t) && (options[t.replace(/^--?/, '').split('=')[0]!] !== undefined || t === '--help' || t === '-h');
+  for (let i = 0; i < argv.length; i++) {
+    const token = argv[i]!;
+    if (token === '--') {
+      out.push(...argv.slice(i));
+      break;
+    }
+    const long = /^--([^=]+)(?:=(.*))?$/s.exec(token);
+    const spec = long ? options[long[1]!] : undefined;
+    if (!long || !spec || spec.type !== 'string') {
+      out.push(token);
+      continue;
+    }
+    let value = long[2];
+    if (value === undefined) {
+      const next = argv[i + 1];
+      if (next === undefined || next === '--' || isOption(next)) {
+        out.push(token);
+        continue;
+      }
+      value = next;
+      i++;
+    }
+    const after = argv[i + 1];
+    if (spec.unit && /^\s*\d+(\.\d+)?\s*$/.test(value) && after !== undefined && /^[a-z]+$/i.test(after)) {
+      if (!spec.unit.test(after)) {
+        throw new UsageError(`--${long[1]} ${value} ${after}: "${after}" is not a unit; write the size as ${value}MB, ${value}KB or ${value}GB (or in bytes)`);
+      }
+      value += after;
+      i++;
+    }
+    out.push(`--${long[1]}=${value}`);
+  }
+  return out;
+}
+
+function optionList(options: Options): string {
+  return Object.entries(options)
+    .filter(([, o]) => !o.hidden)
+    .map(([n]) => `--${n}`)
+    .join(', ');
+}
+
+/** node:util parseArgs with one-line usage errors that name the verb and suggest the closest option. */
 export function parseVerbArgs<O extends Options>(verb: string, argv: string[], options: O) {
+  const plain: Record<string, { type: 'boolean' | 'string'; short?: string; multiple?: boolean }> = {};
+  for (const [name, o] of Object.entries(options)) plain[name] = { type: o.type, ...(o.short ? { short: o.short } : {}), ...(o.multiple ? { multiple: true } : {}) };
   try {
-    return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+    return parseArgs({ args: normalizeArgv(argv, options), options: plain as O, allowPositionals: true, strict: true });
   } catch (err) {
-    throw new UsageError(`mwb ${verb}: ${errorMessage(err)}`);
+    const code = errorCode(err);
+    const text = errorMessage(err);
+    const named = /'(-{1,2}[^']*)'/.exec(text)?.[1];
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && named) {
+      const bare = named.replace(/^-+/, '').split('=')[0]!;
+      const guess = didYouMean(bare, Object.keys(options).filter((n) => !options[n]!.hidden));
+      const hint = guess ? `did you mean --${guess}?` : Object.keys(options).length ? `options: ${optionList(options)}` : 'it takes no options';
+      throw new UsageError(`mwb ${verb}: unknown option ${named.split('=')[0]}; ${hint} ("mwb ${verb} --help" explains them)`, { showUsage: false });
+    }
+    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && named) {
+      const bare = named.replace(/^-+/, '').split(/[ =]/)[0]!;
+      const spec = options[bare];
+      if (spec?.type === 'boolean') throw new UsageError(`mwb ${verb}: --${bare} is a switch and takes no value`);
+      throw new UsageError(`mwb ${verb}: --${bare} needs a value${spec?.value ? ` (${spec.value})` : ''}: --${bare} VALUE or --${bare}=VALUE`);
+    }
+    throw new UsageError(`mwb ${verb}: ${text.split('\n')[0]}`);
   }
 }
 
@@ -33,4 +203,65 @@ export function intOption(verb: string, name: string, value: string | undefined,
   const n = Number(value);
   if (!Number.isInteger(n) || n < min) throw new UsageError(`mwb ${verb}: --${name} takes a whole number ≥ ${min}, not "${value}"`);
   return n;
+}
+
+/** `{ "error": { "code", "message" } }`, what `--json` callers get on stdout instead of a result. */
+export function jsonError(err: unknown): { error: { code: string; message: string } } {
+  return { error: { code: errorCode(err), message: errorMessage(err) } };
+}
+
+/** Whether argv (before `--`) asks for JSON output. */
+export function wantsJson(argv: string[]): boolean {
+  const end = argv.indexOf('--');
+  const own = end < 0 ? argv : argv.slice(0, end);
+  return own.some((a, i) => a === '--json' || a === '--progress=json' || (a === '--progress' && own[i + 1] === 'json'));
+}
+
+// ---- help -------------------------------------------------------------------------------------
+
+const WIDTH = 100;
+
+/** Word-wrap `text` to `width`, indenting continuation lines by `indent` spaces. */
+export function wrap(text: string, indent: number, width = WIDTH): string {
+  const words = text.split(/\s+/).filter(Boolean);
+  const lines: string[] = [];
+  let line = '';
+  for (const w of words) {
+    if (line && indent + line.length + 1 + w.length > width) {
+      lines.push(line);
+      line = w;
+    } else line = line ? `${line} ${w}` : w;
+  }
+  if (line) lines.push(line);
+  return lines.join('\n' + ' '.repeat(indent));
+}
+
+/** Two aligned columns: left padded to the widest entry (capped), right wrapped. */
+export function columns(rows: [string, string][], indent = 2, cap = 28): string[] {
+  const left = Math.min(cap, Math.max(...rows.map(([l]) => l.length)));
+  return rows.map(([l, r]) => {
+    const pad = ' '.repeat(indent);
+    if (l.length > left) return `${pad}${l}\n${' '.repeat(indent + left + 2)}${wrap(r, indent + left + 2)}`;
+    return `${pad}${l.padEnd(left)}  ${wrap(r, indent + left + 2)}`;
+  });
+}
+
+/** `mwb <verb> --help` and `mwb help <verb>`. */
+export function verbHelp(verb: Verb): string {
+  const out: string[] = [`mwb ${verb.name} — ${verb.summary}`, '', 'Usage:', `  ${verb.usage.replace(/\n\s*/g, '\n    ')}`, ''];
+  if (verb.args?.length) out.push('Arguments:', ...columns(verb.args), '');
+  const opts: [string, string][] = Object.entries(verb.options)
+    .filter(([, o]) => !o.hidden)
+    .map(([name, o]) => [`${o.short ? `-${o.short}, ` : ''}--${name}${o.type === 'string' ? ` ${o.value ?? 'VALUE'}` : ''}`, o.help]);
+  opts.push(['-h, --help', 'Print this help and exit 0.']);
+  out.push('Options:', ...columns(opts), '');
+  out.push('Examples:');
+  for (const [cmd, note] of verb.examples) out.push(`  ${cmd}`, ...(note ? [`      ${wrap(note, 6)}`] : []));
+  out.push('', 'Exit codes:');
+  const codes: [string, string][] = [['0', EXIT_MEANINGS[0]]];
+  if (verb.exits[1]) codes.push(['1', verb.exits[1]]);
+  codes.push(['2', EXIT_MEANINGS[2]]);
+  for (const [c, m] of verb.exits.extra ?? []) codes.push([String(c), m]);
+  out.push(...columns(codes), '');
+  return out.join('\n') + '\n';
 }

@@ -1,6 +1,6 @@
 import { compareFiles, type CompareResult, type JsonValue, type ReportedDifference, type SideInput } from '../core/compare';
-import { errorMessage } from '../core/errors';
-import { EXIT, parseVerbArgs, printJson, UsageError, type Verb } from './common';
+import { errorCode, errorMessage } from '../core/errors';
+import { CliError, EXIT, parseVerbArgs, printJson, UsageError, type Options, type Verb } from './common';
 
 const USAGE = 'mwb diff <a> <b> [--json] [--include-volatile] [--init FILE | --init-a FILE --init-b FILE]';
 
@@ -103,18 +103,33 @@ function human(result: CompareResult, includeVolatile: boolean): string {
   return lines.join('\n') + '\n';
 }
 
+const OPTIONS = {
+  json: { type: 'boolean', help: 'Print { a, b, summary, differences } as JSON. Default: text, the playback summary first.' },
+  'include-volatile': {
+    type: 'boolean',
+    help: 'Also report what is ignored by default: creation times, encoder and handler names, padding, fragment renumbering, and offsets that only moved with the data.',
+  },
+  init: { type: 'string', value: 'FILE', help: 'The init segment both inputs belong to, when they are media segments (.m4s).' },
+  'init-a': { type: 'string', value: 'FILE', help: "The first input's init segment (use with --init-b when the two differ)." },
+  'init-b': { type: 'string', value: 'FILE', help: "The second input's init segment." },
+} satisfies Options;
+
 export const diffVerb: Verb = {
   name: 'diff',
   summary: 'compare two MP4/fMP4 files or segments: playback summary, then box differences (exit 1 when they differ)',
   usage: USAGE,
+  args: [
+    ['<a>', 'the first MP4/fMP4 file or media segment'],
+    ['<b>', 'the second'],
+  ],
+  options: OPTIONS,
+  examples: [
+    ['mwb diff old.mp4 new.mp4', 'what changed between two encodes, playback-relevant differences first'],
+    ['mwb diff a/seg_001.m4s b/seg_001.m4s --init-a a/init.mp4 --init-b b/init.mp4 --json', 'two media segments, each with its init segment, as JSON'],
+  ],
+  exits: { 1: 'the files differ (after the default ignores)' },
   async run(argv) {
-    const { values, positionals } = parseVerbArgs('diff', argv, {
-      json: { type: 'boolean' },
-      'include-volatile': { type: 'boolean' },
-      init: { type: 'string' },
-      'init-a': { type: 'string' },
-      'init-b': { type: 'string' },
-    });
+    const { values, positionals } = parseVerbArgs('diff', argv, OPTIONS);
     if (positionals.length !== 2) throw new UsageError(`mwb diff: give exactly two files to compare (got ${positionals.length}).`);
     if (values.init && (values['init-a'] || values['init-b'])) throw new UsageError('mwb diff: use --init for both files, or --init-a/--init-b, not both.');
     const initA = values['init-a'] ?? values.init;
@@ -127,8 +142,7 @@ export const diffVerb: Verb = {
       result = (await compareFiles(a, b, { includeVolatile })).result;
     } catch (err) {
       // An unreadable or non-MP4 input is an error (2), distinct from "the files differ" (1).
-      process.stderr.write(`mwb diff: ${errorMessage(err)}\n`);
-      return EXIT.usage;
+      throw new CliError(errorCode(err), errorMessage(err), EXIT.usage);
     }
     if (values.json) {
       printJson({

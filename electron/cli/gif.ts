@@ -1,13 +1,13 @@
 import path from 'node:path';
 import { formatBytes } from '../core/gif/budget';
 import { exportGif } from '../core/gif/export';
-import { GIF_DITHERS, GIF_PALETTE_MODES, type GifDither, type GifOptions, type GifPaletteMode } from '../core/gif/gif-types';
+import { GIF_DEFAULTS, GIF_DITHERS, GIF_LIMITS, GIF_PALETTE_MODES, type GifDither, type GifOptions, type GifPaletteMode } from '../core/gif/gif-types';
 import { defaultGifPath } from '../core/gif/output';
 import { localRunner } from '../core/gif/runner';
-import { EXIT, parseVerbArgs, printJson, UsageError, type Verb } from './common';
+import { EXIT, parseVerbArgs, printJson, UsageError, type Options, type Verb } from './common';
 
 const USAGE =
-  'mwb gif <input> [output.gif] [--start s] [--end s | --duration s] [--fps N] [--width N] [--max-size BYTES]\n' +
+  'mwb gif <input> [output.gif] [--start s] [--end s | --duration s] [--fps N] [--width N] [--max-size SIZE]\n' +
   '          [--loop N] [--dither none|bayer|diffusion] [--bayer-scale 0-5] [--diffusion 0-1]\n' +
   '          [--palette scenes|global|diff|per-frame] [--colours N] [--quality 0-100] [--overwrite] [--json]';
 
@@ -21,7 +21,7 @@ function num(name: string, value: string | undefined): number | undefined {
 /** `10485760`, `10M`, `10MB`, `500k`, `1.5MiB` (K/M/G are 1024-based, as file managers count). */
 export function parseSize(value: string): number {
   const m = /^\s*(\d+(?:\.\d+)?)\s*([kmg]?)(?:i?b)?\s*$/i.exec(value);
-  if (!m) throw new UsageError(`mwb gif: --max-size takes bytes (e.g. 10485760) or a size like 10MB or 500KB, not "${value}"`);
+  if (!m) throw new UsageError(`mwb gif: --max-size takes bytes (e.g. 10485760) or a size like 10MB, "10 MB" or 500KB, not "${value}"`);
   const unit = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[m[2]!.toLowerCase() as '' | 'k' | 'm' | 'g'];
   return Math.round(Number(m[1]) * unit);
 }
@@ -32,29 +32,51 @@ function oneOf<T extends string>(name: string, value: string | undefined, allowe
   return value as T;
 }
 
+const D = GIF_DEFAULTS;
+const OPTIONS = {
+  start: { type: 'string', value: 'SECONDS', help: 'Where the GIF starts in the input, in seconds (decimals allowed). Default: 0.' },
+  end: { type: 'string', value: 'SECONDS', help: 'Where it ends in the input, in seconds. Default: the end of the input.' },
+  duration: { type: 'string', value: 'SECONDS', help: 'Seconds of input to use from --start (instead of --end).' },
+  fps: { type: 'string', value: 'N', help: `Frames per second, ${GIF_LIMITS.minFps}–${GIF_LIMITS.maxFps} (browsers play nothing faster). Default: ${D.fps}.` },
+  width: { type: 'string', value: 'PIXELS', help: `Width in pixels, ${GIF_LIMITS.minWidth}–${GIF_LIMITS.maxWidth}; the height keeps the aspect ratio. Default: ${D.width}, or the source width when smaller.` },
+  'max-size': {
+    type: 'string',
+    value: 'SIZE',
+    unit: /^([kmg]i?)?b$|^[kmg]$/i,
+    help: 'Fit the GIF under this size: bytes (10485760) or with a unit, K/M/G counted in 1024s: 10MB, 10M, "10 MB", 500KB, 1.5MiB. Width, fps, colours and quality are lowered until it fits (--width and --fps act as maxima). Default: no budget.',
+  },
+  loop: { type: 'string', value: 'N', help: `0 loops forever, -1 plays once, N plays N more times after the first. Default: ${D.loop}.` },
+  dither: { type: 'string', value: GIF_DITHERS.join('|'), help: `How colours between palette entries are approximated. Default: ${D.dither}.` },
+  'bayer-scale': { type: 'string', value: '0-5', help: `Strength of the bayer pattern: 0 strongest, 5 faintest (with --dither bayer). Default: ${D.bayerScale}.` },
+  diffusion: { type: 'string', value: '0-1', help: `Share of the error spread to neighbours (with --dither diffusion). Default: ${D.diffusion}.` },
+  palette: {
+    type: 'string',
+    value: GIF_PALETTE_MODES.join('|'),
+    help: `scenes: one palette per stretch of similar colours; global: one for the clip; diff: weighted to moving pixels; per-frame: one per frame. Default: ${D.palette}.`,
+  },
+  colours: { type: 'string', value: 'N', help: `Palette size, ${GIF_LIMITS.minColours}–${GIF_LIMITS.maxColours} colours (also --colors). Default: ${D.colours}.` },
+  colors: { type: 'string', value: 'N', help: 'Same as --colours.', hidden: true },
+  quality: { type: 'string', value: '0-100', help: `Below 100, pixels that barely changed are left as they are, which makes the file much smaller. Default: ${D.quality}.` },
+  overwrite: { type: 'boolean', help: 'Replace the output if it exists. Default: refuse.' },
+  json: { type: 'boolean', help: 'Print the result (output, bytes, size, frames, the chosen settings and the budget search) as JSON.' },
+} satisfies Options;
+
 export const gifVerb: Verb = {
   name: 'gif',
   summary: 'export a looping GIF (trim, size budget, dither and palette options); beats gifski on quality per byte',
   usage: USAGE,
+  args: [
+    ['<input>', 'a video file ffmpeg can read'],
+    ['[output.gif]', 'where to write; default: the input name with .gif, beside it'],
+  ],
+  options: OPTIONS,
+  examples: [
+    ['mwb gif clip.mp4 --start 2 --duration 3 --width 360', 'three seconds from 0:02, 360 pixels wide, to clip.gif'],
+    ['mwb gif clip.mp4 small.gif --max-size 2MB --json', 'the best GIF under 2 MiB, with the chosen settings as JSON'],
+  ],
+  exits: { 1: 'the export failed (ffmpeg failed, or the output could not be written)', extra: [[130, 'cancelled with Ctrl+C; no output was written']] },
   async run(argv) {
-    const { values, positionals } = parseVerbArgs('gif', argv, {
-      start: { type: 'string' },
-      end: { type: 'string' },
-      duration: { type: 'string' },
-      fps: { type: 'string' },
-      width: { type: 'string' },
-      'max-size': { type: 'string' },
-      loop: { type: 'string' },
-      dither: { type: 'string' },
-      'bayer-scale': { type: 'string' },
-      diffusion: { type: 'string' },
-      palette: { type: 'string' },
-      colours: { type: 'string' },
-      colors: { type: 'string' },
-      quality: { type: 'string' },
-      overwrite: { type: 'boolean' },
-      json: { type: 'boolean' },
-    });
+    const { values, positionals } = parseVerbArgs('gif', argv, OPTIONS);
     if (positionals.length < 1 || positionals.length > 2) throw new UsageError(`mwb gif: give an input${positionals.length ? ' and at most one output' : ''}`);
     const input = path.resolve(positionals[0]!);
     const output = positionals[1] !== undefined ? path.resolve(positionals[1]) : defaultGifPath(input);

@@ -8,7 +8,7 @@ import {
   sampleTable,
   type InspectResult,
 } from '../core/boxes';
-import { EXIT, intOption, parseVerbArgs, UsageError, type Verb } from './common';
+import { CliError, EXIT, intOption, parseVerbArgs, UsageError, type Options, type Verb } from './common';
 
 const USAGE = 'mwb inspect <file> [--json] [--samples <trackId>] [--depth N]';
 
@@ -37,7 +37,7 @@ function indent(json: string, by: string): string {
 /** A short, actionable reason when the file is not something the inspector can read. */
 function refusal(result: InspectResult): string | null {
   if (result.size === 0) return `${result.file} is empty (0 bytes).`;
-  if (result.format === 'unknown') {
+  if (result.format === 'unknown' && !result.unexpectedFirstBox) {
     const first = result.boxes[0];
     const what = first ? `its first 8 bytes do not form a box header (they read as size ${first.size}, type "${first.type.replace(/[^\x20-\x7e]/g, '?')}")` : 'it is shorter than one box header';
     return `${result.file} is not an MP4/MOV (ISO BMFF) file: ${what}.`;
@@ -45,16 +45,28 @@ function refusal(result: InspectResult): string | null {
   return null;
 }
 
+const OPTIONS = {
+  json: {
+    type: 'boolean',
+    help: 'Print { file, size, format, majorBrand, fragmented, boxes, tracks, errors } as JSON, with mp4box.js field names. Default: an indented tree (mp4dump-like) and a track table.',
+  },
+  samples: { type: 'string', value: 'TRACK_ID', help: "List one track's samples instead of the boxes (number, offset, size in bytes, decode and presentation time in the track's timescale, sync flag). TRACK_ID is a track_ID from the track table." },
+  depth: { type: 'string', value: 'N', help: 'Show boxes only down to nesting level N (1 = top-level boxes), a whole number ≥ 1. Default: every level.' },
+} satisfies Options;
+
 export const inspectVerb: Verb = {
   name: 'inspect',
   summary: 'every box of an MP4/MOV/fMP4/CMAF file with decoded fields, its tracks and sample tables',
   usage: USAGE,
+  args: [['<file>', 'an MP4, MOV, fMP4, CMAF file or a media segment (.m4s); only metadata is read, so any size works']],
+  options: OPTIONS,
+  examples: [
+    ['mwb inspect clip.mp4 --depth 2', 'the top two levels of boxes and the tracks'],
+    ['mwb inspect clip.mp4 --samples 1 --json', 'every sample of track 1 as JSON'],
+  ],
+  exits: { 1: 'structural errors were found (a truncated box, an invalid size); what could be read is printed' },
   async run(argv) {
-    const { values, positionals } = parseVerbArgs('inspect', argv, {
-      json: { type: 'boolean' },
-      samples: { type: 'string' },
-      depth: { type: 'string' },
-    });
+    const { values, positionals } = parseVerbArgs('inspect', argv, OPTIONS);
     if (positionals.length !== 1) throw new UsageError(positionals.length ? 'mwb inspect: give exactly one file' : 'mwb inspect: which file?');
     const file = positionals[0]!;
     const depth = intOption('inspect', 'depth', values.depth, 1);
@@ -62,9 +74,11 @@ export const inspectVerb: Verb = {
 
     const result = await inspectFile(file);
     const refused = refusal(result);
-    if (refused) {
-      process.stderr.write(`mwb inspect: ${refused}\n`);
-      return EXIT.failure;
+    if (refused) throw new CliError(result.size === 0 ? 'EEMPTY' : 'ENOTMP4', refused, EXIT.usage);
+    if (result.unexpectedFirstBox) {
+      process.stderr.write(
+        `mwb inspect: warning: ${result.file} starts with a "${result.unexpectedFirstBox}" box, which does not start an MP4/MOV file (expected ftyp, moov, styp, moof…); showing its boxes as they are.\n`,
+      );
     }
     const out = writer();
 
@@ -73,8 +87,7 @@ export const inspectVerb: Verb = {
       const table = track ? sampleTable(result.boxes, trackId, { fileSize: result.size }) : null;
       if (!track || !table) {
         const ids = result.tracks.map((t) => t.id).join(', ') || 'none';
-        process.stderr.write(`mwb inspect: ${result.file} has no track ${trackId} (its tracks: ${ids}).\n`);
-        return EXIT.failure;
+        throw new CliError('ENOTRACK', `${result.file} has no track ${trackId} (its tracks: ${ids}).`, EXIT.usage);
       }
       if (values.json) {
         await out.line(`{\n  "file": ${JSON.stringify(result.file)},\n  "size": ${result.size},\n  "track": ${indent(JSON.stringify(track, null, 2), '  ')},`);
@@ -94,6 +107,7 @@ export const inspectVerb: Verb = {
     if (values.json) {
       const boxes = boxesToJson(result.boxes, { maxDepth: depth === undefined ? Infinity : depth - 1 });
       await out.line(`{\n  "file": ${JSON.stringify(result.file)},\n  "size": ${result.size},`);
+      if (result.unexpectedFirstBox) await out.line(`  "unexpectedFirstBox": ${JSON.stringify(result.unexpectedFirstBox)},`);
       await out.line(`  "format": ${JSON.stringify(result.format)},\n  "majorBrand": ${JSON.stringify(result.majorBrand ?? null)},\n  "fragmented": ${result.fragmented},`);
       await out.line('  "boxes": [');
       for (let i = 0; i < boxes.length; i++) await out.line(`    ${indent(JSON.stringify(boxes[i], null, 2), '    ')}${i + 1 < boxes.length ? ',' : ''}`);

@@ -5,6 +5,7 @@
 import { resolveBinary } from '../binaries';
 import { WorkbenchError } from '../errors';
 import { runCapture } from '../process';
+import { sniffFile, type Sniff } from './sniff';
 
 export type StreamType = 'video' | 'audio' | 'subtitle' | 'data' | 'attachment' | 'unknown';
 
@@ -101,7 +102,7 @@ export function parseProbeJson(text: string): ProbeResult {
 }
 
 /** What ffprobe said, one sentence: its distinct error lines without context prefixes or our `file:`. */
-export function ffprobeReason(stderr: string, input: string): string {
+export function ffprobeReason(stderr: string, input: string, sniff?: Sniff): string {
   const seen: string[] = [];
   for (const raw of stderr.split(/\r?\n/)) {
     let line = raw.trim().replace(/^\[[^\]]*@ 0x[0-9a-fA-F]+\]\s*/, '');
@@ -111,7 +112,11 @@ export function ffprobeReason(stderr: string, input: string): string {
     if (!seen.includes(line)) seen.push(line);
   }
   let reason = seen.slice(-4).join('; ') || 'no output';
-  if (/moov atom not found/.test(reason)) reason += ' (the file is cut short or was never finished: its index is missing)';
+  if (sniff?.text) return `it is a text file${sniff.preview ? ` (it starts with "${sniff.preview}")` : ''}, not audio or video`;
+  if (/moov atom not found/.test(reason)) {
+    // Only a file that starts like an MP4 can be an unfinished one.
+    reason += sniff && !sniff.boxHeader ? ' (its first bytes are not an MP4 box: it is not an MP4 at all)' : ' (the file is cut short or was never finished: its index is missing)';
+  }
   return reason;
 }
 
@@ -144,7 +149,8 @@ export async function probeMedia(input: string, options: ProbeOptions = {}): Pro
   ];
   const res = await runCapture(ffprobe.path, args, { timeoutMs: options.timeoutMs ?? 30_000, maxBytes: 8 * 1024 * 1024 });
   if (res.code !== 0) {
-    throw new WorkbenchError('ENOTMEDIA', `${label} is not a media file ffmpeg can read: ${ffprobeReason(res.stderr, input)}.`);
+    const sniff = input.startsWith('file:') ? await sniffFile(input.slice(5)).catch(() => undefined) : undefined;
+    throw new WorkbenchError('ENOTMEDIA', `${label} is not a media file ffmpeg can read: ${ffprobeReason(res.stderr, input, sniff)}.`);
   }
   let parsed: ProbeResult;
   try {

@@ -3,8 +3,13 @@
  * profile, level, tag…) and the RFC 6381 codec string and MIME type the MSE lab derives from the
  * sample description of the same track.
  */
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
 import { resolveBinary } from '../binaries';
-import { WorkbenchError } from '../errors';
+import { describeFsError, WorkbenchError } from '../errors';
+import { fileArg } from '../jobs/inputs';
+import { ffprobeReason } from '../media/ffprobe';
+import { assertMaybeMedia, sniffFile } from '../media/sniff';
 import { runCapture } from '../process';
 import { analyzeMse } from './analyze';
 import type { TrackCodec } from './types';
@@ -44,10 +49,21 @@ export interface ProbeResult {
 const PICK = ['codec_type', 'codec_name', 'codec_tag_string', 'profile', 'level', 'width', 'height', 'pix_fmt', 'sample_rate', 'channels', 'channel_layout', 'duration', 'bit_rate', 'nb_frames'] as const;
 
 export async function probeFile(file: string): Promise<ProbeResult> {
+  // Unreadable inputs get the same sentences as everywhere else, before ffprobe is asked.
+  let info;
+  try {
+    info = await stat(file);
+  } catch (err) {
+    throw describeFsError(err, file);
+  }
+  if (info.isDirectory()) throw new WorkbenchError('EISDIR', `${file} is a folder; give a media file inside it.`);
+  await assertMaybeMedia(file);
   const ffprobe = resolveBinary('ffprobe');
-  const res = await runCapture(ffprobe.path, ['-v', 'error', '-show_streams', '-show_format', '-of', 'json', file], { timeoutMs: 60_000 });
+  const input = fileArg(path.resolve(file));
+  const res = await runCapture(ffprobe.path, ['-v', 'error', '-show_streams', '-show_format', '-of', 'json', input], { timeoutMs: 60_000 });
   if (res.code !== 0) {
-    throw new WorkbenchError('EPROBE', `ffprobe could not read ${file}: ${res.stderr.trim().split('\n').slice(-3).join(' ') || `exit code ${res.code}`}`);
+    // ffprobe's `[mov,mp4,m4a,… @ 0x…]` context prefixes and our `file:` are noise to a reader.
+    throw new WorkbenchError('ENOTMEDIA', `${file} is not a media file ffprobe can read: ${ffprobeReason(res.stderr, input, await sniffFile(file).catch(() => undefined))}.`);
   }
   let json: { streams?: Record<string, unknown>[]; format?: Record<string, unknown> };
   try {
