@@ -1,6 +1,6 @@
 import { presetCaps } from '../core/jobs/caps-index';
 import { presetInfo, PRESETS } from '../core/jobs/presets';
-import { EXIT, parseVerbArgs, printJson, type Options, type Verb } from './common';
+import { EXIT, parseVerbArgs, printJson, wrap, type Options, type Verb } from './common';
 
 const OPTIONS = {
   json: { type: 'boolean', help: 'Print the presets as JSON (id, label, description, output kind and extensions, availability and the reason when unavailable). Default: a text list.' },
@@ -28,7 +28,7 @@ export const presetsVerb: Verb = {
     for (const p of list) {
       const out = p.outputKind === 'folder' ? 'folder' : p.extensions.length ? p.extensions.join(' ') : 'any';
       process.stdout.write(`${p.available ? '✓' : '✗'} ${p.id.padEnd(width)}  ${p.label} → ${out}\n`);
-      process.stdout.write(`  ${' '.repeat(width)}  ${p.available ? p.description : `unavailable: ${p.reason}`}\n`);
+      process.stdout.write(`  ${' '.repeat(width)}  ${wrap(p.available ? p.description : `unavailable: ${p.reason}`, width + 4)}\n`);
     }
     process.stdout.write('\nUse: mwb transcode <input> <output> --preset <id>. Hardware encoders: see --json (hwEncoders) and "mwb caps".\n');
     return EXIT.ok;

@@ -7,6 +7,7 @@ import type { Capabilities } from '../media/caps-types';
 import type { ProbeResult } from '../media/ffprobe';
 
 import { PRESET_IDS, PRORES_PROFILES, SPEEDS, type OptionName, type PresetId, type PresetInfo, type ProresProfile, type Speed, type TranscodeOptions } from './transcode-types';
+import { codecSupport } from '../mse/browser-support';
 
 export { PRESET_IDS, PRORES_PROFILES, SPEEDS };
 export type { OptionName, PresetId, ProresProfile, Speed, TranscodeOptions };
@@ -492,7 +493,7 @@ const av1Mp4: PresetDef = {
 const hevcMp4: PresetDef = {
   id: 'hevc-mp4',
   label: 'HEVC MP4 (hvc1)',
-  description: 'H.265 tagged hvc1 (what Safari and Apple devices require) with AAC in MP4, +faststart.',
+  description: `H.265 tagged hvc1 (what Safari and Apple devices require) with AAC in MP4, +faststart. Plays in ${codecSupport('hvc1')!.browsers}; elsewhere only the sound plays.`,
   outputKind: 'file',
   extension: '.mp4',
   extensions: ['.mp4', '.m4v', '.mov'],
@@ -600,7 +601,7 @@ const PRORES_PROFILE_NUMBER: Record<ProresProfile, string> = { proxy: '0', lt: '
 const proresTimecode: PresetDef = {
   id: 'prores-timecode',
   label: 'ProRes MOV with timecode',
-  description: 'Apple ProRes (prores_ks) with PCM audio in a QuickTime MOV that carries a tmcd timecode track starting at the given timecode.',
+  description: `Apple ProRes (prores_ks) with PCM audio in a QuickTime MOV that carries a tmcd timecode track starting at the given timecode. For editing, not the web: plays in ${codecSupport('apch')!.browsers}.`,
   outputKind: 'file',
   extension: '.mov',
   extensions: ['.mov'],
