@@ -175,6 +175,11 @@ function buildMenu(): void {
             await openFromOutside(paths);
           },
         },
+        {
+          label: 'Close File',
+          accelerator: 'CmdOrCtrl+W',
+          click: () => ctx.emit('app.command', { command: 'close-file' }),
+        },
         { type: 'separator' },
         isMac ? { role: 'close' } : { role: 'quit' },
       ],

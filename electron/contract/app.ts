@@ -36,4 +36,6 @@ export interface AppEvents {
   'files.changed': { files: OpenedFile[] };
   /** A file was opened from outside the UI (menu, second instance, drag onto the dock icon). */
   'files.opened': { file: OpenedFile; view?: string };
+  /** A menu command the page carries out (File → Close File). */
+  'app.command': { command: 'close-file' };
 }

@@ -1,6 +1,7 @@
 import type { appContract } from '../contract/app';
 import { WorkbenchError } from '../core/errors';
 import { getCapabilities } from '../core/media/caps';
+import { normalizeTypedPath } from '../core/typed-path';
 import pkg from '../../package.json' with { type: 'json' };
 import type { HandlerMap } from './context';
 
@@ -18,7 +19,8 @@ export const appHandlers: HandlerMap<keyof typeof appContract> = {
     };
   },
   caps: (args) => getCapabilities({ refresh: args.refresh ?? false }),
-  openPath: (args, ctx) => ctx.files.open(args.path),
+  // What the user typed or pasted: quotes, file:// URLs and ~ are understood; relative paths are refused.
+  openPath: (args, ctx) => ctx.files.open(normalizeTypedPath(args.path)),
   async pickFiles(args, ctx) {
     if (!ctx.pickFiles) {
       throw new WorkbenchError(

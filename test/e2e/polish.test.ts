@@ -1,0 +1,152 @@
+/**
+ * What users hit first (issue #17), in real Chromium over web mode: toasts, closing files, the Open
+ * box, small text, and the Player's notice for a codec the browser cannot decode.
+ */
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clip } from '../fixtures/generate';
+import { openInUi, startApp, type App } from './helpers';
+
+let app: App;
+let dir: string;
+
+beforeAll(async () => {
+  app = await startApp('#/inspector');
+  dir = await mkdtemp(path.join(os.tmpdir(), 'mwb-polish-e2e-'));
+});
+
+afterAll(async () => {
+  await app?.close();
+});
+
+async function submitPath(p: string): Promise<void> {
+  await app.page.getByTestId('open-path').fill(p);
+  await app.page.getByTestId('open-submit').click();
+}
+
+describe('toasts', () => {
+  it('a broken file, a folder and missing paths: errors stack newest first, three at most with a count, and stay; info dismisses itself', async () => {
+    const { page } = app;
+    const broken = path.join(dir, 'broken.mp4');
+    await writeFile(broken, 'this is not a movie\n');
+    const folder = path.join(dir, 'a-folder');
+    await mkdir(folder);
+    const missing = path.join(dir, 'missing.mp4');
+
+    // The broken file opens (the Inspector shows what is there); the folder and the missing path are refused.
+    await submitPath(folder);
+    await page.getByTestId('notice-error').filter({ hasText: `${folder} is a folder` }).waitFor();
+    await submitPath(missing);
+    await page.getByTestId('notice-error').filter({ hasText: `${missing} does not exist` }).waitFor();
+    await submitPath('relative/clip.mp4');
+    await page.getByTestId('notice-error').filter({ hasText: '"relative/clip.mp4" is a relative path' }).waitFor();
+    await openInUi(page, broken);
+    await page.getByTestId('not-isobmff').waitFor();
+    await submitPath(missing + '.2');
+    await page.getByTestId('notice-error').filter({ hasText: `${missing}.2 does not exist` }).waitFor();
+
+    // Four errors: three show, newest first, and "1 more error".
+    const errors = page.getByTestId('notice-error');
+    expect(await errors.count()).toBe(3);
+    const texts = await errors.allTextContents();
+    expect(texts[0]).toContain(`${missing}.2 does not exist`);
+    expect(texts[1]).toContain('is a relative path');
+    expect(texts[2]).toContain(`${missing} does not exist`);
+    await expect.poll(() => page.getByTestId('notice-more').textContent()).toContain('1 more error');
+
+    // Toasts sit below the view, never over it: the Open button and the view's area stay uncovered.
+    const toasts = await page.getByTestId('toasts').boundingBox();
+    const view = await page.locator('main.content').boundingBox();
+    expect(toasts!.y).toBeGreaterThanOrEqual(view!.y + view!.height - 1);
+
+    // Errors stay (well past the info timeout); dismissing one brings the hidden one back.
+    await page.waitForTimeout(5600);
+    expect(await errors.count()).toBe(3);
+    await errors.first().getByRole('button', { name: 'Dismiss' }).click();
+    expect(await errors.count()).toBe(3);
+    expect(await page.getByTestId('notice-more').count()).toBe(0);
+    expect(await errors.last().textContent()).toContain(`${folder} is a folder`);
+
+    // An info toast (re-opening an open file) dismisses itself.
+    await submitPath(broken);
+    const info = page.getByTestId('notice-info').filter({ hasText: 'broken.mp4 is already open' });
+    await info.waitFor();
+    await info.waitFor({ state: 'detached', timeout: 8000 });
+  });
+});
+
+describe('files', () => {
+  it('the Open box takes quoted paths, file:// URLs and ~; reopening focuses the tab; × and the context menu close files everywhere', async () => {
+    const { page } = app;
+    const a = await clip({ duration: 1 });
+    const b = await clip({ duration: 1, width: 160, height: 90 });
+    if (!app.server.files.list().some((f) => f.path === b)) await openInUi(page, b);
+    const before = Number((await page.getByTestId('file-count').textContent())!.match(/\d+/)![0]);
+    await submitPath(`"${a}"`);
+    await page.getByTestId('file-count').filter({ hasText: `${before + 1} open` }).waitFor();
+    // The same file as a file:// URL is the same file: its tab comes forward, nothing is added.
+    await submitPath(`file://${a}`);
+    await page.getByTestId('notice-info').filter({ hasText: `${path.basename(a)} is already open` }).waitFor();
+    expect(await page.getByTestId('file-count').textContent()).toContain(`${before + 1} open`);
+    const active = page.locator('[data-testid="inspector-tab"][aria-selected="true"]');
+    expect(await active.textContent()).toContain(path.basename(a));
+    if (a.startsWith(os.homedir() + '/')) {
+      await submitPath('~' + a.slice(os.homedir().length));
+      await page.getByTestId('notice-info').filter({ hasText: 'is already open' }).first().waitFor();
+    }
+
+    // "1 box", never "1 boxes"; a filter without matches says so.
+    await page.getByTestId('box-filter').filter({ visible: true }).fill('zzzz');
+    await page.getByTestId('filter-empty').filter({ hasText: 'No box matches “zzzz”' }).waitFor();
+    await page.getByTestId('box-filter').filter({ visible: true }).fill('');
+
+    // × on the tab closes the file: the counter and the pickers drop it.
+    const count = Number((await page.getByTestId('file-count').textContent())!.match(/\d+/)![0]);
+    await active.locator('..').getByTestId('inspector-tab-close').click();
+    await page.getByTestId('file-count').filter({ hasText: `${count - 1} open` }).waitFor();
+    expect(app.server.files.list().some((f) => f.path === a)).toBe(false);
+    await page.getByTestId('nav-player').click();
+    expect(await page.getByTestId('player-source').locator('option').allTextContents()).not.toContain(path.basename(a));
+
+    // The context menu of a file picker closes the selected file.
+    await page.getByTestId('player-source').click({ button: 'right' });
+    const selected = await page.getByTestId('player-source').evaluate((s: HTMLSelectElement) => s.selectedOptions[0]?.textContent ?? '');
+    await page.getByTestId('file-menu-close').click();
+    await page.getByTestId('file-count').filter({ hasText: `${count - 2} open` }).waitFor();
+    expect(await page.getByTestId('player-source').locator('option').allTextContents()).not.toContain(selected);
+  });
+
+  it('a single-box file says "1 box"', async () => {
+    const { page } = app;
+    const one = path.join(dir, 'one-box.mp4');
+    // One free box of 16 bytes.
+    await writeFile(one, Buffer.from([0, 0, 0, 16, 0x66, 0x72, 0x65, 0x65, 0, 0, 0, 0, 0, 0, 0, 0]));
+    await page.getByTestId('nav-inspector').click();
+    await openInUi(page, one);
+    await page.getByText(/· 1 box ·/).filter({ visible: true }).waitFor();
+  });
+});
+
+describe('Player and a codec the browser cannot decode', () => {
+  it('says prominently that the HEVC video cannot play here and only the audio plays', async () => {
+    const { page } = app;
+    const hevc = await clip({ duration: 1, video: 'libx265' });
+    const decodable = await page.evaluate(() => MediaSource.isTypeSupported('video/mp4; codecs="hvc1.1.6.L93.B0"'));
+    await openInUi(page, hevc);
+    await page.getByTestId('nav-player').click();
+    await page.getByTestId('player-source').selectOption({ label: path.basename(hevc) });
+    await page.getByTestId('player-load').click();
+    if (decodable) return; // a Chromium build with HEVC: nothing to warn about
+    const notice = page.getByTestId('player-unsupported');
+    await notice.waitFor();
+    const text = (await notice.textContent()) ?? '';
+    expect(text).toMatch(/cannot decode the video track 1 \((hvc1|hev1)\./);
+    expect(text).toContain('HEVC (H.265)');
+    expect(text).toContain('Only the audio plays; the picture stays empty.');
+    // The lint's codec finding says the same, from the page's own isTypeSupported.
+    await page.getByTestId('tab-findings').click();
+    await page.getByTestId('player-findings').getByText('Not supported by MSE in this browser').first().waitFor();
+  });
+});
