@@ -4,10 +4,9 @@
  * `cli/common.ts` (exit codes, JSON errors, the log path on internal errors).
  */
 import pkg from '../package.json' with { type: 'json' };
-import { errorCode, errorMessage } from './core/errors';
+import { errorMessage } from './core/errors';
 import { capsVerb } from './cli/caps';
-import { columns, didYouMean, EXIT, EXIT_MEANINGS, exitFor, isInternal, UsageError, verbHelp, wantsJson, type Verb } from './cli/common';
-import { logError } from './core/log';
+import { columns, didYouMean, EXIT, EXIT_MEANINGS, logInternal, reportError, verbHelp, wantsJson, type Verb } from './cli/common';
 import { gifVerb } from './cli/gif';
 import { diffVerb } from './cli/diff';
 import { inspectVerb } from './cli/inspect';
@@ -51,24 +50,6 @@ function help(): string {
   ].join('\n');
 }
 
-/** Print an error the way every verb does: one line on stderr, and JSON on stdout with --json. */
-function report(verb: string, err: unknown, json: boolean, usage?: string): number {
-  const exit = exitFor(err);
-  const message = errorMessage(err);
-  const prefix = `mwb ${verb}: `;
-  const line = message.startsWith(prefix) || message.startsWith('mwb ') ? message : prefix + message;
-  let logNote = '';
-  if (isInternal(err)) {
-    const logFile = logError(`mwb ${verb}: internal error`, err);
-    logNote = logFile ? `\nThis looks like a bug in the workbench; details are in ${logFile}` : '';
-  }
-  const usageNote = err instanceof UsageError && err.showUsage && usage ? `\nUsage: ${usage}` : '';
-  process.stderr.write(line + logNote + usageNote + '\n');
-  // One line, so that it also ends a stream of JSON lines (--progress json).
-  if (json) process.stdout.write(JSON.stringify({ error: { code: err instanceof UsageError ? 'EUSAGE' : errorCode(err), message: line.slice(line.startsWith(prefix) ? prefix.length : 0) } }) + '\n');
-  return exit;
-}
-
 export async function main(argv: string[]): Promise<number> {
   const [first, ...rest] = argv;
   if (first === undefined || first === '--help' || first === '-h') {
@@ -100,7 +81,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await verb.run(rest);
   } catch (err) {
-    return report(verb.name, err, wantsJson(rest), verb.usage);
+    return await reportError(verb.name, err, wantsJson(rest), verb.usage);
   }
 }
 
@@ -120,9 +101,8 @@ main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },
-  (err: unknown) => {
-    const logFile = logError('mwb: internal error', err);
-    process.stderr.write(`mwb: ${errorMessage(err)}${logFile ? `\nThis looks like a bug in the workbench; details are in ${logFile}` : ''}\n`);
+  async (err: unknown) => {
+    process.stderr.write(`mwb: ${errorMessage(err)}${await logInternal('mwb: internal error', err)}\n`);
     process.exitCode = EXIT.failure;
   },
 );

@@ -15,6 +15,9 @@ import { contentTypeFor, parseRange } from './core/range';
 import { dispatch, type HandlerContext } from './handlers';
 import { shutdownJobQueue } from './handlers/jobs';
 import { filesFromArgv } from './launch-args';
+import electronLog from 'electron-log/main';
+import { configureFileTransport, logFilePath, logsDir, logStart } from './core/log';
+import { settingsStore } from './core/settings';
 
 const ORIGIN = 'app://workbench';
 const rendererRoot = path.join(__dirname, '..', 'renderer');
@@ -25,6 +28,10 @@ protocol.registerSchemesAsPrivileged([
 ]);
 // Every renderer sandboxed, whatever a future window's webPreferences say.
 app.enableSandbox();
+
+// The log: electron-log's main-process logger, on the file web mode and the CLI also write.
+configureFileTransport(electronLog.transports.file, logFilePath(app.getPath('userData')));
+electronLog.errorHandler.startCatching({ showDialog: false });
 
 const files = new FileRegistry();
 let mainWindow: BrowserWindow | null = null;
@@ -37,6 +44,8 @@ const ctx: HandlerContext = {
   electronVersion: process.versions.electron ?? null,
   // Job history and logs live with the app's other data.
   dataDir: app.getPath('userData'),
+  log: electronLog,
+  openLogsFolder: () => void shell.openPath(logsDir(app.getPath('userData'))),
   desktopNotify: (title, body) => notifyDesktop(title, body),
   // Only ever called with a finished job's output path (handlers/jobs.ts `jobReveal`).
   showInFolder: (p) => shell.showItemInFolder(p),
@@ -199,14 +208,42 @@ function buildMenu(): void {
       ],
     },
     { role: 'windowMenu' },
+    {
+      role: 'help',
+      submenu: [
+        { label: 'Open Logs Folder', click: () => ctx.openLogsFolder?.() },
+        { label: `Log file: ${logFilePath(app.getPath('userData'))}`, enabled: false },
+      ],
+    },
   ];
   Menu.setApplicationMenu(Menu.buildFromTemplate(template));
 }
 
-function createWindow(): void {
+/** Size, position and maximised state of the window, remembered in settings.json. */
+async function savedBounds(): Promise<{ x?: number; y?: number; width: number; height: number; maximized: boolean }> {
+  const s = await settingsStore(app.getPath('userData')).get().catch(() => null);
+  const w = s?.window;
+  if (!w) return { width: 1400, height: 900, maximized: false };
+  // Only restore a position that is still on a connected display.
+  const { screen } = await import('electron');
+  const visible = screen.getAllDisplays().some((d) => {
+    const a = d.workArea;
+    return w.x + 100 < a.x + a.width && w.x + w.width - 100 > a.x && w.y >= a.y - 10 && w.y + 50 < a.y + a.height;
+  });
+  return visible ? w : { width: w.width, height: w.height, maximized: w.maximized };
+}
+
+function rememberBounds(win: BrowserWindow): void {
+  const b = win.getNormalBounds();
+  void settingsStore(app.getPath('userData'))
+    .update({ window: { x: b.x, y: b.y, width: b.width, height: b.height, maximized: win.isMaximized() } })
+    .catch((err: unknown) => electronLog.warn('could not save the window size:', err));
+}
+
+async function createWindow(): Promise<void> {
+  const bounds = await savedBounds();
   mainWindow = new BrowserWindow({
-    width: 1400,
-    height: 900,
+    ...bounds,
     minWidth: 900,
     minHeight: 600,
     title: 'Media Workbench',
@@ -231,7 +268,13 @@ function createWindow(): void {
     },
   });
   rendererReady = false;
-  mainWindow.once('ready-to-show', () => mainWindow?.show());
+  mainWindow.once('ready-to-show', () => {
+    if (bounds.maximized) mainWindow?.maximize();
+    mainWindow?.show();
+  });
+  mainWindow.on('close', () => {
+    if (mainWindow) rememberBounds(mainWindow);
+  });
   mainWindow.on('closed', () => {
     mainWindow = null;
     rendererReady = false;
@@ -271,7 +314,7 @@ if (!app.requestSingleInstanceLock()) {
   app.on('second-instance', (_e, argv, workingDirectory) => {
     openWhenReady(filesFromArgv(argv, { cwd: workingDirectory, isPackaged: app.isPackaged }));
     // macOS keeps running without windows: bring one back for the files.
-    if (!mainWindow && app.isReady()) createWindow();
+    if (!mainWindow && app.isReady()) void createWindow();
     if (mainWindow) {
       if (mainWindow.isMinimized()) mainWindow.restore();
       mainWindow.focus();
@@ -281,7 +324,7 @@ if (!app.requestSingleInstanceLock()) {
   app.on('open-file', (e, p) => {
     e.preventDefault();
     openWhenReady([p]);
-    if (!mainWindow && app.isReady()) createWindow();
+    if (!mainWindow && app.isReady()) void createWindow();
   });
 
   app.whenReady().then(() => {
@@ -302,10 +345,11 @@ if (!app.requestSingleInstanceLock()) {
       return dispatch(ctx, name, args);
     });
     buildMenu();
-    createWindow();
+    logStart(electronLog, app.getVersion(), `desktop app, Electron ${process.versions.electron}`);
+    void createWindow();
     openWhenReady(filesFromArgv(process.argv, { cwd: process.cwd(), isPackaged: app.isPackaged }));
     app.on('activate', () => {
-      if (BrowserWindow.getAllWindows().length === 0) createWindow();
+      if (BrowserWindow.getAllWindows().length === 0) void createWindow();
     });
   });
 

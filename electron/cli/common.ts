@@ -217,6 +217,34 @@ export function wantsJson(argv: string[]): boolean {
   return own.some((a, i) => a === '--json' || a === '--progress=json' || (a === '--progress' && own[i + 1] === 'json'));
 }
 
+/** Write an unexpected error to the log file (loaded only then: it costs startup time) and say where. */
+export async function logInternal(context: string, err: unknown): Promise<string> {
+  try {
+    const { logError } = await import('../core/log');
+    return `\nThis looks like a bug in the workbench; details are in ${logError(context, err)}`;
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * Print an error the way every verb does: one line on stderr (plus the usage line for usage
+ * errors, and the log file's path for internal errors), and with --json the same error as
+ * `{ "error": { "code", "message" } }` on one line of stdout. Returns the exit code.
+ */
+export async function reportError(verb: string, err: unknown, json: boolean, usage?: string): Promise<number> {
+  const exit = exitFor(err);
+  const message = errorMessage(err);
+  const prefix = `mwb ${verb}: `;
+  const line = message.startsWith(prefix) || message.startsWith('mwb ') ? message : prefix + message;
+  const logNote = isInternal(err) ? await logInternal(`mwb ${verb}: internal error`, err) : '';
+  const usageNote = err instanceof UsageError && err.showUsage && usage ? `\nUsage: ${usage}` : '';
+  process.stderr.write(line + logNote + usageNote + '\n');
+  // One line, so that it also ends a stream of JSON lines (--progress json).
+  if (json) process.stdout.write(JSON.stringify({ error: { code: errorCode(err), message: line.startsWith(prefix) ? line.slice(prefix.length) : line } }) + '\n');
+  return exit;
+}
+
 // ---- help -------------------------------------------------------------------------------------
 
 const WIDTH = 100;

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { errorMessage } from '../core/errors';
+import { logError } from '../core/log';
 import { startWebServer } from '../web';
 import { EXIT, intOption, parseVerbArgs, UsageError, type Options, type Verb } from './common';
 
@@ -51,6 +52,14 @@ export const serveVerb: Verb = {
         process.stderr.write(`mwb serve: ${errorMessage(err)}\n`);
       }
     }
+    // A crash of the server is logged (with its stack) before the process goes.
+    const crash = (err: unknown) => {
+      const file = logError('web mode: uncaught error', err);
+      process.stderr.write(`mwb serve: internal error: ${errorMessage(err)}\nThis looks like a bug in the workbench; details are in ${file}\n`);
+      process.exit(EXIT.failure);
+    };
+    process.on('uncaughtException', crash);
+    process.on('unhandledRejection', crash);
     process.stdout.write(`Media Workbench (web mode) is ready:\n\n  ${server.url}\n\nOpen it in a browser. Only this machine can connect; press Ctrl+C to stop.\n`);
     await new Promise<void>((resolve) => {
       const stop = () => resolve();

@@ -2,6 +2,10 @@ import { z } from 'zod';
 import type { Capabilities } from '../core/media/caps-types';
 import type { OpenedFile } from '../core/files-types';
 import { fileId, localPath, method, none, text } from './method';
+import { THEMES, type Settings } from '../core/settings';
+import { PRESET_IDS } from '../core/jobs/transcode-types';
+import { gifOptions } from './gif';
+import { transcodeOptions } from './jobs';
 
 export interface AppInfo {
   name: string;
@@ -30,6 +34,17 @@ export const appContract = {
   ).returns<OpenedFile[]>(),
   listFiles: method(none, 'The files opened in this session, newest first.').returns<OpenedFile[]>(),
   closeFile: method(z.object({ id: fileId }).strict(), 'Forget an opened file.').returns<{ closed: boolean }>(),
+  getSettings: method(none, "The user's settings (theme, last transcode preset and options, GIF defaults, recent files), from the app's data folder.").returns<Settings>(),
+  updateSettings: method(
+    z
+      .object({
+        theme: z.enum(THEMES).optional(),
+        transcode: z.object({ preset: z.enum(PRESET_IDS), options: transcodeOptions }).strict().optional(),
+        gif: gifOptions.optional(),
+      })
+      .strict(),
+    'Change some settings; they persist in the data folder (settings.json).',
+  ).returns<Settings>(),
 } as const;
 
 export interface AppEvents {

@@ -40,6 +40,8 @@ export function watchJobs(ctx: HandlerContext, watcher: JobWatcher): () => void 
 }
 
 /** The queue of a binding (one per Electron app / web server), created on first use. */
+const logged = new Set<string>();
+
 export function jobQueueFor(ctx: HandlerContext): Promise<JobQueue> {
   let q = queues.get(ctx);
   if (!q) {
@@ -49,6 +51,11 @@ export function jobQueueFor(ctx: HandlerContext): Promise<JobQueue> {
       kinds: jobKinds,
       listener: {
         job: (job) => {
+          // The log records every job's command and how it ended (once each).
+          if (ctx.log && job.state === 'running' && job.command && !logged.has(`${job.id}:${job.command}`)) {
+            logged.add(`${job.id}:${job.command}`);
+            ctx.log.info(`job ${job.id} (${job.kind}) runs: ${job.command}`);
+          }
           ctx.emit('jobs.changed', { job });
           watchers.get(ctx)?.forEach((w) => w.job?.(job));
         },
@@ -60,6 +67,10 @@ export function jobQueueFor(ctx: HandlerContext): Promise<JobQueue> {
         removed: (id) => ctx.emit('jobs.removed', { id }),
       },
       onFinished: (job) => {
+        if (ctx.log) {
+          const how = job.state === 'done' ? 'finished' : job.state === 'cancelled' ? 'was cancelled' : `failed: ${job.error?.code ?? ''} ${job.error?.message ?? ''}`;
+          (job.state === 'failed' ? ctx.log.error : ctx.log.info).call(ctx.log, `job ${job.id} (${job.kind}) ${how}${job.command ? ` · last command: ${job.command}` : ''}`);
+        }
         if (!ctx.desktopNotify || job.state === 'cancelled') return;
         if (job.state === 'done') ctx.desktopNotify('Job finished', `${job.title}\n${job.result?.summary ?? ''}`);
         else ctx.desktopNotify('Job failed', `${job.title}\n${job.error?.message ?? ''}`);

@@ -5,6 +5,7 @@
 import type { GifOptions, GifResult } from '../../electron/contract/gif';
 import { client, ClientError } from './client';
 import { notify } from './workspace.svelte';
+import { saveSettings } from './settings.svelte';
 
 export interface GifExportState {
   exportId: string;
@@ -49,6 +50,9 @@ function listen(): void {
 
 /** Start an export; resolves once it is running (its progress then arrives as events). */
 export async function startGifExport(fileId: string, options: GifOptions, output?: string): Promise<GifExportState> {
+  // What the user chose becomes the GIF view's defaults next time (the trim belongs to this file only).
+  const { start: _s, end: _e, duration: _d, ...defaults } = options;
+  void saveSettings({ gif: defaults });
   listen();
   const started = await client.call('gifExport', { id: fileId, options, ...(output ? { output } : {}) });
   const entry: GifExportState = {
