@@ -150,3 +150,25 @@ describe('Player and a codec the browser cannot decode', () => {
     await page.getByTestId('player-findings').getByText('Not supported by MSE in this browser').first().waitFor();
   });
 });
+
+describe('GIF view after an export', () => {
+  it('shows the exported GIF read back from disk, with its size and a reveal link', async () => {
+    const { page } = app;
+    const src = await clip({ duration: 1, width: 160, height: 90 });
+    if (!app.server.files.list().some((f) => f.path === src)) await openInUi(page, src);
+    await page.getByTestId('nav-gif').click();
+    await page.getByTestId('gif-file').selectOption({ label: path.basename(src) });
+    await page.getByTestId('gif-source').filter({ hasText: '160×90' }).waitFor();
+    await page.getByTestId('gif-output').fill(path.join(dir, 'exported.gif'));
+    await page.getByTestId('export-gif-button').click();
+    const img = page.getByTestId('gif-exported');
+    await img.waitFor({ timeout: 60_000 });
+    await expect.poll(() => img.evaluate((i: HTMLImageElement) => i.complete && i.naturalWidth)).toBe(160);
+    const { size } = await import('node:fs/promises').then((fs) => fs.stat(path.join(dir, 'exported.gif')));
+    expect(await page.getByTestId('gif-exported-size').textContent()).toMatch(/\d+(\.\d+)? (KB|B|MB)/);
+    expect(size).toBeGreaterThan(0);
+    // Web mode cannot open a file manager: the link copies the path and says where the GIF is.
+    await page.getByTestId('gif-reveal').click();
+    await page.getByTestId('notice-info').filter({ hasText: `The GIF is at ${path.join(dir, 'exported.gif')}` }).waitFor();
+  });
+});
