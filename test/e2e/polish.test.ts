@@ -6,7 +6,7 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clip } from '../fixtures/generate';
+import { clip, fmp4 } from '../fixtures/generate';
 import { openInUi, startApp, type App } from './helpers';
 
 let app: App;
@@ -20,6 +20,21 @@ beforeAll(async () => {
 afterAll(async () => {
   await app?.close();
 });
+
+/** Dismiss every toast, so the layout stops moving under the mouse. */
+async function clearToasts(): Promise<void> {
+  const buttons = app.page.getByTestId('toasts').getByRole('button', { name: 'Dismiss', exact: true });
+  while ((await buttons.count()) > 0) await buttons.first().click();
+}
+
+/** Open `file`, or bring its Inspector tab forward when it is already open. */
+async function show(file: string): Promise<void> {
+  if (app.server.files.list().some((f) => f.path === file)) await submitPath(file);
+  else await openInUi(app.page, file);
+  await app.page.getByTestId('nav-inspector').click();
+  await app.page.locator('[data-testid="inspector-tab"][aria-selected="true"]').filter({ hasText: path.basename(file) }).waitFor();
+  await clearToasts();
+}
 
 async function submitPath(p: string): Promise<void> {
   await app.page.getByTestId('open-path').fill(p);
@@ -170,5 +185,76 @@ describe('GIF view after an export', () => {
     // Web mode cannot open a file manager: the link copies the path and says where the GIF is.
     await page.getByTestId('gif-reveal').click();
     await page.getByTestId('notice-info').filter({ hasText: `The GIF is at ${path.join(dir, 'exported.gif')}` }).waitFor();
+  });
+});
+
+describe('charts zoom, pan and read out', () => {
+  it('the sample-size chart zooms with the wheel, pans with a drag, reads out the cursor and resets', async () => {
+    const { page } = app;
+    const file = await fmp4({ duration: 4, gop: 30 });
+    await show(file);
+    const pane = page.locator('[data-testid=inspector-pane]:visible');
+    await pane.locator('[data-testid=mode-samples]').click();
+    const canvas = pane.getByTestId('sample-chart-canvas');
+    await canvas.waitFor();
+    const range = pane.getByTestId('sample-chart-range');
+    const full = await range.textContent();
+    expect(full).toMatch(/^0\.000–4\.0\d\d s/);
+    const box = (await canvas.boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    for (let i = 0; i < 4; i++) await page.mouse.wheel(0, -200);
+    await expect.poll(() => range.textContent()).toContain('zoomed');
+    const zoomed = (await range.textContent())!;
+    await expect.poll(() => pane.locator('.chart .tip').textContent()).toMatch(/cursor \d+\.\d{3} s/);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width / 2 + 150, box.y + box.height / 2, { steps: 5 });
+    await page.mouse.up();
+    expect(await range.textContent()).not.toBe(zoomed);
+    await canvas.dblclick();
+    await expect.poll(() => range.textContent()).toBe(full);
+    await pane.locator('[data-testid=mode-boxes]').click();
+  });
+
+  it('the Player timeline zooms and pans, keeps the time readout, and + / 0 work from the keyboard', async () => {
+    const { page } = app;
+    const file = await fmp4({ duration: 4, gop: 30 });
+    await page.getByTestId('nav-player').click();
+    await page.getByTestId('player-source').selectOption({ label: path.basename(file) });
+    await page.getByTestId('player-load').click();
+    const timeline = page.getByTestId('player-timeline');
+    await timeline.locator('[data-testid=timeline-buffered]').first().waitFor();
+    await clearToasts();
+    const range = page.getByTestId('timeline-range');
+    const full = await range.textContent();
+    const svg = timeline.locator('svg');
+    const box = (await svg.boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.6, box.y + 40);
+    for (let i = 0; i < 4; i++) await page.mouse.wheel(0, -200);
+    await expect.poll(() => range.textContent()).toContain('zoomed');
+    await expect.poll(() => timeline.locator('.hover').textContent()).toMatch(/^\d+\.\d{3} s/);
+    await svg.focus();
+    await page.keyboard.press('0');
+    await expect.poll(() => range.textContent()).toBe(full);
+    await page.keyboard.press('+');
+    await expect.poll(() => range.textContent()).toContain('zoomed');
+  });
+
+  it('Compare draws both files\u2019 fragment durations in one chart', async () => {
+    const { page } = app;
+    const a = await fmp4({ duration: 4, gop: 30 });
+    const b = await fmp4({ duration: 4, gop: 15 });
+    for (const f of [a, b]) if (!app.server.files.list().some((x) => x.path === f)) await openInUi(page, f);
+    await page.getByTestId('nav-compare').click();
+    await page.getByTestId('compare-pick-a').selectOption({ label: path.basename(a) });
+    await page.getByTestId('compare-pick-b').selectOption({ label: path.basename(b) });
+    await page.getByTestId('compare-run').click();
+    const chart = page.getByTestId('compare-fragment-chart').first();
+    await chart.waitFor();
+    await clearToasts();
+    // uPlot's legend: the x series plus A and B.
+    expect(await chart.locator('.u-legend .u-series').count()).toBe(3);
+    await chart.locator('.u-over').hover();
+    await expect.poll(() => chart.locator('.u-legend .u-series').nth(1).textContent()).toMatch(/A\s*[\d.]+ s/);
+    expect(await chart.locator('.u-legend .u-series').nth(2).textContent()).toMatch(/B\s*[\d.]+ s/);
   });
 });

@@ -76,6 +76,8 @@ export interface SummaryEntry {
   /** The lint rule (MSE_RULES.md) the topic touches. */
   rule?: string;
   same: boolean;
+  /** Both files' numbers for a chart (fragment durations in seconds), when the topic has them. */
+  series?: { a: number[]; b: number[] };
 }
 
 export interface SideInfo {
