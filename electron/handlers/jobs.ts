@@ -212,7 +212,7 @@ export const jobsHandlers: HandlerMap<keyof typeof jobsContract> = {
       if (!entry) throw new WorkbenchError('ENOENT', `Job "${job.title}" wrote no file named ${args.file}.`);
       file = result.kind === 'folder' ? path.join(result.path, ...entry.name.split('/')) : result.path;
     }
-    return ctx.files.open(file);
+    return ctx.files.open(file, { listed: !args.preview });
   },
 
   async jobReveal(args, ctx) {

@@ -180,6 +180,8 @@ describe('GIF view after an export', () => {
     await img.waitFor({ timeout: 60_000 });
     await expect.poll(() => img.evaluate((i: HTMLImageElement) => i.complete && i.naturalWidth)).toBe(160);
     const { size } = await import('node:fs/promises').then((fs) => fs.stat(path.join(dir, 'exported.gif')));
+    // Shown, not added to the workspace: the open-files list does not grow.
+    expect(app.server.files.list().some((f) => f.name === 'exported.gif')).toBe(false);
     expect(await page.getByTestId('gif-exported-size').textContent()).toMatch(/\d+(\.\d+)? (KB|B|MB)/);
     expect(size).toBeGreaterThan(0);
     // Web mode cannot open a file manager: the link copies the path and says where the GIF is.
