@@ -7,7 +7,7 @@ import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { app, BrowserWindow, dialog, ipcMain, Menu, Notification, protocol, session, shell, type MenuItemConstructorOptions } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, Notification, protocol, screen, session, shell, type MenuItemConstructorOptions } from 'electron';
 import type { EventMap, EventName } from './api';
 import { RENDERER_CSP } from './core/csp';
 import { FileRegistry } from './core/files';
@@ -15,9 +15,9 @@ import { contentTypeFor, parseRange } from './core/range';
 import { dispatch, type HandlerContext } from './handlers';
 import { shutdownJobQueue } from './handlers/jobs';
 import { filesFromArgv } from './launch-args';
-import electronLog from 'electron-log/main';
-import { configureFileTransport, logFilePath, logsDir, logStart } from './core/log';
-import { settingsStore } from './core/settings';
+import pkg from '../package.json' with { type: 'json' };
+import { catchUncaught, fileLogger, logFilePath, logsDir, logStart } from './core/log';
+import { readSettingsSync, settingsStore } from './core/settings';
 
 const ORIGIN = 'app://workbench';
 const rendererRoot = path.join(__dirname, '..', 'renderer');
@@ -29,9 +29,10 @@ protocol.registerSchemesAsPrivileged([
 // Every renderer sandboxed, whatever a future window's webPreferences say.
 app.enableSandbox();
 
-// The log: electron-log's main-process logger, on the file web mode and the CLI also write.
-configureFileTransport(electronLog.transports.file, logFilePath(app.getPath('userData')));
-electronLog.errorHandler.startCatching({ showDialog: false });
+// The log: electron-log on the same file (and format) web mode and the CLI write; uncaught errors
+// go there with their stack.
+const electronLog = fileLogger(logFilePath(app.getPath('userData')));
+catchUncaught(electronLog);
 
 const files = new FileRegistry();
 let mainWindow: BrowserWindow | null = null;
@@ -220,16 +221,19 @@ function buildMenu(): void {
 }
 
 /** Size, position and maximised state of the window, remembered in settings.json. */
-async function savedBounds(): Promise<{ x?: number; y?: number; width: number; height: number; maximized: boolean }> {
-  const s = await settingsStore(app.getPath('userData')).get().catch(() => null);
-  const w = s?.window;
+function savedBounds(): { x?: number; y?: number; width: number; height: number; maximized: boolean } {
+  const w = readSettingsSync(app.getPath('userData')).window;
   if (!w) return { width: 1400, height: 900, maximized: false };
   // Only restore a position that is still on a connected display.
-  const { screen } = await import('electron');
-  const visible = screen.getAllDisplays().some((d) => {
-    const a = d.workArea;
-    return w.x + 100 < a.x + a.width && w.x + w.width - 100 > a.x && w.y >= a.y - 10 && w.y + 50 < a.y + a.height;
-  });
+  let visible = false;
+  try {
+    visible = screen.getAllDisplays().some((d) => {
+      const a = d.workArea;
+      return w.x + 100 < a.x + a.width && w.x + w.width - 100 > a.x && w.y >= a.y - 10 && w.y + 50 < a.y + a.height;
+    });
+  } catch {
+    // No display information: let the system place the window.
+  }
   return visible ? w : { width: w.width, height: w.height, maximized: w.maximized };
 }
 
@@ -240,8 +244,8 @@ function rememberBounds(win: BrowserWindow): void {
     .catch((err: unknown) => electronLog.warn('could not save the window size:', err));
 }
 
-async function createWindow(): Promise<void> {
-  const bounds = await savedBounds();
+function createWindow(): void {
+  const bounds = savedBounds();
   mainWindow = new BrowserWindow({
     ...bounds,
     minWidth: 900,
@@ -314,7 +318,7 @@ if (!app.requestSingleInstanceLock()) {
   app.on('second-instance', (_e, argv, workingDirectory) => {
     openWhenReady(filesFromArgv(argv, { cwd: workingDirectory, isPackaged: app.isPackaged }));
     // macOS keeps running without windows: bring one back for the files.
-    if (!mainWindow && app.isReady()) void createWindow();
+    if (!mainWindow && app.isReady()) createWindow();
     if (mainWindow) {
       if (mainWindow.isMinimized()) mainWindow.restore();
       mainWindow.focus();
@@ -324,7 +328,7 @@ if (!app.requestSingleInstanceLock()) {
   app.on('open-file', (e, p) => {
     e.preventDefault();
     openWhenReady([p]);
-    if (!mainWindow && app.isReady()) void createWindow();
+    if (!mainWindow && app.isReady()) createWindow();
   });
 
   app.whenReady().then(() => {
@@ -345,11 +349,11 @@ if (!app.requestSingleInstanceLock()) {
       return dispatch(ctx, name, args);
     });
     buildMenu();
-    logStart(electronLog, app.getVersion(), `desktop app, Electron ${process.versions.electron}`);
-    void createWindow();
+    logStart(electronLog, pkg.version, `desktop app, Electron ${process.versions.electron}`);
+    createWindow();
     openWhenReady(filesFromArgv(process.argv, { cwd: process.cwd(), isPackaged: app.isPackaged }));
     app.on('activate', () => {
-      if (BrowserWindow.getAllWindows().length === 0) void createWindow();
+      if (BrowserWindow.getAllWindows().length === 0) createWindow();
     });
   });
 

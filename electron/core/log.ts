@@ -5,14 +5,16 @@ import { defaultDataDir } from './data-dir';
 
 /**
  * The workbench's log file, `<data folder>/logs/main.log`, rotated to `main.old.log` past 1 MiB.
- * Written with electron-log everywhere: its Electron flavour in the desktop app (main.ts) and its
- * Node flavour here for web mode and the CLI, so there is one file in one format.
+ * Written with electron-log (its Node flavour, which runs the same in Electron's main process) by
+ * the desktop app, web mode and the CLI alike: one file, one format.
  */
 export interface Logger {
   info(...parts: unknown[]): void;
   warn(...parts: unknown[]): void;
   error(...parts: unknown[]): void;
 }
+
+type ElectronLogger = ReturnType<typeof electronLog.create>;
 
 export const LOG_MAX_BYTES = 1024 * 1024;
 export const APP_NAME = 'Media Workbench';
@@ -32,10 +34,15 @@ export function configureFileTransport(file: { resolvePathFn: unknown; maxSize: 
   file.format = '[{y}-{m}-{d} {h}:{i}:{s}.{ms}] [{level}]{scope} {text}';
 }
 
-const loggers = new Map<string, Logger>();
+const loggers = new Map<string, ElectronLogger>();
+
+/** Uncaught exceptions and unhandled rejections go to `log` (electron-log's handler; no dialog). */
+export function catchUncaught(log: Logger): void {
+  (log as ElectronLogger).errorHandler?.startCatching({ showDialog: false });
+}
 
 /** A logger that writes to `file` only (never the console: stdout belongs to the CLI's output). */
-export function fileLogger(file: string = logFilePath()): Logger {
+export function fileLogger(file: string = logFilePath()): ElectronLogger {
   let log = loggers.get(file);
   if (!log) {
     const l = electronLog.create({ logId: `mwb:${file}` });

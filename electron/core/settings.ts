@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
@@ -91,6 +92,15 @@ export class SettingsStore {
   async forgetRecent(filePath: string): Promise<void> {
     const s = await this.get();
     if (s.recent.some((r) => r.path === filePath)) await this.update({ recent: s.recent.filter((r) => r.path !== filePath) });
+  }
+}
+
+/** For start-up code that cannot wait (the window's first size): the file as it is now. */
+export function readSettingsSync(dataDir: string = defaultDataDir()): Settings {
+  try {
+    return parseSettings(JSON.parse(readFileSync(path.join(dataDir, 'settings.json'), 'utf8')));
+  } catch {
+    return { ...DEFAULTS, recent: [] };
   }
 }
 
