@@ -38,7 +38,7 @@ async function show(file: string): Promise<void> {
 
 async function submitPath(p: string): Promise<void> {
   await app.page.getByTestId('open-path').fill(p);
-  await app.page.getByTestId('open-submit').click();
+  await app.page.getByTestId('open-path').press('Enter');
 }
 
 describe('toasts', () => {
