@@ -11,8 +11,8 @@
  */
 import type { z } from 'zod';
 import { appContract, type AppEvents } from './contract/app';
-import { gifContract, type GifEvents } from './contract/gif';
-import { boxesContract } from './contract/boxes';
+import { gifContract } from './contract/gif';
+import { boxesContract, type BoxesEvents } from './contract/boxes';
 import { compareContract } from './contract/compare';
 import { mseContract } from './contract/mse';
 import { jobsContract, type JobsEvents } from './contract/jobs';
@@ -32,7 +32,7 @@ export const contract = {
 } as const;
 
 /** Events pushed from the Node side to every connected UI. */
-export interface EventMap extends AppEvents, GifEvents, JobsEvents {}
+export interface EventMap extends AppEvents, JobsEvents, BoxesEvents {}
 export type EventName = keyof EventMap;
 
 export type Contract = typeof contract;

@@ -3,7 +3,7 @@
  * opened files), the native menu and dialogs, and the contract bound to IPC generically.
  * No feature logic lives here.
  */
-import { createReadStream } from 'node:fs';
+import { createReadStream, mkdirSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -11,7 +11,8 @@ import { app, BrowserWindow, dialog, ipcMain, Menu, Notification, protocol, scre
 import type { EventMap, EventName } from './api';
 import { RENDERER_CSP } from './core/csp';
 import { FileRegistry } from './core/files';
-import { contentTypeFor, parseRange } from './core/range';
+import { relayRange } from './core/net/relay';
+import { contentTypeFor, rangeReply } from './core/range';
 import { dispatch, type HandlerContext } from './handlers';
 import { shutdownJobQueue } from './handlers/jobs';
 import { filesFromArgv } from './launch-args';
@@ -20,6 +21,8 @@ import { catchUncaught, fileLogger, logFilePath, logsDir, logStart } from './cor
 import { readSettingsSync, settingsStore } from './core/settings';
 
 const ORIGIN = 'app://workbench';
+/** electron-builder.yml's appId, put in by scripts/build.mjs (Windows ties notifications to it). */
+declare const __MWB_APP_ID__: string;
 const rendererRoot = path.join(__dirname, '..', 'renderer');
 const preloadPath = path.join(__dirname, 'preload.cjs');
 
@@ -29,6 +32,23 @@ protocol.registerSchemesAsPrivileged([
 // Every renderer sandboxed, whatever a future window's webPreferences say.
 app.enableSandbox();
 
+// A development run (`npm start` from a checkout) gets its own data folder, and with it its own
+// single-instance lock (Chromium keys the lock on the data folder): otherwise it would hand its
+// files to an installed copy that is running and quit, and share its job history. Must happen
+// before anything reads userData and before the lock is taken.
+if (!app.isPackaged) {
+  const devData = `${app.getPath('userData')} (development)`;
+  try {
+    mkdirSync(devData, { recursive: true });
+    app.setPath('userData', devData);
+  } catch (err) {
+    console.error(`Media Workbench: could not use ${devData} for this development run (${err instanceof Error ? err.message : String(err)}); sharing the installed app's data folder.`);
+  }
+}
+
+// Windows shows an installed app's toasts only under the AppUserModelID its installer registered
+// (electron-builder's appId); without it they are dropped. The API exists on Windows only.
+if (process.platform === 'win32') app.setAppUserModelId(__MWB_APP_ID__);
 // The log: electron-log on the same file (and format) web mode and the CLI write; uncaught errors
 // go there with their stack.
 const electronLog = fileLogger(logFilePath(app.getPath('userData')));
@@ -51,7 +71,10 @@ const ctx: HandlerContext = {
   // Only ever called with a finished job's output path (handlers/jobs.ts `jobReveal`).
   showInFolder: (p) => shell.showItemInFolder(p),
   emit<E extends EventName>(event: E, payload: EventMap[E]) {
-    for (const win of BrowserWindow.getAllWindows()) win.webContents.send('wb:event', event, payload);
+    // send() throws on a destroyed window or page (one closing while a job still reports).
+    for (const win of BrowserWindow.getAllWindows()) {
+      if (!win.isDestroyed() && !win.webContents.isDestroyed()) win.webContents.send('wb:event', event, payload);
+    }
   },
   async pickFiles({ multiple, title }) {
     const options: Electron.OpenDialogOptions = {
@@ -69,20 +92,9 @@ const ctx: HandlerContext = {
 files.onChange((list) => ctx.emit('files.changed', { files: list }));
 
 function rangeResponse(filePath: string, size: number, rangeHeader: string | null, headers: Record<string, string>): Response {
-  const range = parseRange(rangeHeader, size);
-  if (range === 'unsatisfiable') return new Response(null, { status: 416, headers: { ...headers, 'Content-Range': `bytes */${size}` } });
-  const start = range ? range.start : 0;
-  const end = range ? range.end : size - 1;
-  const body = size === 0 ? null : (Readable.toWeb(createReadStream(filePath, { start, end })) as ReadableStream<Uint8Array>);
-  return new Response(body, {
-    status: range ? 206 : 200,
-    headers: {
-      ...headers,
-      'Accept-Ranges': 'bytes',
-      'Content-Length': String(size === 0 ? 0 : end - start + 1),
-      ...(range ? { 'Content-Range': `bytes ${start}-${end}/${size}` } : {}),
-    },
-  });
+  const reply = rangeReply(rangeHeader, size);
+  const body = reply.body ? (Readable.toWeb(createReadStream(filePath, reply.body)) as ReadableStream<Uint8Array>) : null;
+  return new Response(body, { status: reply.status, headers: { ...headers, ...reply.headers } });
 }
 
 async function handleAppProtocol(request: Request): Promise<Response> {
@@ -99,6 +111,11 @@ async function handleAppProtocol(request: Request): Promise<Response> {
     const id = pathname.slice('/files/'.length);
     if (!files.has(id)) return new Response('No such opened file', { status: 404 });
     const file = files.get(id);
+    if (file.url) {
+      // An opened URL: fetched by the main process, by id only (see core/net/relay.ts).
+      const relayed = await relayRange({ url: file.url, size: file.size }, request.headers.get('range'), request.method);
+      return new Response(relayed.body, { status: relayed.status, headers: { ...common, ...relayed.headers } });
+    }
     const info = await stat(file.path).catch(() => null);
     if (!info) return new Response('File is gone', { status: 404 });
     return rangeResponse(file.path, info.size, request.headers.get('range'), { ...common, 'Content-Type': contentTypeFor(file.path) });
@@ -149,7 +166,8 @@ function isExternalLink(url: string): boolean {
 const ALLOWED_PERMISSIONS = new Set(['fullscreen', 'clipboard-sanitized-write']);
 
 // Files opened from outside (command line, second launch, macOS open-file) wait until the page
-// has loaded, so its `files.opened` event reaches a listening UI.
+// has loaded, so its `files.opened` event reaches a listening UI. A reload or a crashed renderer
+// means a page that does not listen yet: they wait again until it has loaded.
 let rendererReady = false;
 const pendingOpen: string[] = [];
 
@@ -283,6 +301,12 @@ function createWindow(): void {
     mainWindow = null;
     rendererReady = false;
   });
+  mainWindow.webContents.on('did-start-navigation', (details) => {
+    if (details.isMainFrame && !details.isSameDocument) rendererReady = false;
+  });
+  mainWindow.webContents.on('render-process-gone', () => {
+    rendererReady = false;
+  });
   mainWindow.webContents.on('did-finish-load', () => {
     rendererReady = true;
     const paths = pendingOpen.splice(0);
@@ -336,7 +360,9 @@ if (!app.requestSingleInstanceLock()) {
     ses.setPermissionRequestHandler((_wc, permission, callback, details) => {
       callback(ALLOWED_PERMISSIONS.has(permission) && isAppUrl(details.requestingUrl));
     });
-    ses.setPermissionCheckHandler((_wc, permission, requestingOrigin) => ALLOWED_PERMISSIONS.has(permission) && requestingOrigin === ORIGIN);
+    // Electron gives the origin as Chromium serialises it, with a trailing slash ("app://workbench/"):
+    // compare it as a URL, not as a string.
+    ses.setPermissionCheckHandler((_wc, permission, requestingOrigin) => ALLOWED_PERMISSIONS.has(permission) && isAppUrl(requestingOrigin));
     // Defence in depth behind the CSP: the renderer never reaches the network or file:// at all.
     ses.webRequest.onBeforeRequest({ urls: ['http://*/*', 'https://*/*', 'ws://*/*', 'wss://*/*', 'file://*/*', 'ftp://*/*'] }, (_details, callback) =>
       callback({ cancel: true }),

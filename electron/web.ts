@@ -12,13 +12,16 @@ import { readFile, stat } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { Readable } from 'node:stream';
+import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import type { EventMap, EventName } from './api';
 import { defaultDataDir } from './core/data-dir';
 import { fileLogger, logFilePath, logStart } from './core/log';
 import pkg from '../package.json' with { type: 'json' };
 import { FileRegistry } from './core/files';
 import { RENDERER_CSP } from './core/csp';
-import { contentTypeFor, parseRange } from './core/range';
+import { relayRange } from './core/net/relay';
+import { contentTypeFor, rangeReply } from './core/range';
 import { dispatch, type HandlerContext } from './handlers';
 import { shutdownJobQueue } from './handlers/jobs';
 
@@ -164,7 +167,10 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'Files are read-only.');
       const id = url.pathname.slice('/files/'.length).split('/')[0] ?? '';
       if (!files.has(id)) return refuse(res, 404, 'No such opened file.');
-      return serveFile(req, res, files.get(id).path, {});
+      const opened = files.get(id);
+      // A URL the user opened: its bytes are fetched here, by id only (never a URL from the request).
+      if (opened.url) return serveRemote(req, res, { url: opened.url, size: opened.size });
+      return serveFile(req, res, opened.path, {});
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'Method not allowed.');
     // Static renderer files; never outside the renderer folder.
@@ -196,6 +202,16 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     return serveFile(req, res, target, setCookie);
   }
 
+  async function serveRemote(req: http.IncomingMessage, res: http.ServerResponse, file: { url: string; size: number }): Promise<void> {
+    const relayed = await relayRange(file, req.headers.range, req.method);
+    res.writeHead(relayed.status, { ...baseHeaders, ...relayed.headers });
+    if (!relayed.body) return void res.end();
+    const stream = Readable.fromWeb(relayed.body as NodeReadableStream<Uint8Array>);
+    stream.on('error', () => res.destroy());
+    res.on('close', () => stream.destroy());
+    stream.pipe(res);
+  }
+
   async function serveFile(
     req: http.IncomingMessage,
     res: http.ServerResponse,
@@ -210,28 +226,13 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     } catch {
       return refuse(res, 404, 'Not found.');
     }
-    const range = parseRange(req.headers.range, size);
-    const headers: Record<string, string | number> = {
-      ...baseHeaders,
-      ...extra,
-      'Content-Type': contentTypeFor(file),
-      'Accept-Ranges': 'bytes',
-    };
-    if (range === 'unsatisfiable') {
-      res.writeHead(416, { ...headers, 'Content-Range': `bytes */${size}` });
+    const reply = rangeReply(req.headers.range, size);
+    res.writeHead(reply.status, { ...baseHeaders, ...extra, 'Content-Type': contentTypeFor(file), ...reply.headers });
+    if (req.method === 'HEAD' || !reply.body) {
       res.end();
       return;
     }
-    const start = range ? range.start : 0;
-    const end = range ? range.end : size - 1;
-    headers['Content-Length'] = size === 0 ? 0 : end - start + 1;
-    if (range) headers['Content-Range'] = `bytes ${start}-${end}/${size}`;
-    res.writeHead(range ? 206 : 200, headers);
-    if (req.method === 'HEAD' || size === 0) {
-      res.end();
-      return;
-    }
-    const stream = createReadStream(file, { start, end });
+    const stream = createReadStream(file, reply.body);
     stream.on('error', () => res.destroy());
     res.on('close', () => stream.destroy());
     stream.pipe(res);

@@ -2,8 +2,18 @@
 //   dist/renderer/        the Svelte UI (Vite)
 //   dist/electron/main.cjs, preload.cjs   the desktop app's Node side (esbuild, CommonJS for Electron)
 //   dist/electron/cli.mjs                 `mwb` and web mode without tsx
+import { readFileSync } from 'node:fs';
 import { build as esbuild } from 'esbuild';
 import { build as viteBuild } from 'vite';
+import { projectRoot } from './lib/root.mjs';
+
+// Every path below is relative to the project root, wherever the build was started from.
+process.chdir(projectRoot(import.meta.url));
+
+// Windows shows an installed app's notifications only under the AppUserModelID its installer
+// registered, which electron-builder takes from `appId`: main.ts gets that one value, not a copy.
+const appId = /^appId:\s*["']?([\w.-]+)["']?\s*$/m.exec(readFileSync('electron-builder.yml', 'utf8'))?.[1];
+if (!appId) throw new Error('build: electron-builder.yml has no top-level appId');
 
 const quiet = process.argv.includes('--quiet');
 const started = Date.now();
@@ -26,7 +36,14 @@ const cjsShim = {
 };
 
 await Promise.all([
-  esbuild({ ...common, ...cjsShim, entryPoints: ['electron/main.ts'], outfile: 'dist/electron/main.cjs', format: 'cjs' }),
+  esbuild({
+    ...common,
+    ...cjsShim,
+    define: { ...cjsShim.define, __MWB_APP_ID__: JSON.stringify(appId) },
+    entryPoints: ['electron/main.ts'],
+    outfile: 'dist/electron/main.cjs',
+    format: 'cjs',
+  }),
   // The sandboxed preload may only require('electron'): everything else is bundled in. No cjsShim:
   // a sandboxed preload has no __filename (nor import.meta), and the shim would throw on line 1.
   esbuild({ ...common, entryPoints: ['electron/preload.ts'], outfile: 'dist/electron/preload.cjs', format: 'cjs', external: ['electron'] }),

@@ -4,6 +4,10 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer as createNetServer } from 'node:net';
 import { createServer } from 'vite';
+import { projectRoot } from './lib/root.mjs';
+
+// vite.config.ts and electron/cli.ts are named relative to the project root.
+process.chdir(projectRoot(import.meta.url));
 
 const freePort = () =>
   new Promise((resolve) => {

@@ -2,11 +2,13 @@
 // otherwise serve the same UI in web mode on 127.0.0.1 and print its URL.
 // MWB_WEB=1 forces web mode; extra arguments (files to open) are passed on.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { projectRoot } from './lib/root.mjs';
+import { electronBinary } from './lib/electron-binary.mjs';
+import { startPlan } from './lib/start-plan.mjs';
 
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const root = projectRoot(import.meta.url);
 const args = process.argv.slice(2);
 
 function newest(dir) {
@@ -31,29 +33,9 @@ if (builtAt() < sourcesAt) {
   if (res.status !== 0) process.exit(res.status ?? 1);
 }
 
-function electronBinary() {
-  try {
-    const require = createRequire(import.meta.url);
-    const dir = path.dirname(require.resolve('electron/package.json'));
-    const pathFile = path.join(dir, 'path.txt');
-    if (!existsSync(pathFile)) return null;
-    const exe = path.join(dir, 'dist', readFileSync(pathFile, 'utf8').trim());
-    return existsSync(exe) ? exe : null;
-  } catch {
-    return null;
-  }
-}
-
-const electron = process.env.MWB_WEB ? null : electronBinary();
-let child;
-if (electron) {
-  child = spawn(electron, [root, ...args], { stdio: 'inherit', cwd: root });
-} else {
-  if (!process.env.MWB_WEB) {
-    console.log('Electron is not installed on this machine (its binary could not be downloaded), so the workbench runs in web mode.');
-  }
-  child = spawn(process.execPath, [path.join(root, 'dist/electron/cli.mjs'), 'serve', ...args], { stdio: 'inherit', cwd: root });
-}
+const plan = startPlan({ root, args, env: process.env, cwd: process.cwd(), execPath: process.execPath, electron: electronBinary(root) });
+if (plan.notice) console.log(plan.notice);
+const child = spawn(plan.command, plan.args, { stdio: 'inherit', cwd: plan.cwd });
 const forward = (signal) => child.kill(signal);
 process.on('SIGINT', forward);
 process.on('SIGTERM', forward);

@@ -24,7 +24,9 @@ export const capsVerb: Verb = {
     }
     const line = (label: string, text: string) => process.stdout.write(`${label.padEnd(10)} ${text}\n`);
     line('ffmpeg', `${caps.ffmpeg.version}  ${caps.ffmpeg.path}  (${caps.ffmpeg.source})`);
+    for (const note of caps.ffmpeg.passedOver) line('', `not used: ${note}`);
     line('ffprobe', caps.ffprobe ? `${caps.ffprobe.version}  ${caps.ffprobe.path}  (${caps.ffprobe.source})` : `missing: ${caps.ffprobeError}`);
+    for (const note of caps.ffprobe?.passedOver ?? []) line('', `not used: ${note}`);
     const names = (list: { name: string }[], max = 12) =>
       `${list.length}: ${list.slice(0, max).map((e) => e.name).join(' ')}${list.length > max ? ' …' : ''}`;
     const pick = (list: { name: string }[], wanted: string[]) =>

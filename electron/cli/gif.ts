@@ -1,22 +1,16 @@
 import path from 'node:path';
-import { formatBytes } from '../core/gif/budget';
+import { formatBytes, plural } from '../core/format';
 import { exportGif } from '../core/gif/export';
-import { GIF_DEFAULTS, GIF_DITHERS, GIF_LIMITS, GIF_PALETTE_MODES, type GifDither, type GifOptions, type GifPaletteMode } from '../core/gif/gif-types';
+import { GIF_DEFAULTS, GIF_DITHERS, GIF_LIMITS, GIF_PALETTE_MODES } from '../core/gif/gif-types';
+import { gifOptionsSchema } from '../core/gif/options';
 import { defaultGifPath } from '../core/gif/output';
-import { localRunner } from '../core/gif/runner';
-import { EXIT, parseVerbArgs, printJson, UsageError, type Options, type Verb } from './common';
+import { runStandalone } from '../core/jobs/context';
+import { EXIT, numeric, parseFlags, parseVerbArgs, printJson, UsageError, type Options, type Verb } from './common';
 
 const USAGE =
   'mwb gif <input> [output.gif] [--start s] [--end s | --duration s] [--fps N] [--width N] [--max-size SIZE]\n' +
   '          [--loop N] [--dither none|bayer|diffusion] [--bayer-scale 0-5] [--diffusion 0-1]\n' +
   '          [--palette scenes|global|diff|per-frame] [--colours N] [--quality 0-100] [--overwrite] [--json]';
-
-function num(name: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n)) throw new UsageError(`mwb gif: --${name} takes a number, not "${value}"`);
-  return n;
-}
 
 /** `10485760`, `10M`, `10MB`, `500k`, `1.5MiB` (K/M/G are 1024-based, as file managers count). */
 export function parseSize(value: string): number {
@@ -24,12 +18,6 @@ export function parseSize(value: string): number {
   if (!m) throw new UsageError(`mwb gif: --max-size takes bytes (e.g. 10485760) or a size like 10MB, "10 MB" or 500KB, not "${value}"`);
   const unit = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[m[2]!.toLowerCase() as '' | 'k' | 'm' | 'g'];
   return Math.round(Number(m[1]) * unit);
-}
-
-function oneOf<T extends string>(name: string, value: string | undefined, allowed: readonly T[]): T | undefined {
-  if (value === undefined) return undefined;
-  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`mwb gif: --${name} must be one of ${allowed.join(', ')}, not "${value}"`);
-  return value as T;
 }
 
 const D = GIF_DEFAULTS;
@@ -59,9 +47,7 @@ const OPTIONS = {
   quality: { type: 'string', value: '0-100', help: `Below 100, pixels that barely changed are left as they are, which makes the file much smaller. Default: ${D.quality}.` },
   overwrite: { type: 'boolean', help: 'Replace the output if it exists. Default: refuse.' },
   json: { type: 'boolean', help: 'Print the result (output, bytes, size, frames, the chosen settings and the budget search) as JSON.' },
-} satisfies Options;
-
-export const gifVerb: Verb = {
+} satisfies Options;export const gifVerb: Verb = {
   name: 'gif',
   summary: 'export a looping GIF (trim, size budget, dither and palette options); beats gifski on quality per byte',
   usage: USAGE,
@@ -80,21 +66,26 @@ export const gifVerb: Verb = {
     if (positionals.length < 1 || positionals.length > 2) throw new UsageError(`mwb gif: give an input${positionals.length ? ' and at most one output' : ''}`);
     const input = path.resolve(positionals[0]!);
     const output = positionals[1] !== undefined ? path.resolve(positionals[1]) : defaultGifPath(input);
-    const options: GifOptions = {
-      start: num('start', values.start),
-      end: num('end', values.end),
-      duration: num('duration', values.duration),
-      fps: num('fps', values.fps),
-      width: num('width', values.width),
-      loop: num('loop', values.loop),
-      dither: oneOf<GifDither>('dither', values.dither, GIF_DITHERS),
-      bayerScale: num('bayer-scale', values['bayer-scale']),
-      diffusion: num('diffusion', values.diffusion),
-      palette: oneOf<GifPaletteMode>('palette', values.palette, GIF_PALETTE_MODES),
-      colours: num('colours', values.colours ?? values.colors),
-      quality: num('quality', values.quality),
-      maxBytes: values['max-size'] !== undefined ? parseSize(values['max-size']) : undefined,
-    };
+    const options = parseFlags(
+      'gif',
+      gifOptionsSchema,
+      {
+        start: numeric(values.start),
+        end: numeric(values.end),
+        duration: numeric(values.duration),
+        fps: numeric(values.fps),
+        width: numeric(values.width),
+        loop: numeric(values.loop),
+        dither: values.dither,
+        bayerScale: numeric(values['bayer-scale']),
+        diffusion: numeric(values.diffusion),
+        palette: values.palette,
+        colours: numeric(values.colours ?? values.colors),
+        quality: numeric(values.quality),
+        maxBytes: values['max-size'] !== undefined ? parseSize(values['max-size']) : undefined,
+      },
+      { bayerScale: 'bayer-scale', maxBytes: 'max-size' },
+    );
 
     const controller = new AbortController();
     const onSignal = () => controller.abort();
@@ -103,20 +94,16 @@ export const gifVerb: Verb = {
     const tty = !values.json && process.stderr.isTTY;
     let lastLine = '';
     try {
-      const result = await exportGif(
-        { input, output, options, overwrite: values.overwrite ?? false },
-        {
-          runner: localRunner({
-            signal: controller.signal,
-            onProgress: (percent, stage) => {
-              if (!tty) return;
-              const line = `${stage} ${Math.floor(percent)}%`;
-              if (line !== lastLine) process.stderr.write(`\r\x1b[2K${line}`);
-              lastLine = line;
-            },
-          }),
+      const committed = await runStandalone((job) => exportGif({ input, output, options, overwrite: values.overwrite ?? false }, job), {
+        signal: controller.signal,
+        onProgress: (p) => {
+          if (!tty || p.percent === null) return;
+          const line = `${p.stage ?? ''} ${Math.floor(p.percent)}%`;
+          if (line !== lastLine) process.stderr.write(`\r\x1b[2K${line}`);
+          lastLine = line;
         },
-      );
+      });
+      const result = committed.details!;
       if (tty) process.stderr.write('\r\x1b[2K');
       if (values.json) {
         printJson(result);
@@ -132,7 +119,7 @@ export const gifVerb: Verb = {
       if (result.budget) {
         const b = result.budget;
         process.stdout.write(
-          `  budget ${formatBytes(b.maxBytes)}: ${b.outcome === 'fits' ? 'met' : 'not needed in full (the largest settings are smaller)'} after ${b.attempts.length} encode${b.attempts.length === 1 ? '' : 's'}\n`,
+          `  budget ${formatBytes(b.maxBytes)}: ${b.outcome === 'fits' ? 'met' : 'not needed in full (the largest settings are smaller)'} after ${plural(b.attempts.length, 'encode')}\n`,
         );
       }
       return EXIT.ok;

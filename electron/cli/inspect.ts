@@ -8,9 +8,11 @@ import {
   sampleTable,
   type InspectResult,
 } from '../core/boxes';
+import { isHttpUrl } from '../core/net/http';
+import { inspectUrl, type HttpCost } from '../core/net/remote';
 import { CliError, EXIT, intOption, parseVerbArgs, UsageError, type Options, type Verb } from './common';
 
-const USAGE = 'mwb inspect <file> [--json] [--samples <trackId>] [--depth N]';
+const USAGE = 'mwb inspect <file|http(s)://…> [--json] [--samples <trackId>] [--depth N]';
 
 /** Write to stdout in chunks, honouring back-pressure (trees of big files are long). */
 function writer() {
@@ -72,7 +74,17 @@ export const inspectVerb: Verb = {
     const depth = intOption('inspect', 'depth', values.depth, 1);
     const trackId = intOption('inspect', 'samples', values.samples, 0);
 
-    const result = await inspectFile(file);
+    // A URL is read with Range requests, fragments found through sidx/mfra and fetched concurrently.
+    let http: HttpCost | undefined;
+    let result: InspectResult;
+    if (isHttpUrl(file)) {
+      const remote = await inspectUrl(file);
+      http = remote.http;
+      result = remote;
+    } else {
+      result = await inspectFile(file);
+    }
+    const cost = http ? `  "bytesFetched": ${http.bytesFetched},\n  "requests": ${http.requests},\n` : '';
     const refused = refusal(result);
     if (refused) throw new CliError(result.size === 0 ? 'EEMPTY' : 'ENOTMP4', refused, EXIT.usage);
     if (result.unexpectedFirstBox) {
@@ -90,7 +102,7 @@ export const inspectVerb: Verb = {
         throw new CliError('ENOTRACK', `${result.file} has no track ${trackId} (its tracks: ${ids}).`, EXIT.usage);
       }
       if (values.json) {
-        await out.line(`{\n  "file": ${JSON.stringify(result.file)},\n  "size": ${result.size},\n  "track": ${indent(JSON.stringify(track, null, 2), '  ')},`);
+        await out.line(`{\n  "file": ${JSON.stringify(result.file)},\n  "size": ${result.size},\n${cost}  "track": ${indent(JSON.stringify(track, null, 2), '  ')},`);
         await out.line(`  "warnings": ${JSON.stringify(table.warnings)},\n  "samples": [`);
         const rows = sampleRows(table);
         for (let i = 0; i < rows.length; i++) await out.line(`    ${JSON.stringify(rows[i])}${i + 1 < rows.length ? ',' : ''}`);
@@ -108,6 +120,7 @@ export const inspectVerb: Verb = {
       const boxes = boxesToJson(result.boxes, { maxDepth: depth === undefined ? Infinity : depth - 1 });
       await out.line(`{\n  "file": ${JSON.stringify(result.file)},\n  "size": ${result.size},`);
       if (result.unexpectedFirstBox) await out.line(`  "unexpectedFirstBox": ${JSON.stringify(result.unexpectedFirstBox)},`);
+      if (cost) await out.line(cost.slice(0, -1));
       await out.line(`  "format": ${JSON.stringify(result.format)},\n  "majorBrand": ${JSON.stringify(result.majorBrand ?? null)},\n  "fragmented": ${result.fragmented},`);
       await out.line('  "boxes": [');
       for (let i = 0; i < boxes.length; i++) await out.line(`    ${indent(JSON.stringify(boxes[i], null, 2), '    ')}${i + 1 < boxes.length ? ',' : ''}`);
@@ -119,6 +132,7 @@ export const inspectVerb: Verb = {
       for (const line of formatTree(result.boxes, { depth })) await out.line(line);
       await out.line('');
       for (const line of formatTracks(result.tracks)) await out.line(line);
+      if (http) await out.line(`\nfetched ${http.bytesFetched.toLocaleString('en-US')} of ${result.size.toLocaleString('en-US')} bytes in ${http.requests} requests${http.index ? ` (fragments found through ${http.index})` : ''}`);
     }
     await out.flush();
     return reportErrors(result);

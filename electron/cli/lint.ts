@@ -9,7 +9,8 @@ function where(f: Finding, a: MseAnalysis): string {
   if (f.stream !== undefined && a.streams.length > 1) parts.push(a.streams[f.stream]?.label ?? `stream ${f.stream}`);
   if (f.segment !== undefined) parts.push(`segment ${f.segment}`);
   if (f.track !== undefined) parts.push(`track ${f.track}`);
-  parts.push(`${f.file ? `${f.file}:` : ''}${f.path || '(file)'} @${f.offset}`);
+  if (f.url && !f.path) parts.push(f.url);
+  else parts.push(`${f.file ? `${f.file}:` : ''}${f.path || '(file)'} @${f.offset}`);
   return parts.join(' · ');
 }
 
@@ -23,7 +24,7 @@ const OPTIONS = {
 export const lintVerb: Verb = {
   name: 'lint',
   summary: 'check an fMP4, init + media segments, or an HLS/DASH manifest against the MSE rules',
-  usage: 'mwb lint <file-or-manifest> [segments...] [--json]',
+  usage: 'mwb lint <file-or-manifest|http(s)://…> [segments...] [--json]',
   args: [
     ['<file-or-manifest>', 'an fMP4/CMAF file, an init segment, or an fMP4 HLS playlist (.m3u8) or DASH manifest (.mpd) whose segments sit beside it'],
     ['[segments...]', 'media segments (.m4s) in playback order, after an init segment'],
@@ -59,6 +60,7 @@ export const lintVerb: Verb = {
       out(`       ${f.message}`);
       if (f.fix) out(`       fix: ${f.fix}`);
     }
+    if (analysis.http) out(`fetched ${analysis.http.bytesFetched.toLocaleString('en-US')} bytes in ${analysis.http.requests} requests`);
     if (analysis.omitted) out(`(${analysis.omitted} more findings of rules that fired too often are not listed)`);
     const { error, warning } = analysis.counts;
     out(`${error} error${error === 1 ? '' : 's'}, ${warning} warning${warning === 1 ? '' : 's'}${!error && !warning ? ': nothing stops MSE playback' : ''}`);

@@ -8,7 +8,7 @@ const OPTIONS = {
 export const probeVerb: Verb = {
   name: 'probe',
   summary: "ffprobe's stream info and the workbench's RFC 6381 codec strings side by side",
-  usage: 'mwb probe <file> [--json]',
+  usage: 'mwb probe <file|http(s)://…> [--json]',
   args: [['<file>', 'a media file ffprobe can read (MP4, MOV, fMP4, WebM, …)']],
   options: OPTIONS,
   examples: [

@@ -1,14 +1,14 @@
 import path from 'node:path';
 import { errorCode, errorMessage } from '../core/errors';
 import { looksLikeUrl, type MediaInput } from '../core/jobs/inputs';
-import { PresetError } from '../core/jobs/presets';
+import { isPresetId, PRESET_IDS, PresetError } from '../core/jobs/presets';
 import { JobQueue } from '../core/jobs/queue';
 import { splitArgs } from '../core/jobs/quote';
 import { checkTranscodeOutput, prepareTranscode, transcodeJob, type TranscodeRequest } from '../core/jobs/transcode';
-import { isPresetId, PRESET_IDS, PRORES_PROFILES, SPEEDS, type TranscodeOptions } from '../core/jobs/transcode-types';
+import { cliTranscodeOptionsSchema, PRORES_PROFILES, SPEEDS } from '../core/jobs/transcode-types';
 import type { JobKind, JobProgress } from '../core/jobs/types';
-import { formatBytes } from '../core/jobs/verify';
-import { CliError, EXIT, exitFor, parseVerbArgs, printJson, UsageError, type Options, type Verb } from './common';
+import { formatBytes, formatClock } from '../core/format';
+import { CliError, EXIT, exitFor, numeric, parseFlags, parseVerbArgs, printJson, UsageError, type Options, type Verb } from './common';
 
 /** Exit code of a run cancelled by SIGINT/SIGTERM (128 + SIGINT, as shells report it). */
 export const EXIT_CANCELLED = 130;
@@ -19,29 +19,12 @@ const USAGE =
   '[--segment s] [--timecode HH:MM:SS:FF] [--prores-profile p] [--args "custom ffmpeg args"] [--allow-url-output] ' +
   '[--overwrite] [--progress json] [--dry-run] [--json]   (put -- before paths that begin with -)';
 
-function num(name: string, value: string | undefined, opts: { integer?: boolean; min?: number } = {}): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || (opts.integer && !Number.isInteger(n)) || n < (opts.min ?? 0)) {
-    throw new UsageError(`mwb transcode: --${name} takes ${opts.integer ? 'a whole number' : 'a number'} ≥ ${opts.min ?? 0}, not "${value}"`);
-  }
-  return n;
-}
-
-function clock(s: number): string {
-  const t = Math.max(0, Math.round(s));
-  const h = Math.floor(t / 3600);
-  const m = Math.floor((t % 3600) / 60);
-  const sec = String(t % 60).padStart(2, '0');
-  return h ? `${h}:${String(m).padStart(2, '0')}:${sec}` : `${m}:${sec}`;
-}
-
 function progressLine(p: JobProgress): string {
   const parts = [p.percent !== null ? `${p.percent.toFixed(1).padStart(5)}%` : '   ?  '];
   if (p.speed !== null) parts.push(`${p.speed.toFixed(2)}x`);
   if (p.fps !== null) parts.push(`${Math.round(p.fps)} fps`);
   if (p.outSize !== null) parts.push(formatBytes(p.outSize));
-  parts.push(p.etaSeconds !== null ? `ETA ${clock(p.etaSeconds)}` : 'ETA --:--');
+  parts.push(p.etaSeconds !== null ? `ETA ${formatClock(p.etaSeconds)}` : 'ETA --:--');
   return parts.join('  ');
 }
 
@@ -94,13 +77,6 @@ export const transcodeVerb: Verb = {
     if (!values.preset) throw new UsageError(`mwb transcode: --preset is required (one of ${PRESET_IDS.join(', ')}; see "mwb presets")`);
     if (!isPresetId(values.preset)) throw new UsageError(`mwb transcode: unknown preset "${values.preset}"; presets: ${PRESET_IDS.join(', ')}`);
     if (values.progress !== undefined && values.progress !== 'json') throw new UsageError('mwb transcode: --progress takes "json"');
-    if (values.speed !== undefined && !(SPEEDS as readonly string[]).includes(values.speed)) {
-      throw new UsageError(`mwb transcode: --speed is one of ${SPEEDS.join(', ')}`);
-    }
-    const profile = values['prores-profile'];
-    if (profile !== undefined && !(PRORES_PROFILES as readonly string[]).includes(profile)) {
-      throw new UsageError(`mwb transcode: --prores-profile is one of ${PRORES_PROFILES.join(', ')}`);
-    }
     let customArgs: string[] | undefined;
     if (values.args !== undefined) {
       try {
@@ -109,25 +85,37 @@ export const transcodeVerb: Verb = {
         throw new UsageError(`mwb transcode: --args: ${errorMessage(err)}`);
       }
     }
-    const options: TranscodeOptions = {
-      start: num('start', values.start),
-      duration: num('duration', values.duration),
-      end: num('end', values.end),
-      width: num('width', values.width, { integer: true, min: 2 }),
-      height: num('height', values.height, { integer: true, min: 2 }),
-      fps: num('fps', values.fps),
-      crf: num('crf', values.crf, { integer: true }),
-      videoBitrateKbps: num('video-bitrate', values['video-bitrate'], { integer: true, min: 1 }),
-      audioBitrateKbps: num('audio-bitrate', values['audio-bitrate'], { integer: true, min: 1 }),
-      speed: values.speed as TranscodeOptions['speed'],
-      hwEncoder: values.hw,
-      segmentSeconds: num('segment', values.segment),
-      timecode: values.timecode,
-      proresProfile: profile as TranscodeOptions['proresProfile'],
-      customArgs,
-      allowUrlOutput: values['allow-url-output'] || undefined,
-    };
-    for (const k of Object.keys(options) as (keyof TranscodeOptions)[]) if (options[k] === undefined) delete options[k];
+    const options = parseFlags(
+      'transcode',
+      cliTranscodeOptionsSchema,
+      {
+        start: numeric(values.start),
+        duration: numeric(values.duration),
+        end: numeric(values.end),
+        width: numeric(values.width),
+        height: numeric(values.height),
+        fps: numeric(values.fps),
+        crf: numeric(values.crf),
+        videoBitrateKbps: numeric(values['video-bitrate']),
+        audioBitrateKbps: numeric(values['audio-bitrate']),
+        speed: values.speed,
+        hwEncoder: values.hw,
+        segmentSeconds: numeric(values.segment),
+        timecode: values.timecode,
+        proresProfile: values['prores-profile'],
+        customArgs,
+        allowUrlOutput: values['allow-url-output'] || undefined,
+      },
+      {
+        videoBitrateKbps: 'video-bitrate',
+        audioBitrateKbps: 'audio-bitrate',
+        hwEncoder: 'hw',
+        segmentSeconds: 'segment',
+        proresProfile: 'prores-profile',
+        customArgs: 'args',
+        allowUrlOutput: 'allow-url-output',
+      },
+    );
     const input: MediaInput = looksLikeUrl(inputText) ? { kind: 'url', url: inputText } : { kind: 'file', path: path.resolve(inputText) };
     const req: TranscodeRequest = { input, output, preset: values.preset, options, overwrite: values.overwrite ?? false };
 

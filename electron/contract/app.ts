@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import type { Capabilities } from '../core/media/caps-types';
 import type { OpenedFile } from '../core/files-types';
-import { fileId, localPath, method, none, text } from './method';
+import { fileId, inputUrl, localPath, method, none, text } from './method';
 import { THEMES, type Settings } from '../core/settings';
-import { PRESET_IDS } from '../core/jobs/transcode-types';
-import { gifOptions } from './gif';
+import { PRESET_IDS } from '../core/jobs/presets';
+import { gifOptionsSchema } from '../core/gif/options';
 import { transcodeOptions } from './jobs';
 
 export interface AppInfo {
@@ -28,6 +28,10 @@ export const appContract = {
     z.object({ path: localPath }).strict(),
     'Open a local file the user chose; returns its id. Only opened files can be read afterwards.',
   ).returns<OpenedFile>(),
+  openUrl: method(
+    z.object({ url: inputUrl }).strict(),
+    'Open an http(s) URL the user typed (an MP4, an fMP4, an .m3u8 or .mpd); returns its id. Its bytes are read with Range requests, only by that id.',
+  ).returns<OpenedFile>(),
   pickFiles: method(
     z.object({ multiple: z.boolean().optional(), title: text(200).optional() }).strict(),
     'Show the native open dialog (desktop app only) and open what the user picks.',
@@ -40,7 +44,7 @@ export const appContract = {
       .object({
         theme: z.enum(THEMES).optional(),
         transcode: z.object({ preset: z.enum(PRESET_IDS), options: transcodeOptions }).strict().optional(),
-        gif: gifOptions.optional(),
+        gif: gifOptionsSchema.optional(),
       })
       .strict(),
     'Change some settings; they persist in the data folder (settings.json).',

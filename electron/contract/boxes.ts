@@ -15,6 +15,14 @@ export type { FieldRange } from '../core/boxes/field-ranges';
 export type { BoxJson, JsonValue } from '../core/boxes/json';
 export type { BoxError, SampleRow, TimecodeInfo, TrackInfo } from '../core/boxes/types';
 
+export interface BoxesEvents {
+  /**
+   * A remote file's tree grew (`done` of `total` fragments read) or is complete (`final`): ask for
+   * the summary and rows again.
+   */
+  'inspect.progress': { id: string; done: number; total: number; final: boolean };
+}
+
 const nodeNumber = z.number().int().min(0).max(100_000_000);
 const treeView = {
   /** Node numbers whose children are shown. */

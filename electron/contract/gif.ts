@@ -1,32 +1,15 @@
 import { z } from 'zod';
-import type { GifEstimate, GifPreview, GifResult, GifSettings, GifSourceInfo, GifThumbnail } from '../core/gif/gif-types';
-import { GIF_DITHERS, GIF_PALETTE_MODES } from '../core/gif/gif-types';
+import type { GifEstimate, GifPreview, GifSettings, GifSourceInfo, GifThumbnail } from '../core/gif/gif-types';
+import { gifOptionsSchema } from '../core/gif/options';
+import type { JobRecord } from '../core/jobs/types';
 import { fileId, method, outputPath } from './method';
 
 export type { GifEstimate, GifOptions, GifPreview, GifResult, GifSettings, GifSourceInfo, GifThumbnail } from '../core/gif/gif-types';
 
 const seconds = z.number().finite().min(0).max(7 * 24 * 3600);
 
-/** Ranges are checked again (with messages naming the file) when the input is known. */
-export const gifOptions = z
-  .object({
-    start: seconds.optional(),
-    end: seconds.optional(),
-    duration: seconds.optional(),
-    fps: z.number().finite().min(1).max(50).optional(),
-    width: z.number().int().min(16).max(4096).optional(),
-    loop: z.number().int().min(-1).max(65535).optional(),
-    dither: z.enum(GIF_DITHERS).optional(),
-    bayerScale: z.number().int().min(0).max(5).optional(),
-    diffusion: z.number().finite().min(0).max(1).optional(),
-    palette: z.enum(GIF_PALETTE_MODES).optional(),
-    colours: z.number().int().min(2).max(256).optional(),
-    quality: z.number().finite().min(0).max(100).optional(),
-    maxBytes: z.number().int().min(1024).max(4 * 1024 ** 3).optional(),
-  })
-  .strict();
-
-export const gifExportId = z.string().regex(/^[A-Za-z0-9_-]{6,64}$/, 'not an export id');
+/** The one schema of GIF options (`core/gif/options.ts`); what depends on the input is checked when it is known. */
+const gifOptions = gifOptionsSchema;
 
 export interface GifSourceAnswer {
   source: GifSourceInfo;
@@ -34,11 +17,6 @@ export interface GifSourceAnswer {
   defaults: GifSettings;
   /** Where a one-click export goes: beside the input, never over an existing file. */
   defaultOutput: string;
-}
-
-export interface GifExportStarted {
-  exportId: string;
-  output: string;
 }
 
 export const gifContract = {
@@ -57,14 +35,6 @@ export const gifContract = {
   ).returns<GifPreview>(),
   gifExport: method(
     z.object({ id: fileId, output: outputPath.optional(), options: gifOptions.default({}), overwrite: z.boolean().default(false) }).strict(),
-    'Start exporting a GIF (output beside the input unless given); progress and the result arrive as gif.* events.',
-  ).returns<GifExportStarted>(),
-  gifCancel: method(z.object({ exportId: gifExportId }).strict(), 'Cancel a running GIF export; no partial file is left.').returns<{ cancelled: boolean }>(),
+    'Queue a GIF export (output beside the input unless given). It is a job like a transcode: follow it through jobs.* events (kind "gif"; the result\'s details are the GIF\'s), cancel it with jobCancel.',
+  ).returns<JobRecord>(),
 } as const;
-
-export interface GifEvents {
-  'gif.progress': { exportId: string; percent: number; stage: string };
-  'gif.finished':
-    | { exportId: string; ok: true; result: GifResult }
-    | { exportId: string; ok: false; error: { code: string; message: string } };
-}

@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import type { OpenedFile } from '../core/files-types';
+import { PRESET_IDS } from '../core/jobs/presets';
 import {
-  PRESET_IDS,
-  PRORES_PROFILES,
-  SPEEDS,
+  transcodeOptionsSchema,
   type HwEncoderInfo,
   type PresetInfo,
   type TranscodePreview,
@@ -16,37 +15,14 @@ export type { JobProgress, JobRecord, JobResult, JobState, QueueState } from '..
 
 export const jobId = z.string().regex(/^[A-Za-z0-9_-]{6,64}$/, 'not a job id');
 
-const seconds = z.number().finite().min(0).max(7 * 24 * 3600);
-
 /**
  * The input of a transcode: an opened file (by id, like every read in the UI) or, for the remux
  * preset only, a URL the user typed explicitly.
  */
 export const transcodeInput = z.union([z.object({ fileId }).strict(), z.object({ url: inputUrl }).strict()]);
 
-export const transcodeOptions = z
-  .object({
-    start: seconds.optional(),
-    end: seconds.optional(),
-    duration: seconds.optional(),
-    width: z.number().int().min(2).max(16384).optional(),
-    height: z.number().int().min(2).max(16384).optional(),
-    fps: z.number().finite().positive().max(240).optional(),
-    crf: z.number().int().min(0).max(63).optional(),
-    videoBitrateKbps: z.number().int().positive().max(500_000).optional(),
-    audioBitrateKbps: z.number().int().positive().max(1536).optional(),
-    speed: z.enum(SPEEDS).optional(),
-    hwEncoder: z.string().regex(/^[a-z0-9_]{2,40}$/).optional(),
-    segmentSeconds: z.number().finite().positive().max(60).optional(),
-    timecode: z
-      .string()
-      .regex(/^\d{2}:[0-5]\d:[0-5]\d[:;]\d{2}$/, 'a timecode is HH:MM:SS:FF (or HH:MM:SS;FF for drop-frame)')
-      .optional(),
-    proresProfile: z.enum(PRORES_PROFILES).optional(),
-    // No raw ffmpeg arguments here: the contract never forwards an argv (see
-    // test/unit/security/contract-surface.test.ts). The custom preset is CLI-only.
-  })
-  .strict();
+/** The one schema of transcode options (`core/jobs/transcode-types.ts`; no raw ffmpeg arguments). */
+export const transcodeOptions = transcodeOptionsSchema;
 
 const transcodeRequest = z
   .object({

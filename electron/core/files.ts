@@ -3,6 +3,8 @@ import { open, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { describeFsError, WorkbenchError } from './errors';
 import type { OpenedFile } from './files-types';
+import { checkHttpUrl, isHttpUrl, urlName } from './net/http';
+import { openHttpSource } from './net/http-source';
 
 export type { OpenedFile } from './files-types';
 
@@ -20,7 +22,8 @@ export class FileRegistry {
    * `listed: false` registers a file that belongs to one the user opened (a manifest's segments)
    * without adding it to the workspace list; opening it explicitly later lists it.
    */
-  async open(userPath: string, options: { listed?: boolean } = {}): Promise<OpenedFile> {
+  async open(userPath: string, options: { listed?: boolean; size?: number } = {}): Promise<OpenedFile> {
+    if (isHttpUrl(userPath)) return this.openUrl(userPath, options);
     const listed = options.listed ?? true;
     const absolute = path.resolve(userPath);
     let real: string;
@@ -58,6 +61,42 @@ export class FileRegistry {
       name: path.basename(real),
       size: info.size,
       mtimeMs: info.mtimeMs,
+      openedAt: Date.now(),
+    };
+    this.byId.set(file.id, file);
+    if (listed) this.notify();
+    else this.unlisted.add(file.id);
+    return file;
+  }
+
+  /**
+   * Open an http(s) URL the user gave (or one a manifest they opened leads to, with
+   * `listed: false`). Only http(s), no credentials. Unless its `size` is already known, one small
+   * Range request proves it answers and learns its size, so the error names the URL now.
+   * Web mode and the app protocol read remote bytes only for URLs opened here, by id.
+   */
+  async openUrl(input: string, options: { listed?: boolean; size?: number } = {}): Promise<OpenedFile> {
+    const listed = options.listed ?? true;
+    const url = checkHttpUrl(input);
+    for (const existing of this.byId.values()) {
+      if (existing.path === url) {
+        if (listed && this.unlisted.delete(existing.id)) this.notify();
+        return existing;
+      }
+    }
+    let size = options.size;
+    if (size === undefined) {
+      const source = await openHttpSource(url, { window: 4096 });
+      size = source.size;
+      await source.close();
+    }
+    const file: OpenedFile = {
+      id: randomBytes(12).toString('base64url'),
+      path: url,
+      url,
+      name: urlName(url),
+      size,
+      mtimeMs: 0,
       openedAt: Date.now(),
     };
     this.byId.set(file.id, file);

@@ -24,6 +24,34 @@ export function parseRange(header: string | null | undefined, size: number): Ran
   return { start, end };
 }
 
+/** What to answer a (possibly ranged) GET of `size` bytes: status, the range headers, and which bytes to send. */
+export interface RangeReply {
+  status: 200 | 206 | 416;
+  headers: Record<string, string>;
+  /** Inclusive byte span to send; null when there is no body (416, or an empty file). */
+  body: { start: number; end: number } | null;
+}
+
+/**
+ * The one byte-range responder: Electron's app:// protocol (`main.ts`) and web mode (`web.ts`) both
+ * answer file reads from this, so a player sees the same `206`/`416`/`Content-Range` everywhere.
+ */
+export function rangeReply(header: string | null | undefined, size: number): RangeReply {
+  const range = parseRange(header, size);
+  if (range === 'unsatisfiable') return { status: 416, headers: { 'Accept-Ranges': 'bytes', 'Content-Range': `bytes */${size}` }, body: null };
+  const start = range ? range.start : 0;
+  const end = range ? range.end : size - 1;
+  return {
+    status: range ? 206 : 200,
+    headers: {
+      'Accept-Ranges': 'bytes',
+      'Content-Length': String(size === 0 ? 0 : end - start + 1),
+      ...(range ? { 'Content-Range': `bytes ${start}-${end}/${size}` } : {}),
+    },
+    body: size === 0 ? null : { start, end },
+  };
+}
+
 const types: Record<string, string> = {
   '.mp4': 'video/mp4',
   '.m4v': 'video/mp4',

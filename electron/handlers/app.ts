@@ -35,6 +35,7 @@ export const appHandlers: HandlerMap<keyof typeof appContract> = {
       throw err;
     }
   },
+  openUrl: (args, ctx) => ctx.files.openUrl(args.url),
   async pickFiles(args, ctx) {
     if (!ctx.pickFiles) {
       throw new WorkbenchError(

@@ -1,32 +1,79 @@
 import { stat } from 'node:fs/promises';
 import type { boxesContract } from '../contract/boxes';
-import { InspectSession, openFileSource } from '../core/boxes';
+import { InspectSession } from '../core/boxes';
+import { openSource } from '../core/net/open-source';
 import { describeFsError, WorkbenchError } from '../core/errors';
-import type { FileRegistry } from '../core/files';
-import type { HandlerContext, HandlerMap } from './context';
+import { bindingSlot, bindingState, type HandlerContext, type HandlerMap } from './context';
 
 /** Parsed files kept per registry; a few at a time (two tabs plus some history). */
 const MAX_SESSIONS = 6;
-const sessions = new WeakMap<FileRegistry, Map<string, Promise<InspectSession>>>();
-
-function cacheOf(files: FileRegistry): Map<string, Promise<InspectSession>> {
-  let cache = sessions.get(files);
-  if (!cache) {
-    const fresh = new Map<string, Promise<InspectSession>>();
-    // Forget sessions of files the user closed.
-    files.onChange((list) => {
-      for (const id of fresh.keys()) if (!list.some((f) => f.id === id)) fresh.delete(id);
-    });
-    sessions.set(files, fresh);
-    cache = fresh;
-  }
+/** Per binding (its file registry): sessions of files the user closed are forgotten. */
+const sessionsSlot = bindingSlot('boxes.sessions', (ctx) => {
+  const cache = new Map<string, Promise<InspectSession>>();
+  ctx.files.onChange((list) => {
+    for (const id of cache.keys()) if (!list.some((f) => f.id === id)) cache.delete(id);
+  });
   return cache;
+});
+
+/** Remote files still being read: the latest partial session (the tree so far), per binding and id. */
+const partialsSlot = bindingSlot('boxes.partials', () => new Map<string, InspectSession>());
+
+/**
+ * A remote file's session: read once (URLs do not change under us like files on disk), through
+ * its fragment index. While it is being read, callers get the partial tree (after the first
+ * fragments, or the final session if that comes first) and `inspect.progress` events tell the UI
+ * to ask again.
+ */
+async function remoteSession(ctx: HandlerContext, id: string, url: string, refresh: boolean): Promise<InspectSession> {
+  const cache = bindingState(ctx, sessionsSlot);
+  const parts = bindingState(ctx, partialsSlot);
+  let pending = refresh ? undefined : cache.get(id);
+  let firstPartial: Promise<void> | undefined;
+  if (!pending) {
+    parts.delete(id);
+    let signal: () => void = () => {};
+    firstPartial = new Promise<void>((resolve) => (signal = resolve));
+    let last = 0;
+    pending = InspectSession.open(url, 0, {
+      onProgress: (partial) => {
+        parts.set(id, partial);
+        signal();
+        ctx.emit('inspect.progress', { id, done: partial.loading?.done ?? 0, total: partial.loading?.total ?? 0, final: false });
+        last = Date.now();
+      },
+    });
+    cache.delete(id);
+    cache.set(id, pending);
+    while (cache.size > MAX_SESSIONS) cache.delete(cache.keys().next().value!);
+    pending.then(
+      (s) => {
+        parts.delete(id);
+        if (last) ctx.emit('inspect.progress', { id, done: 1, total: 1, final: true });
+        return s;
+      },
+      () => {
+        parts.delete(id);
+        cache.delete(id);
+        if (last) ctx.emit('inspect.progress', { id, done: 0, total: 0, final: true });
+      },
+    );
+  }
+  const partial = parts.get(id);
+  if (partial) return partial;
+  if (firstPartial) {
+    await Promise.race([firstPartial, pending.catch(() => {})]);
+    const now = parts.get(id);
+    if (now) return now;
+  }
+  return pending;
 }
 
 /** The session of an opened file, parsed on first use and again when the file changed on disk. */
 async function session(ctx: HandlerContext, id: string, refresh = false): Promise<InspectSession> {
   const file = ctx.files.get(id);
-  const cache = cacheOf(ctx.files);
+  if (file.url) return remoteSession(ctx, id, file.url, refresh);
+  const cache = bindingState(ctx, sessionsSlot);
   let info;
   try {
     info = await stat(file.path);
@@ -77,7 +124,7 @@ export const boxesHandlers: HandlerMap<keyof typeof boxesContract> = {
   async inspectBox(args, ctx) {
     const s = await session(ctx, args.id);
     checked(() => s.row(args.node));
-    const source = await openFileSource(s.path);
+    const source = await openSource(s.path);
     try {
       return await s.detail(args.node, source);
     } finally {

@@ -2,84 +2,59 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { jobsContract } from '../contract/jobs';
+import type { OpenedFile } from '../core/files-types';
 import type { ParsedArgsOf } from '../api';
 import { resolveBinary } from '../core/binaries';
 import { defaultDataDir } from '../core/data-dir';
 import { WorkbenchError } from '../core/errors';
-import { gifJob } from '../core/gif/job';
 import { presetCaps, useCapsCacheDir } from '../core/jobs/caps-index';
 import { getPreset, hwEncodersFor, presetInfo, PRESETS } from '../core/jobs/presets';
 import { probeHwEncoders } from '../core/jobs/hw';
+import { JOB_KINDS } from '../core/jobs/kinds';
 import { JobQueue } from '../core/jobs/queue';
 import { formatCommand } from '../core/jobs/quote';
-import { planTranscode, prepareTranscode, transcodeJob, type TranscodeRequest } from '../core/jobs/transcode';
-import type { PresetId, TranscodePreview } from '../core/jobs/transcode-types';
-import type { JobKind, JobProgress, JobRecord } from '../core/jobs/types';
-import type { HandlerContext, HandlerMap } from './context';
+import { planTranscode, prepareTranscode, type TranscodeRequest } from '../core/jobs/transcode';
+import type { TranscodePreview } from '../core/jobs/transcode-types';
+import { bindingSlot, bindingState, dropBindingState, type HandlerContext, type HandlerMap } from './context';
 
-/**
- * Job kinds the app's queue runs. Add yours here (e.g. GIF export) so its jobs can be queued by
- * name and retried from the history after a restart.
- */
-export const jobKinds: JobKind<unknown>[] = [transcodeJob as JobKind<unknown>, gifJob as JobKind<unknown>];
-
-const queues = new WeakMap<HandlerContext, Promise<JobQueue>>();
-
-/** Other areas that run work as jobs (GIF export) follow their own jobs through these. */
-export interface JobWatcher {
-  job?(job: JobRecord): void;
-  progress?(id: string, progress: JobProgress): void;
-}
-const watchers = new WeakMap<HandlerContext, Set<JobWatcher>>();
-
-export function watchJobs(ctx: HandlerContext, watcher: JobWatcher): () => void {
-  let set = watchers.get(ctx);
-  if (!set) watchers.set(ctx, (set = new Set()));
-  set.add(watcher);
-  return () => set.delete(watcher);
-}
-
-/** The queue of a binding (one per Electron app / web server), created on first use. */
+/** Jobs whose command the log already has (one line per command, not per progress update). */
 const logged = new Set<string>();
 
-export function jobQueueFor(ctx: HandlerContext): Promise<JobQueue> {
-  let q = queues.get(ctx);
-  if (!q) {
-    useCapsCacheDir(ctx.dataDir);
-    q = JobQueue.open({
-      dataDir: ctx.dataDir ?? defaultDataDir(),
-      kinds: jobKinds,
-      listener: {
-        job: (job) => {
-          // The log records every job's command and how it ended (once each).
-          if (ctx.log && job.state === 'running' && job.command && !logged.has(`${job.id}:${job.command}`)) {
-            logged.add(`${job.id}:${job.command}`);
-            ctx.log.info(`job ${job.id} (${job.kind}) runs: ${job.command}`);
-          }
-          ctx.emit('jobs.changed', { job });
-          watchers.get(ctx)?.forEach((w) => w.job?.(job));
-        },
-        progress: (id, progress) => {
-          ctx.emit('jobs.progress', { id, progress });
-          watchers.get(ctx)?.forEach((w) => w.progress?.(id, progress));
-        },
-        queue: (queue) => ctx.emit('jobs.queue', { queue }),
-        removed: (id) => ctx.emit('jobs.removed', { id }),
-      },
-      onFinished: (job) => {
-        if (ctx.log) {
-          const how = job.state === 'done' ? 'finished' : job.state === 'cancelled' ? 'was cancelled' : `failed: ${job.error?.code ?? ''} ${job.error?.message ?? ''}`;
-          (job.state === 'failed' ? ctx.log.error : ctx.log.info).call(ctx.log, `job ${job.id} (${job.kind}) ${how}${job.command ? ` · last command: ${job.command}` : ''}`);
+/** The queue of a binding (one per Electron app / web server), created on first use. */
+const queueSlot = bindingSlot('jobs.queue', (ctx): Promise<JobQueue> => {
+  useCapsCacheDir(ctx.dataDir);
+  const q = JobQueue.open({
+    dataDir: ctx.dataDir ?? defaultDataDir(),
+    kinds: JOB_KINDS,
+    listener: {
+      job: (job) => {
+        // The log records every job's command and how it ended (once each).
+        if (ctx.log && job.state === 'running' && job.command && !logged.has(`${job.id}:${job.command}`)) {
+          logged.add(`${job.id}:${job.command}`);
+          ctx.log.info(`job ${job.id} (${job.kind}) runs: ${job.command}`);
         }
-        if (!ctx.desktopNotify || job.state === 'cancelled') return;
-        if (job.state === 'done') ctx.desktopNotify('Job finished', `${job.title}\n${job.result?.summary ?? ''}`);
-        else ctx.desktopNotify('Job failed', `${job.title}\n${job.error?.message ?? ''}`);
+        ctx.emit('jobs.changed', { job });
       },
-    });
-    queues.set(ctx, q);
-    q.catch(() => queues.delete(ctx));
-  }
+      progress: (id, progress) => ctx.emit('jobs.progress', { id, progress }),
+      queue: (queue) => ctx.emit('jobs.queue', { queue }),
+      removed: (id) => ctx.emit('jobs.removed', { id }),
+    },
+    onFinished: (job) => {
+      if (ctx.log) {
+        const how = job.state === 'done' ? 'finished' : job.state === 'cancelled' ? 'was cancelled' : `failed: ${job.error?.code ?? ''} ${job.error?.message ?? ''}`;
+        (job.state === 'failed' ? ctx.log.error : ctx.log.info).call(ctx.log, `job ${job.id} (${job.kind}) ${how}${job.command ? ` · last command: ${job.command}` : ''}`);
+      }
+      if (!ctx.desktopNotify || job.state === 'cancelled') return;
+      if (job.state === 'done') ctx.desktopNotify('Job finished', `${job.title}\n${job.result?.summary ?? ''}`);
+      else ctx.desktopNotify('Job failed', `${job.title}\n${job.error?.message ?? ''}`);
+    },
+  });
+  q.catch(() => dropBindingState(ctx, queueSlot));
   return q;
+});
+
+export function jobQueueFor(ctx: HandlerContext): Promise<JobQueue> {
+  return bindingState(ctx, queueSlot);
 }
 
 /**
@@ -87,9 +62,9 @@ export function jobQueueFor(ctx: HandlerContext): Promise<JobQueue> {
  * processes and deleting temporary outputs) and write the history.
  */
 export async function shutdownJobQueue(ctx: HandlerContext): Promise<void> {
-  const q = queues.get(ctx);
-  if (!q) return;
-  queues.delete(ctx);
+  if (!ctx.state?.has(queueSlot)) return;
+  const q = jobQueueFor(ctx);
+  dropBindingState(ctx, queueSlot);
   await (await q).shutdown();
 }
 
@@ -106,33 +81,18 @@ export const CUSTOM_IN_CLI_ONLY =
 
 function toRequest(args: Omit<RequestArgs, 'output'> & { output: string }, ctx: HandlerContext): TranscodeRequest {
   if (args.preset === 'custom') throw new WorkbenchError('ECLIONLY', CUSTOM_IN_CLI_ONLY);
-  const input = 'fileId' in args.input ? { kind: 'file' as const, path: ctx.files.get(args.input.fileId).path } : { kind: 'url' as const, url: args.input.url };
+  // An opened URL (Open box) goes to ffmpeg as the URL input it is.
+  const fromOpened = (f: OpenedFile) => (f.url ? { kind: 'url' as const, url: f.url } : { kind: 'file' as const, path: f.path });
+  const input = 'fileId' in args.input ? fromOpened(ctx.files.get(args.input.fileId)) : { kind: 'url' as const, url: args.input.url };
   return { input, output: args.output, preset: args.preset, options: args.options ?? {}, overwrite: args.overwrite ?? false };
 }
-
-const OUTPUT_TAGS: Record<PresetId, string> = {
-  'web-mp4': 'web',
-  'fmp4-mse': 'fmp4',
-  cmaf: 'cmaf',
-  'hls-fmp4': 'hls',
-  dash: 'dash',
-  'webm-vp9-opus': 'vp9',
-  'av1-mp4': 'av1',
-  'hevc-mp4': 'hevc',
-  'audio-mp3': 'audio',
-  'audio-aac': 'audio',
-  remux: 'remux',
-  'prores-timecode': 'prores',
-  'letterbox-1080p': '1080p',
-  custom: 'out',
-};
 
 /** `<folder of the input>/<name>.<tag><ext>`, or `-2`, `-3`… when taken. */
 export function suggestOutput(inputPath: string | null, presetId: string, taken: string[] = []): string {
   const preset = getPreset(presetId);
   const dir = inputPath ? path.dirname(inputPath) : os.homedir();
   const stem = inputPath ? path.basename(inputPath, path.extname(inputPath)) : 'stream';
-  const tag = OUTPUT_TAGS[preset.id];
+  const { tag } = preset;
   for (let n = 1; n < 1000; n++) {
     const name = `${stem}.${tag}${n > 1 ? `-${n}` : ''}${preset.outputKind === 'folder' ? '' : preset.extension}`;
     const candidate = path.join(dir, name);
@@ -158,7 +118,8 @@ export const jobsHandlers: HandlerMap<keyof typeof jobsContract> = {
   },
 
   async transcodePreview(args, ctx): Promise<TranscodePreview> {
-    const inputPath = 'fileId' in args.input ? ctx.files.get(args.input.fileId).path : null;
+    const opened = 'fileId' in args.input ? ctx.files.get(args.input.fileId) : null;
+    const inputPath = opened && !opened.url ? opened.path : null;
     const suggested = args.output ? null : suggestOutput(inputPath, args.preset, (await jobQueueFor(ctx)).pendingOutputs());
     const req = toRequest({ ...args, output: args.output ?? suggested! }, ctx);
     const { plan, env } = await prepareTranscode(req).catch(async (err: unknown) => {

@@ -7,6 +7,6 @@ export const mseHandlers: HandlerMap<keyof typeof mseContract> = {
     const paths = [args.id, ...(args.segments ?? [])].map((id) => ctx.files.get(id).path);
     // Files a manifest refers to become readable by id (the Player fetches them) without
     // cluttering the workspace list; files the user opened keep their ids.
-    return analyzeMse(paths, { fileId: async (p) => (await ctx.files.open(p, { listed: false })).id });
+    return analyzeMse(paths, { fileId: async (p, size) => (await ctx.files.open(p, { listed: false, size })).id });
   },
 };

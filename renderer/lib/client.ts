@@ -4,6 +4,7 @@
  * uses web mode's HTTP transport with the per-run token. Views import only this module.
  */
 import type { ArgsOf, Envelope, EventMap, EventName, MethodName, ResultOf } from '../../electron/api';
+import { fetchRange, RangeReadError } from './range';
 
 /** What the preload exposes; mirrored here as a type so the renderer needs no Electron import. */
 export interface WorkbenchBridge {
@@ -128,9 +129,10 @@ export const client = {
 
 /** Read `length` bytes at `offset` of an opened file through the same range URL a player uses. */
 export async function readRange(id: string, offset: number, length: number): Promise<Uint8Array> {
-  if (length <= 0) return new Uint8Array(0);
-  const res = await fetch(client.fileUrl(id), { headers: { Range: `bytes=${offset}-${offset + length - 1}` } });
-  if (res.status !== 206 && res.status !== 200) throw new ClientError(`EHTTP${res.status}`, `Reading bytes failed (${res.status}).`);
-  const buf = new Uint8Array(await res.arrayBuffer());
-  return res.status === 200 ? buf.subarray(offset, offset + length) : buf;
+  try {
+    return new Uint8Array(await fetchRange(client.fileUrl(id), offset, length));
+  } catch (err) {
+    if (err instanceof RangeReadError) throw new ClientError(`EHTTP${err.status}`, err.message);
+    throw err;
+  }
 }

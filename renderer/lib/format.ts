@@ -1,22 +1,6 @@
-/** Small display formatters shared by the views. */
+/** Small display formatters shared by the views (bytes, clocks and plurals are core's, shared with the CLI). */
 
-export function formatBytes(n: number | null | undefined): string {
-  if (n === null || n === undefined) return '—';
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(n < 10 * 1024 ? 1 : 0)} KB`;
-  if (n < 1024 ** 3) return `${(n / 1024 ** 2).toFixed(1)} MB`;
-  return `${(n / 1024 ** 3).toFixed(2)} GB`;
-}
-
-/** 75 → "1:15", 3725 → "1:02:05". */
-export function formatClock(seconds: number | null | undefined): string {
-  if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return '—';
-  const t = Math.max(0, Math.round(seconds));
-  const h = Math.floor(t / 3600);
-  const m = Math.floor((t % 3600) / 60);
-  const s = String(t % 60).padStart(2, '0');
-  return h ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
-}
+export { formatBytes, formatClock, plural } from '../../electron/core/format';
 
 export function formatTime(ms: number | null | undefined): string {
   if (!ms) return '';

@@ -1,15 +1,20 @@
 /**
  * GIF exports started from anywhere in the UI (the GIF view, an "Export GIF" button in the Inspector
- * or Player): their progress and results, kept in one place so every view shows the same state.
+ * or Player). An export is a job of the shared queue: this store follows `jobs.*` events for jobs of
+ * kind "gif", so every view (and the Jobs view) shows the same state.
  */
 import type { GifOptions, GifResult } from '../../electron/contract/gif';
+import type { JobRecord } from '../../electron/contract/jobs';
+import { gifDetails } from '../../electron/core/gif/job-result';
 import { client, ClientError } from './client';
 import { notify } from './workspace.svelte';
 import { saveSettings } from './settings.svelte';
 
 export interface GifExportState {
-  exportId: string;
-  fileId: string;
+  /** The job's id. */
+  id: string;
+  /** The opened file it was started from (null for exports from an earlier session). */
+  fileId: string | null;
   output: string;
   state: 'running' | 'done' | 'failed' | 'cancelled';
   percent: number;
@@ -21,62 +26,86 @@ export interface GifExportState {
 
 export const gifExports = $state({ list: [] as GifExportState[] });
 
+const RUNNING: JobRecord['state'][] = ['queued', 'running', 'cancelling'];
+
+function stateOf(job: JobRecord): GifExportState['state'] {
+  if (RUNNING.includes(job.state)) return 'running';
+  if (job.state === 'done') return 'done';
+  return job.state === 'cancelled' ? 'cancelled' : 'failed';
+}
+
+/** Fold a job record into its entry (new entries go first). */
+function apply(job: JobRecord, fileId: string | null = null): GifExportState {
+  let e = gifExports.list.find((x) => x.id === job.id);
+  if (!e) {
+    gifExports.list.unshift({
+      id: job.id,
+      fileId,
+      output: job.output,
+      state: 'running',
+      percent: 0,
+      stage: 'starting',
+      result: null,
+      error: null,
+      startedAt: job.createdAt,
+    });
+    if (gifExports.list.length > 20) gifExports.list.pop();
+    e = gifExports.list[0]!;
+  }
+  // The queue's first event can arrive before the call that started the export returns.
+  e.fileId ??= fileId;
+  const before = e.state;
+  e.state = stateOf(job);
+  if (e.state === 'running' && job.progress) {
+    e.percent = Math.max(e.percent, job.progress.percent ?? 0);
+    if (job.progress.stage) e.stage = job.progress.stage;
+  }
+  if (e.state === 'done') {
+    e.percent = 100;
+    e.result = gifDetails(job);
+    e.output = job.result?.path ?? e.output;
+  } else if (e.state !== 'running') {
+    e.error = job.error?.message ?? `The GIF export was ${job.state}.`;
+    if (e.state === 'failed' && before === 'running') notify('error', e.error);
+  }
+  return e;
+}
+
 let listening = false;
 function listen(): void {
   if (listening) return;
   listening = true;
-  client.on('gif.progress', ({ exportId, percent, stage }) => {
-    const e = gifExports.list.find((x) => x.exportId === exportId);
+  client.on('jobs.changed', ({ job }) => {
+    if (job.kind === 'gif') apply(job);
+  });
+  client.on('jobs.progress', ({ id, progress }) => {
+    const e = gifExports.list.find((x) => x.id === id);
     if (e && e.state === 'running') {
-      e.percent = Math.max(e.percent, percent);
-      e.stage = stage;
+      e.percent = Math.max(e.percent, progress.percent ?? 0);
+      if (progress.stage) e.stage = progress.stage;
     }
   });
-  client.on('gif.finished', (msg) => {
-    const e = gifExports.list.find((x) => x.exportId === msg.exportId);
-    if (!e) return;
-    if (msg.ok) {
-      e.state = 'done';
-      e.percent = 100;
-      e.result = msg.result;
-      e.output = msg.result.output;
-    } else {
-      e.state = msg.error.code === 'ECANCELLED' ? 'cancelled' : 'failed';
-      e.error = msg.error.message;
-      if (e.state === 'failed') notify('error', msg.error.message);
-    }
+  client.on('jobs.removed', ({ id }) => {
+    gifExports.list = gifExports.list.filter((x) => x.id !== id);
   });
 }
 
-/** Start an export; resolves once it is running (its progress then arrives as events). */
+/** Start an export; resolves once it is queued (its progress then arrives as `jobs.*` events). */
 export async function startGifExport(fileId: string, options: GifOptions, output?: string): Promise<GifExportState> {
   // What the user chose becomes the GIF view's defaults next time (the trim belongs to this file only).
   const { start: _s, end: _e, duration: _d, ...defaults } = options;
   void saveSettings({ gif: defaults });
   listen();
-  const started = await client.call('gifExport', { id: fileId, options, ...(output ? { output } : {}) });
-  const entry: GifExportState = {
-    exportId: started.exportId,
-    fileId,
-    output: started.output,
-    state: 'running',
-    percent: 0,
-    stage: 'starting',
-    result: null,
-    error: null,
-    startedAt: Date.now(),
-  };
-  gifExports.list.unshift(entry);
-  if (gifExports.list.length > 20) gifExports.list.pop();
+  const job = await client.call('gifExport', { id: fileId, options, ...(output ? { output } : {}) });
   // Return the reactive proxy, so callers see progress updates.
-  return gifExports.list[0]!;
+  return apply(job, fileId);
 }
 
-export async function cancelGifExport(exportId: string): Promise<void> {
+export async function cancelGifExport(id: string): Promise<void> {
   try {
-    await client.call('gifCancel', { exportId });
+    await client.call('jobCancel', { id });
   } catch (err) {
-    if (!(err instanceof ClientError && err.code === 'ENOEXPORT')) throw err;
+    if (!(err instanceof ClientError && err.code === 'ENOJOB')) throw err;
   }
 }
 
@@ -86,14 +115,6 @@ export function stageLabel(stage: string): string {
   if (!m) return stage;
   const words: Record<string, string> = { starting: 'Starting', estimate: 'Estimating', decode: 'Decoding', encode: 'Encoding', done: 'Finishing' };
   return (words[m[1]!] ?? m[1]!) + m[2]!;
-}
-
-export const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
-
-export function formatBytes(n: number): string {
-  if (n >= 1024 * 1024) return `${(n / (1024 * 1024)).toFixed(n >= 100 * 1024 * 1024 ? 0 : 1)} MB`;
-  if (n >= 1024) return `${Math.round(n / 1024)} KB`;
-  return `${n} B`;
 }
 
 /** 83.25 → "1:23.250"; for trim fields. */

@@ -24,15 +24,3 @@ export function forgetFile(path: string): RecentFile[] {
   appSettings.value = { ...appSettings.value, recent: list };
   return list;
 }
-
-/** "1.2 GB", "340 KB". */
-export function formatBytes(n: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let v = n;
-  let u = 0;
-  while (v >= 1000 && u < units.length - 1) {
-    v /= 1000;
-    u++;
-  }
-  return `${u === 0 ? v : v.toFixed(v >= 100 ? 0 : 1)} ${units[u]}`;
-}

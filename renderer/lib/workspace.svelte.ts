@@ -59,10 +59,11 @@ export async function closeFile(id: string): Promise<void> {
   }
 }
 
+/** Open a local path, or an http(s) URL (read with Range requests on the Node side). */
 export async function openPath(path: string): Promise<OpenedFile | null> {
   try {
     const wasOpen = new Set(workspace.files.map((f) => f.id));
-    const file = await client.call('openPath', { path });
+    const file = /^https?:\/\//i.test(path.trim()) ? await client.call('openUrl', { url: path.trim() }) : await client.call('openPath', { path });
     await refreshFiles();
     syncTabs(workspace.files);
     // Opening a file that is already open brings its tab forward instead of adding it again.

@@ -20,7 +20,7 @@ import { exportGif } from '../../electron/core/gif/export';
 import { frameFilter } from '../../electron/core/gif/frames';
 import type { GifOptions } from '../../electron/core/gif/gif-types';
 import { probeSource } from '../../electron/core/gif/probe';
-import { localRunner } from '../../electron/core/gif/runner';
+import { runStandalone } from '../../electron/core/jobs/context';
 import { CORPUS_DIR } from '../fixtures/generate';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -298,7 +298,7 @@ async function measureClip(label: string, src: string, width: number, out: strin
   const ours = async (name: string, options: GifOptions, repeats = 1) => {
     const gif = path.join(work, `${name.replace(/\W+/g, '_')}.gif`);
     const time = await best(repeats, () =>
-      timedInProcess(() => exportGif({ input: src, output: gif, options: { width, fps: FPS, ...options }, overwrite: true }, { runner: localRunner() })),
+      timedInProcess(() => runStandalone((job) => exportGif({ input: src, output: gif, options: { width, fps: FPS, ...options }, overwrite: true }, job))),
     );
     await add(name, gif, time);
   };

@@ -5,7 +5,8 @@
  *
  * Reuse from other benchmarks: `await bigFragmentedMp4()`, `await bigFragmentedMp4({ variant: 1 })`
  * (same media, every timestamp shifted by 10 s: a second 2 GB fMP4 whose fragments differ in
- * tfdt), `await bigProgressiveMp4()`.
+ * tfdt), `await bigProgressiveMp4()`, `await bigFragmentedMfraMp4()` (~2.2 GB, 1,080 fragments,
+ * ending with mfra/tfra: the remote-source benchmark).
  */
 import { existsSync } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
@@ -89,6 +90,27 @@ export async function bigProgressiveMp4(options: { log?: (line: string) => void 
   return produce(
     'big-progressive-2GB.mp4',
     (tmp) => run(ffmpeg(), [...quiet, '-stream_loop', String(LOOPS - 1), '-i', clip, '-c', 'copy', '-f', 'mp4', tmp]),
+    log,
+  );
+}
+
+/**
+ * ~2.2 GB fMP4 with 1,080 one-second fragments and an `mfra` index at the end (ffmpeg writes
+ * mfra/tfra/mfro for fragmented output): what the remote-source benchmark reads over HTTP.
+ */
+export async function bigFragmentedMfraMp4(options: { log?: (line: string) => void } = {}): Promise<string> {
+  const log = options.log ?? ((l: string) => process.stderr.write(l + '\n'));
+  const clip = await sourceClip(log);
+  return produce(
+    'big-fragmented-2.2GB-1080-mfra.mp4',
+    (tmp) =>
+      run(ffmpeg(), [
+        ...quiet,
+        '-stream_loop', '107', '-i', clip,
+        '-c', 'copy',
+        '-movflags', 'frag_keyframe+empty_moov+default_base_moof',
+        '-f', 'mp4', tmp,
+      ]),
     log,
   );
 }

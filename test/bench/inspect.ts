@@ -47,7 +47,11 @@ async function mp4box(file: string): Promise<number> {
   } finally {
     await handle.close();
   }
-  // Count like the engine: children of containers, sample entries and references too.
+  return countMp4boxBoxes(iso.boxes);
+}
+
+/** Boxes mp4box.js parsed, counted like the engine: children of containers, sample entries and references too. */
+export function countMp4boxBoxes(boxes: unknown[]): number {
   let n = 0;
   const count = (list: unknown[]) => {
     for (const b of list as Record<string, unknown>[]) {
@@ -58,7 +62,7 @@ async function mp4box(file: string): Promise<number> {
       }
     }
   };
-  count(iso.boxes as unknown[]);
+  count(boxes);
   return n;
 }
 

@@ -16,7 +16,7 @@ import { analyzeMse } from '../../electron/core/mse/analyze';
 import { ffmpeg, run as runFfmpeg } from '../fixtures/generate';
 import { openInUi, RENDERER_DIR, startApp, type App } from '../e2e/helpers';
 
-const CACHE = path.join(path.dirname(new URL(import.meta.url).pathname), '.cache');
+const CACHE = path.join(import.meta.dirname, '.cache');
 const quiet = ['-hide_banner', '-loglevel', 'error', '-y'];
 const FRAG = 'frag_keyframe+empty_moov+default_base_moof';
 const MB = 1024 * 1024;

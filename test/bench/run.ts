@@ -10,6 +10,8 @@ const areas: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   compare: () => import('./compare'),
   mse: () => import('./mse'),
   transcode: () => import('./transcode'),
+  cancel: () => import('./cancel'),
+  remote: () => import('./remote'),
 };
 
 const wanted = process.argv.slice(2);

@@ -17,7 +17,6 @@ import { indexCaps } from '../../electron/core/jobs/presets';
 import { planTranscode } from '../../electron/core/jobs/transcode';
 import { getCapabilities } from '../../electron/core/media/caps';
 import { probeMedia } from '../../electron/core/media/ffprobe';
-import { fileArg } from '../../electron/core/jobs/inputs';
 import { clip, run as runTool } from '../fixtures/generate';
 import { BENCH_CACHE } from './inputs';
 
@@ -93,7 +92,7 @@ export async function run(): Promise<void> {
   const viaMwb = path.join(dir, 'mwb.mp4');
   const direct = path.join(dir, 'direct.mp4');
   // The argv mwb runs, planned by the same code, writing to `direct` instead of a temporary name.
-  const probe = await probeMedia(fileArg(src));
+  const probe = await probeMedia({ kind: 'file', path: src });
   const caps = indexCaps(await getCapabilities());
   const plan = planTranscode(
     { input: { kind: 'file', path: src }, output: direct, preset: PRESET, options: {}, overwrite: true },
@@ -133,7 +132,7 @@ export async function run(): Promise<void> {
   const small = await clip({ duration: 2, gop: 15 });
   const smallPlan = planTranscode(
     { input: { kind: 'file', path: small }, output: direct, preset: PRESET, options: {}, overwrite: true },
-    { caps, probe: await probeMedia(fileArg(small)), ffmpegPath: ffmpeg, writeTo: direct },
+    { caps, probe: await probeMedia({ kind: 'file', path: small }), ffmpegPath: ffmpeg, writeTo: direct },
   );
   const smallArgs = [path.join(ROOT, 'bin/mwb.mjs'), 'transcode', small, viaMwb, '--preset', PRESET, '--overwrite'];
   const fixed = { direct: [] as Timing[], mwb: [] as Timing[] };

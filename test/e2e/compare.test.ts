@@ -56,6 +56,8 @@ describe('Compare view', () => {
     const cells = changed.locator('td.value');
     expect(await cells.nth(0).textContent()).toContain('base-data-offset');
     expect(await cells.nth(1).textContent()).toContain('default-base-is-moof');
+    // The standard's names, as the Inspector's detail pane prints them (one table behind both).
+    expect(await cells.nth(1).textContent()).toContain('default-sample-flags-present');
     // Highlighted: the changed values have a background, an equal field's values do not.
     const background = (loc: ReturnType<typeof fields.locator>) => loc.evaluate((el) => getComputedStyle(el).backgroundColor);
     const same = fields.locator('[data-field="track_id"] td.value').first();

@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { descend, inspectFile, visit, type BoxNode } from '../../electron/core/boxes';
+import { describeSampleFlags, descend, flagNames, inspectFile, visit, type BoxNode } from '../../electron/core/boxes';
 import { clip, fmp4 } from '../fixtures/generate';
 import { openInUi, startApp, type App } from './helpers';
 
@@ -94,6 +94,21 @@ describe('Inspector in Chromium (web mode)', () => {
     await page.hover('[data-testid=hex-view] .b[data-k="5"]');
     await expect.poll(() => page.locator('[data-testid=hex-view] .on-badge').textContent()).toBe('type');
 
+    await page.fill('[data-testid=box-filter]', '');
+    await page.waitForSelector('[data-testid=box-row][data-type=ftyp]');
+  });
+
+  it("names a tfhd's flag bits and its default sample flags with the box vocabulary's words", async () => {
+    const { page } = s;
+    const tfhd = descend(boxes.find((b) => b.type === 'moof'), 'traf', 'tfhd')!;
+    await page.fill('[data-testid=box-filter]', 'tfhd');
+    await page.click('[data-testid=box-row][data-path="moof[0]/traf[0]/tfhd"]');
+    const detail = page.getByTestId('box-detail');
+    // The same names Compare and mwb diff print for these bits (one table in core/boxes/vocabulary).
+    await expect.poll(() => detail.locator('.flagnames').textContent()).toBe(flagNames('tfhd', tfhd.flags!).join(', '));
+    expect(await detail.locator('.flagnames').textContent()).toContain('default-base-is-moof');
+    const sampleFlags = detail.locator('[data-testid=field-row][data-field=default_sample_flags]');
+    expect(await sampleFlags.textContent()).toContain(describeSampleFlags(tfhd.fields.default_sample_flags as number));
     await page.fill('[data-testid=box-filter]', '');
     await page.waitForSelector('[data-testid=box-row][data-type=ftyp]');
   });

@@ -123,11 +123,12 @@ describe('MSE Player in Chromium (web mode)', () => {
     expect(await next.textContent()).toMatch(/moof.*seq 1.*track 1 · tfdt 0 · 30 samples · starts sync/s);
     await app.page.getByTestId('append-next').click();
     await next.getByText('Next to append: segment 1').waitFor();
-    expect(await text(app, 'player-buffered')).toBe('0.000-1.021');
+    // The next segment is shown as soon as the append is queued; buffered follows on updateend.
+    expect(await waitForText(app, 'player-buffered', (t) => t !== 'empty')).toBe('0.000-1.021');
     await app.page.getByTestId('append-next').click();
     await next.getByText('Next to append: segment 2').waitFor();
     // A muxed SourceBuffer buffers the intersection of its tracks: video ends at 2.021, audio at 2.027.
-    expect(await text(app, 'player-buffered')).toBe('0.000-2.021');
+    expect(await waitForText(app, 'player-buffered', (t) => t !== '0.000-1.021')).toBe('0.000-2.021');
     expect(await waitForCount(app, 'li[data-type="append"]', 3)).toBe(3); // init + two segments
   });
 

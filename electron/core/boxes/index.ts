@@ -24,7 +24,10 @@
  *   `first_sample_flags` too: check `flags` to know whether a value was present.
  * - `tmcd` sample entries: `tc_flags`, `drop_frame`, `timescale`, `frame_duration`,
  *   `number_of_frames` (and the track's `timecode.start` from its first sample).
- * - Values the engine derives (not stored in the box) live in `node.derived` (`codec`).
+ * - Values the engine derives (not stored in the box) live in `node.derived`: a track's sample
+ *   entry has `codec`, the box vocabulary's RFC 6381 string (the one `mwb lint` reports).
+ *
+ * Facts about boxes (flag names, handler kinds, codec strings) live in `./vocabulary`, re-exported here.
  *
  * Paths: `moof[3]/traf[0]/tfdt`, see `BoxNode.path`.
  */
@@ -57,13 +60,15 @@ export {
   visit,
   type DecodePlace,
 } from './parse';
-export { inspectFile, inspectSource, looksLikeIsoBmff, type InspectOptions } from './inspect';
+export { inspectBoxes, inspectFile, inspectSource, looksLikeIsoBmff, type InspectOptions } from './inspect';
+export { parseBoxTreeIndexed, type IndexedParseOptions, type IndexedProgress, type IndexedTree } from './indexed';
 export { describeTracks, trackIds } from './tracks';
-export { findTrak, findTrex, isSyncFlags, sampleRows, sampleTable, summarize, type SampleSummary, type SampleTableOptions } from './samples';
+export { findTrak, findTrex, sampleRows, sampleTable, summarize, type SampleSummary, type SampleTableOptions } from './samples';
 export { boxHeaderJson, boxesToJson, fieldsToJson, toJsonValue, type BoxJson, type JsonOptions, type JsonValue } from './json';
 export { fieldRanges, headerRanges, type FieldRange } from './field-ranges';
 export { formatTimecode } from './own-decode';
 export { boxName } from './names';
+export * from './vocabulary';
 export type { DecodeContext } from './mp4box-decode';
 export { formatSamples, formatTracks, formatTree, formatValue, printable, type TextOptions } from './text';
 export {

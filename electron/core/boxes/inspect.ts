@@ -30,7 +30,11 @@ export function unexpectedFirstBox(boxes: BoxNode[]): string | undefined {
 }
 
 export async function inspectSource(source: ByteSource, options: InspectOptions = {}): Promise<InspectResult> {
-  const boxes = await parseBoxTree(source, options);
+  return inspectBoxes(source, await parseBoxTree(source, options), options);
+}
+
+/** The inspection result of an already parsed tree (e.g. one found through a fragment index). */
+export async function inspectBoxes(source: ByteSource, boxes: BoxNode[], options: InspectOptions = {}): Promise<InspectResult> {
   const errors: InspectResult['errors'] = [];
   let nodeCount = 0;
   visit(boxes, (n) => {

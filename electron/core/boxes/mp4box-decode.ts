@@ -4,9 +4,14 @@
  * mp4box.js parses from a growable DataStream; on hostile input it would grow buffers to whatever
  * length a corrupt field claims. `BoundedStream` refuses any read past the box instead, so a bad
  * field becomes a `decodeError` on that box and nothing else.
+ *
+ * Only mp4box.js's public API is used (its exported classes and registry, `DataStream`'s
+ * constructor, `dynamicSize`, `getPosition`, `byteLength`, `isofile`), so a minor release cannot
+ * break this module by renaming a private field; `mp4box-decode.test.ts` pins the behaviour.
  */
 import {
   AudioSampleEntry,
+  Box,
   BoxParser,
   DataStream,
   Log,
@@ -18,10 +23,23 @@ import {
   VisualSampleEntry,
 } from 'mp4box';
 import type { BoxFields, FieldValue } from './types';
+import { trackKind } from './vocabulary';
 
-Log.setLogLevel(Log.error);
-// mp4box.js reports box-level problems through Log.error; the engine reports them itself.
-Log.error = () => {};
+/**
+ * Run mp4box.js with its error log silenced, for one synchronous parse: mp4box.js reports box-level
+ * problems through `Log.error` (to the console), and the engine reports them itself (`decodeError`,
+ * error nodes). Restored before returning, so other users of mp4box.js in the process (the Player's
+ * on-the-fly fragmenter, tests) keep their logging.
+ */
+function quietly<T>(fn: () => T): T {
+  const original = Log.error;
+  Log.error = () => {};
+  try {
+    return fn();
+  } finally {
+    Log.error = original;
+  }
+}
 
 /** What the engine needs from an mp4box.js box object. */
 export interface Mp4boxBox {
@@ -44,8 +62,7 @@ const registry = BoxParser as unknown as {
   sampleEntry: Record<string, BoxClass>;
 };
 
-const BoxBase = (BoxParser as unknown as { box: Record<string, { prototype: object }> }).box.free!;
-const boxProto = Object.getPrototypeOf(BoxBase.prototype) as object;
+const boxProto = Box.prototype as object;
 const containerProto = Object.getPrototypeOf(registry.box.moov!.prototype) as object;
 
 /** mp4box.js box types that are pure containers (children only, no fields of their own). */
@@ -62,24 +79,20 @@ export const MP4BOX_PURE_CONTAINERS: ReadonlySet<string> = new Set(
 );
 
 class BoundedStream extends DataStream {
-  /** A stream over exactly `buffer` (no second copy, as `new DataStream(buffer)` would make). */
+  /** A stream over a copy of exactly `buffer` (the box, header included). */
   constructor(buffer: ArrayBuffer) {
-    super(0);
-    const self = this as unknown as { _buffer: ArrayBuffer; _dataView: DataView; _byteLength: number; _byteOffset: number; _dynamicSize: number };
-    self._buffer = buffer;
-    self._dataView = new DataView(buffer);
-    self._byteOffset = 0;
-    self._byteLength = buffer.byteLength;
+    super(buffer);
     // Never grow: reading past the end must fail, not allocate.
-    self._dynamicSize = 0;
+    this.dynamicSize = 0;
   }
   /** mp4box.js's child-box parsing asks its (multi-buffer) stream for the end; here it is the box's end. */
   getEndPosition(): number {
     return this.byteLength;
   }
   private need(bytes: number): void {
-    if (!(bytes >= 0) || this.position + bytes > this.byteLength) {
-      throw new RangeError(`a field claims ${bytes} bytes at box offset ${this.position}, past the end of the box (${this.byteLength} bytes)`);
+    const at = this.getPosition();
+    if (!(bytes >= 0) || at + bytes > this.byteLength) {
+      throw new RangeError(`a field claims ${bytes} bytes at box offset ${at}, past the end of the box (${this.byteLength} bytes)`);
     }
   }
   override mapUint8Array(length: number) {
@@ -128,9 +141,11 @@ export interface DecodeContext {
 export type ReadRecorder = (start: number, end: number) => void;
 
 function makeStream(bytes: Uint8Array, ctx: DecodeContext, recorder?: ReadRecorder): DataStream {
-  const copy = bytes.slice();
-  const stream = new BoundedStream(copy.buffer);
-  if (ctx.majorBrand) (stream as unknown as { isofile: unknown }).isofile = { ftyp: { major_brand: ctx.majorBrand } };
+  // DataStream copies what it is given: hand it the box alone, not a larger read buffer around it.
+  const exact = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer ? bytes.buffer : bytes.slice().buffer;
+  const stream = new BoundedStream(exact);
+  // The one thing a box parser asks of the file (QuickTime sound entries look at the brand).
+  if (ctx.majorBrand) stream.isofile = { ftyp: { major_brand: ctx.majorBrand } } as unknown as DataStream['isofile'];
   if (recorder) instrument(stream, recorder);
   return stream;
 }
@@ -186,9 +201,10 @@ export function boxFactory(type: string, uuid?: string): Mp4boxFactory | undefin
  * chosen from the track's handler (so unknown codecs still show width/height or channels).
  */
 export function sampleEntryFactory(type: string, handler: string | undefined): Mp4boxFactory {
+  const kind = trackKind(handler);
   const cls =
     own(registry.sampleEntry, type) ??
-    ((handler === 'vide' ? VisualSampleEntry : handler === 'soun' ? AudioSampleEntry : SampleEntry) as unknown as BoxClass);
+    ((kind === 'video' ? VisualSampleEntry : kind === 'audio' ? AudioSampleEntry : SampleEntry) as unknown as BoxClass);
   return (size, headerSize) => {
     const box = new cls(size, headerSize, 0);
     box.type = type;
@@ -249,7 +265,7 @@ export function decodeWithMp4box(
   stream.seek(headerSize);
   let error: string | undefined;
   try {
-    box.parse(stream);
+    quietly(() => box.parse(stream));
   } catch (err) {
     error = describe(err);
   }
@@ -275,8 +291,10 @@ export function sampleEntryCodec(bytes: Uint8Array, factory: Mp4boxFactory, head
     box.start = 0;
     const stream = makeStream(bytes, ctx);
     stream.seek(headerSize);
-    box.parse(stream);
-    const codec = typeof box.getCodec === 'function' ? box.getCodec() : undefined;
+    const codec = quietly(() => {
+      box.parse(stream);
+      return typeof box.getCodec === 'function' ? box.getCodec() : undefined;
+    });
     return typeof codec === 'string' && codec.length > 0 && codec.length < 200 ? codec : undefined;
   } catch {
     return undefined;

@@ -9,6 +9,7 @@
  *   so the engine can walk their children itself.
  */
 import type { BoxFields } from './types';
+import { FLAG_BITS, TRUN } from './vocabulary';
 
 export class FieldReader {
   pos: number;
@@ -159,14 +160,14 @@ const trun: OwnDecoder = (bytes, hs, rec) =>
     const f = out.fields;
     const flags = out.flags!;
     const count = r.u32Into(f, 'sample_count');
-    if (flags & 0x1) r.i32Into(f, 'data_offset');
+    if (flags & TRUN.DATA_OFFSET) r.i32Into(f, 'data_offset');
     else f.data_offset = 0;
-    if (flags & 0x4) r.u32Into(f, 'first_sample_flags');
+    if (flags & TRUN.FIRST_SAMPLE_FLAGS) r.u32Into(f, 'first_sample_flags');
     else f.first_sample_flags = 0;
-    const hasDur = (flags & 0x100) !== 0;
-    const hasSize = (flags & 0x200) !== 0;
-    const hasFlags = (flags & 0x400) !== 0;
-    const hasCto = (flags & 0x800) !== 0;
+    const hasDur = (flags & TRUN.SAMPLE_DURATION) !== 0;
+    const hasSize = (flags & TRUN.SAMPLE_SIZE) !== 0;
+    const hasFlags = (flags & TRUN.SAMPLE_FLAGS) !== 0;
+    const hasCto = (flags & TRUN.SAMPLE_COMPOSITION_TIME_OFFSET) !== 0;
     const per = 4 * (+hasDur + +hasSize + +hasFlags + +hasCto);
     const fits = per === 0 ? count : Math.min(count, Math.floor(r.remaining / per));
     const dur = hasDur ? new Uint32Array(fits) : EMPTY_U32;
@@ -211,13 +212,8 @@ const tfdt: OwnDecoder = (bytes, hs, rec) =>
     else r.u32Into(out.fields, 'baseMediaDecodeTime');
   });
 
-const TFHD_OPTIONAL: [number, string, 4 | 8][] = [
-  [0x1, 'base_data_offset', 8],
-  [0x2, 'default_sample_description_index', 4],
-  [0x8, 'default_sample_duration', 4],
-  [0x10, 'default_sample_size', 4],
-  [0x20, 'default_sample_flags', 4],
-];
+/** The optional tfhd fields in box order, with their presence bits (from the vocabulary) and widths. */
+const TFHD_OPTIONAL: [number, string, 4 | 8][] = FLAG_BITS.tfhd!.filter((b) => b.field !== undefined).map((b) => [b.bit, b.field!, b.field === 'base_data_offset' ? 8 : 4]);
 
 const tfhd: OwnDecoder = (bytes, hs, rec) =>
   run(bytes, hs, rec, (r, out) => {

@@ -21,6 +21,7 @@ import {
 import { OWN_DECODERS, OWN_DECODERS_IN, tmcdEntry, type OwnDecodeResult, type OwnDecoder } from './own-decode';
 import type { ByteSource } from './source';
 import type { BoxError, BoxNode, FieldValue, ParseOptions } from './types';
+import { codecString } from './vocabulary';
 
 export const DEFAULTS = {
   maxDepth: 64,
@@ -225,7 +226,6 @@ function cutHeader(type: string, pos: number, regionEndsFile: boolean, where: st
     : { rule: 'box-size-invalid', message: `${type} at offset ${pos} ${where}: the box header runs past its parent.` };
 }
 
-/** What to do with a box, from its type and where it sits. */
 /** What to do with a box, from its type and where it sits. Plain data, cached per place. */
 interface Plan {
   /** Pure container: children start right after the header. */
@@ -356,14 +356,18 @@ async function fill(st: WalkState, node: BoxNode, bodyEnd: number, depth: number
     }
   }
 
-  if (childStart === undefined) return;
-  if (depth + 1 > st.maxDepth) {
-    node.skipped = 'depth';
-    return;
+  if (childStart !== undefined) {
+    if (depth + 1 > st.maxDepth) {
+      node.skipped = 'depth';
+    } else {
+      const info: ParentInfo = { type: node.type, outer: parent.type, childKind: plan.childKind, version: node.version, track };
+      const cut = node.error?.rule === 'box-truncated' || (node.offset + node.size > st.fileSize && bodyEnd >= st.fileSize);
+      node.children = await walk(st, node.offset + childStart, bodyEnd, cut, depth + 1, info);
+    }
   }
-  const info: ParentInfo = { type: node.type, outer: parent.type, childKind: plan.childKind, version: node.version, track };
-  const cut = node.error?.rule === 'box-truncated' || (node.offset + node.size > st.fileSize && bodyEnd >= st.fileSize);
-  node.children = await walk(st, node.offset + childStart, bodyEnd, cut, depth + 1, info);
+  // A track's sample entry gets the codec string every view shows (the vocabulary's derivation,
+  // from the configuration children; mp4box.js's string seeds formats it does not derive itself).
+  if (plan.sampleEntry && place.codec) node.derived = { ...node.derived, codec: codecString(node).codec };
 }
 
 function placeOf(parent: ParentInfo): DecodePlace {

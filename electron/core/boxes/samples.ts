@@ -5,34 +5,13 @@
  */
 import { child, childrenOf, descend, num, numbers } from './parse';
 import type { BoxNode, SampleRow, SampleTable } from './types';
+import { isSyncFlags, TFHD, TRUN } from './vocabulary';
 
 export interface SampleTableOptions {
   /** Refuse to build tables longer than this (memory bound against corrupt counts). Default 50 million. */
   maxSamples?: number;
   /** File size, to bound sample counts that a corrupt box could inflate. */
   fileSize?: number;
-}
-
-/** tfhd flags (ISO/IEC 14496-12 8.8.7). */
-const TFHD_BASE_DATA_OFFSET = 0x1;
-const TFHD_SAMPLE_DESCRIPTION_INDEX = 0x2;
-const TFHD_DEFAULT_DURATION = 0x8;
-const TFHD_DEFAULT_SIZE = 0x10;
-const TFHD_DEFAULT_FLAGS = 0x20;
-const TFHD_DEFAULT_BASE_IS_MOOF = 0x20000;
-/** trun flags (8.8.8). */
-const TRUN_DATA_OFFSET = 0x1;
-const TRUN_FIRST_SAMPLE_FLAGS = 0x4;
-const TRUN_DURATION = 0x100;
-const TRUN_SIZE = 0x200;
-const TRUN_FLAGS = 0x400;
-const TRUN_CTO = 0x800;
-/** sample_is_non_sync_sample in sample flags. */
-const NON_SYNC = 0x10000;
-
-/** Whether a sample's flags (trun/tfhd/trex) mark it as a sync sample. */
-export function isSyncFlags(flags: number): boolean {
-  return (flags & NON_SYNC) === 0;
 }
 
 /** The `trak` of a track id, or undefined. */
@@ -184,7 +163,7 @@ function trafsOf(boxes: BoxNode[], trackId: number, trex: BoxNode | undefined, f
     for (const traf of childrenOf(moof, 'traf')) {
       const tfhd = child(traf, 'tfhd');
       if (num(tfhd, 'track_id') !== trackId) continue;
-      const defSize = (tfhd?.flags ?? 0) & TFHD_DEFAULT_SIZE ? (num(tfhd, 'default_sample_size') ?? 0) : (num(trex, 'default_sample_size') ?? 0);
+      const defSize = (tfhd?.flags ?? 0) & TFHD.DEFAULT_SAMPLE_SIZE ? (num(tfhd, 'default_sample_size') ?? 0) : (num(trex, 'default_sample_size') ?? 0);
       let count = 0;
       for (const trun of childrenOf(traf, 'trun')) count += trunCount(trun, defSize, fileSize);
       plans.push({ moof, fragment, traf, count });
@@ -202,13 +181,13 @@ function trunCount(trun: BoxNode, defaultSize: number, fileSize: number): number
   const declared = num(trun, 'sample_count') ?? 0;
   const flags = trun.flags ?? 0;
   let count = declared;
-  if (flags & (TRUN_DURATION | TRUN_SIZE | TRUN_FLAGS | TRUN_CTO)) {
+  if (flags & (TRUN.SAMPLE_DURATION | TRUN.SAMPLE_SIZE | TRUN.SAMPLE_FLAGS | TRUN.SAMPLE_COMPOSITION_TIME_OFFSET)) {
     const lengths = ['sample_duration', 'sample_size', 'sample_flags', 'sample_composition_time_offset']
       .map((name) => numbers(trun, name).length)
       .filter((l) => l > 0);
     count = lengths.length ? Math.min(declared, ...lengths) : 0;
   }
-  if (!(flags & TRUN_SIZE)) count = Math.min(count, defaultSize > 0 ? Math.floor(fileSize / defaultSize) + 1 : MAX_EMPTY_RUN);
+  if (!(flags & TRUN.SAMPLE_SIZE)) count = Math.min(count, defaultSize > 0 ? Math.floor(fileSize / defaultSize) + 1 : MAX_EMPTY_RUN);
   return count;
 }
 
@@ -224,13 +203,13 @@ function fillFromFragments(b: Builder, plans: TrafPlan[], trex: BoxNode | undefi
     const firstInMoof = lastMoof !== moof;
     lastMoof = moof;
     let base: number;
-    if (tf & TFHD_BASE_DATA_OFFSET) base = num(tfhd, 'base_data_offset') ?? 0;
-    else if (tf & TFHD_DEFAULT_BASE_IS_MOOF || firstInMoof) base = moof.offset;
+    if (tf & TFHD.BASE_DATA_OFFSET) base = num(tfhd, 'base_data_offset') ?? 0;
+    else if (tf & TFHD.DEFAULT_BASE_IS_MOOF || firstInMoof) base = moof.offset;
     else base = prevDataEnd;
-    const defDur = tf & TFHD_DEFAULT_DURATION ? (num(tfhd, 'default_sample_duration') ?? 0) : (num(trex, 'default_sample_duration') ?? 0);
-    const defSize = tf & TFHD_DEFAULT_SIZE ? (num(tfhd, 'default_sample_size') ?? 0) : (num(trex, 'default_sample_size') ?? 0);
-    const defFlags = tf & TFHD_DEFAULT_FLAGS ? (num(tfhd, 'default_sample_flags') ?? 0) : (num(trex, 'default_sample_flags') ?? 0);
-    const defSdi = tf & TFHD_SAMPLE_DESCRIPTION_INDEX
+    const defDur = tf & TFHD.DEFAULT_SAMPLE_DURATION ? (num(tfhd, 'default_sample_duration') ?? 0) : (num(trex, 'default_sample_duration') ?? 0);
+    const defSize = tf & TFHD.DEFAULT_SAMPLE_SIZE ? (num(tfhd, 'default_sample_size') ?? 0) : (num(trex, 'default_sample_size') ?? 0);
+    const defFlags = tf & TFHD.DEFAULT_SAMPLE_FLAGS ? (num(tfhd, 'default_sample_flags') ?? 0) : (num(trex, 'default_sample_flags') ?? 0);
+    const defSdi = tf & TFHD.SAMPLE_DESCRIPTION_INDEX
       ? (num(tfhd, 'default_sample_description_index') ?? 1)
       : (num(trex, 'default_sample_description_index') ?? 1);
     const tfdt = child(traf, 'tfdt');
@@ -241,19 +220,19 @@ function fillFromFragments(b: Builder, plans: TrafPlan[], trex: BoxNode | undefi
       const rf = trun.flags ?? 0;
       const n = Math.min(trunCount(trun, defSize, fileSize), budget);
       budget -= n;
-      if (rf & TRUN_DATA_OFFSET) pos = base + (num(trun, 'data_offset') ?? 0);
+      if (rf & TRUN.DATA_OFFSET) pos = base + (num(trun, 'data_offset') ?? 0);
       const durs = numbers(trun, 'sample_duration');
       const sizes = numbers(trun, 'sample_size');
       const flags = numbers(trun, 'sample_flags');
       const ctos = numbers(trun, 'sample_composition_time_offset');
-      const first = rf & TRUN_FIRST_SAMPLE_FLAGS ? (num(trun, 'first_sample_flags') ?? defFlags) : undefined;
+      const first = rf & TRUN.FIRST_SAMPLE_FLAGS ? (num(trun, 'first_sample_flags') ?? defFlags) : undefined;
       for (let i = 0; i < n; i++) {
         const k = b.n++;
-        const dur = rf & TRUN_DURATION ? durs[i]! : defDur;
-        const size = rf & TRUN_SIZE ? sizes[i]! : defSize;
-        const sf = rf & TRUN_FLAGS ? flags[i]! : i === 0 && first !== undefined ? first : defFlags;
+        const dur = rf & TRUN.SAMPLE_DURATION ? durs[i]! : defDur;
+        const size = rf & TRUN.SAMPLE_SIZE ? sizes[i]! : defSize;
+        const sf = rf & TRUN.SAMPLE_FLAGS ? flags[i]! : i === 0 && first !== undefined ? first : defFlags;
         t.dts[k] = dts;
-        t.cts[k] = dts + (rf & TRUN_CTO ? ctos[i]! : 0);
+        t.cts[k] = dts + (rf & TRUN.SAMPLE_COMPOSITION_TIME_OFFSET ? ctos[i]! : 0);
         t.duration[k] = dur;
         t.size[k] = size;
         t.offset[k] = pos;

@@ -3,11 +3,14 @@
  * pages of visible rows for a virtualized tree, box details with field byte ranges, sample table
  * pages and a chart summary. Nothing here sends a whole big tree at once.
  */
+import { HttpLog, isHttpUrl } from '../net/http';
+import { openHttpSource } from '../net/http-source';
 import { fieldRanges, headerRanges, type FieldRange } from './field-ranges';
-import { inspectSource } from './inspect';
+import { parseBoxTreeIndexed } from './indexed';
+import { inspectBoxes, inspectSource, looksLikeIsoBmff } from './inspect';
 import { boxHeaderJson, boxesToJson, toJsonValue, type BoxJson, type JsonValue } from './json';
 import { boxName } from './names';
-import { placesOf, type DecodePlace } from './parse';
+import { placesOf, visit, type DecodePlace } from './parse';
 import { sampleRows, sampleTable } from './samples';
 import { openFileSource, type ByteSource } from './source';
 import { formatValue } from './text';
@@ -80,6 +83,18 @@ export interface InspectSummary {
   tracks: TrackInfo[];
   /** Time spent parsing, in milliseconds. */
   parseMs: number;
+  /**
+   * A remote file still being read: fragments parsed (found through its index) or bytes walked
+   * (box by box) so far; the tree grows until it is complete.
+   */
+  loading?: { done: number; total: number; unit: 'fragments' | 'bytes' };
+  /** A remote file: what reading it cost. */
+  http?: { bytesFetched: number; requests: number; index: 'mfra' | 'sidx' | null };
+}
+
+export interface OpenOptions {
+  /** A remote file: called with a partial session (the boxes read so far) as fragments arrive. */
+  onProgress?: (partial: InspectSession) => void;
 }
 
 export interface SamplePage {
@@ -169,6 +184,8 @@ export class InspectSession {
   private places: Map<BoxNode, DecodePlace> | null = null;
   private readonly tables = new Map<number, SampleTable>();
   private visible: { key: string; list: Int32Array } | null = null;
+  loading?: InspectSummary['loading'];
+  http?: InspectSummary['http'];
 
   private constructor(
     readonly path: string,
@@ -193,12 +210,54 @@ export class InspectSession {
     this.depths = Uint16Array.from(depths);
   }
 
-  static async open(path: string, mtimeMs: number): Promise<InspectSession> {
+  static async open(path: string, mtimeMs: number, options: OpenOptions = {}): Promise<InspectSession> {
     const t0 = performance.now();
+    if (isHttpUrl(path)) return InspectSession.openRemote(path, t0, options);
     const source = await openFileSource(path);
     try {
       const result = await inspectSource(source);
       return new InspectSession(path, mtimeMs, result, performance.now() - t0);
+    } finally {
+      await source.close();
+    }
+  }
+
+  /**
+   * A URL: read through its fragment index, fragments fetched concurrently; `onProgress` gets
+   * sessions over the boxes read so far (no track summaries yet), then the final one is returned.
+   */
+  private static async openRemote(url: string, t0: number, options: OpenOptions): Promise<InspectSession> {
+    const log = new HttpLog();
+    const source = await openHttpSource(url, { log });
+    try {
+      const tree = await parseBoxTreeIndexed(source, {
+        onProgress: (p) => {
+          if (p.final || !options.onProgress) return;
+          let nodeCount = 0;
+          visit(p.boxes, () => void nodeCount++);
+          const partial: InspectResult = {
+            file: url,
+            size: source.size,
+            boxes: p.boxes,
+            tracks: [],
+            format: looksLikeIsoBmff(p.boxes) ? 'isobmff' : 'unknown',
+            fragmented: p.boxes.some((b) => b.type === 'moof'),
+            errors: [],
+            nodeCount,
+            nodeLimitReached: false,
+          };
+          const brand = p.boxes.find((b) => b.type === 'ftyp' || b.type === 'styp')?.fields.major_brand;
+          if (typeof brand === 'string') partial.majorBrand = brand;
+          const s = new InspectSession(url, 0, partial, performance.now() - t0);
+          s.loading = { done: p.done, total: p.total, unit: p.unit };
+          s.http = { bytesFetched: log.bytesFetched, requests: log.requests, index: null };
+          options.onProgress(s);
+        },
+      });
+      const result = await inspectBoxes(source, tree.boxes);
+      const s = new InspectSession(url, 0, result, performance.now() - t0);
+      s.http = { bytesFetched: log.bytesFetched, requests: log.requests, index: tree.index };
+      return s;
     } finally {
       await source.close();
     }
@@ -219,6 +278,8 @@ export class InspectSession {
       parseMs: Math.round(this.parseMs),
     };
     if (r.majorBrand) s.majorBrand = r.majorBrand;
+    if (this.loading) s.loading = this.loading;
+    if (this.http) s.http = this.http;
     return s;
   }
 

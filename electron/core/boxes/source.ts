@@ -21,6 +21,11 @@ export interface ByteSource {
    * window); `undefined` otherwise. Optional: it saves a promise per box on hot paths.
    */
   tryRead?(offset: number, length: number): Uint8Array | undefined;
+  /**
+   * Fetch these byte ranges ahead of reads that will follow (remote sources: the `moof` and `mdat`
+   * header of many fragments, in as few requests as the server allows). Optional; a hint only.
+   */
+  prefetch?(ranges: readonly { offset: number; length: number }[]): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -1,6 +1,7 @@
 /** Plain-text views of the engine's results (mp4dump-like tree, track summary, sample table). */
 import { boxName } from './names';
 import type { BoxNode, FieldValue, SampleRow, TrackInfo } from './types';
+import { flagNames, hexFlags } from './vocabulary';
 
 export interface TextOptions {
   /** Levels of boxes to show (1 = top level only). Default: all. */
@@ -39,7 +40,10 @@ export function* formatTree(nodes: BoxNode[], options: TextOptions = {}, level =
   for (const n of nodes) {
     const name = boxName(n.type, parentType);
     const parts = [`${pad}[${printable(n.type)}] size=${n.headerSize}+${Math.max(0, n.size - n.headerSize)} @${n.offset}`];
-    if (n.version !== undefined) parts.push(`version=${n.version} flags=0x${(n.flags ?? 0).toString(16).padStart(6, '0')}`);
+    if (n.version !== undefined) {
+      const names = flagNames(n.type, n.flags ?? 0);
+      parts.push(`version=${n.version} flags=${hexFlags(n.flags ?? 0)}${names.length ? ` [${names.join(', ')}]` : ''}`);
+    }
     if (name) parts.push(`(${name})`);
     yield parts.join(' ');
     const inner = `${pad}  `;

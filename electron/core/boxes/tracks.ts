@@ -4,29 +4,7 @@ import { child, childrenOf, descend, num, str } from './parse';
 import { sampleTable, summarize } from './samples';
 import type { ByteSource } from './source';
 import type { BoxNode, TimecodeInfo, TrackInfo } from './types';
-
-function kindOf(handler: string): TrackInfo['kind'] {
-  switch (handler) {
-    case 'vide':
-    case 'auxv':
-    case 'pict':
-      return 'video';
-    case 'soun':
-      return 'audio';
-    case 'text':
-    case 'subt':
-    case 'sbtl':
-    case 'clcp':
-      return 'text';
-    case 'tmcd':
-      return 'timecode';
-    case 'meta':
-    case 'mdta':
-      return 'metadata';
-    default:
-      return 'other';
-  }
-}
+import { isEncryptedEntry, originalFormat, trackKind } from './vocabulary';
 
 /** Track ids: every `trak`, plus tracks that only appear in fragments (segments without init). */
 export function trackIds(boxes: BoxNode[]): number[] {
@@ -69,7 +47,7 @@ export async function describeTracks(boxes: BoxNode[], source: ByteSource | null
     const info: TrackInfo = {
       id,
       handler,
-      kind: kindOf(handler),
+      kind: trackKind(handler),
       timescale,
       duration,
       durationSeconds,
@@ -99,13 +77,12 @@ export async function describeTracks(boxes: BoxNode[], source: ByteSource | null
         if (channels !== undefined) info.channelCount = channels;
         if (rate !== undefined) info.sampleRate = rate;
       }
-      if (entry.type.startsWith('enc')) {
-        const sinf = child(entry, 'sinf');
-        const scheme = str(child(sinf, 'schm'), 'scheme_type');
-        const originalFormat = str(child(sinf, 'frma'), 'data_format');
+      if (isEncryptedEntry(entry.type)) {
+        const scheme = str(descend(entry, 'sinf', 'schm'), 'scheme_type');
+        const format = originalFormat(entry);
         info.encrypted = {};
         if (scheme) info.encrypted.scheme = scheme;
-        if (originalFormat) info.encrypted.originalFormat = originalFormat;
+        if (format !== entry.type) info.encrypted.originalFormat = format;
       }
       if (entry.type === 'tmcd') info.timecode = await timecodeOf(entry, table && table.count ? { offset: table.offset[0]!, size: table.size[0]! } : null, source);
     }

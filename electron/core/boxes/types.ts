@@ -3,6 +3,8 @@
  * (`import type` only).
  */
 
+import type { TrackKind } from './vocabulary';
+
 /** Rule ids shared with the MSE lint (see `../shared/design/MSE_RULES.md`). */
 export type BoxErrorRule = 'box-truncated' | 'box-size-invalid';
 
@@ -106,8 +108,8 @@ export interface TrackInfo {
   handler: string;
   /** `hdlr.name`, often the muxer's label. */
   handlerName?: string;
-  /** Kind derived from the handler. */
-  kind: 'video' | 'audio' | 'text' | 'timecode' | 'metadata' | 'other';
+  /** Kind derived from the handler (the box vocabulary's `trackKind`). */
+  kind: TrackKind;
   timescale: number;
   /** `mdhd.duration` in timescale units (0 for fragmented files' init segments). */
   duration: number;
@@ -117,7 +119,7 @@ export interface TrackInfo {
   language?: string;
   /** Sample entry four-character code (`avc1`, `mp4a`, `tmcd`…), of the first sample description. */
   sampleEntry?: string;
-  /** RFC 6381 codec string as mp4box.js derives it, when it can. */
+  /** RFC 6381 codec string (the box vocabulary's `codecString`, the same as `mwb lint`'s). */
   codec?: string;
   width?: number;
   height?: number;

@@ -1,7 +1,7 @@
 /**
  * Field comparison of aligned boxes, and the rows of the synchronized trees.
  */
-import { child, num, toJsonValue, type BoxNode, type FieldValue, type JsonValue } from '../boxes';
+import { child, fieldPresent, flagsText, hexFlags, num, TFHD, toJsonValue, type BoxNode, type FieldValue, type JsonValue } from '../boxes';
 import type { Pair } from './align';
 import { ENCODER_TAGS, POSITION_FIELDS, volatileField, volatileSubtree } from './ignore';
 import type { Layout } from './layout';
@@ -9,25 +9,6 @@ import { containing } from './layout';
 import type { LoadedSide } from './load';
 import type { CompareRow, Difference, FieldComparison, FieldRow, IgnoreReason, IgnoredCount, RowBox } from './types';
 import { diffValues, type ValueDiff } from './values';
-
-/** Fields that exist only when a flag is set (ISO/IEC 14496-12 8.8.7, 8.8.8). mp4box.js fills them anyway. */
-const FLAG_FIELDS: Record<string, Record<string, number>> = {
-  tfhd: {
-    base_data_offset: 0x1,
-    default_sample_description_index: 0x2,
-    default_sample_duration: 0x8,
-    default_sample_size: 0x10,
-    default_sample_flags: 0x20,
-  },
-  trun: {
-    data_offset: 0x1,
-    first_sample_flags: 0x4,
-    sample_duration: 0x100,
-    sample_size: 0x200,
-    sample_flags: 0x400,
-    sample_composition_time_offset: 0x800,
-  },
-};
 
 export interface DiffContext {
   A: LoadedSide;
@@ -62,47 +43,9 @@ export interface TaggedDiff extends ValueDiff {
   ignored?: IgnoreReason;
 }
 
-function hexFlags(flags: number): string {
-  return `0x${flags.toString(16).padStart(6, '0')}`;
-}
-
-/** Names of full-box flags where they mean something a reader wants spelled out. */
-const FLAG_NAMES: Record<string, [number, string][]> = {
-  tfhd: [
-    [0x1, 'base-data-offset'],
-    [0x2, 'sample-description-index'],
-    [0x8, 'default-duration'],
-    [0x10, 'default-size'],
-    [0x20, 'default-flags'],
-    [0x10000, 'duration-is-empty'],
-    [0x20000, 'default-base-is-moof'],
-  ],
-  trun: [
-    [0x1, 'data-offset'],
-    [0x4, 'first-sample-flags'],
-    [0x100, 'duration'],
-    [0x200, 'size'],
-    [0x400, 'flags'],
-    [0x800, 'composition-offset'],
-  ],
-  tkhd: [
-    [0x1, 'enabled'],
-    [0x2, 'in-movie'],
-    [0x4, 'in-preview'],
-    [0x8, 'size-is-aspect-ratio'],
-  ],
-  senc: [[0x2, 'subsamples']],
-};
-
-function flagsText(type: string, flags: number): string {
-  const names = FLAG_NAMES[type]?.filter(([bit]) => flags & bit).map(([, name]) => name);
-  return names?.length ? `${hexFlags(flags)} (${names.join(', ')})` : hexFlags(flags);
-}
-
 /** A field's value as the box defines it: undefined when its presence flag is clear. */
 export function effective(node: BoxNode, field: string): FieldValue | undefined {
-  const flag = FLAG_FIELDS[node.type]?.[field];
-  if (flag !== undefined && !((node.flags ?? 0) & flag)) return undefined;
+  if (!fieldPresent(node.type, node.flags ?? 0, field)) return undefined;
   return Object.prototype.hasOwnProperty.call(node.fields, field) ? node.fields[field] : undefined;
 }
 
@@ -133,7 +76,7 @@ function treeOf(side: LoadedSide, node: BoxNode): BoxNode[] {
 function saioBase(moof: BoxNode | undefined, traf: BoxNode | undefined): number {
   if (!moof) return 0;
   const tfhd = child(traf, 'tfhd');
-  if (tfhd && (tfhd.flags ?? 0) & 0x1) return num(tfhd, 'base_data_offset') ?? moof.offset;
+  if (tfhd && (tfhd.flags ?? 0) & TFHD.BASE_DATA_OFFSET) return num(tfhd, 'base_data_offset') ?? moof.offset;
   return moof.offset;
 }
 

@@ -22,7 +22,6 @@
  * the fragments, reported there).
  */
 import type { BoxNode } from '../boxes';
-import type { IgnoreReason } from './types';
 
 const TIME_FIELDS: ReadonlySet<string> = new Set(['creation_time', 'modification_time']);
 export const PADDING: ReadonlySet<string> = new Set(['free', 'skip', 'wide']);
@@ -60,8 +59,4 @@ export function volatileField(type: string, parentType: string, field: string, i
   if (parentType === 'stsd' && field === 'compressorname') return true;
   if (type === 'prft' && (field === 'ntp_timestamp' || field.startsWith('ntp_timestamp'))) return true;
   return false;
-}
-
-export function reasonLabel(reason: IgnoreReason): string {
-  return reason === 'volatile' ? 'volatile (times, names, padding)' : 'offset only (the data it points to is the same)';
 }

@@ -5,7 +5,8 @@
  * by the segment's.
  */
 import { WorkbenchError } from '../errors';
-import { child, childrenOf, descend, looksLikeIsoBmff, num, openFileSource, parseBoxTree, str, visit, type BoxNode, type ByteSource } from '../boxes';
+import { child, childrenOf, descend, handlerLabel, looksLikeIsoBmff, num, parseBoxTree, str, visit, type BoxNode, type ByteSource } from '../boxes';
+import { openSource } from '../net/open-source';
 import type { SideInfo } from './types';
 
 export const INIT_PREFIX = 'init:';
@@ -47,21 +48,8 @@ export interface LoadedSide {
   close(): Promise<void>;
 }
 
-const HANDLER_LABEL: Record<string, string> = {
-  vide: 'video',
-  soun: 'audio',
-  text: 'text',
-  subt: 'subtitles',
-  sbtl: 'subtitles',
-  clcp: 'captions',
-  tmcd: 'timecode',
-  meta: 'metadata',
-  hint: 'hint',
-  auxv: 'auxiliary video',
-};
-
 async function parseFile(path: string, role: 'main' | 'init'): Promise<{ source: ByteSource; boxes: BoxNode[] }> {
-  const source = await openFileSource(path);
+  const source = await openSource(path);
   try {
     if (source.size === 0) throw new WorkbenchError('ENOTMP4', `${path} is empty: it is not an MP4 file.`);
     const boxes = await parseBoxTree(source);
@@ -93,7 +81,7 @@ function describe(boxes: BoxNode[]): TrackRef[] {
     const handler = str(child(mdia, 'hdlr'), 'handler') ?? '????';
     const n = perHandler.get(handler) ?? 0;
     perHandler.set(handler, n + 1);
-    const base = HANDLER_LABEL[handler] ?? `'${handler}'`;
+    const base = handlerLabel(handler);
     tracks.push({
       id,
       handler,

@@ -8,7 +8,9 @@
  * summary never shows two equal-looking values as a difference.
  */
 import { child, childrenOf, descend, num, numbers, str, visit, type BoxNode, type FieldValue, type SampleTable } from '../boxes';
-import { codecString, originalFormat } from '../mse/codec-string';
+import { codecString, configParameterSets, drmSystemName, isEncryptedEntry, originalFormat, TFHD, trackKind } from '../boxes/vocabulary';
+import { plural } from '../format';
+import type { RuleId } from '../mse/catalogue';
 import { inbandParameterSets } from './inband';
 import type { Layout } from './layout';
 import type { LoadedSide, TrackRef } from './load';
@@ -30,7 +32,7 @@ interface Topic {
   id: string;
   topic: string;
   /** The lint rule, or a choice of rule from the two values (e.g. by which flag is set). */
-  rule?: string | ((a: Value | undefined, b: Value | undefined) => string | undefined);
+  rule?: RuleId | ((a: Value | undefined, b: Value | undefined) => RuleId | undefined);
   track?: string;
   trackKey?: string;
   /** Compute the topic for one side; `undefined` leaves the topic out for that side ("—"). */
@@ -44,29 +46,9 @@ export interface SideFacts {
   moov?: BoxNode;
 }
 
-const TFHD_BASE_DATA_OFFSET = 0x1;
-const TFHD_DEFAULT_BASE_IS_MOOF = 0x20000;
-
-const PSSH_SYSTEMS: Record<string, string> = {
-  edef8ba979d64acea3c827dcd51d21ed: 'Widevine',
-  '9a04f07998404286ab92e65be0885f95': 'PlayReady',
-  '94ce86fb07ff4f43adb893d2fa968ca2': 'FairPlay',
-  '1077efecc0b24d02ace33c1e52e2fb4b': 'W3C Common (ClearKey)',
-  e2719d58a985b3c9781ab030af78d30e: 'ClearKey (DASH-IF)',
-  '3ea8778f77424bf9b18be834b2acbd47': 'ClearKey (DASH-IF, legacy)',
-  '5e629af538da4063897797ffbd9902d4': 'Marlin',
-  adb41c242dbf4a6d958b4457c0d27b95: 'Nagra',
-  '80a6be7e14484c379e70d5aebe04c8d2': 'Irdeto',
-  '9a27dd82fde247258cbc4234aa06ec09': 'Verimatrix',
-};
-
 function seconds(ticks: number, timescale: number): string {
   if (!timescale) return `${ticks} ticks`;
   return `${(ticks / timescale).toFixed(3)} s`;
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 function fnv(bytes: Uint8Array): string {
@@ -98,39 +80,6 @@ function configOf(entry: BoxNode | undefined): BoxNode | undefined {
   return entry?.children?.find((c) => c.type === 'avcC' || c.type === 'hvcC' || c.type === 'vvcC');
 }
 
-/** The parameter sets a decoder configuration (avcC/hvcC) carries, by kind. */
-export function configParameterSets(config: BoxNode | undefined): { kind: string; data: Uint8Array }[] {
-  const out: { kind: string; data: Uint8Array }[] = [];
-  if (!config) return out;
-  const take = (kind: string, list: FieldValue | undefined) => {
-    if (!Array.isArray(list)) return;
-    for (const item of list) {
-      const data = item && typeof item === 'object' && !Array.isArray(item) && !ArrayBuffer.isView(item) ? (item as Record<string, FieldValue>).data : undefined;
-      if (data instanceof Uint8Array) out.push({ kind, data });
-    }
-  };
-  if (config.type === 'avcC') {
-    take('SPS', config.fields.SPS);
-    take('PPS', config.fields.PPS);
-    take('SPS-ext', config.fields.SPSExt);
-  } else if (config.type === 'hvcC') {
-    const arrays = config.fields.nalu_arrays;
-    if (Array.isArray(arrays)) {
-      for (const arr of arrays) {
-        if (!Array.isArray(arr)) continue;
-        for (const item of arr) {
-          const data = item && typeof item === 'object' && !Array.isArray(item) && !ArrayBuffer.isView(item) ? (item as Record<string, FieldValue>).data : undefined;
-          if (!(data instanceof Uint8Array) || !data.length) continue;
-          const type = (data[0]! >> 1) & 0x3f;
-          const kind = type === 32 ? 'VPS' : type === 33 ? 'SPS' : type === 34 ? 'PPS' : type === 39 ? 'SEI' : type === 40 ? 'suffix SEI' : `NAL ${type}`;
-          out.push({ kind, data });
-        }
-      }
-    }
-  }
-  return out;
-}
-
 function describeEdits(trak: BoxNode | undefined, movieTimescale: number, mediaTimescale: number): Value {
   const elst = descend(trak, 'edts', 'elst');
   if (!elst) return { text: 'none' };
@@ -147,7 +96,7 @@ function describeEdits(trak: BoxNode | undefined, movieTimescale: number, mediaT
     return `media time ${mt} (${seconds(mt, mediaTimescale)}) for ${length}${rateText}`;
   });
   if (!items.length) return { text: 'edts/elst with no entries' };
-  return { text: `${plural(items.length, 'entry')}: ${items.join('; ')}` };
+  return { text: `${plural(items.length, 'entry', 'entries')}: ${items.join('; ')}` };
 }
 
 function median(values: Uint32Array, count: number): number {
@@ -223,9 +172,9 @@ function tfhdModes(side: LoadedSide): Value | undefined {
     for (const traf of childrenOf(moof, 'traf')) {
       const flags = child(traf, 'tfhd')?.flags ?? 0;
       const mode =
-        flags & TFHD_BASE_DATA_OFFSET
+        flags & TFHD.BASE_DATA_OFFSET
           ? 'base-data-offset (absolute offsets)'
-          : flags & TFHD_DEFAULT_BASE_IS_MOOF
+          : flags & TFHD.DEFAULT_BASE_IS_MOOF
             ? 'default-base-is-moof'
             : 'neither flag (implicit base)';
       counts.set(mode, (counts.get(mode) ?? 0) + 1);
@@ -312,7 +261,7 @@ function psshSystems(side: LoadedSide): Value {
   visit(side.boxes, (n) => {
     if (n.type === 'pssh') {
       const id = str(n, 'system_id') ?? '?';
-      ids.push(PSSH_SYSTEMS[id] ?? id);
+      ids.push(drmSystemName(id) ?? id);
     }
     return n.type !== 'mdat';
   });
@@ -335,7 +284,7 @@ function trackTopics(key: string, label: string, fragmented: boolean): Topic[] {
     return t ? fn(t, f) : undefined;
   };
   const entry = (t: TrackRef) => sampleEntries(t)[0];
-  const t = (id: string, topic: string, of: Topic['of'], rule?: string): Topic => ({ id, topic: `${topic} (${label})`, track: label, trackKey: key, of, ...(rule ? { rule } : {}) });
+  const t = (id: string, topic: string, of: Topic['of'], rule?: RuleId): Topic => ({ id, topic: `${topic} (${label})`, track: label, trackKey: key, of, ...(rule ? { rule } : {}) });
   const topics: Topic[] = [
     t('track', 'Track', (f) => {
       const tr = trackOf(f);
@@ -358,13 +307,13 @@ function trackTopics(key: string, label: string, fragmented: boolean): Topic[] {
       const e = entry(tr);
       const w = num(e, 'width');
       const h = num(e, 'height');
-      return tr.handler === 'vide' && w && h ? { text: `${w}×${h}` } : undefined;
+      return trackKind(tr.handler) === 'video' && w && h ? { text: `${w}×${h}` } : undefined;
     })),
     t('audio-format', 'Audio format', withTrack((tr) => {
       const e = entry(tr);
       const ch = num(e, 'channel_count');
       const rate = num(e, 'samplerate');
-      return tr.handler === 'soun' && ch !== undefined ? { text: `${ch} ch, ${rate ?? '?'} Hz` } : undefined;
+      return trackKind(tr.handler) === 'audio' && ch !== undefined ? { text: `${ch} ch, ${rate ?? '?'} Hz` } : undefined;
     })),
     t('parameter-sets', 'Parameter sets in the sample entry', withTrack((tr) => {
       const cfg = configOf(entry(tr));
@@ -381,7 +330,7 @@ function trackTopics(key: string, label: string, fragmented: boolean): Topic[] {
       return text === undefined ? undefined : { text };
     }), 'parameter-sets-missing'),
     t('edit-list', 'Edit list', withTrack((tr, f) => (tr.trak ? describeEdits(tr.trak, num(child(f.moov, 'mvhd'), 'timescale') ?? 0, tr.timescale) : undefined)), 'edit-list-complex'),
-    t('gop', 'Sync samples (GOP)', withTrack((tr, f) => (tr.handler === 'vide' || tr.handler === '' ? syncPattern(tableOf(f, tr), tr.timescale) : undefined)), 'segment-starts-non-sync'),
+    t('gop', 'Sync samples (GOP)', withTrack((tr, f) => (trackKind(tr.handler) === 'video' || tr.handler === '' ? syncPattern(tableOf(f, tr), tr.timescale) : undefined)), 'segment-starts-non-sync'),
   ];
   if (fragmented) {
     topics.push(
@@ -411,7 +360,7 @@ function trackTopics(key: string, label: string, fragmented: boolean): Topic[] {
       const e = entry(tr);
       if (!e) return undefined;
       const schm = descend(e, 'sinf', 'schm');
-      return { text: schm ? `${str(schm, 'scheme_type') ?? '?'}` : e.type.startsWith('enc') ? 'encrypted, no schm' : 'clear' };
+      return { text: schm ? `${str(schm, 'scheme_type') ?? '?'}` : isEncryptedEntry(e.type) ? 'encrypted, no schm' : 'clear' };
     }), 'encryption-scheme-unsupported'),
     t('tenc', 'Default key (tenc)', withTrack((tr) => {
       const e = entry(tr);

@@ -6,6 +6,7 @@
  * the prefix `init:` (`init:moov/trak[0]/tkhd`).
  */
 import type { JsonValue } from '../boxes/json';
+import type { RuleId } from '../mse/catalogue';
 
 export type { JsonValue } from '../boxes/json';
 
@@ -74,7 +75,7 @@ export interface SummaryEntry {
   a: string;
   b: string;
   /** The lint rule (MSE_RULES.md) the topic touches. */
-  rule?: string;
+  rule?: RuleId;
   same: boolean;
   /** Both files' numbers for a chart (fragment durations in seconds), when the topic has them. */
   series?: { a: number[]; b: number[] };

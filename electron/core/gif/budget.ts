@@ -5,6 +5,7 @@
  * or three encodes. Pure logic with the encode injected, so it is tested without ffmpeg.
  */
 import { WorkbenchError } from '../errors';
+import { formatBytes } from '../format';
 
 export interface BudgetKnobs {
   width: number;
@@ -180,10 +181,4 @@ export async function fitBudget<T>(
     );
   }
   return finish(base, fits(base) ? 'fits' : 'under');
-}
-
-export function formatBytes(n: number): string {
-  if (n >= 1024 * 1024) return `${(n / (1024 * 1024)).toFixed(2)} MB`;
-  if (n >= 1024) return `${(n / 1024).toFixed(1)} KB`;
-  return `${n} bytes`;
 }

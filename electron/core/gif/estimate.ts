@@ -8,9 +8,10 @@ import { encodeGif } from './encoder';
 import { decodeArgs, RawFrameFile } from './frames';
 import type { GifEstimate, GifSettings } from './gif-types';
 import { encoderSettings, frameCount } from './plan';
-import { fileArg, LOCAL_INPUT } from './probe';
-import { renderGif } from './render';
-import { cancelledError, type GifRunner } from './runner';
+import { renderGif, tenths } from './render';
+import { inputArgs } from '../ffmpeg-input';
+import { JobCancelledError } from '../jobs/runner';
+import type { PassContext } from '../jobs/types';
 
 /** Selections up to this long are encoded whole. */
 const EXACT_SECONDS = 4;
@@ -26,7 +27,7 @@ export function sampleWindows(start: number, duration: number, fps: number): { s
 /** ffmpeg arguments decoding several windows in one run, each to its own raw file. */
 export function windowArgs(input: string, windows: { start: number; duration: number; frames: number }[], s: GifSettings, outs: string[]): string[] {
   const args: string[] = [];
-  for (const w of windows) args.push(...LOCAL_INPUT, '-ss', w.start.toFixed(6), '-t', (w.duration + 1 / s.fps).toFixed(6), '-i', fileArg(input));
+  for (const w of windows) args.push('-ss', w.start.toFixed(6), '-t', (w.duration + 1 / s.fps).toFixed(6), ...inputArgs(input));
   windows.forEach((w, k) => {
     // Reuse the single-range argument builder's output half so both paths filter identically.
     const single = decodeArgs(input, { start: 0, duration: w.duration }, s, outs[k]!, w.frames);
@@ -38,7 +39,7 @@ export function windowArgs(input: string, windows: { start: number; duration: nu
   return args;
 }
 
-export async function estimateGif(input: string, settings: GifSettings, runner: GifRunner, scratch: string): Promise<GifEstimate> {
+export async function estimateGif(input: string, settings: GifSettings, job: PassContext, scratch: string): Promise<GifEstimate> {
   const total = frameCount(settings.duration, settings.fps);
   const base = {
     width: settings.width,
@@ -49,12 +50,12 @@ export async function estimateGif(input: string, settings: GifSettings, runner: 
   };
   if (settings.duration <= EXACT_SECONDS) {
     const sink = { bytes: 0, write: (b: Uint8Array) => void (sink.bytes += b.length) };
-    await renderGif(input, settings, runner, scratch, sink.write, { decode: [0, 50], encode: [50, 100], label: ' (estimate)' });
+    await renderGif(input, settings, job, scratch, sink.write, { decode: [0, 50], encode: [50, 100], label: ' (estimate)' });
     return { ...base, bytes: sink.bytes, low: sink.bytes, high: sink.bytes, sampledSeconds: settings.duration };
   }
   const windows = sampleWindows(settings.start, settings.duration, settings.fps);
   const outs = windows.map((_, k) => path.join(scratch, `window-${k}.rgb`));
-  await runner.ffmpeg(windowArgs(input, windows, settings, outs), {
+  await job.ffmpeg(windowArgs(input, windows, settings, outs), {
     label: 'decode (estimate)',
     share: [0, 50],
     durationSeconds: null,
@@ -67,10 +68,10 @@ export async function estimateGif(input: string, settings: GifSettings, runner: 
       if (frames.count < 2) continue;
       const stats = await encodeGif(frames, encoderSettings(settings), {
         write: () => undefined,
-        signal: runner.signal,
-        progress: (f) => runner.progress(50 + ((k + f) / windows.length) * 50, 'encode (estimate)'),
+        signal: job.signal,
+        progress: (f) => job.progress({ percent: tenths(50 + ((k + f) / windows.length) * 50), stage: 'encode (estimate)' }),
       }).catch((err: unknown) => {
-        if (runner.signal.aborted) throw cancelledError();
+        if (job.signal.aborted) throw new JobCancelledError();
         throw err;
       });
       first.push(stats.frameBytes[0]!);
@@ -82,7 +83,7 @@ export async function estimateGif(input: string, settings: GifSettings, runner: 
   }
   if (!perFrame.length) {
     // The windows fell off the end of a damaged input: fall back to encoding everything.
-    return estimateGif(input, { ...settings, duration: Math.min(settings.duration, EXACT_SECONDS) }, runner, scratch).then((e) => ({
+    return estimateGif(input, { ...settings, duration: Math.min(settings.duration, EXACT_SECONDS) }, job, scratch).then((e) => ({
       ...e,
       ...base,
       bytes: Math.round((e.bytes * settings.duration) / Math.min(settings.duration, EXACT_SECONDS)),

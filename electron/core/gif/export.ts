@@ -1,20 +1,19 @@
 /**
  * GIF export end to end: probe the input, settle the settings (or search them under a size budget),
  * encode into a temporary file beside the target and move it into place only when it is complete.
- * ffmpeg passes and progress go through the injected `GifRunner`; the output through an
- * `OutputReserver` (the job queue's, or `reserveBeside`).
+ * It runs as a job (`job.ts`, or stand-alone through `runStandalone`): ffmpeg passes, progress, the
+ * safe output and the scratch folder all come from the JobContext.
  */
 import { open } from 'node:fs/promises';
-import { WorkbenchError } from '../errors';
-import { budgetBounds, fitBudget, formatBytes, type BudgetKnobs } from './budget';
+import { formatBytes } from '../format';
+import { budgetBounds, fitBudget, type BudgetKnobs } from './budget';
 import { estimateGif } from './estimate';
-import { scratchDir } from './frames';
 import type { GifBudgetReport, GifOptions, GifResult, GifSettings, GifSourceInfo } from './gif-types';
+import { parseGifOptions } from './options';
 import { frameCount, heightFor, MAX_RAW_BYTES, resolveSettings } from './plan';
 import { probeSource } from './probe';
 import { MemorySink, renderGif } from './render';
-import { reserveBeside, type OutputReserver } from './output';
-import type { GifRunner } from './runner';
+import type { JobContext, JobResult } from '../jobs/types';
 
 export interface GifExportRequest {
   input: string;
@@ -24,12 +23,8 @@ export interface GifExportRequest {
 }
 
 export interface GifExportDeps {
-  runner: GifRunner;
-  reserve?: OutputReserver;
   /** Already probed (saves an ffprobe run when the caller has it). */
   source?: GifSourceInfo;
-  /** Where decoded frames wait (default: the OS temp folder). */
-  scratchRoot?: string;
 }
 
 /** In size-budget mode, width and fps are maxima; unset, they default to generous ones. */
@@ -51,90 +46,79 @@ export function gifSummary(r: Pick<GifResult, 'width' | 'height' | 'fps' | 'fram
   return `GIF ${r.width}×${r.height}, ${r.fps} fps, ${r.frames} frames, ${r.duration.toFixed(2)} s, ${formatBytes(r.bytes)}`;
 }
 
-export async function exportGif(req: GifExportRequest, deps: GifExportDeps): Promise<GifResult> {
+/** Export a GIF; the committed job result's `details` are the GIF's own (size, frames, chosen settings, budget). */
+export async function exportGif(req: GifExportRequest, job: JobContext, deps: GifExportDeps = {}): Promise<JobResult<GifResult>> {
   const started = Date.now();
-  const { runner } = deps;
   const source = deps.source ?? (await probeSource(req.input));
-  const base = resolveSettings(req.options, source);
-  const maxBytes = req.options.maxBytes;
-  if (maxBytes !== undefined && (!Number.isFinite(maxBytes) || maxBytes < 1024)) {
-    throw new WorkbenchError('EBADOPTION', `The size budget must be at least 1 KB, not ${maxBytes} bytes.`);
-  }
-  const reserve = deps.reserve ?? reserveBeside;
-  const out = await reserve(req.output, { overwrite: req.overwrite ?? false, inputs: [source.path] });
-  const scratch = await scratchDir(deps.scratchRoot);
-  try {
-    let settings = base;
-    let budget: GifBudgetReport | null = null;
-    let stats;
-    if (maxBytes === undefined) {
-      const fh = await open(out.tempPath, 'w');
-      try {
-        stats = await renderGif(source.path, settings, runner, scratch.dir, async (b) => {
-          await fh.write(b);
-        });
-      } finally {
-        await fh.close();
-      }
-    } else {
-      const maxima = budgetMaxima(req.options, source, base);
-      const bounds = budgetBounds(maxima);
-      runner.progress(0, 'estimate');
-      const atMax = withKnobs(base, maxima, source);
-      const estimate = await estimateGif(source.path, atMax, runner, scratch.dir);
-      runner.log(`size budget ${formatBytes(maxBytes)}: estimate at ${maxima.width} px, ${maxima.fps} fps is ${formatBytes(estimate.bytes)}\n`);
-      // Attempt k fills [from, from + half of what is left): the bar always moves, never runs back.
-      let from = 5;
-      const found = await fitBudget(
-        maxBytes,
-        bounds,
-        async (knobs, attempt) => {
-          const s = withKnobs(base, knobs, source);
-          const to = from + (100 - from) / 2;
-          const mid = from + (to - from) * 0.4;
-          const sink = new MemorySink();
-          const label = ` (attempt ${attempt}: ${knobs.width} px, ${knobs.fps} fps, ${knobs.colours} colours)`;
-          const st = await renderGif(source.path, s, runner, scratch.dir, sink.write, { decode: [from, mid], encode: [mid, to], label });
-          from = to;
-          runner.log(`attempt ${attempt}: ${knobs.width} px, ${knobs.fps} fps, ${knobs.colours} colours, quality ${knobs.quality} → ${formatBytes(sink.bytes)}\n`);
-          return { bytes: sink.bytes, value: { sink, stats: st, settings: s } };
-        },
-        { estimateAtMax: estimate.bytes },
-      );
-      settings = found.value.settings;
-      stats = found.value.stats;
-      budget = {
-        maxBytes,
-        attempts: found.attempts.map((a) => ({ width: a.width, fps: a.fps, colours: a.colours, quality: a.quality, bytes: a.bytes })),
-        outcome: found.outcome,
-      };
-      const fh = await open(out.tempPath, 'w');
-      try {
-        for (const c of found.value.sink.chunks) await fh.write(c);
-      } finally {
-        await fh.close();
-      }
+  const options = parseGifOptions(req.options);
+  const base = resolveSettings(options, source);
+  const maxBytes = options.maxBytes;
+  const out = await job.output(req.output, { kind: 'file', overwrite: req.overwrite ?? false, inputs: [source.path] });
+  const scratch = await job.scratchDir();
+  let settings = base;
+  let budget: GifBudgetReport | null = null;
+  let stats;
+  if (maxBytes === undefined) {
+    const fh = await open(out.tempPath, 'w');
+    try {
+      stats = await renderGif(source.path, settings, job, scratch, async (b) => {
+        await fh.write(b);
+      });
+    } finally {
+      await fh.close();
     }
-    const result: GifResult = {
-      output: out.target,
-      bytes: stats.bytes,
-      width: settings.width,
-      height: settings.height,
-      fps: settings.fps,
-      frames: stats.frames,
-      gifFrames: stats.gifFrames,
-      duration: stats.frames / settings.fps,
-      chosen: settings,
-      budget,
-      elapsedMs: 0,
+  } else {
+    const maxima = budgetMaxima(options, source, base);
+    const bounds = budgetBounds(maxima);
+    job.progress({ percent: 0, stage: 'estimate' });
+    const atMax = withKnobs(base, maxima, source);
+    const estimate = await estimateGif(source.path, atMax, job, scratch);
+    job.log(`size budget ${formatBytes(maxBytes)}: estimate at ${maxima.width} px, ${maxima.fps} fps is ${formatBytes(estimate.bytes)}\n`);
+    // Attempt k fills [from, from + half of what is left): the bar always moves, never runs back.
+    let from = 5;
+    const found = await fitBudget(
+      maxBytes,
+      bounds,
+      async (knobs, attempt) => {
+        const s = withKnobs(base, knobs, source);
+        const to = from + (100 - from) / 2;
+        const mid = from + (to - from) * 0.4;
+        const sink = new MemorySink();
+        const label = ` (attempt ${attempt}: ${knobs.width} px, ${knobs.fps} fps, ${knobs.colours} colours)`;
+        const st = await renderGif(source.path, s, job, scratch, sink.write, { decode: [from, mid], encode: [mid, to], label });
+        from = to;
+        job.log(`attempt ${attempt}: ${knobs.width} px, ${knobs.fps} fps, ${knobs.colours} colours, quality ${knobs.quality} → ${formatBytes(sink.bytes)}\n`);
+        return { bytes: sink.bytes, value: { sink, stats: st, settings: s } };
+      },
+      { estimateAtMax: estimate.bytes },
+    );
+    settings = found.value.settings;
+    stats = found.value.stats;
+    budget = {
+      maxBytes,
+      attempts: found.attempts.map((a) => ({ width: a.width, fps: a.fps, colours: a.colours, quality: a.quality, bytes: a.bytes })),
+      outcome: found.outcome,
     };
-    runner.progress(100, 'done');
-    await out.commit({ summary: gifSummary(result), durationSeconds: result.duration });
-    return { ...result, elapsedMs: Date.now() - started };
-  } catch (err) {
-    await out.discard();
-    throw err;
-  } finally {
-    await scratch.dispose();
+    const fh = await open(out.tempPath, 'w');
+    try {
+      for (const c of found.value.sink.chunks) await fh.write(c);
+    } finally {
+      await fh.close();
+    }
   }
+  const result: GifResult = {
+    output: out.target,
+    bytes: stats.bytes,
+    width: settings.width,
+    height: settings.height,
+    fps: settings.fps,
+    frames: stats.frames,
+    gifFrames: stats.gifFrames,
+    duration: stats.frames / settings.fps,
+    chosen: settings,
+    budget,
+    elapsedMs: Date.now() - started,
+  };
+  job.progress({ percent: 100, stage: 'done' });
+  return out.commit({ summary: gifSummary(result), durationSeconds: result.duration, details: result });
 }

@@ -4,17 +4,15 @@
  * first). A file rather than a pipe keeps the pass an ordinary ffmpeg job (progress, cancel, log) and
  * keeps memory flat on long clips.
  */
-import { mkdtemp, open, rm, stat, type FileHandle } from 'node:fs/promises';
+import { open, rm, stat, type FileHandle } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
-import os from 'node:os';
 import path from 'node:path';
 import { WorkbenchError } from '../errors';
 import type { FrameSource } from './encoder';
 import type { GifSettings } from './gif-types';
 import { frameCount } from './plan';
-import { fileArg, LOCAL_INPUT } from './probe';
-import type { FfmpegPass, GifRunner } from './runner';
-import { trackTemp, untrackTemp } from '../jobs/cleanup';
+import { fileArg, inputArgs } from '../ffmpeg-input';
+import type { PassContext } from '../jobs/types';
 
 /** Scaling as the benchmark's reference frames are made: Lanczos with full chroma precision. */
 export function scaleFilter(width: number, height: number): string {
@@ -29,13 +27,11 @@ export function frameFilter(s: Pick<GifSettings, 'fps' | 'width' | 'height'>): s
 /** ffmpeg arguments that decode `duration` seconds from `start` into raw RGB frames at `out`. */
 export function decodeArgs(input: string, range: { start: number; duration: number }, s: Pick<GifSettings, 'fps' | 'width' | 'height'>, out: string, maxFrames: number): string[] {
   return [
-    ...LOCAL_INPUT,
     // -ss before -i seeks to the keyframe before and decodes up to the exact time (frame-accurate).
     ...(range.start > 0 ? ['-ss', range.start.toFixed(6)] : []),
     '-t',
     range.duration.toFixed(6),
-    '-i',
-    fileArg(input),
+    ...inputArgs(input),
     '-map',
     '0:v:0',
     '-an',
@@ -92,19 +88,6 @@ export class RawFrameFile implements FrameSource {
     this.cache = null;
     await this.handle.close();
   }
-}
-
-/** A private temporary folder for decoded frames, removed by `dispose` whatever happened. */
-export async function scratchDir(root = os.tmpdir()): Promise<{ dir: string; dispose(): Promise<void> }> {
-  const dir = await mkdtemp(path.join(root, 'mwb-gif-'));
-  trackTemp(dir);
-  return {
-    dir,
-    dispose: async () => {
-      await rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
-      untrackTemp(dir);
-    },
-  };
 }
 
 /**
@@ -225,9 +208,9 @@ export function startDecode(
   input: string,
   range: { start: number; duration: number },
   s: Pick<GifSettings, 'fps' | 'width' | 'height'>,
-  runner: GifRunner,
+  job: PassContext,
   dir: string,
-  pass: Omit<FfmpegPass, 'durationSeconds'>,
+  pass: { label: string; share: [number, number] },
 ): DecodeRun {
   // A fresh name per decode: a budget search decodes several times into the same folder, and a
   // file left by the previous attempt must never be mistaken for this one's output.
@@ -238,7 +221,7 @@ export function startDecode(
   const done = (async () => {
     let problems: string[];
     try {
-      ({ problems } = await runner.ffmpeg(decodeArgs(input, range, s, out, expected), { ...pass, durationSeconds: range.duration }));
+      ({ problems } = await job.ffmpeg(decodeArgs(input, range, s, out, expected), { ...pass, durationSeconds: range.duration }));
     } catch (err) {
       if (err instanceof WorkbenchError && err.code === 'EFFMPEG') {
         throw new WorkbenchError('EDECODE', `Could not decode ${input}: ${err.message}`, { cause: err });

@@ -15,35 +15,8 @@ export type GifDither = (typeof GIF_DITHERS)[number];
 export const GIF_PALETTE_MODES = ['scenes', 'global', 'diff', 'per-frame'] as const;
 export type GifPaletteMode = (typeof GIF_PALETTE_MODES)[number];
 
-export interface GifOptions {
-  /** Seconds into the input where the GIF starts (default 0). */
-  start?: number;
-  /** Seconds into the input where it ends (default: the end of the input). */
-  end?: number;
-  /** Alternative to `end`: seconds of input to use. */
-  duration?: number;
-  /** Frames per second of the GIF (default 15; at most 50, the fastest rate browsers honour). */
-  fps?: number;
-  /** Width in pixels (default 480, or the source width when smaller); height keeps the aspect ratio. */
-  width?: number;
-  /** 0 = loop forever (default), -1 = play once, N = play N more times after the first. */
-  loop?: number;
-  dither?: GifDither;
-  /** Bayer dither scale 0..5 as in ffmpeg: 0 is the strongest pattern, 5 the faintest (default 3). */
-  bayerScale?: number;
-  /** Share of the quantisation error spread to neighbours, 0..1 (default 0.5). */
-  diffusion?: number;
-  palette?: GifPaletteMode;
-  /** Palette size, 2..256 (default 256). */
-  colours?: number;
-  /**
-   * 0..100 (default 80). Below 100, a pixel that differs from what is already on screen by less than
-   * (100 - quality) / 5 levels is left as is, which is most of the saving on real footage.
-   */
-  quality?: number;
-  /** Fit under this many bytes: width, fps, colours and quality are searched (width/fps act as maxima). */
-  maxBytes?: number;
-}
+/** What a user may ask for: the zod schema in `options.ts` (its type, re-exported here). */
+export type { GifOptions } from './options';
 
 export const GIF_DEFAULTS = {
   fps: 15,

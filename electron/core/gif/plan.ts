@@ -5,19 +5,14 @@
  */
 import { WorkbenchError } from '../errors';
 import type { EncodeSettings } from './encoder';
-import { GIF_DEFAULTS, GIF_LIMITS, type GifOptions, type GifSettings, type GifSourceInfo } from './gif-types';
+import { GIF_DEFAULTS, type GifOptions, type GifSettings, type GifSourceInfo } from './gif-types';
+import { parseGifOptions } from './options';
 
 /** Largest decoded selection (RGB bytes) an export accepts: about 6 minutes at 480×270, 15 fps. */
 export const MAX_RAW_BYTES = 2 * 1024 ** 3;
 
 function bad(message: string): WorkbenchError {
   return new WorkbenchError('EBADOPTION', message);
-}
-
-function finite(name: string, v: number | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  if (!Number.isFinite(v)) throw bad(`${name} must be a number, not ${String(v)}.`);
-  return v;
 }
 
 /** Height for a width, keeping the display aspect ratio (GIF has no need for even sizes). */
@@ -30,46 +25,35 @@ export function frameCount(duration: number, fps: number): number {
   return Math.max(1, Math.round(duration * fps));
 }
 
-export function resolveSettings(options: GifOptions, source: GifSourceInfo): GifSettings {
-  const start = finite('start', options.start) ?? 0;
-  if (start < 0) throw bad(`start must be 0 or more seconds, not ${start}.`);
+/**
+ * Options (parsed through the schema: ranges are checked there, once) and the input → exact
+ * settings. What only the input can tell is checked here: a start past its end, the decoded size.
+ */
+export function resolveSettings(value: GifOptions, source: GifSourceInfo): GifSettings {
+  const options = parseGifOptions(value);
+  const start = options.start ?? 0;
   if (start >= source.duration) {
     throw bad(`start (${start.toFixed(3)} s) is at or past the end of ${source.path}, which is ${source.duration.toFixed(3)} s long.`);
   }
-  const end = finite('end', options.end);
-  const durationOpt = finite('duration', options.duration);
+  const { end, duration: durationOpt } = options;
   if (end !== undefined && durationOpt !== undefined) throw bad('Give either end or duration, not both.');
   let duration: number;
   if (end !== undefined) {
     if (end <= start) throw bad(`end (${end} s) must come after start (${start} s).`);
     duration = Math.min(end, source.duration) - start;
   } else if (durationOpt !== undefined) {
-    if (durationOpt <= 0) throw bad(`duration must be more than 0 seconds, not ${durationOpt}.`);
     duration = Math.min(durationOpt, source.duration - start);
   } else {
     duration = source.duration - start;
   }
 
-  const fps = finite('fps', options.fps) ?? GIF_DEFAULTS.fps;
-  if (fps < GIF_LIMITS.minFps || fps > GIF_LIMITS.maxFps) {
-    throw bad(`fps must be between ${GIF_LIMITS.minFps} and ${GIF_LIMITS.maxFps} (browsers slow faster GIFs down), not ${fps}.`);
-  }
-  const width = finite('width', options.width) ?? Math.min(GIF_DEFAULTS.width, source.width);
-  if (!Number.isInteger(width) || width < GIF_LIMITS.minWidth || width > GIF_LIMITS.maxWidth) {
-    throw bad(`width must be a whole number of pixels from ${GIF_LIMITS.minWidth} to ${GIF_LIMITS.maxWidth}, not ${width}.`);
-  }
-  const loop = finite('loop', options.loop) ?? GIF_DEFAULTS.loop;
-  if (!Number.isInteger(loop) || loop < -1 || loop > 65535) throw bad(`loop must be -1 (play once), 0 (forever) or a count up to 65535, not ${loop}.`);
-  const colours = finite('colours', options.colours) ?? GIF_DEFAULTS.colours;
-  if (!Number.isInteger(colours) || colours < GIF_LIMITS.minColours || colours > GIF_LIMITS.maxColours) {
-    throw bad(`colours must be a whole number from ${GIF_LIMITS.minColours} to ${GIF_LIMITS.maxColours}, not ${colours}.`);
-  }
-  const quality = finite('quality', options.quality) ?? GIF_DEFAULTS.quality;
-  if (quality < 0 || quality > 100) throw bad(`quality must be from 0 to 100, not ${quality}.`);
-  const bayerScale = finite('bayerScale', options.bayerScale) ?? GIF_DEFAULTS.bayerScale;
-  if (!Number.isInteger(bayerScale) || bayerScale < 0 || bayerScale > 5) throw bad(`bayer scale must be a whole number from 0 to 5, not ${bayerScale}.`);
-  const diffusion = finite('diffusion', options.diffusion) ?? GIF_DEFAULTS.diffusion;
-  if (diffusion < 0 || diffusion > 1) throw bad(`diffusion strength must be from 0 to 1, not ${diffusion}.`);
+  const fps = options.fps ?? GIF_DEFAULTS.fps;
+  const width = options.width ?? Math.min(GIF_DEFAULTS.width, source.width);
+  const loop = options.loop ?? GIF_DEFAULTS.loop;
+  const colours = options.colours ?? GIF_DEFAULTS.colours;
+  const quality = options.quality ?? GIF_DEFAULTS.quality;
+  const bayerScale = options.bayerScale ?? GIF_DEFAULTS.bayerScale;
+  const diffusion = options.diffusion ?? GIF_DEFAULTS.diffusion;
 
   const height = heightFor(width, source);
   // Decoded frames wait on disk for the palette pass; past this a GIF would be hundreds of MB anyway.

@@ -1,16 +1,16 @@
 /**
  * What the UI shows before anything is saved: the expected size for the current options (a sampled
  * estimate; under a size budget, with the settings the budget would likely pick) and a preview GIF
- * of the start of the selection made by the real encoder with the real settings.
+ * of the start of the selection made by the real encoder with the real settings. Both run with a
+ * PassContext (the handlers use `runStandalone`), whose scratch folders are deleted when it ends.
  */
 import { budgetBounds, knobsAt } from './budget';
 import { estimateGif } from './estimate';
 import { budgetMaxima, withKnobs } from './export';
-import { scratchDir } from './frames';
 import type { GifEstimate, GifOptions, GifPreview, GifSettings, GifSourceInfo } from './gif-types';
 import { resolveSettings } from './plan';
 import { MemorySink, renderGif } from './render';
-import type { GifRunner } from './runner';
+import type { PassContext } from '../jobs/types';
 
 export interface PlannedEstimate {
   settings: GifSettings;
@@ -18,45 +18,36 @@ export interface PlannedEstimate {
 }
 
 /** Settings and expected size for options; under a budget, the settings a search would start from. */
-export async function estimateForOptions(source: GifSourceInfo, options: GifOptions, runner: GifRunner): Promise<PlannedEstimate> {
+export async function estimateForOptions(source: GifSourceInfo, options: GifOptions, job: PassContext): Promise<PlannedEstimate> {
   const base = resolveSettings(options, source);
-  const scratch = await scratchDir();
-  try {
-    if (options.maxBytes === undefined) {
-      return { settings: base, estimate: await estimateGif(source.path, base, runner, scratch.dir) };
-    }
-    const maxima = budgetMaxima(options, source, base);
-    const atMax = withKnobs(base, maxima, source);
-    const top = await estimateGif(source.path, atMax, runner, scratch.dir);
-    if (top.bytes <= options.maxBytes) return { settings: atMax, estimate: top };
-    const knobs = knobsAt((0.93 * options.maxBytes) / top.bytes, budgetBounds(maxima));
-    const settings = withKnobs(base, knobs, source);
-    return { settings, estimate: await estimateGif(source.path, settings, runner, scratch.dir) };
-  } finally {
-    await scratch.dispose();
+  const scratch = await job.scratchDir();
+  if (options.maxBytes === undefined) {
+    return { settings: base, estimate: await estimateGif(source.path, base, job, scratch) };
   }
+  const maxima = budgetMaxima(options, source, base);
+  const atMax = withKnobs(base, maxima, source);
+  const top = await estimateGif(source.path, atMax, job, scratch);
+  if (top.bytes <= options.maxBytes) return { settings: atMax, estimate: top };
+  const knobs = knobsAt((0.93 * options.maxBytes) / top.bytes, budgetBounds(maxima));
+  const settings = withKnobs(base, knobs, source);
+  return { settings, estimate: await estimateGif(source.path, settings, job, scratch) };
 }
 
 /** A preview of the first `maxSeconds` of the selection, encoded for real (in memory). */
-export async function previewGif(source: GifSourceInfo, settings: GifSettings, runner: GifRunner, maxSeconds = 4): Promise<GifPreview> {
+export async function previewGif(source: GifSourceInfo, settings: GifSettings, job: PassContext, maxSeconds = 4): Promise<GifPreview> {
   const seconds = Math.min(settings.duration, maxSeconds);
   const s = { ...settings, duration: seconds };
-  const scratch = await scratchDir();
-  try {
-    const sink = new MemorySink();
-    const stats = await renderGif(source.path, s, runner, scratch.dir, sink.write, { decode: [0, 40], encode: [40, 100], label: ' (preview)' });
-    return {
-      gifBase64: sink.concat().toString('base64'),
-      bytes: sink.bytes,
-      width: s.width,
-      height: s.height,
-      fps: s.fps,
-      frames: stats.frames,
-      seconds: stats.frames / s.fps,
-      partial: settings.duration > seconds + 1e-6,
-      settings,
-    };
-  } finally {
-    await scratch.dispose();
-  }
+  const sink = new MemorySink();
+  const stats = await renderGif(source.path, s, job, await job.scratchDir(), sink.write, { decode: [0, 40], encode: [40, 100], label: ' (preview)' });
+  return {
+    gifBase64: sink.concat().toString('base64'),
+    bytes: sink.bytes,
+    width: s.width,
+    height: s.height,
+    fps: s.fps,
+    frames: stats.frames,
+    seconds: stats.frames / s.fps,
+    partial: settings.duration > seconds + 1e-6,
+    settings,
+  };
 }

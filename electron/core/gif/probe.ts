@@ -4,17 +4,9 @@
  */
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { resolveBinary } from '../binaries';
 import { describeFsError, WorkbenchError } from '../errors';
-import { fileArg, LOCAL_PROTOCOL_WHITELIST } from '../ffmpeg-input';
-import { runCapture } from '../process';
+import { ffprobeJson } from '../media/ffprobe';
 import type { GifSourceInfo } from './gif-types';
-import { ffmpegErrorLines } from './runner';
-
-export { fileArg };
-
-/** Input options that keep a local file local (a playlist on disk cannot make ffmpeg fetch URLs). */
-export const LOCAL_INPUT = ['-protocol_whitelist', LOCAL_PROTOCOL_WHITELIST];
 
 function rate(text: unknown): number {
   if (typeof text !== 'string') return 0;
@@ -66,31 +58,15 @@ export async function probeSource(file: string): Promise<GifSourceInfo> {
     if (err instanceof WorkbenchError) throw err;
     throw describeFsError(err, absolute);
   }
-  const res = await runCapture(
-    resolveBinary('ffprobe').path,
+  const json = await ffprobeJson<ProbeJson>(
+    { kind: 'file', path: absolute },
     [
-      '-v',
-      'error',
-      ...LOCAL_INPUT,
       '-select_streams',
       'v:0',
       '-show_entries',
       'stream=codec_name,width,height,avg_frame_rate,r_frame_rate,sample_aspect_ratio,duration:stream_side_data=rotation:stream_tags=rotate:format=duration,format_name',
-      '-of',
-      'json',
-      fileArg(absolute),
     ],
-    { timeoutMs: 30_000, maxBytes: 1024 * 1024 },
+    { maxBytes: 1024 * 1024 },
   );
-  if (res.code !== 0) {
-    const why = ffmpegErrorLines(res.stderr).pop() ?? `ffprobe exit code ${res.code}`;
-    throw new WorkbenchError('ENOTMEDIA', `${absolute} is not a video ffmpeg can read (${why.replace(absolute + ': ', '')}).`);
-  }
-  let json: ProbeJson;
-  try {
-    json = JSON.parse(res.stdout) as ProbeJson;
-  } catch {
-    throw new WorkbenchError('ENOTMEDIA', `${absolute}: ffprobe gave no readable answer.`);
-  }
   return parseProbe(absolute, json);
 }

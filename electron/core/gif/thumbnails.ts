@@ -2,39 +2,14 @@
  * Small JPEG frames at given times, for the trim strip and the exact start/end frames. Each input
  * seeks to its keyframe and decodes up to the exact time, so the frame is the one at that time.
  */
-import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { resolveBinary } from '../binaries';
 import { WorkbenchError } from '../errors';
-import { TailBuffer } from '../process';
+import { fileArg, inputArgs } from '../ffmpeg-input';
+import { logLines, runFfmpeg, throwIfCancelled } from '../jobs/runner';
+import type { PassContext } from '../jobs/types';
 import type { GifSourceInfo, GifThumbnail } from './gif-types';
-import { fileArg, LOCAL_INPUT } from './probe';
-import { ffmpegErrorLines } from './runner';
-import { trackChild } from '../jobs/cleanup';
-
-function runQuiet(bin: string, args: string[], timeoutMs: number, signal?: AbortSignal): Promise<{ code: number | null; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(bin, args, { stdio: ['ignore', 'ignore', 'pipe'], shell: false, windowsHide: true });
-    trackChild(child);
-    const err = new TailBuffer(16 * 1024);
-    child.stderr.setEncoding('utf8').on('data', (d: string) => err.push(d));
-    const kill = () => child.kill('SIGKILL');
-    const timer = setTimeout(kill, timeoutMs);
-    signal?.addEventListener('abort', kill, { once: true });
-    child.on('error', (e) => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', kill);
-      reject(new WorkbenchError('ESPAWN', `Could not start ffmpeg: ${e.message}`));
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', kill);
-      resolve({ code, stderr: err.toString() });
-    });
-  });
-}
 
 /**
  * One ffmpeg run for several times: an input per time (each seeks on its own), an output per input.
@@ -42,45 +17,45 @@ function runQuiet(bin: string, args: string[], timeoutMs: number, signal?: Abort
  */
 export function thumbnailArgs(input: string, times: number[], height: number, outs: string[]): string[] {
   const args = ['-hide_banner', '-loglevel', 'error', '-nostdin', '-y'];
-  for (const t of times) args.push(...LOCAL_INPUT, '-ss', t.toFixed(6), '-i', fileArg(input));
+  for (const t of times) args.push('-ss', t.toFixed(6), ...inputArgs(input));
   times.forEach((_, k) => {
     args.push('-map', `${k}:v:0`, '-frames:v', '1', '-vf', `scale=-2:${height}:flags=bilinear`, '-q:v', '5', '-update', '1', fileArg(outs[k]!));
   });
   return args;
 }
 
-/** The frame shown at each time (the last frame when a time is at or past the end). */
-export async function thumbnails(source: GifSourceInfo, times: number[], height: number, signal?: AbortSignal): Promise<GifThumbnail[]> {
+/** The frame shown at each time (the last frame when a time is at or past the end); JPEGs wait in the job's scratch folder. */
+export async function thumbnails(source: GifSourceInfo, times: number[], height: number, job: Pick<PassContext, 'signal' | 'scratchDir'>): Promise<GifThumbnail[]> {
+  const { signal } = job;
   const bin = resolveBinary('ffmpeg').path;
   const width = Math.max(2, Math.round((height * source.width) / source.height / 2) * 2);
   // The last frame starts about one frame before the end; seeking past it yields nothing.
   const lastFrame = Math.max(0, source.duration - 1.5 / Math.max(1, source.fps));
   const clamped = times.map((t) => Math.min(Math.max(0, t), lastFrame));
-  const scratch = await mkdtemp(path.join(os.tmpdir(), 'mwb-thumbs-'));
-  try {
-    const out: GifThumbnail[] = [];
-    // Batches bound the decoders open at once (each input has one).
-    for (let from = 0; from < clamped.length; from += 8) {
-      const batch = clamped.slice(from, from + 8);
-      const files = batch.map((_, k) => path.join(scratch, `${from + k}.jpg`));
-      if (signal?.aborted) throw new WorkbenchError('ECANCELLED', 'Cancelled.');
-      const res = await runQuiet(bin, thumbnailArgs(source.path, batch, height, files), 60_000, signal);
-      for (let k = 0; k < batch.length; k++) {
-        let jpeg: Buffer | null = null;
-        try {
-          jpeg = await readFile(files[k]!);
-        } catch {
-          jpeg = null;
-        }
-        if (res.code !== 0 || !jpeg || jpeg.length === 0) {
-          const why = ffmpegErrorLines(res.stderr).pop();
-          throw new WorkbenchError('EDECODE', `Could not read the frame at ${batch[k]!.toFixed(3)} s of ${source.path}${why ? `: ${why}` : '.'}`);
-        }
-        out.push({ time: times[from + k]!, jpegBase64: jpeg.toString('base64'), width, height });
+  const scratch = await job.scratchDir();
+  const out: GifThumbnail[] = [];
+  // Batches bound the decoders open at once (each input has one).
+  for (let from = 0; from < clamped.length; from += 8) {
+    const batch = clamped.slice(from, from + 8);
+    const files = batch.map((_, k) => path.join(scratch, `${from + k}.jpg`));
+    throwIfCancelled(signal);
+    // The jobs' runner (argv array, pipes drained, stopped on cancel), with a time limit.
+    const limit = AbortSignal.timeout(60_000);
+    const res = await runFfmpeg({ bin, args: thumbnailArgs(source.path, batch, height, files), signal: AbortSignal.any([signal, limit]), graceMs: 200, termMs: 200 });
+    throwIfCancelled(signal);
+    for (let k = 0; k < batch.length; k++) {
+      let jpeg: Buffer | null = null;
+      try {
+        jpeg = await readFile(files[k]!);
+      } catch {
+        jpeg = null;
       }
+      if (res.code !== 0 || !jpeg || jpeg.length === 0) {
+        const why = logLines(res.stderrTail).pop();
+        throw new WorkbenchError('EDECODE', `Could not read the frame at ${batch[k]!.toFixed(3)} s of ${source.path}${why ? `: ${why}` : '.'}`);
+      }
+      out.push({ time: times[from + k]!, jpegBase64: jpeg.toString('base64'), width, height });
     }
-    return out;
-  } finally {
-    await rm(scratch, { recursive: true, force: true });
   }
+  return out;
 }

@@ -6,11 +6,12 @@
 import type { Capabilities } from '../media/caps-types';
 import type { ProbeResult } from '../media/ffprobe';
 
-import { PRESET_IDS, PRORES_PROFILES, SPEEDS, type OptionName, type PresetId, type PresetInfo, type ProresProfile, type Speed, type TranscodeOptions } from './transcode-types';
+import { parseOptions } from '../options';
+import { cliTranscodeOptionsSchema, PRORES_PROFILES, SPEEDS, TIMECODE, type OptionName, type PresetGroup, type PresetInfo, type ProresProfile, type Speed, type TranscodeOptions } from './transcode-types';
 import { codecSupport } from '../mse/browser-support';
 
-export { PRESET_IDS, PRORES_PROFILES, SPEEDS };
-export type { OptionName, PresetId, ProresProfile, Speed, TranscodeOptions };
+export { PRORES_PROFILES, SPEEDS };
+export type { OptionName, ProresProfile, Speed, TranscodeOptions };
 
 /** `ifInput`: present exactly when the input has it; `any`: the arguments decide (custom). */
 export type StreamRule = 'required' | 'ifInput' | 'none' | 'any';
@@ -72,16 +73,22 @@ export interface PresetBuild {
   notes: string[];
 }
 
-export interface PresetDef {
-  id: PresetId;
+export interface PresetDef<I extends string = PresetId> {
+  id: I;
   label: string;
+  /** Where the Transcode view lists it (`PRESET_GROUPS`). */
+  group: PresetGroup;
+  /** What a suggested output name carries: `clip.<tag>.mp4`. */
+  tag: string;
   description: string;
   outputKind: 'file' | 'folder';
   /** Default extension for a suggested output name ('' for folders). */
   extension: string;
   /** Extensions the preset accepts for its output (empty: any / folder). */
   extensions: string[];
+  /** Accepts an http(s)/rtsp URL as input. */
   urlInput: boolean;
+  /** Which options it takes (the UI shows only these; the CLI refuses the others). */
   options: OptionName[];
   /** Hardware encoder family usable instead of the software encoder. */
   hwFamily: 'h264' | 'hevc' | 'av1' | null;
@@ -257,9 +264,11 @@ function segmentSeconds(o: TranscodeOptions, fallback: number): number {
 
 // ---------------------------------------------------------------- the presets
 
-const webMp4: PresetDef = {
+const webMp4 = definePreset({
   id: 'web-mp4',
   label: 'Web MP4 (H.264/AAC)',
+  group: 'Web and streaming',
+  tag: 'web',
   description: 'Plays everywhere: H.264 High + AAC in MP4 with the index at the front (+faststart) for progressive download.',
   outputKind: 'file',
   extension: '.mp4',
@@ -278,11 +287,13 @@ const webMp4: PresetDef = {
       notes: [],
     };
   },
-};
+});
 
-const fmp4Mse: PresetDef = {
+const fmp4Mse = definePreset({
   id: 'fmp4-mse',
   label: 'Fragmented MP4 for MSE',
+  group: 'Web and streaming',
+  tag: 'fmp4',
   description: 'H.264/AAC with a fixed GOP, one fragment per keyframe, empty moov and default-base-is-moof: what Media Source Extensions players append.',
   outputKind: 'file',
   extension: '.mp4',
@@ -311,11 +322,13 @@ const fmp4Mse: PresetDef = {
       notes: [`A keyframe, and so a fragment, every ${segmentSeconds(o, 2)} s.`],
     };
   },
-};
+});
 
-const cmaf: PresetDef = {
+const cmaf = definePreset({
   id: 'cmaf',
   label: 'CMAF fragmented MP4',
+  group: 'Web and streaming',
+  tag: 'cmaf',
   description: 'H.264/AAC with a fixed GOP written with ffmpeg\'s CMAF mode (-movflags cmaf): cmfc brand, fragments at keyframes.',
   outputKind: 'file',
   extension: '.mp4',
@@ -334,11 +347,31 @@ const cmaf: PresetDef = {
       notes: [`A keyframe, and so a fragment, every ${segmentSeconds(o, 2)} s.`],
     };
   },
-};
+});
 
-const hlsFmp4: PresetDef = {
+/**
+ * H.264/AAC cut into segments by a segmenting muxer (HLS, DASH): a keyframe at every segment
+ * boundary, then the muxer's own arguments; the playlist/manifest and the init segment are named
+ * by the caller.
+ */
+function segmentedH264(o: TranscodeOptions, env: BuildEnv, format: 'hls' | 'dash', files: { mainFile: string; primary: string }, muxer: (seg: number) => string[]): PresetBuild {
+  const enc = h264(o, env);
+  const { vf, codec } = assemble(enc, o);
+  const seg = segmentSeconds(o, 4);
+  return {
+    args: [...AV_MAPS, ...vf, ...codec, ...fixedGop(seg, env, o), ...aac(o), '-f', format, ...muxer(seg)],
+    inputOptions: enc.inputOptions,
+    ...files,
+    expect: baseExpect({ format, videoCodecs: ['h264'], audioCodecs: ['aac'], fragmented: true }),
+    notes: [`Segments of ${seg} s (one keyframe each).`],
+  };
+}
+
+const hlsFmp4 = definePreset({
   id: 'hls-fmp4',
   label: 'HLS (fMP4 segments)',
+  group: 'Web and streaming',
+  tag: 'hls',
   description: 'A folder with a VOD playlist (index.m3u8), an init segment (init.mp4) and .m4s media segments of H.264/AAC.',
   outputKind: 'folder',
   extension: '',
@@ -347,44 +380,28 @@ const hlsFmp4: PresetDef = {
   options: [...TRIM_SCALE_FPS, ...VIDEO_QUALITY, 'hwEncoder', 'segmentSeconds'],
   hwFamily: 'h264',
   unavailable: (caps) => missing(caps, H264_NEEDS, ['hls']),
-  build(o, env) {
-    const enc = h264(o, env);
-    const { vf, codec } = assemble(enc, o);
-    const seg = segmentSeconds(o, 4);
-    return {
-      args: [
-        ...AV_MAPS,
-        ...vf,
-        ...codec,
-        ...fixedGop(seg, env, o),
-        ...aac(o),
-        '-f',
-        'hls',
-        '-hls_time',
-        String(seg),
-        '-hls_playlist_type',
-        'vod',
-        '-hls_segment_type',
-        'fmp4',
-        '-hls_flags',
-        'independent_segments',
-        '-hls_fmp4_init_filename',
-        'init.mp4',
-        '-hls_segment_filename',
-        'seg_%05d.m4s',
-      ],
-      inputOptions: enc.inputOptions,
-      mainFile: 'index.m3u8',
-      primary: 'init.mp4',
-      expect: baseExpect({ format: 'hls', videoCodecs: ['h264'], audioCodecs: ['aac'], fragmented: true }),
-      notes: [`Segments of ${seg} s (one keyframe each).`],
-    };
-  },
-};
+  build: (o, env) =>
+    segmentedH264(o, env, 'hls', { mainFile: 'index.m3u8', primary: 'init.mp4' }, (seg) => [
+      '-hls_time',
+      String(seg),
+      '-hls_playlist_type',
+      'vod',
+      '-hls_segment_type',
+      'fmp4',
+      '-hls_flags',
+      'independent_segments',
+      '-hls_fmp4_init_filename',
+      'init.mp4',
+      '-hls_segment_filename',
+      'seg_%05d.m4s',
+    ]),
+});
 
-const dash: PresetDef = {
+const dash = definePreset({
   id: 'dash',
   label: 'DASH (MPD + segments)',
+  group: 'Web and streaming',
+  tag: 'dash',
   description: 'A folder with manifest.mpd, one init segment per stream and numbered .m4s media segments of H.264/AAC.',
   outputKind: 'folder',
   extension: '',
@@ -393,42 +410,26 @@ const dash: PresetDef = {
   options: [...TRIM_SCALE_FPS, ...VIDEO_QUALITY, 'hwEncoder', 'segmentSeconds'],
   hwFamily: 'h264',
   unavailable: (caps) => missing(caps, H264_NEEDS, ['dash']),
-  build(o, env) {
-    const enc = h264(o, env);
-    const { vf, codec } = assemble(enc, o);
-    const seg = segmentSeconds(o, 4);
-    return {
-      args: [
-        ...AV_MAPS,
-        ...vf,
-        ...codec,
-        ...fixedGop(seg, env, o),
-        ...aac(o),
-        '-f',
-        'dash',
-        '-seg_duration',
-        String(seg),
-        '-use_template',
-        '1',
-        '-use_timeline',
-        '1',
-        '-init_seg_name',
-        'init-$RepresentationID$.m4s',
-        '-media_seg_name',
-        'chunk-$RepresentationID$-$Number%05d$.m4s',
-      ],
-      inputOptions: enc.inputOptions,
-      mainFile: 'manifest.mpd',
-      primary: 'init-0.m4s',
-      expect: baseExpect({ format: 'dash', videoCodecs: ['h264'], audioCodecs: ['aac'], fragmented: true }),
-      notes: [`Segments of ${seg} s (one keyframe each).`],
-    };
-  },
-};
+  build: (o, env) =>
+    segmentedH264(o, env, 'dash', { mainFile: 'manifest.mpd', primary: 'init-0.m4s' }, (seg) => [
+      '-seg_duration',
+      String(seg),
+      '-use_template',
+      '1',
+      '-use_timeline',
+      '1',
+      '-init_seg_name',
+      'init-$RepresentationID$.m4s',
+      '-media_seg_name',
+      'chunk-$RepresentationID$-$Number%05d$.m4s',
+    ]),
+});
 
-const webmVp9: PresetDef = {
+const webmVp9 = definePreset({
   id: 'webm-vp9-opus',
   label: 'WebM (VP9/Opus)',
+  group: 'Other codecs',
+  tag: 'vp9',
   description: 'VP9 in constant-quality mode with Opus audio, in WebM: Chrome, Firefox, Edge and recent Safari play it.',
   outputKind: 'file',
   extension: '.webm',
@@ -465,11 +466,13 @@ const webmVp9: PresetDef = {
       notes: [],
     };
   },
-};
+});
 
-const av1Mp4: PresetDef = {
+const av1Mp4 = definePreset({
   id: 'av1-mp4',
   label: 'AV1 MP4',
+  group: 'Other codecs',
+  tag: 'av1',
   description: 'AV1 (SVT-AV1, libaom or rav1e, whichever this ffmpeg has) with AAC in MP4, +faststart.',
   outputKind: 'file',
   extension: '.mp4',
@@ -488,11 +491,13 @@ const av1Mp4: PresetDef = {
       notes: o.hwEncoder ? [] : [`Encoder: ${av1Encoder(env.caps)}.`],
     };
   },
-};
+});
 
-const hevcMp4: PresetDef = {
+const hevcMp4 = definePreset({
   id: 'hevc-mp4',
   label: 'HEVC MP4 (hvc1)',
+  group: 'Other codecs',
+  tag: 'hevc',
   description: `H.265 tagged hvc1 (what Safari and Apple devices require) with AAC in MP4, +faststart. Plays in ${codecSupport('hvc1')!.browsers}; elsewhere only the sound plays.`,
   outputKind: 'file',
   extension: '.mp4',
@@ -512,11 +517,13 @@ const hevcMp4: PresetDef = {
       notes: [],
     };
   },
-};
+});
 
-const audioMp3: PresetDef = {
+const audioMp3 = definePreset({
   id: 'audio-mp3',
   label: 'Audio: MP3',
+  group: 'Audio',
+  tag: 'audio',
   description: 'The first audio stream as MP3 (LAME), constant bitrate.',
   outputKind: 'file',
   extension: '.mp3',
@@ -532,11 +539,13 @@ const audioMp3: PresetDef = {
       notes: [],
     };
   },
-};
+});
 
-const audioAac: PresetDef = {
+const audioAac = definePreset({
   id: 'audio-aac',
   label: 'Audio: AAC (.m4a)',
+  group: 'Audio',
+  tag: 'audio',
   description: 'The first audio stream as AAC-LC, in an .m4a (MP4 audio) file, or raw ADTS when the output ends in .aac.',
   outputKind: 'file',
   extension: '.m4a',
@@ -560,7 +569,7 @@ const audioAac: PresetDef = {
       notes: [],
     };
   },
-};
+});
 
 const REMUX_FORMATS: Record<string, { muxer: string; format: string; subtitles: boolean; extra: string[] }> = {
   '.mp4': { muxer: 'mp4', format: 'mp4', subtitles: false, extra: ['-movflags', '+faststart'] },
@@ -572,9 +581,11 @@ const REMUX_FORMATS: Record<string, { muxer: string; format: string; subtitles: 
   '.ts': { muxer: 'mpegts', format: 'mpegts', subtitles: false, extra: [] },
 };
 
-const remux: PresetDef = {
+const remux = definePreset({
   id: 'remux',
   label: 'Remux (stream copy)',
+  group: 'Tools',
+  tag: 'remux',
   description: 'Copy the video and audio streams into another container without re-encoding (-c copy); also from an http(s) or rtsp URL. The container follows the output extension.',
   outputKind: 'file',
   extension: '.mp4',
@@ -594,13 +605,15 @@ const remux: PresetDef = {
       notes,
     };
   },
-};
+});
 
 const PRORES_PROFILE_NUMBER: Record<ProresProfile, string> = { proxy: '0', lt: '1', standard: '2', hq: '3', '4444': '4' };
 
-const proresTimecode: PresetDef = {
+const proresTimecode = definePreset({
   id: 'prores-timecode',
   label: 'ProRes MOV with timecode',
+  group: 'Tools',
+  tag: 'prores',
   description: `Apple ProRes (prores_ks) with PCM audio in a QuickTime MOV that carries a tmcd timecode track starting at the given timecode. For editing, not the web: plays in ${codecSupport('apch')!.browsers}.`,
   outputKind: 'file',
   extension: '.mov',
@@ -636,11 +649,13 @@ const proresTimecode: PresetDef = {
       notes: [`Timecode track starts at ${timecode}.`],
     };
   },
-};
+});
 
-const letterbox: PresetDef = {
+const letterbox = definePreset({
   id: 'letterbox-1080p',
   label: 'Letterbox to 1080p',
+  group: 'Tools',
+  tag: '1080p',
   description: 'Fit inside 1920×1080 keeping the aspect ratio (force_original_aspect_ratio=decrease), pad with black bars, H.264/AAC MP4.',
   outputKind: 'file',
   extension: '.mp4',
@@ -664,7 +679,7 @@ const letterbox: PresetDef = {
       notes: [],
     };
   },
-};
+});
 
 /** ffmpeg options that take no value (so the token after them is not theirs). */
 const FLAG_OPTIONS = new Set([
@@ -701,9 +716,11 @@ export function validateCustomArgs(args: string[], allowUrlOutput: boolean): voi
   }
 }
 
-const custom: PresetDef = {
+const custom = definePreset({
   id: 'custom',
   label: 'Custom ffmpeg arguments',
+  group: 'Tools',
+  tag: 'out',
   description: 'Your own output arguments between the input and the output (e.g. -c:v libx264 -crf 18 -c:a copy). Written safely like every preset: temporary name, verified, renamed.',
   outputKind: 'file',
   extension: '.mp4',
@@ -721,9 +738,19 @@ const custom: PresetDef = {
       notes: ['The container follows the output extension unless you pass -f.'],
     };
   },
-};
+});
 
-export const PRESETS: readonly PresetDef[] = [
+/** A preset entry, its id kept as a literal (so `PresetId` is derived from `PRESETS`, not listed twice). */
+function definePreset<const I extends string>(def: PresetDef<I>): PresetDef<I> {
+  return def;
+}
+
+/**
+ * Every preset, in the order the UI and `mwb presets` list them. Adding a preset is one entry here
+ * (its definition carries its UI group and output tag); `PresetId`, the contract's enum, the CLI's
+ * list and the Transcode view's groups all follow from it.
+ */
+export const PRESETS = [
   webMp4,
   fmp4Mse,
   cmaf,
@@ -738,18 +765,28 @@ export const PRESETS: readonly PresetDef[] = [
   proresTimecode,
   letterbox,
   custom,
-];
+] as const;
+
+export type PresetId = (typeof PRESETS)[number]['id'];
+export const PRESET_IDS = PRESETS.map((p) => p.id) as [PresetId, ...PresetId[]];
+
+export function isPresetId(id: string): id is PresetId {
+  return (PRESET_IDS as readonly string[]).includes(id);
+}
 
 export function getPreset(id: string): PresetDef {
-  const p = PRESETS.find((x) => x.id === id);
+  const p: PresetDef | undefined = PRESETS.find((x) => x.id === id);
   if (!p) throw new PresetError(`Unknown preset "${id}". Presets: ${PRESET_IDS.join(', ')}.`);
   return p;
 }
 
-const TIMECODE = /^(\d{2}):([0-5]\d):([0-5]\d)([:;])(\d{2})$/;
 
-/** Check options against the preset (which apply) and their ranges; throws PresetError. */
-export function validateOptions(preset: PresetDef, o: TranscodeOptions): void {
+/**
+ * Check options: their ranges through the one schema (`cliTranscodeOptionsSchema`), then which
+ * apply to this preset and how they combine; throws PresetError.
+ */
+export function validateOptions(preset: PresetDef, options: TranscodeOptions): void {
+  const o = parseOptions(cliTranscodeOptionsSchema, options, (issue) => new PresetError(issue.message));
   const uses = new Set(preset.options);
   const given = (k: keyof TranscodeOptions) => o[k] !== undefined;
   const refuse = (what: string, option: OptionName) => {
@@ -768,37 +805,11 @@ export function validateOptions(preset: PresetDef, o: TranscodeOptions): void {
   if (given('proresProfile')) refuse('a ProRes profile', 'proresProfile');
   if (given('customArgs')) refuse('custom arguments', 'customArgs');
 
-  const positive = (v: number | undefined, name: string, max: number, integer = false) => {
-    if (v === undefined) return;
-    if (!Number.isFinite(v) || v <= 0 || v > max || (integer && !Number.isInteger(v))) {
-      throw new PresetError(`${name} must be ${integer ? 'a whole number ' : ''}above 0 and at most ${max}, not ${v}.`);
-    }
-  };
-  if (o.start !== undefined && (!Number.isFinite(o.start) || o.start < 0)) throw new PresetError(`start must be 0 or more seconds, not ${o.start}.`);
   if (o.end !== undefined && o.duration !== undefined) throw new PresetError('Give either end or duration, not both.');
-  if (o.end !== undefined && (!Number.isFinite(o.end) || o.end <= (o.start ?? 0))) {
-    throw new PresetError(`end (${o.end} s) must be after start (${o.start ?? 0} s).`);
-  }
-  positive(o.duration, 'duration', 7 * 24 * 3600);
-  positive(o.width, 'width', 16384, true);
-  positive(o.height, 'height', 16384, true);
+  if (o.end !== undefined && o.end <= (o.start ?? 0)) throw new PresetError(`end (${o.end} s) must be after start (${o.start ?? 0} s).`);
   if (o.width !== undefined && o.width % 2) throw new PresetError(`width must be even for 4:2:0 video, not ${o.width}.`);
   if (o.height !== undefined && o.height % 2) throw new PresetError(`height must be even for 4:2:0 video, not ${o.height}.`);
-  positive(o.fps, 'fps', 240);
-  if (o.crf !== undefined && (!Number.isInteger(o.crf) || o.crf < 0 || o.crf > 63)) throw new PresetError(`crf must be a whole number from 0 to 63, not ${o.crf}.`);
   if (o.crf !== undefined && o.videoBitrateKbps !== undefined) throw new PresetError('Give either a CRF or a video bitrate, not both.');
-  positive(o.videoBitrateKbps, 'video bitrate (kbit/s)', 500_000, true);
-  positive(o.audioBitrateKbps, 'audio bitrate (kbit/s)', 1536, true);
-  positive(o.segmentSeconds, 'segment length (s)', 60);
-  if (o.speed !== undefined && !(SPEEDS as readonly string[]).includes(o.speed)) throw new PresetError(`speed must be one of ${SPEEDS.join(', ')}.`);
-  if (o.proresProfile !== undefined && !(PRORES_PROFILES as readonly string[]).includes(o.proresProfile)) {
-    throw new PresetError(`proresProfile must be one of ${PRORES_PROFILES.join(', ')}.`);
-  }
-  if (o.hwEncoder !== undefined && !/^[a-z0-9_]+$/.test(o.hwEncoder)) throw new PresetError(`"${o.hwEncoder}" is not an encoder name.`);
-  if (o.timecode !== undefined) {
-    const m = TIMECODE.exec(o.timecode);
-    if (!m) throw new PresetError(`timecode must look like HH:MM:SS:FF (or HH:MM:SS;FF for drop-frame), not "${o.timecode}".`);
-  }
 }
 
 /** Timecode frames must fit the frame rate; drop-frame only exists for 29.97/59.94. */
@@ -816,6 +827,7 @@ export function presetInfo(p: PresetDef, caps: CapsIndex, reason: string | null 
   return {
     id: p.id,
     label: p.label,
+    group: p.group,
     description: p.description,
     outputKind: p.outputKind,
     extension: p.extension,

@@ -120,3 +120,18 @@ export function scalePercent(percent: number | null, share: [number, number]): n
   const [from, to] = share;
   return from + ((to - from) * percent) / 100;
 }
+
+/** Progress of a job that has started and reported nothing yet. */
+export function blankProgress(): JobProgress {
+  return {
+    percent: 0,
+    fps: null,
+    speed: null,
+    bitrateKbps: null,
+    outSize: null,
+    outTimeSeconds: null,
+    etaSeconds: null,
+    elapsedSeconds: 0,
+    stage: null,
+  };
+}

@@ -6,68 +6,19 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { mkdir, mkdtemp, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { resolveBinary } from '../binaries';
 import { errorCode, errorMessage, WorkbenchError } from '../errors';
 import { TailBuffer } from '../process';
-import { removeWithRetry, trackTemp, untrackTemp } from './cleanup';
-import { scalePercent, summarizeProgress } from './progress';
-import { formatCommand } from './quote';
-import { runFfmpeg, withRunnerFlags, type RunFfmpegResult } from './runner';
+import { removeWithRetry } from './cleanup';
+import { createJobContext } from './context';
+import { blankProgress } from './progress';
+import { unprefixFileUrls } from './runner';
 import { killStamped, stampProcess } from './orphans';
-import { isTempName, reserveOutput } from './safe-output';
-import {
-  FINISHED_STATES,
-  type FfmpegPassOptions,
-  type FfmpegPassResult,
-  type JobContext,
-  type JobError,
-  type JobKind,
-  type JobProgress,
-  type JobRecord,
-  type JobResult,
-  type QueueState,
-  type SafeOutputHandle,
-  type TaskSpec,
-} from './types';
+import { isTempName } from './safe-output';
+import { FINISHED_STATES, type JobError, type JobKind, type JobProgress, type JobRecord, type JobResult, type QueueState, type TaskSpec } from './types';
 
-/** A failure with evidence (ffmpeg's relevant stderr lines). */
-export class JobFailure extends WorkbenchError {
-  readonly details: string[];
-  constructor(code: string, message: string, details: string[] = []) {
-    super(code, message);
-    this.details = details;
-  }
-}
-
-export class JobCancelledError extends WorkbenchError {
-  constructor() {
-    super('ECANCELLED', 'The job was cancelled.');
-  }
-}
-
-/** Strip the `file:` prefix we put on paths, so messages show the user's paths. */
-export function unprefixFileUrls(text: string): string {
-  return text.replace(/\bfile:(?=\/|[A-Za-z]:[\\/])/g, '');
-}
-
-/** Turn a non-zero ffmpeg exit into a message and its evidence. */
-export function describeFfmpegFailure(res: Pick<RunFfmpegResult, 'code' | 'signal' | 'errors' | 'problems' | 'stderrTail'>): JobFailure {
-  const fromLog = res.errors.length ? res.errors : res.problems;
-  const tailLines = res.stderrTail
-    .split(/\r?\n/)
-    .map((l) => l.replace(/^(\[[^\]]*@ 0x[0-9a-fA-F]+\] )?\[\w+\] ?/, '$1').trimEnd())
-    .filter(Boolean);
-  const details = (fromLog.length ? fromLog : tailLines).slice(-30).map(unprefixFileUrls);
-  const last = details[details.length - 1];
-  let how: string;
-  if (res.signal) how = `was stopped by ${res.signal}${res.signal === 'SIGKILL' ? ' (out of memory?)' : ''}`;
-  else if (res.code === 255) how = 'was interrupted (exit code 255)';
-  else how = `failed (exit code ${res.code})`;
-  return new JobFailure('EFFMPEG', `ffmpeg ${how}${last ? `: ${last}` : '.'}`, details);
-}
+export { describeFfmpegFailure, JobCancelledError, JobFailure, unprefixFileUrls } from './runner';
 
 export interface QueueListener {
   /** A job's record changed (state, command, result, error). */
@@ -83,7 +34,7 @@ export interface JobQueueOptions {
   dataDir?: string | null;
   concurrency?: number;
   /** Job kinds known from the start (more with `define`). */
-  kinds?: JobKind<unknown>[];
+  kinds?: readonly JobKind<unknown>[];
   listener?: Partial<QueueListener>;
   /** Called once per job when it ends (desktop notification). */
   onFinished?(record: JobRecord): void;
@@ -118,20 +69,6 @@ interface HistoryFile {
 
 const LOG_LIMIT = 16 * 1024 * 1024;
 const ACTIVE: JobRecord['state'][] = ['running', 'cancelling'];
-
-function blankProgress(): JobProgress {
-  return {
-    percent: 0,
-    fps: null,
-    speed: null,
-    bitrateKbps: null,
-    outSize: null,
-    outTimeSeconds: null,
-    etaSeconds: null,
-    elapsedSeconds: 0,
-    stage: null,
-  };
-}
 
 /** A job's in-memory state beside its record (nothing running, no log open yet). */
 function newEntry(record: JobRecord, source: Source | null): Entry {
@@ -471,9 +408,7 @@ export class JobQueue {
     this.writeLog(e, `# ${new Date(r.startedAt).toISOString()} ${r.kind} job ${r.id}, attempt ${r.attempts}: ${r.title}\n`);
     this.changed(e);
 
-    const outputs: SafeOutputHandle[] = [];
-    const scratch: string[] = [];
-    const ctx = this.context(e, controller.signal, outputs, scratch);
+    const { ctx, settle } = this.context(e, controller.signal);
     let result: JobResult | null = null;
     let failure: unknown = null;
     try {
@@ -482,14 +417,7 @@ export class JobQueue {
     } catch (err) {
       failure = err;
     }
-    // Whatever happened, nothing uncommitted stays on disk (discard is a no-op once committed).
-    for (const o of outputs) {
-      await o.discard().catch((err: unknown) => this.writeLog(e, `# could not delete ${o.tempPath}: ${errorMessage(err)}\n`));
-    }
-    for (const dir of scratch) {
-      await removeWithRetry(dir).catch(() => {});
-      untrackTemp(dir);
-    }
+    await settle();
     r.tempPaths = [];
     r.processes = [];
     r.finishedAt = Date.now();
@@ -520,59 +448,35 @@ export class JobQueue {
     }
   }
 
-  private context(e: Entry, signal: AbortSignal, outputs: SafeOutputHandle[], scratch: string[]): JobContext {
+  private context(e: Entry, signal: AbortSignal) {
     const r = e.record;
-    const ffmpegPath = this.options.ffmpegPath ?? (() => resolveBinary('ffmpeg').path);
-    return {
+    let exited = false;
+    return createJobContext({
       id: r.id,
       signal,
+      startedAt: r.startedAt ?? Date.now(),
+      ffmpegPath: this.options.ffmpegPath,
+      cancelGraceMs: this.options.cancelGraceMs,
       log: (text) => this.writeLog(e, text),
       progress: (update) => {
-        r.progress = { ...(r.progress ?? blankProgress()), ...update, elapsedSeconds: (Date.now() - (r.startedAt ?? Date.now())) / 1000 };
-        this.progressed(e, update.stage !== undefined);
+        const stageChanged = update.stage !== undefined && update.stage !== r.progress?.stage;
+        r.progress = {
+          ...(r.progress ?? blankProgress()),
+          ...update,
+          elapsedSeconds: update.elapsedSeconds ?? (Date.now() - (r.startedAt ?? Date.now())) / 1000,
+        };
+        this.progressed(e, stageChanged);
       },
-      setCommand: (command) => {
+      command: (command) => {
         r.command = command;
         this.changed(e);
       },
-      output: async (target, opts) => {
-        if (signal.aborted) throw new JobCancelledError();
-        const handle = await reserveOutput({ target, kind: opts.kind ?? 'file', overwrite: opts.overwrite, inputs: opts.inputs, tag: r.id });
-        outputs.push(handle);
-        r.tempPaths.push(handle.tempPath);
+      tempAdded: (p) => {
+        r.tempPaths.push(p);
         this.scheduleSave();
-        if (signal.aborted) throw new JobCancelledError();
-        return handle;
       },
-      ffmpeg: (args, opts) => this.pass(e, signal, ffmpegPath(), args, opts ?? {}),
-      scratchDir: async () => {
-        const dir = await mkdtemp(path.join(os.tmpdir(), `mwb-job-${r.id}-`));
-        scratch.push(dir);
-        trackTemp(dir);
-        return dir;
-      },
-    };
-  }
-
-  private async pass(e: Entry, signal: AbortSignal, bin: string, args: string[], opts: FfmpegPassOptions): Promise<FfmpegPassResult> {
-    if (signal.aborted) throw new JobCancelledError();
-    const r = e.record;
-    const argv = withRunnerFlags(args);
-    const command = opts.command ?? formatCommand(bin, argv, { cwd: opts.cwd });
-    r.command = command;
-    this.writeLog(e, `$ ${command}\n`);
-    this.changed(e);
-    const share = opts.share ?? [0, 100];
-    const passStart = Date.now();
-    let exited = false;
-    const res = await runFfmpeg({
-      bin,
-      args: argv,
-      cwd: opts.cwd,
-      signal,
-      graceMs: this.options.cancelGraceMs,
-      onStderr: (text) => this.writeLog(e, text),
-      onSpawn: (pid) => {
+      spawned: (pid) => {
+        exited = false;
         void stampProcess(pid).then((stamp) => {
           if (!exited && !r.processes.some((p) => p.pid === pid)) {
             r.processes.push(stamp);
@@ -580,29 +484,11 @@ export class JobQueue {
           }
         });
       },
-      onProgress: (block) => {
-        if (signal.aborted) return; // ffmpeg finishing after `q` is not progress
-        const elapsedPass = (Date.now() - passStart) / 1000;
-        const p = summarizeProgress(block, { durationSeconds: opts.durationSeconds ?? null, inputBytes: opts.inputBytes ?? null, elapsedSeconds: elapsedPass });
-        let eta = p.etaSeconds;
-        if (eta !== null && share[1] < 100) eta += ((elapsedPass + eta) * (100 - share[1])) / Math.max(1, share[1] - share[0]);
-        const percent = scalePercent(p.percent, share);
-        r.progress = {
-          ...p,
-          percent: percent === null ? null : Math.round(percent * 100) / 100,
-          etaSeconds: eta === null ? null : Math.round(eta * 10) / 10,
-          elapsedSeconds: Math.round(((Date.now() - (r.startedAt ?? passStart)) / 1000) * 10) / 10,
-          stage: opts.label ?? null,
-        };
-        this.progressed(e, false);
+      exited: () => {
+        exited = true;
+        r.processes = [];
       },
     });
-    exited = true;
-    r.processes = [];
-    this.writeLog(e, `\n# ffmpeg exited with ${res.signal ? `signal ${res.signal}` : `code ${res.code}`} after ${(res.wallMs / 1000).toFixed(1)} s\n`);
-    if (res.cancelled || signal.aborted) throw new JobCancelledError();
-    if (res.code !== 0) throw describeFfmpegFailure(res);
-    return { stderrTail: res.stderrTail, problems: res.problems.map(unprefixFileUrls) };
   }
 
   // ------------------------------------------------------------------ events, logs, history

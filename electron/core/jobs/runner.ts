@@ -8,7 +8,9 @@ import { spawn } from 'node:child_process';
 import { WorkbenchError } from '../errors';
 import { TailBuffer } from '../process';
 import { trackChild } from './cleanup';
-import { ProgressReader, type ProgressBlock } from './progress';
+import { ProgressReader, scalePercent, summarizeProgress, type ProgressBlock } from './progress';
+import { formatCommand } from './quote';
+import type { FfmpegPassOptions, FfmpegPassResult, JobProgress } from './types';
 
 /**
  * Flags every job's ffmpeg gets, placed first: no banner, progress as key=value blocks on stdout
@@ -26,11 +28,71 @@ export function withRunnerFlags(args: readonly string[]): string[] {
 
 export type LogLevel = 'panic' | 'fatal' | 'error' | 'warning' | 'info' | 'verbose' | 'debug' | 'trace';
 
+/**
+ * The one reading of ffmpeg/ffprobe log lines: an optional context (`[mp4 @ 0x55…] `), an optional
+ * level tag (`[error] `, present with `-loglevel level+…`) and the text.
+ */
+const LOG_LINE = /^(\[[^\]]*@ 0x[0-9a-fA-F]+\]\s*)?(?:\[(panic|fatal|error|warning|info|verbose|debug|trace)\] ?)?(.*)$/;
+
 /** `[mp4 @ 0x55…] [error] moov atom not found` → level and text (context kept). Null for untagged lines. */
 export function parseLogLine(line: string): { level: LogLevel; text: string } | null {
-  const m = /^(\[[^\]]*@ 0x[0-9a-fA-F]+\] )?\[(panic|fatal|error|warning|info|verbose|debug|trace)\] ?(.*)$/.exec(line);
-  if (!m) return null;
+  const m = LOG_LINE.exec(line);
+  if (!m || !m[2]) return null;
   return { level: m[2] as LogLevel, text: `${m[1] ?? ''}${m[3] ?? ''}` };
+}
+
+/** Strip the `file:` prefix we put on paths, so messages show the user's paths. */
+export function unprefixFileUrls(text: string): string {
+  return text.replace(/\bfile:(?=\/|[A-Za-z]:[\\/])/g, '');
+}
+
+/**
+ * The lines of a stderr text worth showing a user: level tags dropped, our `file:` prefixes
+ * removed, chatter (`[info]`, `[verbose]`, `[debug]`) left out, empty lines skipped. With
+ * `withoutContext`, the `[x @ 0x…]` context goes too.
+ */
+export function logLines(stderr: string, options: { withoutContext?: boolean } = {}): string[] {
+  const out: string[] = [];
+  for (const raw of stderr.split(/\r?\n/)) {
+    const m = LOG_LINE.exec(raw.trimEnd());
+    if (!m) continue;
+    const level = m[2] as LogLevel | undefined;
+    if (level === 'info' || level === 'verbose' || level === 'debug' || level === 'trace') continue;
+    const text = unprefixFileUrls(`${options.withoutContext ? '' : (m[1] ?? '')}${m[3] ?? ''}`.trim());
+    if (text) out.push(text);
+  }
+  return out;
+}
+
+/** A failure with evidence (ffmpeg's relevant stderr lines). */
+export class JobFailure extends WorkbenchError {
+  readonly details: string[];
+  constructor(code: string, message: string, details: string[] = []) {
+    super(code, message);
+    this.details = details;
+  }
+}
+
+export class JobCancelledError extends WorkbenchError {
+  constructor() {
+    super('ECANCELLED', 'The job was cancelled.');
+  }
+}
+
+export function throwIfCancelled(signal: AbortSignal): void {
+  if (signal.aborted) throw new JobCancelledError();
+}
+
+/** Turn a non-zero ffmpeg exit into a message and its evidence. */
+export function describeFfmpegFailure(res: Pick<RunFfmpegResult, 'code' | 'signal' | 'errors' | 'problems' | 'stderrTail'>): JobFailure {
+  const fromLog = res.errors.length ? res.errors : res.problems;
+  const details = (fromLog.length ? fromLog.map(unprefixFileUrls) : logLines(res.stderrTail)).slice(-30);
+  const last = details[details.length - 1];
+  let how: string;
+  if (res.signal) how = `was stopped by ${res.signal}${res.signal === 'SIGKILL' ? ' (out of memory?)' : ''}`;
+  else if (res.code === 255) how = 'was interrupted (exit code 255)';
+  else how = `failed (exit code ${res.code})`;
+  return new JobFailure('EFFMPEG', `ffmpeg ${how}${last ? `: ${last}` : '.'}`, details);
 }
 
 const PROBLEM: ReadonlySet<LogLevel> = new Set(['panic', 'fatal', 'error', 'warning']);
@@ -146,4 +208,66 @@ export function runFfmpeg(options: RunFfmpegOptions): Promise<RunFfmpegResult> {
       resolve({ code, signal, cancelled, stderrTail: tail.toString(), problems, errors, wallMs: Date.now() - started });
     });
   });
+}
+
+/** What a pass reports to whoever runs it (the queue's job record, or a stand-alone caller). */
+export interface PassHooks {
+  bin: string;
+  signal: AbortSignal;
+  /** ms between `q` and SIGTERM (and between SIGTERM and SIGKILL). */
+  graceMs?: number;
+  /** When the whole job started (elapsed time and ETA span all its passes). */
+  startedAt: number;
+  log(text: string): void;
+  /** The display command of the pass, before it starts. */
+  command?(command: string): void;
+  progress(progress: JobProgress): void;
+  spawned?(pid: number): void;
+  exited?(): void;
+}
+
+/**
+ * One ffmpeg pass of a job: runner flags added, the command logged, progress mapped into the
+ * pass's share of the job (with an ETA over the rest), the exit logged, and a non-zero exit turned
+ * into a `JobFailure` with ffmpeg's own lines. The queue and stand-alone work both run passes here.
+ */
+export async function ffmpegPass(args: string[], opts: FfmpegPassOptions, hooks: PassHooks): Promise<FfmpegPassResult> {
+  const { signal } = hooks;
+  throwIfCancelled(signal);
+  const argv = withRunnerFlags(args);
+  const command = opts.command ?? formatCommand(hooks.bin, argv, { cwd: opts.cwd });
+  hooks.command?.(command);
+  hooks.log(`$ ${command}\n`);
+  const share = opts.share ?? [0, 100];
+  const passStart = Date.now();
+  const res = await runFfmpeg({
+    bin: hooks.bin,
+    args: argv,
+    cwd: opts.cwd,
+    signal,
+    graceMs: hooks.graceMs,
+    termMs: hooks.graceMs,
+    onStderr: (text) => hooks.log(text),
+    onSpawn: (pid) => hooks.spawned?.(pid),
+    onProgress: (block) => {
+      if (signal.aborted) return; // ffmpeg finishing after `q` is not progress
+      const elapsedPass = (Date.now() - passStart) / 1000;
+      const p = summarizeProgress(block, { durationSeconds: opts.durationSeconds ?? null, inputBytes: opts.inputBytes ?? null, elapsedSeconds: elapsedPass });
+      let eta = p.etaSeconds;
+      if (eta !== null && share[1] < 100) eta += ((elapsedPass + eta) * (100 - share[1])) / Math.max(1, share[1] - share[0]);
+      const percent = scalePercent(p.percent, share);
+      hooks.progress({
+        ...p,
+        percent: percent === null ? null : Math.round(percent * 100) / 100,
+        etaSeconds: eta === null ? null : Math.round(eta * 10) / 10,
+        elapsedSeconds: Math.round(((Date.now() - Math.min(hooks.startedAt, passStart)) / 1000) * 10) / 10,
+        stage: opts.label ?? null,
+      });
+    },
+  });
+  hooks.exited?.();
+  hooks.log(`\n# ffmpeg exited with ${res.signal ? `signal ${res.signal}` : `code ${res.code}`} after ${(res.wallMs / 1000).toFixed(1)} s\n`);
+  if (res.cancelled || signal.aborted) throw new JobCancelledError();
+  if (res.code !== 0) throw describeFfmpegFailure(res);
+  return { stderrTail: res.stderrTail, problems: res.problems.map(unprefixFileUrls) };
 }

@@ -9,7 +9,7 @@ import { access, constants, lstat, mkdir, open, readdir, realpath, stat } from '
 import path from 'node:path';
 import { describeFsError, errorCode, WorkbenchError } from '../errors';
 import { removeWithRetry, renameWithRetry, trackTemp, untrackTemp } from './cleanup';
-import type { JobOutputFile, JobResult, SafeOutputHandle } from './types';
+import type { JobOutputFile, SafeOutputHandle } from './types';
 
 export interface ReserveOptions {
   target: string;
@@ -211,7 +211,7 @@ export async function reserveOutput(options: ReserveOptions): Promise<SafeOutput
     untrackTemp(tempPath);
     const files = await listFiles(target, kind);
     const primary = info.primary ? path.join(target, info.primary) : target;
-    return { path: target, kind, primary, files, summary: info.summary, durationSeconds: info.durationSeconds ?? null };
+    return { path: target, kind, primary, files, summary: info.summary, durationSeconds: info.durationSeconds ?? null, details: info.details ?? null };
   };
 
   return { target, tempPath, kind, commit, discard };

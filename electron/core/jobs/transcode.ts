@@ -223,12 +223,11 @@ async function fileStamp(p: string): Promise<string | null> {
 }
 
 async function probeInput(input: MediaInput): Promise<ProbeResult> {
-  const args = inputArgs(input);
   const stamp = input.kind === 'file' ? await fileStamp(input.path) : null;
   const key = input.kind === 'file' ? input.path : '';
   const hit = stamp !== null ? probeCache.get(key) : undefined;
   if (hit && hit.stamp === stamp) return hit.probe;
-  const probe = await probeMedia(args.arg, { label: args.label, inputOptions: args.options });
+  const probe = await probeMedia(input);
   if (stamp !== null) {
     probeCache.set(key, { stamp, probe });
     if (probeCache.size > 100) probeCache.delete(probeCache.keys().next().value!);

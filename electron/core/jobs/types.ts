@@ -4,37 +4,27 @@
  *
  * Types only (no Node imports): the renderer imports these through the contract.
  *
- * ## Running your own work as a job (e.g. GIF export)
+ * ## Adding a job kind
  *
- * Two ways, both through `JobQueue` (`electron/core/jobs/queue.ts`):
+ * A kind is one entry of `JOB_KINDS` (`electron/core/jobs/kinds.ts`) plus its implementation, a
+ * `JobKind<Params, Details>`:
+ *   - `prepare(params)` validates (throw a WorkbenchError to refuse before anything is queued) and
+ *     describes the job (title, input, output);
+ *   - `run(params, job)` does the work through the `JobContext` and returns `out.commit(...)`, whose
+ *     `details` are the kind's own result (a GIF's size and chosen settings, …). They reach every UI
+ *     through `jobs.changed` (`job.result.details`) and are kept in the history.
+ * Params must be JSON (kept for "Retry" after a restart). Ad-hoc work that need not survive a
+ * restart can use `queue.submit({ title, output, outputKind, run })` instead.
  *
- * 1. **A job kind** (preferred; survives restarts, "Retry" works from history):
- *    ```ts
- *    const gifJob: JobKind<GifParams> = {
- *      kind: 'gif',
- *      async prepare(params) {            // validate, fail fast; nothing is written yet
- *        return { title: 'GIF of clip.mp4', input: params.input, output: params.output, outputKind: 'file' };
- *      },
- *      async run(params, job) {           // the work; throw to fail, honour job.signal
- *        const out = await job.output(params.output, { overwrite: params.overwrite, inputs: [params.input] });
- *        await job.ffmpeg(passOneArgv(out.tempPath), { label: 'palette', share: [0, 40], durationSeconds: d });
- *        await job.ffmpeg(passTwoArgv(out.tempPath), { label: 'encode', share: [40, 100], durationSeconds: d });
- *        return out.commit({ summary: '480×270, 15 fps, 2.1 MB' });   // verify first, then commit
- *      },
- *    };
- *    queue.define(gifJob);
- *    const record = await queue.enqueue('gif', params);   // params must be JSON (kept for retry)
- *    ```
- * 2. **An ad-hoc task**: `queue.submit({ title, output, outputKind, run: (job) => … })` for work that
- *    need not survive a restart (retry works within the session only).
- *
- * Inside `run`, the `JobContext` gives: `signal` (aborted on cancel), `ffmpeg(argv, …)` (one ffmpeg
- * pass: spawned with an argv array, drained, logged, progress parsed and mapped into the job's
- * percent, cancelled with `q` → SIGTERM → SIGKILL; throws `JobFailure` on a non-zero exit),
- * `output(target, …)` (a temporary file or folder beside the target, deleted automatically unless
- * committed), `scratchDir()` (a private temporary folder for intermediates, always deleted),
- * `progress(…)` for non-ffmpeg work, and `log(…)`. Outputs not committed when `run`
- * returns or throws are deleted (with retries on EBUSY/EPERM), and no ffmpeg outlives the job.
+ * Inside `run`, the `JobContext` (built in `context.ts`) gives: `signal` (aborted on cancel),
+ * `ffmpeg(argv, …)` (one ffmpeg pass, `runner.ts`: spawned with an argv array, drained, logged,
+ * progress parsed and mapped into the job's percent, cancelled with `q` → SIGTERM → SIGKILL;
+ * throws `JobFailure` on a non-zero exit), `output(target, …)` (`safe-output.ts`: a temporary file
+ * or folder beside the target, deleted automatically unless committed), `scratchDir()` (a private
+ * temporary folder for intermediates, always deleted), `progress(…)` for non-ffmpeg work, and
+ * `log(…)`. Outputs not committed when `run` returns or throws are deleted (with retries on
+ * EBUSY/EPERM), and no ffmpeg outlives the job. Work that runs outside the queue (the CLI, GIF
+ * previews) gets the same context from `runStandalone`.
  */
 
 export type JobState = 'queued' | 'running' | 'cancelling' | 'done' | 'failed' | 'cancelled' | 'interrupted';
@@ -75,7 +65,7 @@ export interface JobOutputFile {
   size: number;
 }
 
-export interface JobResult {
+export interface JobResult<D = unknown> {
   /** The committed output (file or folder). */
   path: string;
   kind: 'file' | 'folder';
@@ -85,6 +75,8 @@ export interface JobResult {
   /** One line a user reads: "H.264 320×180 + AAC, 2.00 s, 184 KB". */
   summary: string;
   durationSeconds: number | null;
+  /** The kind's own result (e.g. a GIF's size, frames and chosen settings); null when it has none. */
+  details?: D | null;
 }
 
 export interface JobRecord {
@@ -163,7 +155,7 @@ export interface SafeOutputHandle {
   tempPath: string;
   kind: 'file' | 'folder';
   /** Move the finished temporary output to the target; returns the job result. */
-  commit(info: { summary: string; primary?: string; durationSeconds?: number | null }): Promise<JobResult>;
+  commit<D = null>(info: { summary: string; primary?: string; durationSeconds?: number | null; details?: D }): Promise<JobResult<D>>;
   /** Delete the temporary output (retries on EBUSY/EPERM). Safe to call twice. */
   discard(): Promise<void>;
 }
@@ -182,12 +174,15 @@ export interface JobContext {
   scratchDir(): Promise<string>;
 }
 
-export interface JobKind<P> {
+export interface JobKind<P, D = unknown> {
   kind: string;
   /** Validate the parameters and describe the job; throw a WorkbenchError to refuse before queueing. */
   prepare(params: P): Promise<JobDescription>;
-  run(params: P, job: JobContext): Promise<JobResult>;
+  run(params: P, job: JobContext): Promise<JobResult<D>>;
 }
+
+/** What ffmpeg-running work needs of a JobContext (GIF previews and estimates run with just this). */
+export type PassContext = Pick<JobContext, 'signal' | 'log' | 'progress' | 'ffmpeg' | 'scratchDir'>;
 
 export interface TaskSpec extends JobDescription {
   run(job: JobContext): Promise<JobResult>;

@@ -7,11 +7,10 @@
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { WorkbenchError } from '../errors';
+import { formatBytes } from '../format';
 import { probeMedia, type ProbeResult, type ProbeStream } from '../media/ffprobe';
 import { analyzeMse } from '../mse/analyze';
 import { describeFragmentation, scanBoxes } from './box-scan';
-import { LOCAL_PROTOCOL_WHITELIST } from '../ffmpeg-input';
-import { fileArg } from './inputs';
 import type { Expectation } from './presets';
 
 export class VerifyError extends WorkbenchError {
@@ -38,13 +37,6 @@ const CODEC_NAMES: Record<string, string> = {
 
 function codecLabel(s: ProbeStream): string {
   return CODEC_NAMES[s.codec ?? ''] ?? s.codec ?? '?';
-}
-
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(n < 10 * 1024 ? 1 : 0)} KB`;
-  if (n < 1024 ** 3) return `${(n / 1024 ** 2).toFixed(1)} MB`;
-  return `${(n / 1024 ** 3).toFixed(2)} GB`;
 }
 
 export function summarize(probe: ProbeResult, bytes: number): string {
@@ -117,7 +109,7 @@ export async function verifyOutput(v: VerifyInput): Promise<Verified> {
 
   let probe: ProbeResult;
   try {
-    probe = await probeMedia(fileArg(probeTarget), { inputOptions: ['-protocol_whitelist', LOCAL_PROTOCOL_WHITELIST] });
+    probe = await probeMedia({ kind: 'file', path: probeTarget });
   } catch (err) {
     return fail(`The output cannot be read back: ${(err as Error).message}`);
   }

@@ -19,6 +19,8 @@ export interface BinaryInfo {
   path: string;
   source: 'env' | 'bundled' | 'path';
   tried: string[];
+  /** Binaries found but refused (see ResolvedBinary.passedOver). */
+  passedOver: string[];
   version: string;
 }
 export interface Capabilities {

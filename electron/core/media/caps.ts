@@ -20,7 +20,7 @@ async function describe(bin: ResolvedBinary): Promise<BinaryInfo & { configurati
     throw new WorkbenchError('EFFMPEG', `${bin.path} -version failed (exit ${res.code}); is it a working ${bin.name}?`);
   }
   const { version, configuration } = parseVersion(res.stdout);
-  return { path: bin.path, source: bin.source, tried: bin.tried, version, configuration };
+  return { path: bin.path, source: bin.source, tried: bin.tried, passedOver: bin.passedOver, version, configuration };
 }
 
 let cached: Promise<Capabilities> | null = null;
@@ -58,7 +58,7 @@ async function probeCapabilities(fresh: boolean): Promise<Capabilities> {
   const { configuration, ...ffmpegInfo } = info;
   const result: Capabilities = {
     ffmpeg: ffmpegInfo,
-    ffprobe: ffprobe ? { path: ffprobe.path, source: ffprobe.source, tried: ffprobe.tried, version: ffprobe.version } : null,
+    ffprobe: ffprobe ? { path: ffprobe.path, source: ffprobe.source, tried: ffprobe.tried, passedOver: ffprobe.passedOver, version: ffprobe.version } : null,
     configuration,
     encoders: parseCodecList(encoders),
     decoders: parseCodecList(decoders),

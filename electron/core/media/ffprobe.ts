@@ -4,6 +4,8 @@
  */
 import { resolveBinary } from '../binaries';
 import { WorkbenchError } from '../errors';
+import { inputArgs, type MediaInput } from '../jobs/inputs';
+import { logLines } from '../jobs/runner';
 import { runCapture } from '../process';
 import { sniffFile, type Sniff } from './sniff';
 
@@ -53,7 +55,7 @@ interface RawStream {
   duration?: string;
   tags?: Record<string, string>;
 }
-interface RawProbe {
+export interface RawProbe {
   streams?: RawStream[];
   format?: { format_name?: string; duration?: string; size?: string; bit_rate?: string; tags?: Record<string, string> };
 }
@@ -73,8 +75,7 @@ function rate(v: string | undefined): number | null {
 const types: StreamType[] = ['video', 'audio', 'subtitle', 'data', 'attachment'];
 
 /** ffprobe's JSON → ProbeResult. Pure, for tests. */
-export function parseProbeJson(text: string): ProbeResult {
-  const raw = JSON.parse(text) as RawProbe;
+export function parseProbeJson(raw: RawProbe): ProbeResult {
   const streams = (raw.streams ?? []).map<ProbeStream>((s, i) => ({
     index: s.index ?? i,
     type: types.includes(s.codec_type as StreamType) ? (s.codec_type as StreamType) : 'unknown',
@@ -103,12 +104,11 @@ export function parseProbeJson(text: string): ProbeResult {
 
 /** What ffprobe said, one sentence: its distinct error lines without context prefixes or our `file:`. */
 export function ffprobeReason(stderr: string, input: string, sniff?: Sniff): string {
+  const plain = input.replace(/^file:/, '');
   const seen: string[] = [];
-  for (const raw of stderr.split(/\r?\n/)) {
-    let line = raw.trim().replace(/^\[[^\]]*@ 0x[0-9a-fA-F]+\]\s*/, '');
-    if (!line) continue;
-    if (line.startsWith(`${input}: `)) line = line.slice(input.length + 2);
-    line = line.replace(/\bfile:(?=\/|[A-Za-z]:[\\/])/g, '').replace(/\.$/, '');
+  for (let line of logLines(stderr, { withoutContext: true })) {
+    if (line.startsWith(`${plain}: `)) line = line.slice(plain.length + 2);
+    line = line.replace(/\.$/, '');
     if (!seen.includes(line)) seen.push(line);
   }
   let reason = seen.slice(-4).join('; ') || 'no output';
@@ -120,43 +120,35 @@ export function ffprobeReason(stderr: string, input: string, sniff?: Sniff): str
   return reason;
 }
 
-export interface ProbeOptions {
-  /** What to call the input in errors (the user's path or URL). */
-  label?: string;
+export interface FfprobeOptions {
   timeoutMs?: number;
-  /** Extra ffprobe input options placed before `-i` (e.g. protocol whitelist, timeouts). */
-  inputOptions?: string[];
+  /** Cap on what ffprobe may print (bytes per stream). */
+  maxBytes?: number;
 }
 
 /**
- * Probe one input. `input` is what ffprobe opens: pass local files as `file:<absolute path>` (see
- * `core/jobs/inputs.ts`) so that names like `-x.mp4` or `concat:a|b` are plain files.
+ * The one way ffprobe runs: argv array, a local file always as `file:<absolute path>` with
+ * `-protocol_whitelist file` (a URL the user chose: its own whitelist and timeouts, from
+ * `jobs/inputs.ts`), JSON out, and a failure that names the input and says what ffprobe said.
+ * `args` are the query (`-show_streams`, `-select_streams v:0`, `-show_entries …`).
  */
-export async function probeMedia(input: string, options: ProbeOptions = {}): Promise<ProbeResult> {
+export async function ffprobeJson<T>(input: MediaInput, args: readonly string[], options: FfprobeOptions = {}): Promise<T> {
   const ffprobe = resolveBinary('ffprobe');
-  const label = options.label ?? input.replace(/^file:/, '');
-  const args = [
-    '-hide_banner',
-    '-v',
-    'error',
-    '-print_format',
-    'json',
-    '-show_format',
-    '-show_streams',
-    ...(options.inputOptions ?? []),
-    '-i',
-    input,
-  ];
-  const res = await runCapture(ffprobe.path, args, { timeoutMs: options.timeoutMs ?? 30_000, maxBytes: 8 * 1024 * 1024 });
+  const { options: inputOptions, arg, label } = inputArgs(input);
+  const argv = ['-hide_banner', '-v', 'error', '-print_format', 'json', ...args, ...inputOptions, '-i', arg];
+  const res = await runCapture(ffprobe.path, argv, { timeoutMs: options.timeoutMs ?? 30_000, maxBytes: options.maxBytes ?? 8 * 1024 * 1024 });
   if (res.code !== 0) {
-    const sniff = input.startsWith('file:') ? await sniffFile(input.slice(5)).catch(() => undefined) : undefined;
-    throw new WorkbenchError('ENOTMEDIA', `${label} is not a media file ffmpeg can read: ${ffprobeReason(res.stderr, input, sniff)}.`);
+    const sniff = input.kind === 'file' ? await sniffFile(input.path).catch(() => undefined) : undefined;
+    throw new WorkbenchError('ENOTMEDIA', `${label} is not a media file ffmpeg can read: ${ffprobeReason(res.stderr, arg, sniff)}.`);
   }
-  let parsed: ProbeResult;
   try {
-    parsed = parseProbeJson(res.stdout);
+    return JSON.parse(res.stdout) as T;
   } catch {
     throw new WorkbenchError('ENOTMEDIA', `ffprobe gave no readable answer for ${label}.`);
   }
-  return parsed;
+}
+
+/** Container, duration and streams of a local file or a URL the user chose. */
+export async function probeMedia(input: MediaInput, options: FfprobeOptions = {}): Promise<ProbeResult> {
+  return parseProbeJson(await ffprobeJson<RawProbe>(input, ['-show_format', '-show_streams'], options));
 }

@@ -2,25 +2,33 @@
  * `analyzeMse`: lint an fMP4, an init segment plus media segments, or a local HLS/DASH manifest,
  * and describe how the Player should feed it to MSE (streams, byte ranges, expected times).
  */
+import { RULES } from './catalogue';
 import { existsSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { child, childrenOf, num, str, type BoxNode } from '../boxes';
-import { describeFsError, WorkbenchError } from '../errors';
+import { describeFsError, errorCode, errorMessage, WorkbenchError } from '../errors';
 import { mimeType } from './codec-string';
-import { dashStreams, hlsStreams, type StreamSpec } from './manifest';
-import { buildStream, DocCache, trafOf, type StreamModel } from './model';
+import { fetchText, HttpLog, isHttpUrl } from '../net/http';
+import { checkUnavailable, httpFindings, rangePreflights } from './http-rules';
+import { dashStreams, extOf, hlsStreams, nameOf, type StreamSpec } from './manifest';
+import { buildStream, DocCache, trafOf, UNAVAILABLE, type StreamModel } from './model';
 import { checkCodecs, checkFragments, checkInit, checkMovie, checkSidx, checkStructure, checkTiming, FindingSink, type RuleContext } from './rules';
 import type { ByteRange, Finding, InputKind, LintReport, MediaSegment, MseAnalysis, MseStream, SegmentBox, SegmentTrack, TrackCodec } from './types';
 
 export interface AnalyzeOptions {
-  /** Turn a file path into the id the Player fetches it by (the handler opens files here). Default: the path. */
-  fileId?: (file: string) => string | Promise<string>;
+  /**
+   * Turn a file path (or URL) into the id the Player fetches it by (the handler opens files here;
+   * `size` is known for parts already read). Default: the path.
+   */
+  fileId?: (file: string, size?: number) => string | Promise<string>;
 }
 
 const MANIFEST_LIMIT = 16 * 1024 * 1024;
 
-async function readManifest(file: string): Promise<string> {
+/** A manifest's text: a local file, or a URL (requests counted in `log`; 16 MiB cap either way). */
+async function readManifest(file: string, log?: HttpLog): Promise<string> {
+  if (isHttpUrl(file)) return (await fetchText(file, { log, limit: MANIFEST_LIMIT })).text;
   let info;
   try {
     info = await stat(file);
@@ -41,32 +49,54 @@ async function readManifest(file: string): Promise<string> {
 }
 
 export function inputKindOf(paths: string[]): InputKind {
-  if (paths.length === 1 && /\.m3u8?$/i.test(paths[0]!)) return 'hls';
-  if (paths.length === 1 && /\.mpd$/i.test(paths[0]!)) return 'dash';
+  if (paths.length === 1 && /^\.m3u8?$/.test(extOf(paths[0]!))) return 'hls';
+  if (paths.length === 1 && extOf(paths[0]!) === '.mpd') return 'dash';
   return paths.length > 1 ? 'segments' : 'file';
 }
 
 /** The streams an input describes (before any media file is parsed). */
-export async function streamSpecs(paths: string[]): Promise<{ kind: InputKind; specs: StreamSpec[] }> {
+/** A child playlist a master playlist names that could not be read (`segment-unavailable`). */
+export interface MissingPlaylist {
+  path: string;
+  message: string;
+}
+
+export async function streamSpecs(paths: string[], log?: HttpLog, missing?: MissingPlaylist[]): Promise<{ kind: InputKind; specs: StreamSpec[] }> {
   if (!paths.length) throw new WorkbenchError('EUSAGE', 'Nothing to lint: give an fMP4, an init segment and media segments, or a manifest.');
   const kind = inputKindOf(paths);
-  const first = path.resolve(paths[0]!);
-  if (kind === 'hls') return { kind, specs: await hlsStreams(first, await readManifest(first), (p) => readManifest(p)) };
-  if (kind === 'dash') return { kind, specs: dashStreams(first, await readManifest(first), (p) => existsSync(p)) };
-  if (paths.length > 1 && paths.some((p) => /\.(m3u8?|mpd)$/i.test(p))) throw new WorkbenchError('EUSAGE', 'A manifest must be given alone; its segments are found beside it.');
+  const where = (p: string) => (isHttpUrl(p) ? p : path.resolve(p));
+  const first = where(paths[0]!);
+  if (kind === 'hls') {
+    const onUnavailable = missing
+      ? (p: string, err: unknown) => {
+          if (!UNAVAILABLE.has(errorCode(err))) return false;
+          missing.push({ path: p, message: errorMessage(err) });
+          return true;
+        }
+      : undefined;
+    const specs = await hlsStreams(first, await readManifest(first, log), (p) => readManifest(p, log), onUnavailable);
+    if (!specs.length && missing?.length) throw new WorkbenchError('ENOENT', `${nameOf(first)}: none of its playlists can be read (${missing[0]!.message})`);
+    return { kind, specs };
+  }
+  if (kind === 'dash') return { kind, specs: dashStreams(first, await readManifest(first, log), (p) => (isHttpUrl(p) ? undefined : existsSync(p))) };
+  if (paths.length > 1 && paths.some((p) => /^\.(m3u8?|mpd)$/.test(extOf(p)))) throw new WorkbenchError('EUSAGE', 'A manifest must be given alone; its segments are found beside it.');
   return {
     kind,
-    specs: [{ label: path.basename(first), parts: paths.map((p, i) => ({ path: path.resolve(p), role: i === 0 ? 'auto' : 'segment' })) }],
+    specs: [{ label: nameOf(first), parts: paths.map((p, i) => ({ path: where(p), role: i === 0 ? 'auto' : 'segment' })) }],
   };
 }
 
 export async function analyzeMse(paths: string[], options: AnalyzeOptions = {}): Promise<MseAnalysis> {
-  const { kind, specs } = await streamSpecs(paths);
-  const cache = new DocCache();
+  // Requests of a remote input and of everything its manifest leads to: cost, and the http-* rules.
+  const log = new HttpLog();
+  const missing: MissingPlaylist[] = [];
+  const { kind, specs } = await streamSpecs(paths, log, missing);
+  const cache = new DocCache(log);
   const idOf = options.fileId ?? ((p: string) => p);
+  const fromManifest = kind === 'hls' || kind === 'dash';
   try {
     const streams: StreamModel[] = [];
-    for (const [i, spec] of specs.entries()) streams.push(await buildStream(i, spec, cache));
+    for (const [i, spec] of specs.entries()) streams.push(await buildStream(i, spec, cache, { fromManifest }));
     const findings: Finding[] = [];
     let omitted = 0;
     let fragmented = false;
@@ -74,6 +104,7 @@ export async function analyzeMse(paths: string[], options: AnalyzeOptions = {}):
     for (const stream of streams) {
       const sink = new FindingSink(stream, streams.length > 1);
       const ctx: RuleContext = { stream, sink, badData: new Set() };
+      checkUnavailable(stream, sink);
       checkStructure(ctx);
       const init = checkInit(ctx);
       fragmented ||= init.fragmented;
@@ -88,14 +119,31 @@ export async function analyzeMse(paths: string[], options: AnalyzeOptions = {}):
       omitted += sink.omitted;
       planned.push(await planStream(stream, sink.perSegment, idOf));
     }
+    for (const m of missing) {
+      findings.push({
+        rule: 'segment-unavailable',
+        severity: RULES['segment-unavailable'].severity,
+        message: `the playlist ${nameOf(m.path)} named by ${nameOf(paths[0]!)} cannot be read: ${m.message}`,
+        path: '',
+        offset: 0,
+        url: m.path,
+        fix: RULES['segment-unavailable'].fix!,
+      });
+    }
+    if (log.requests) {
+      const streamOf = new Map<string, number>();
+      for (const spec of specs.values()) for (const part of spec.parts) if (!streamOf.has(part.path)) streamOf.set(part.path, specs.indexOf(spec));
+      const preflights = await rangePreflights(log);
+      findings.push(...httpFindings(log, streamOf, { multiStream: streams.length > 1, input: paths[0]!, preflights }));
+    }
     const order = { error: 0, warning: 1, info: 2 } as const;
     findings.sort((a, b) => (a.stream ?? 0) - (b.stream ?? 0) || order[a.severity] - order[b.severity] || (a.segment ?? -1) - (b.segment ?? -1));
     const tracks = planned.flatMap((s) => s.tracks);
     const counts = { error: 0, warning: 0, info: 0 };
     for (const f of findings) counts[f.severity]++;
     const allFiles = new Set(streams.flatMap((s) => s.docs.map((d) => d.path)));
-    return {
-      input: { kind, name: path.basename(paths[0]!), files: allFiles.size },
+    const analysis: MseAnalysis = {
+      input: { kind, name: nameOf(paths[0]!), files: allFiles.size },
       fragmented,
       streams: planned,
       tracks,
@@ -107,6 +155,8 @@ export async function analyzeMse(paths: string[], options: AnalyzeOptions = {}):
       counts,
       omitted,
     };
+    if (log.requests) analysis.http = { bytesFetched: log.bytesFetched, requests: log.requests };
+    return analysis;
   } finally {
     await cache.closeAll();
   }
@@ -129,9 +179,9 @@ export function lintReport(analysis: MseAnalysis): LintReport {
   };
 }
 
-async function planStream(stream: StreamModel, perSegment: Map<number, { error: number; warning: number }>, idOf: (p: string) => string | Promise<string>): Promise<MseStream> {
+async function planStream(stream: StreamModel, perSegment: Map<number, { error: number; warning: number }>, idOf: (p: string, size?: number) => string | Promise<string>): Promise<MseStream> {
   const ids = new Map<string, string>();
-  for (const d of stream.docs) ids.set(d.path, await idOf(d.path));
+  for (const d of stream.docs) ids.set(d.path, await idOf(d.path, d.size));
   const range = (doc: { path: string; name: string }, start: number, end: number): ByteRange => ({ fileId: ids.get(doc.path)!, name: doc.name, offset: start, size: end - start });
   const tracks: TrackCodec[] = stream.tracks.map((t) => {
     const entry = t.entry;

@@ -1,12 +1,14 @@
 /**
- * Local HLS (fMP4) and DASH manifests → the streams the lint and the Player read: per stream an
- * init segment and media segments, each a whole file or a byte range of one.
+ * HLS (fMP4) and DASH manifests, local or remote → the streams the lint and the Player read: per
+ * stream an init segment and media segments, each a whole file (or URL) or a byte range of one.
  *
- * Only files beside the manifest (or below its folder) are used: a manifest cannot make the
- * workbench read other places, and remote URLs are refused with a message.
+ * A local manifest leads only to files beside it (or below its folder): it cannot make the
+ * workbench read other places, and remote URLs in it are refused with a message. A remote
+ * manifest (http/https) leads only to http(s) URLs, resolved against its own URL.
  */
 import path from 'node:path';
 import { WorkbenchError } from '../errors';
+import { checkHttpUrl, isHttpUrl, urlName } from '../net/http';
 import { children, first, parseXml, type XmlElement } from './xml';
 
 export interface PartSpec {
@@ -40,6 +42,33 @@ export function resolveInside(dir: string, ref: string, manifestName: string): s
   return resolved;
 }
 
+/** A manifest's or segment's name for messages: the file name, or the URL's last segment. */
+export function nameOf(file: string): string {
+  return isHttpUrl(file) ? urlName(file) : path.basename(file);
+}
+
+/** The extension (lower case, with the dot) of a path or of a URL's path. */
+export function extOf(file: string): string {
+  const p = isHttpUrl(file) ? new URL(file).pathname : file;
+  return path.posix.extname(p.replace(/\\/g, '/')).toLowerCase();
+}
+
+/** Resolve a reference in the manifest `file`: beside it for a local one, an http(s) URL for a remote one. */
+export function resolveRef(file: string, ref: string): string {
+  const name = nameOf(file);
+  if (!isHttpUrl(file)) return resolveInside(path.dirname(file), ref, name);
+  let url: URL;
+  try {
+    url = new URL(ref, file);
+  } catch {
+    throw new WorkbenchError('EMANIFEST', `${name} refers to ${ref}, which is not a valid URL.`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new WorkbenchError('EREMOTE', `${name} refers to ${ref}: a remote manifest can only lead to http(s) URLs.`);
+  }
+  return checkHttpUrl(url.href);
+}
+
 function parseByteRange(spec: string, previousEnd: number): { offset: number; size: number } {
   const [len, off] = spec.split('@');
   const size = Number(len);
@@ -60,19 +89,31 @@ function attrList(line: string): Record<string, string> {
  * An HLS playlist. A media playlist is one stream; a master playlist yields one stream per variant
  * and per alternative rendition with its own URI (each read through `load`).
  */
-export async function hlsStreams(file: string, text: string, load: (p: string) => Promise<string>): Promise<StreamSpec[]> {
-  const dir = path.dirname(file);
-  const name = path.basename(file);
+export async function hlsStreams(
+  file: string,
+  text: string,
+  load: (p: string) => Promise<string>,
+  /** A child playlist that cannot be read: reported here (and skipped) instead of failing the whole master. */
+  onUnavailable?: (p: string, err: unknown) => boolean,
+): Promise<StreamSpec[]> {
+  const name = nameOf(file);
   if (!text.trimStart().startsWith('#EXTM3U')) throw new WorkbenchError('EMANIFEST', `${name} is not an HLS playlist (no #EXTM3U header).`);
   const lines = text.split(/\r?\n/).map((l) => l.trim());
   if (lines.some((l) => l.startsWith('#EXT-X-STREAM-INF'))) {
     const streams: StreamSpec[] = [];
     const seen = new Set<string>();
     const add = async (uri: string, label: string) => {
-      const p = resolveInside(dir, uri, name);
+      const p = resolveRef(file, uri);
       if (seen.has(p)) return;
       seen.add(p);
-      const sub = await hlsStreams(p, await load(p), load);
+      let child: string;
+      try {
+        child = await load(p);
+      } catch (err) {
+        if (onUnavailable?.(p, err)) return;
+        throw err;
+      }
+      const sub = await hlsStreams(p, child, load, onUnavailable);
       for (const s of sub) streams.push({ ...s, label: `${label} · ${s.label}` });
     };
     for (let i = 0; i < lines.length; i++) {
@@ -96,15 +137,15 @@ export async function hlsStreams(file: string, text: string, load: (p: string) =
     if (l.startsWith('#EXT-X-MAP:')) {
       const a = attrList(l.slice(11));
       if (!a.URI) throw new WorkbenchError('EMANIFEST', `${name}: #EXT-X-MAP without a URI.`);
-      const p = resolveInside(dir, a.URI, name);
+      const p = resolveRef(file, a.URI);
       const part: PartSpec = { path: p, role: 'init' };
       if (a.BYTERANGE) Object.assign(part, parseByteRange(a.BYTERANGE, 0));
       parts.push(part);
     } else if (l.startsWith('#EXT-X-BYTERANGE:')) {
       pendingRange = l.slice(17);
     } else if (!l.startsWith('#')) {
-      const p = resolveInside(dir, l, name);
-      if (/\.ts$/i.test(p)) throw new WorkbenchError('ENOTFMP4', `${name} uses MPEG-TS segments (${path.basename(p)}); the MSE lab reads fMP4 HLS (#EXT-X-MAP with .m4s/.mp4 segments).`);
+      const p = resolveRef(file, l);
+      if (extOf(p) === '.ts') throw new WorkbenchError('ENOTFMP4', `${name} uses MPEG-TS segments (${nameOf(p)}); the MSE lab reads fMP4 HLS (#EXT-X-MAP with .m4s/.mp4 segments).`);
       const part: PartSpec = { path: p, role: parts.length === 0 ? 'auto' : 'segment' };
       if (pendingRange) {
         const r = parseByteRange(pendingRange, lastEnd.get(p) ?? 0);
@@ -150,12 +191,12 @@ function rangeOf(spec: string | undefined): { offset: number; size: number } | u
 
 /**
  * A DASH MPD: one stream per Representation of the first Period, from SegmentTemplate (with or
- * without SegmentTimeline), SegmentList or SegmentBase. Template numbers run while files exist
- * (at least the count the durations imply, so a missing file is named).
+ * without SegmentTimeline), SegmentList or SegmentBase. Template numbers run for the count the
+ * durations imply (a missing one is kept, so the lint names it: `segment-unavailable`), and on
+ * while local files exist; `exists` answers `undefined` for remote ones (not probed).
  */
-export function dashStreams(file: string, text: string, exists: (p: string) => boolean): StreamSpec[] {
-  const dir = path.dirname(file);
-  const name = path.basename(file);
+export function dashStreams(file: string, text: string, exists: (p: string) => boolean | undefined): StreamSpec[] {
+  const name = nameOf(file);
   let mpd: XmlElement;
   try {
     mpd = parseXml(text);
@@ -174,7 +215,7 @@ export function dashStreams(file: string, text: string, exists: (p: string) => b
       const kind = rep.attrs.mimeType ?? set.attrs.mimeType ?? set.attrs.contentType ?? '';
       const label = `Representation ${id}${kind ? ` (${kind})` : ''}`;
       const base = baseOf(mpd, period, set, rep);
-      const at = (ref: string) => resolveInside(dir, base + ref, name);
+      const at = (ref: string) => resolveRef(file, base + ref);
       const template = first(rep, 'SegmentTemplate') ?? first(set, 'SegmentTemplate') ?? first(period, 'SegmentTemplate');
       const list = first(rep, 'SegmentList') ?? first(set, 'SegmentList');
       const vars = { RepresentationID: id, Bandwidth: rep.attrs.bandwidth };
@@ -208,12 +249,7 @@ export function dashStreams(file: string, text: string, exists: (p: string) => b
           const implied = periodDuration && duration > 0 ? Math.ceil((periodDuration * timescale) / duration - 1e-9) : 0;
           for (let n = startNumber; n < startNumber + 100_000; n++) {
             const p = at(fillTemplate(media, { ...vars, Number: n }));
-            if (!exists(p)) {
-              if (n - startNumber < implied) {
-                throw new WorkbenchError('ENOENT', `${name}: ${label} segment ${n} should be ${path.relative(dir, p)}, which is not beside the manifest.`);
-              }
-              break;
-            }
+            if (n - startNumber >= implied && !exists(p)) break;
             parts.push({ path: p, role: 'segment' });
           }
         }
@@ -225,7 +261,7 @@ export function dashStreams(file: string, text: string, exists: (p: string) => b
       } else {
         if (!base) throw new WorkbenchError('EMANIFEST', `${name}: ${label} has no SegmentTemplate, SegmentList or BaseURL.`);
         // SegmentBase (on-demand profile): one file, init then sidx-indexed fragments.
-        parts.push({ path: resolveInside(dir, base, name), role: 'auto' });
+        parts.push({ path: resolveRef(file, base), role: 'auto' });
       }
       if (!parts.some((p) => p.role !== 'init')) throw new WorkbenchError('EMANIFEST', `${name}: ${label} lists no media segments.`);
       streams.push({ label, parts });

@@ -10,7 +10,6 @@ import {
   descend,
   looksLikeIsoBmff,
   num,
-  openFileSource,
   parseBoxTree,
   sampleTable,
   str,
@@ -18,9 +17,11 @@ import {
   type ByteSource,
   type SampleTable,
 } from '../boxes';
-import { WorkbenchError } from '../errors';
-import { codecString, kindOfHandler, originalFormat, type CodecString, type TrackKind } from './codec-string';
-import type { PartSpec, StreamSpec } from './manifest';
+import { errorCode, errorMessage, WorkbenchError } from '../errors';
+import { isHttpUrl, type HttpLog } from '../net/http';
+import { openSource } from '../net/open-source';
+import { codecString, isEncryptedEntry, mediaKind, originalFormat, type CodecString, type MediaKind } from '../boxes/vocabulary';
+import { nameOf, type PartSpec, type StreamSpec } from './manifest';
 import { boxesIn, splitBoxes, type BoxGroup } from './split';
 
 export interface FileDoc {
@@ -41,7 +42,7 @@ export interface TrackModel {
   id: number;
   trak: BoxNode;
   handler: string;
-  kind: TrackKind;
+  kind: MediaKind;
   timescale: number;
   /** First sample entry of `stsd`. */
   entry?: BoxNode;
@@ -60,9 +61,21 @@ export interface FragmentRef {
   mdat?: BoxNode;
 }
 
+/** A part of a stream (init or media segment, file or URL) that could not be read. */
+export interface UnavailablePart {
+  path: string;
+  role: PartSpec['role'];
+  /** Media segment index it would have had (in manifest order), for media parts. */
+  segment?: number;
+  code: string;
+  message: string;
+}
+
 export interface StreamModel {
   index: number;
   label: string;
+  /** Parts that are missing (a file that does not exist, an HTTP error, a network failure). */
+  unavailable: UnavailablePart[];
   /** Files of the stream, in order of first use. */
   docs: FileDoc[];
   init: { doc: FileDoc; group: BoxGroup } | null;
@@ -78,18 +91,21 @@ export interface StreamModel {
 export class DocCache {
   private readonly docs = new Map<string, Promise<FileDoc>>();
 
+  /** `log` counts the requests and bytes of remote parts (and keeps what the servers answered). */
+  constructor(private readonly log?: HttpLog) {}
+
   get(file: string): Promise<FileDoc> {
-    const key = path.resolve(file);
+    const key = isHttpUrl(file) ? file : path.resolve(file);
     let hit = this.docs.get(key);
     if (!hit) {
       hit = (async () => {
-        const source = await openFileSource(key);
+        const source = await openSource(key, { log: this.log });
         const boxes = await parseBoxTree(source);
         if (!looksLikeIsoBmff(boxes)) {
           await source.close();
           throw new WorkbenchError('ENOTMP4', `${key} is not an MP4/ISO BMFF file (it does not start with an ftyp, styp, moov, moof or similar box).`);
         }
-        return { path: key, name: path.basename(key), size: source.size, source, boxes };
+        return { path: key, name: nameOf(key), size: source.size, source, boxes };
       })();
       this.docs.set(key, hit);
       hit.catch(() => this.docs.delete(key));
@@ -116,12 +132,29 @@ function rangeOf(doc: FileDoc, part: PartSpec): { start: number; end: number } {
 }
 
 /** Build a stream from its parts: parse files, split them, collect tracks and sample tables. */
-export async function buildStream(index: number, spec: StreamSpec, cache: DocCache): Promise<StreamModel> {
+/** Errors that mean "this part is not there" (reported by `segment-unavailable`), not "the input is broken". */
+export const UNAVAILABLE = new Set(['ENOENT', 'EACCES', 'EPERM', 'EISDIR', 'EHTTP', 'ENETWORK', 'ETIMEDOUT', 'EREDIRECT']);
+
+export async function buildStream(index: number, spec: StreamSpec, cache: DocCache, options: { fromManifest?: boolean } = {}): Promise<StreamModel> {
   const docs: FileDoc[] = [];
   let init: StreamModel['init'] = null;
   const segments: SegmentRef[] = [];
+  const unavailable: UnavailablePart[] = [];
+  // Only a manifest's parts may be missing (and are reported); a file the user named must open.
+  const tolerant = options.fromManifest ?? false;
+  let mediaParts = 0;
   for (const part of spec.parts) {
-    const doc = await cache.get(part.path);
+    const position = part.role === 'init' ? undefined : mediaParts++;
+    let doc: FileDoc;
+    try {
+      doc = await cache.get(part.path);
+    } catch (err) {
+      if (!tolerant || !UNAVAILABLE.has(errorCode(err))) throw err;
+      const missing: UnavailablePart = { path: part.path, role: part.role, code: errorCode(err), message: errorMessage(err) };
+      if (position !== undefined) missing.segment = position;
+      unavailable.push(missing);
+      continue;
+    }
     if (!docs.includes(doc)) docs.push(doc);
     const { start, end } = rangeOf(doc, part);
     const boxes = boxesIn(doc.boxes, start, end);
@@ -164,7 +197,7 @@ export async function buildStream(index: number, spec: StreamSpec, cache: DocCac
     const table = sampleTable(combined, id, { fileSize: maxSize * Math.max(1, docs.length) });
     if (table) tables.set(id, table);
   }
-  return { index, label: spec.label, docs, init, moov, segments, tracks, fragments, tables, combined };
+  return { index, label: spec.label, unavailable, docs, init, moov, segments, tracks, fragments, tables, combined };
 }
 
 function trackOf(trak: BoxNode): TrackModel {
@@ -176,12 +209,12 @@ function trackOf(trak: BoxNode): TrackModel {
     id,
     trak,
     handler,
-    kind: kindOfHandler(handler),
+    kind: mediaKind(handler),
     timescale: num(descend(trak, 'mdia', 'mdhd'), 'timescale') ?? 0,
     entry,
     format: entry ? originalFormat(entry) : '',
     codec,
-    encrypted: !!entry && /^enc[vatsm]$/.test(entry.type),
+    encrypted: !!entry && isEncryptedEntry(entry.type),
   };
 }
 

@@ -3,7 +3,9 @@
  * parameter sets in-band. Reads only the NAL headers (length-prefixed, as in MP4).
  */
 
-export type NalCodec = 'avc' | 'hevc';
+import { nalType, parameterSetOf, type NalCodec, type ParameterSet } from '../boxes/vocabulary';
+
+export type { NalCodec } from '../boxes/vocabulary';
 
 export interface NalSummary {
   /** NAL unit types in order (bounded). */
@@ -13,13 +15,9 @@ export interface NalSummary {
   /** The first VCL NAL is an IDR (AVC 5) or IRAP (HEVC 16–23) picture. */
   random: boolean;
   /** In-band parameter sets seen: `sps`, `pps` (and `vps` for HEVC). */
-  sets: Set<'vps' | 'sps' | 'pps'>;
+  sets: Set<ParameterSet>;
   /** The length prefixes did not line up with the sample: the data is not plain length-prefixed NALs (e.g. encrypted). */
   malformed: boolean;
-}
-
-export function nalType(codec: NalCodec, header: number): number {
-  return codec === 'avc' ? header & 0x1f : (header >> 1) & 0x3f;
 }
 
 function isVcl(codec: NalCodec, t: number): boolean {
@@ -45,14 +43,8 @@ export function summarizeNals(codec: NalCodec, data: Uint8Array, lengthSize: num
     }
     const t = nalType(codec, header);
     out.types.push(t);
-    if (codec === 'avc') {
-      if (t === 7) out.sets.add('sps');
-      if (t === 8) out.sets.add('pps');
-    } else {
-      if (t === 32) out.sets.add('vps');
-      if (t === 33) out.sets.add('sps');
-      if (t === 34) out.sets.add('pps');
-    }
+    const set = parameterSetOf(codec, t);
+    if (set) out.sets.add(set);
     if (out.firstVcl === undefined && isVcl(codec, t)) {
       out.firstVcl = t;
       out.random = codec === 'avc' ? t === 5 : t >= 16 && t <= 23;

@@ -4,13 +4,10 @@
  * sample description of the same track.
  */
 import { stat } from 'node:fs/promises';
-import path from 'node:path';
-import { resolveBinary } from '../binaries';
 import { describeFsError, WorkbenchError } from '../errors';
-import { fileArg } from '../jobs/inputs';
-import { ffprobeReason } from '../media/ffprobe';
-import { assertMaybeMedia, sniffFile } from '../media/sniff';
-import { runCapture } from '../process';
+import { ffprobeJson } from '../media/ffprobe';
+import { assertMaybeMedia } from '../media/sniff';
+import { isHttpUrl } from '../net/http';
 import { analyzeMse } from './analyze';
 import type { TrackCodec } from './types';
 
@@ -49,28 +46,20 @@ export interface ProbeResult {
 const PICK = ['codec_type', 'codec_name', 'codec_tag_string', 'profile', 'level', 'width', 'height', 'pix_fmt', 'sample_rate', 'channels', 'channel_layout', 'duration', 'bit_rate', 'nb_frames'] as const;
 
 export async function probeFile(file: string): Promise<ProbeResult> {
-  // Unreadable inputs get the same sentences as everywhere else, before ffprobe is asked.
-  let info;
-  try {
-    info = await stat(file);
-  } catch (err) {
-    throw describeFsError(err, file);
+  // A URL goes to ffprobe as a URL (http(s) only, its protocol whitelist); a path as file:<absolute path>.
+  if (!isHttpUrl(file)) {
+    // Unreadable inputs get the same sentences as everywhere else, before ffprobe is asked.
+    let info;
+    try {
+      info = await stat(file);
+    } catch (err) {
+      throw describeFsError(err, file);
+    }
+    if (info.isDirectory()) throw new WorkbenchError('EISDIR', `${file} is a folder; give a media file inside it.`);
+    await assertMaybeMedia(file);
   }
-  if (info.isDirectory()) throw new WorkbenchError('EISDIR', `${file} is a folder; give a media file inside it.`);
-  await assertMaybeMedia(file);
-  const ffprobe = resolveBinary('ffprobe');
-  const input = fileArg(path.resolve(file));
-  const res = await runCapture(ffprobe.path, ['-v', 'error', '-show_streams', '-show_format', '-of', 'json', input], { timeoutMs: 60_000 });
-  if (res.code !== 0) {
-    // ffprobe's `[mov,mp4,m4a,… @ 0x…]` context prefixes and our `file:` are noise to a reader.
-    throw new WorkbenchError('ENOTMEDIA', `${file} is not a media file ffprobe can read: ${ffprobeReason(res.stderr, input, await sniffFile(file).catch(() => undefined))}.`);
-  }
-  let json: { streams?: Record<string, unknown>[]; format?: Record<string, unknown> };
-  try {
-    json = JSON.parse(res.stdout) as typeof json;
-  } catch {
-    throw new WorkbenchError('EPROBE', `ffprobe printed something other than JSON for ${file}.`);
-  }
+  const input = isHttpUrl(file) ? ({ kind: 'url', url: file } as const) : ({ kind: 'file', path: file } as const);
+  const json = await ffprobeJson<{ streams?: Record<string, unknown>[]; format?: Record<string, unknown> }>(input, ['-show_streams', '-show_format'], { timeoutMs: 60_000 });
   const analysis = await analyzeMse([file]);
   const byId = new Map(analysis.tracks.map((t) => [t.id, t] as const));
   const streams: ProbeStream[] = (json.streams ?? []).map((s, i) => {

@@ -3,66 +3,12 @@
  * path, file offset, segment, track) and what to do; checks that depend on something another rule
  * already reports as broken stay quiet, so one fault gives one finding.
  */
-import { child, childrenOf, descend, num, numbers, str, visit, type BoxNode, type SampleTable } from '../boxes';
+import { child, childrenOf, configSets, descend, neededParameterSets, num, numbers, str, TFHD, TRUN, visit, type BoxNode, type SampleTable } from '../boxes';
 import { mimeType } from './codec-string';
 import { fragmentSpans, trafOf, trexOf, type FileDoc, type StreamModel, type TrackModel } from './model';
 import { avcNalName, hevcNalName, summarizeNals, type NalCodec } from './nal';
+import { RULES } from './catalogue';
 import type { Finding, RuleId, Severity } from './types';
-
-const REMUX = '-movflags frag_keyframe+empty_moov+default_base_moof';
-
-export const FIXES: Partial<Record<RuleId, string>> = {
-  'not-fragmented': `remux with ffmpeg -i in.mp4 -c copy ${REMUX} out.mp4, or use the Player's "Fragment on the fly"`,
-  'init-missing-ftyp': 'keep the ftyp box at the start of the init segment',
-  'init-missing-mvex': `remux with ${REMUX} (empty_moov and a frag_* flag write mvex)`,
-  'init-trex-missing': `re-mux so that mvex has a trex for every track (ffmpeg -c copy ${REMUX})`,
-  'init-has-samples': 'add empty_moov to -movflags so the init segment carries no samples',
-  'timescale-zero': 'fix the muxer settings (e.g. -video_track_timescale 90000) and remux',
-  'duplicate-track-id': 're-mux so that every track has its own id',
-  'parameter-sets-missing': 'use avc1/hvc1 with global headers (ffmpeg writes them into avcC/hvcC by default; avoid -bsf dump_extra with avc3)',
-  'traf-missing-tfdt': `remux with a current muxer (ffmpeg writes tfdt): ffmpeg -c copy ${REMUX}`,
-  'tfhd-base-data-offset': 'add +default_base_moof to -movflags',
-  'tfhd-no-default-base-is-moof': 'add +default_base_moof to -movflags',
-  'moof-without-mdat': 'fix the segmenter so that every moof is followed by its mdat',
-  'trun-data-out-of-bounds': 'fix the segmenter: trun data_offset and sample sizes must stay inside the mdat',
-  'segment-starts-non-sync': 'cut segments at keyframes: -movflags frag_keyframe, a fixed GOP (-g N -keyint_min N -sc_threshold 0) and segment durations that are multiples of it',
-  'segment-starts-non-idr': 'cut at IDR frames: a fixed closed GOP (-g N -keyint_min N -sc_threshold 0; x264 without open-gop) and frag_keyframe',
-  'tfdt-discontinuity': 're-segment from a continuous source; check -copyts and timestamps of the input',
-  'negative-cts-without-trun-v1': 'add +negative_cts_offsets to -movflags (trun version 1), or keep positive offsets with an edit list',
-  'edit-list-complex': 'remux without edits (-use_editlist 0) or trim so that a single rate-1 edit is enough',
-  'mfhd-sequence': 'fix the segmenter so that mfhd.sequence_number increases with every fragment',
-  'sidx-mismatch': 'regenerate the sidx (e.g. ffmpeg -movflags +dash or +global_sidx, or the packager) after the final mux',
-  'encryption-scheme-unsupported': "encrypt with 'cenc' (AES-CTR) or 'cbcs' (AES-CBC pattern)",
-  'box-truncated': 're-download or re-mux the file; it ends inside a box',
-  'box-size-invalid': 're-mux the file; a box header cannot be right',
-};
-
-const SEVERITY: Record<RuleId, Severity> = {
-  'not-fragmented': 'error',
-  'init-missing-ftyp': 'warning',
-  'init-missing-mvex': 'error',
-  'init-trex-missing': 'error',
-  'init-has-samples': 'warning',
-  'timescale-zero': 'error',
-  'duplicate-track-id': 'error',
-  'parameter-sets-missing': 'error',
-  'traf-missing-tfdt': 'error',
-  'tfhd-base-data-offset': 'error',
-  'tfhd-no-default-base-is-moof': 'warning',
-  'moof-without-mdat': 'error',
-  'trun-data-out-of-bounds': 'error',
-  'segment-starts-non-sync': 'error',
-  'segment-starts-non-idr': 'error',
-  'tfdt-discontinuity': 'warning',
-  'negative-cts-without-trun-v1': 'error',
-  'edit-list-complex': 'warning',
-  'mfhd-sequence': 'warning',
-  'sidx-mismatch': 'warning',
-  'encryption-scheme-unsupported': 'warning',
-  'codec-string': 'info',
-  'box-truncated': 'error',
-  'box-size-invalid': 'error',
-};
 
 export interface Where {
   node?: BoxNode;
@@ -72,6 +18,7 @@ export interface Where {
   segment?: number;
   track?: number;
   severity?: Severity;
+  url?: string;
 }
 
 export class FindingSink {
@@ -95,7 +42,7 @@ export class FindingSink {
   }
 
   add(rule: RuleId, message: string, where: Where, options: { counted?: boolean } = {}): void {
-    if (!options.counted) this.count(where.severity ?? SEVERITY[rule], where.segment);
+    if (!options.counted) this.count(where.severity ?? RULES[rule].severity, where.segment);
     const n = (this.perRule.get(rule) ?? 0) + 1;
     this.perRule.set(rule, n);
     if (n > this.limit) {
@@ -104,14 +51,15 @@ export class FindingSink {
     }
     const f: Finding = {
       rule,
-      severity: where.severity ?? SEVERITY[rule],
+      severity: where.severity ?? RULES[rule].severity,
       message,
       path: where.path ?? where.node?.path ?? '',
       offset: where.offset ?? where.node?.offset ?? 0,
     };
     if (where.segment !== undefined) f.segment = where.segment;
     if (where.track !== undefined) f.track = where.track;
-    const fix = FIXES[rule];
+    if (where.url !== undefined) f.url = where.url;
+    const fix = RULES[rule].fix;
     if (fix) f.fix = fix;
     if (where.doc && this.stream.docs.length > 1) f.file = where.doc.name;
     if (this.multiStream) f.stream = this.stream.index;
@@ -259,23 +207,8 @@ async function checkParameterSets(ctx: RuleContext, t: TrackModel, doc: FileDoc 
   const codec = nalCodecOf(t.format);
   if (!codec || !t.entry) return;
   const config = child(t.entry, codec === 'avc' ? 'avcC' : 'hvcC');
-  const have = new Set<string>();
-  if (config && codec === 'avc') {
-    if ((num(config, 'nb_SPS_nalus') ?? 0) > 0) have.add('sps');
-    if ((num(config, 'nb_PPS_nalus') ?? 0) > 0) have.add('pps');
-  } else if (config) {
-    const arrays = (config.fields.nalu_arrays as { data?: Uint8Array }[][] | undefined) ?? [];
-    for (const arr of arrays) {
-      const b = arr?.[0]?.data?.[0];
-      if (b === undefined) continue;
-      const type = (b >> 1) & 0x3f;
-      if (type === 32) have.add('vps');
-      if (type === 33) have.add('sps');
-      if (type === 34) have.add('pps');
-    }
-  }
-  const needed = codec === 'avc' ? ['sps', 'pps'] : ['vps', 'sps', 'pps'];
-  const missing = needed.filter((n) => !have.has(n));
+  const have = configSets(config);
+  const missing = neededParameterSets(codec).filter((n) => !have.has(n));
   if (!missing.length) return;
   const inBand = /^(avc[34]|hev[12])$/.test(t.format);
   const where = config ?? t.entry;
@@ -290,7 +223,7 @@ async function checkParameterSets(ctx: RuleContext, t: TrackModel, doc: FileDoc 
   if (!table || first < 0 || t.encrypted) return;
   const nals = await readNals(ctx.stream, table, first, codec, config);
   if (!nals || nals.malformed) return;
-  const stillMissing = missing.filter((m) => !nals.sets.has(m as 'vps' | 'sps' | 'pps'));
+  const stillMissing = missing.filter((m) => !nals.sets.has(m));
   if (stillMissing.length) {
     ctx.sink.add('parameter-sets-missing', `${t.format} track ${t.id}: neither ${config?.type ?? 'the sample entry'} nor the first sample of the first segment carries ${stillMissing.map((m) => m.toUpperCase()).join('/')}: the decoder cannot start.`, { node: where, doc, track: t.id, segment: 0 });
   }
@@ -320,7 +253,7 @@ export function checkFragments(ctx: RuleContext): void {
   // Faults that repeat in every fragment become one finding (at the first) that says how many more.
   const once = new Map<string, { count: number; first: [RuleId, string, Where] }>();
   const aggregate = (key: string, rule: RuleId, message: string, where: Where) => {
-    sink.count(where.severity ?? SEVERITY[rule], where.segment);
+    sink.count(where.severity ?? RULES[rule].severity, where.segment);
     const hit = once.get(key);
     if (hit) hit.count++;
     else once.set(key, { count: 1, first: [rule, message, where] });
@@ -346,9 +279,9 @@ export function checkFragments(ctx: RuleContext): void {
       if (!child(traf, 'tfdt')) {
         aggregate(`tfdt:${id}`, 'traf-missing-tfdt', `${traf.path} (track ${id}) has no tfdt, so the fragment's decode time is unknown; Chromium fails with "stream parsing failed".`, { node: traf, doc, segment, track: id });
       }
-      if (tf.flags & 0x1) {
+      if (tf.flags & TFHD.BASE_DATA_OFFSET) {
         aggregate(`bdo:${id}`, 'tfhd-base-data-offset', `${tfhd!.path} (track ${id}) sets an explicit base_data_offset (${num(tfhd, 'base_data_offset')}); MSE forbids it and Chromium refuses the segment.`, { node: tfhd, doc, segment, track: id });
-      } else if (!(tf.flags & 0x20000)) {
+      } else if (!(tf.flags & TFHD.DEFAULT_BASE_IS_MOOF)) {
         // Chromium counts every traf's data_offset from the moof; ISO counts later trafs from the end
         // of the previous traf's data. Only the first traf of a moof reads the same either way.
         const implicit = ti > 0;
@@ -359,7 +292,7 @@ export function checkFragments(ctx: RuleContext): void {
           : `${tfhd?.path} (track ${id}) has neither base_data_offset nor default-base-is-moof: its data offsets rely on the implicit base.`, { node: tfhd, doc, segment, track: id, severity: implicit ? 'error' : 'warning' });
       }
       for (const trun of childrenOf(traf, 'trun')) {
-        if ((trun.version ?? 0) === 0 && (trun.flags ?? 0) & 0x800) {
+        if ((trun.version ?? 0) === 0 && (trun.flags ?? 0) & TRUN.SAMPLE_COMPOSITION_TIME_OFFSET) {
           const ctos = numbers(trun, 'sample_composition_time_offset');
           let bad = 0;
           for (let i = 0; i < ctos.length; i++) if (ctos[i]! >= 0x80000000) bad++;
@@ -500,9 +433,9 @@ export async function checkTiming(ctx: RuleContext): Promise<void> {
 function flagsResolvable(stream: StreamModel, traf: BoxNode, trackId: number): boolean {
   const trun = childrenOf(traf, 'trun')[0];
   const rf = trun?.flags ?? 0;
-  if (rf & 0x4 || rf & 0x400) return true;
+  if (rf & TRUN.FIRST_SAMPLE_FLAGS || rf & TRUN.SAMPLE_FLAGS) return true;
   const tf = child(traf, 'tfhd')?.flags ?? 0;
-  if (tf & 0x20) return true;
+  if (tf & TFHD.DEFAULT_SAMPLE_FLAGS) return true;
   return !!trexOf(stream, trackId);
 }
 

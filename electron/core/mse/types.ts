@@ -4,36 +4,10 @@
  * imports these types too.
  */
 
-/** Stable rule ids of `../shared/design/MSE_RULES.md`. */
-export const RULE_IDS = [
-  'not-fragmented',
-  'init-missing-ftyp',
-  'init-missing-mvex',
-  'init-trex-missing',
-  'init-has-samples',
-  'timescale-zero',
-  'duplicate-track-id',
-  'parameter-sets-missing',
-  'traf-missing-tfdt',
-  'tfhd-base-data-offset',
-  'tfhd-no-default-base-is-moof',
-  'moof-without-mdat',
-  'trun-data-out-of-bounds',
-  'segment-starts-non-sync',
-  'segment-starts-non-idr',
-  'tfdt-discontinuity',
-  'negative-cts-without-trun-v1',
-  'edit-list-complex',
-  'mfhd-sequence',
-  'sidx-mismatch',
-  'encryption-scheme-unsupported',
-  'codec-string',
-  'box-truncated',
-  'box-size-invalid',
-] as const;
+import type { MediaKind } from '../boxes/vocabulary';
+import type { RuleId, Severity } from './catalogue';
 
-export type RuleId = (typeof RULE_IDS)[number];
-export type Severity = 'error' | 'warning' | 'info';
+export { RULE_IDS, type RuleId, type Severity } from './catalogue';
 
 export interface Finding {
   rule: RuleId;
@@ -54,12 +28,14 @@ export interface Finding {
   file?: string;
   /** Stream (representation) the finding belongs to, for manifests with several. */
   stream?: number;
+  /** The URL (or file) the finding is about, for remote inputs and a manifest's parts. */
+  url?: string;
 }
 
 export interface TrackCodec {
   id: number;
-  /** `video`, `audio`, `text` or `other` (from `hdlr`). */
-  kind: 'video' | 'audio' | 'text' | 'other';
+  /** `video`, `audio`, `text` or `other` (from `hdlr`, the box vocabulary's `mediaKind`). */
+  kind: MediaKind;
   handler: string;
   /** Sample entry four-character code as written (`avc1`, `encv`, `mp4a`…). */
   sampleEntry: string;
@@ -156,6 +132,8 @@ export interface MseAnalysis {
   counts: { error: number; warning: number; info: number };
   /** Findings left out because one rule fired too often (the first ones are kept). */
   omitted: number;
+  /** A remote input (or a manifest leading to URLs): what fetching it cost. */
+  http?: { bytesFetched: number; requests: number };
 }
 
 /** `mwb lint --json` output. */

@@ -3,24 +3,15 @@
  * explains it, in one sentence with the fix.
  *
  * Two sources of evidence: the browser's own messages (Chromium's MediaError text, mapped to rule
- * ids below, measured on the broken fixtures), and the silent cases, found by comparing where the
- * segments should have landed (tfdt and durations) with what `buffered` actually holds.
+ * ids by the rule catalogue, measured on the broken fixtures), and the silent cases (the rules the
+ * catalogue marks silent), found by comparing where the segments should have landed (tfdt and
+ * durations) with what `buffered` actually holds.
  */
+import { plural } from '../../../electron/core/format';
+import { RULES, rulesForBrowserMessage, silentRules } from '../../../electron/core/mse/catalogue';
 import type { Finding, MseAnalysis, RuleId } from '../../../electron/core/mse/types';
 import type { AppendFailure, Placed } from './player';
 import { formatSpans, gapsBetween, holes, intersects, type Span } from './ranges';
-
-/** Chromium's messages (after `CHUNK_DEMUXER_ERROR_APPEND_FAILED:` / `PIPELINE_ERROR_DECODE:`) → the rules that cause them. */
-export const BROWSER_MESSAGES: { pattern: RegExp; rules: RuleId[]; what: string }[] = [
-  { pattern: /base-data-offset not allowed/i, rules: ['tfhd-base-data-offset'], what: 'an explicit tfhd base_data_offset' },
-  { pattern: /Duplicate track ID/i, rules: ['duplicate-track-id'], what: 'two tracks with one id' },
-  { pattern: /timescale must not be 0/i, rules: ['timescale-zero'], what: 'a zero timescale' },
-  { pattern: /Detected unfragmented MP4|moov to contain mvex/i, rules: ['not-fragmented', 'init-missing-mvex', 'init-trex-missing'], what: 'a moov without usable movie-extends boxes' },
-  { pattern: /stream parsing failed/i, rules: ['traf-missing-tfdt', 'init-trex-missing', 'encryption-scheme-unsupported', 'box-size-invalid', 'box-truncated', 'moof-without-mdat', 'trun-data-out-of-bounds', 'duplicate-track-id'], what: 'a box the parser could not use' },
-  { pattern: /Failed to prepare (video|audio) sample for decode/i, rules: ['trun-data-out-of-bounds', 'moof-without-mdat', 'box-truncated'], what: 'sample data outside the mdat' },
-  { pattern: /Failed to send (video|audio) packet for decoding|decode error|PIPELINE_ERROR_DECODE/i, rules: ['parameter-sets-missing', 'tfhd-no-default-base-is-moof', 'trun-data-out-of-bounds', 'segment-starts-non-idr', 'segment-starts-non-sync', 'negative-cts-without-trun-v1'], what: 'data the decoder could not decode' },
-  { pattern: /Unsupported|not supported|codec/i, rules: ['codec-string', 'encryption-scheme-unsupported'], what: 'a codec or scheme the browser does not support' },
-];
 
 export interface DiagnosisLine {
   severity: 'error' | 'warning' | 'ok' | 'info';
@@ -48,7 +39,8 @@ export interface DiagnoseInput {
   stalledAt: number | null;
 }
 
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+const SILENT = silentRules();
+
 
 function segmentsText(list: number[]): string {
   const uniq = [...new Set(list)].sort((a, b) => a - b);
@@ -64,11 +56,6 @@ function withFix(f: Finding): string {
 /** Chromium's message without the pipeline status prefix and the spec link. */
 export function browserText(message: string): string {
   return message.replace(/^PipelineStatus::\w+:\s*/, '').replace(/\s*See https?:\/\/\S+/g, '').trim();
-}
-
-function rulesFor(message: string): { rules: RuleId[]; what: string } | null {
-  const hit = BROWSER_MESSAGES.find((m) => m.pattern.test(message));
-  return hit ? { rules: hit.rules, what: hit.what } : null;
 }
 
 /** Decode errors carry the frame's timestamp in microseconds: find the segment that holds it. */
@@ -97,7 +84,7 @@ export function diagnose(input: DiagnoseInput): DiagnosisLine[] {
   if (analysis && !analysis.fragmented && !input.fragmentedOnTheFly) {
     const f = findings.find((x) => x.rule === 'not-fragmented');
     if (f) explained.add(f);
-    lines.push({ severity: 'error', rule: 'not-fragmented', text: `${analysis.input.name} is a progressive MP4: MSE only takes fragmented MP4 [not-fragmented]. Fix: ${f?.fix ?? 'remux to fMP4'}.` });
+    lines.push({ severity: 'error', rule: 'not-fragmented', text: `${analysis.input.name} is a progressive MP4: MSE only takes fragmented MP4 [not-fragmented]. Fix: ${f?.fix ?? RULES['not-fragmented'].fix}.` });
   }
 
   input.supported.forEach((ok, i) => {
@@ -110,7 +97,7 @@ export function diagnose(input: DiagnoseInput): DiagnosisLine[] {
   for (const failure of input.failures) {
     const message = browserText(failure.kind === 'error' ? failure.message : `${failure.kind}: ${failure.message}`);
     const where = failure.segment < 0 ? 'the init segment' : `segment ${failure.segment}`;
-    const mapped = rulesFor(message);
+    const mapped = rulesForBrowserMessage(message);
     const candidates = analysis ? errorsOf(failure.stream, failure.segment < 0 ? undefined : failure.segment, mapped?.rules) : [];
     const fallback = analysis && !candidates.length ? errorsOf(failure.stream, failure.segment < 0 ? undefined : failure.segment) : [];
     const f = candidates[0] ?? fallback[0];
@@ -127,7 +114,7 @@ export function diagnose(input: DiagnoseInput): DiagnosisLine[] {
   // A decode error after appends succeeded (the element's error, no append failure).
   if (input.mediaError && !input.failures.length) {
     const msg = browserText(input.mediaError.message) || `MediaError ${input.mediaError.code}`;
-    const mapped = rulesFor(msg);
+    const mapped = rulesForBrowserMessage(msg);
     const us = /timestamp=(-?\d+)/.exec(msg);
     const at = us ? Number(us[1]) / 1e6 : undefined;
     const stream = /audio/i.test(msg) && analysis ? Math.max(0, analysis.streams.findIndex((s) => s.tracks.some((t) => t.kind === 'audio'))) : 0;
@@ -160,9 +147,10 @@ export function diagnose(input: DiagnoseInput): DiagnosisLine[] {
           if (intersects(p.span, hole) || (next && p.span[1] <= hole[0] + 0.05 && next.span[0] >= hole[1] - 0.05)) segs.push({ stream, segment: next && !intersects(p.span, hole) ? next.segment : p.segment });
         });
       });
-      const silentRules: RuleId[] = ['tfdt-discontinuity', 'trun-data-out-of-bounds', 'box-truncated', 'moof-without-mdat', 'init-has-samples', 'segment-starts-non-sync', 'segment-starts-non-idr', 'negative-cts-without-trun-v1'];
-      const f = segs.map((s) => errorsOf(s.stream, s.segment, silentRules).find((x) => x.segment !== undefined || x.rule === 'init-has-samples')).find(Boolean)
-        ?? findings.find((x) => x.rule === 'box-truncated' || x.rule === 'init-has-samples');
+      // A silent rule's finding on the segment at the hole explains it; a stream-wide one (the init
+      // segment's samples, a cut file) explains a hole anywhere.
+      const f = segs.map((s) => errorsOf(s.stream, s.segment, SILENT).find((x) => x.segment !== undefined || RULES[x.rule].silent === 'stream')).find(Boolean)
+        ?? findings.find((x) => RULES[x.rule].silent === 'stream');
       const stuck = input.stalledAt !== null && input.stalledAt >= hole[0] - 0.25 && input.stalledAt <= hole[1] ? ` (playback is stuck at ${input.stalledAt.toFixed(3)} s)` : '';
       const span = `${hole[0].toFixed(3)}–${hole[1].toFixed(3)} s${stuck}`;
       const segText = segs.length ? ` (${segmentsText(segs.map((s) => s.segment))})` : '';
@@ -204,12 +192,8 @@ export function diagnose(input: DiagnoseInput): DiagnosisLine[] {
 }
 
 function consequence(rule: RuleId): string {
-  switch (rule) {
-    case 'init-missing-ftyp':
-      return ': Chromium tolerates it, Firefox and Safari refuse the init segment';
-    default:
-      return '';
-  }
+  const browsers = RULES[rule].browsers;
+  return browsers ? `: ${browsers}` : '';
 }
 
 function lowerFirst(s: string): string {

@@ -13,6 +13,7 @@
  * every segment but the first would start on a non-sync sample.
  */
 import { createFile, MP4BoxBuffer, type DataStream, type ISOFile, type Movie, type Sample } from 'mp4box';
+import { mimeType } from '../../../electron/core/mse/codec-string';
 import type { TrackCodec } from '../../../electron/core/mse/types';
 import { fetchRange, type Piece, type StreamSource } from './player';
 
@@ -116,7 +117,7 @@ export async function fragmentOnTheFly(url: string, size: number, tracks: TrackC
     });
     sources.push({
       label: `track ${t.id} (${kind}, on the fly)`,
-      mime: `${kind}/mp4; codecs="${codec}"`,
+      mime: mimeType([kind], [codec]),
       init: { index: -1, label: 'init (mp4box.js)', size: initBytes.byteLength, load: async () => initBytes },
       segments,
     });

@@ -109,14 +109,7 @@ export function describeMediaError(err: MediaError | null): string {
   return `${MEDIA_ERROR_NAMES[err.code] ?? `code ${err.code}`} (${err.code})${err.message ? `: ${err.message}` : ''}`;
 }
 
-/** Fetch `size` bytes at `offset` of a URL with a Range request. */
-export async function fetchRange(url: string, offset: number, size: number, signal?: AbortSignal): Promise<ArrayBuffer> {
-  if (size <= 0) return new ArrayBuffer(0);
-  const res = await fetch(url, { headers: { Range: `bytes=${offset}-${offset + size - 1}` }, signal });
-  if (res.status !== 206 && res.status !== 200) throw new Error(`Reading bytes ${offset}–${offset + size - 1} failed: HTTP ${res.status}`);
-  const buf = await res.arrayBuffer();
-  return res.status === 200 ? buf.slice(offset, offset + size) : buf;
-}
+export { fetchRange } from '../range';
 
 export class MsePlayer {
   state: PlayerState = 'idle';

@@ -1,6 +1,10 @@
 import { spawnSync } from 'node:child_process';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { resolveBinary } from '../../../electron/core/binaries';
+import { clearBinaryCache, resolveBinary } from '../../../electron/core/binaries';
+import { machoHeader } from '../ship/fake-electron';
 import { parseCodecList, parseFilterList, parseFormatList, parseHwaccels, parseVersion } from '../../../electron/core/media/caps-parse';
 import { getCapabilities } from '../../../electron/core/media/caps';
 
@@ -51,5 +55,38 @@ describe('getCapabilities', () => {
     expect(caps.encoders.length).toBeGreaterThan(0);
     expect(caps.muxers.some((m) => m.name === 'mp4' && m.mux)).toBe(true);
     expect(caps.ffprobe?.version).toMatch(/\d/);
+  });
+});
+
+describe('caps says which binaries were passed over, and why (issue 12)', () => {
+  it('an FFPROBE_PATH built for another machine: caps and "mwb caps" name it with the reason, and use the next one', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'mwb-caps-'));
+    const foreign = path.join(dir, 'ffprobe');
+    await writeFile(foreign, Buffer.concat([machoHeader('x64'), Buffer.alloc(256)]));
+    await chmod(foreign, 0o755);
+    const reason = `FFPROBE_PATH=${foreign} (built for darwin-x64, does not run on this ${process.platform}-${process.arch} machine)`;
+    const saved = process.env.FFPROBE_PATH;
+    try {
+      process.env.FFPROBE_PATH = foreign;
+      clearBinaryCache();
+      const caps = await getCapabilities({ refresh: true });
+      expect(caps.ffprobe?.path).not.toBe(foreign);
+      expect(caps.ffprobe?.version).toMatch(/\d/);
+      expect(caps.ffprobe?.passedOver).toEqual([reason]);
+      expect(caps.ffmpeg.passedOver).toEqual([]);
+
+      const cli = spawnSync(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, '../../../electron/cli.ts'), 'caps'], {
+        encoding: 'utf8',
+        env: { ...process.env, FFPROBE_PATH: foreign },
+      });
+      expect(cli.status, cli.stderr).toBe(0);
+      expect(cli.stdout).toContain(`not used: ${reason}`);
+    } finally {
+      if (saved === undefined) delete process.env.FFPROBE_PATH;
+      else process.env.FFPROBE_PATH = saved;
+      clearBinaryCache();
+      await getCapabilities({ refresh: true });
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

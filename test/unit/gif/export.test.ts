@@ -4,11 +4,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveBinary } from '../../../electron/core/binaries';
-import { exportGif } from '../../../electron/core/gif/export';
+import { exportGif, type GifExportDeps, type GifExportRequest } from '../../../electron/core/gif/export';
 import { estimateForOptions, previewGif } from '../../../electron/core/gif/preview';
 import { probeSource } from '../../../electron/core/gif/probe';
 import { resolveSettings } from '../../../electron/core/gif/plan';
-import { localRunner } from '../../../electron/core/gif/runner';
+import { runStandalone } from '../../../electron/core/jobs/context';
 import { thumbnails } from '../../../electron/core/gif/thumbnails';
 import { clip, ffmpegFixture } from '../../fixtures/generate';
 import { parseGif } from './gif-file';
@@ -52,10 +52,16 @@ function gifTiming(buf: Uint8Array) {
   return { gif, seconds: totalCs / 100 };
 }
 
+/** An export run as stand-alone work (the CLI's way); resolves with the GIF's own result. */
+async function exportRun(req: GifExportRequest, deps: GifExportDeps = {}) {
+  const committed = await runStandalone((job) => exportGif(req, job, deps));
+  return committed.details!;
+}
+
 describe('exportGif', () => {
   it('makes a valid, forever-looping GIF at the default settings (width capped at the source width)', async () => {
     const out = path.join(dir, 'default.gif');
-    const result = await exportGif({ input: src, output: out, options: {} }, { runner: localRunner() });
+    const result = await exportRun({ input: src, output: out, options: {} });
     const buf = await readFile(out);
     const { gif, seconds } = gifTiming(buf);
     expect(gif.version).toBe('GIF89a');
@@ -75,10 +81,7 @@ describe('exportGif', () => {
 
   it('honours fps, width, trim and loop count', async () => {
     const out = path.join(dir, 'options.gif');
-    const result = await exportGif(
-      { input: src, output: out, options: { fps: 10, width: 160, start: 0.5, duration: 1.2, loop: 2, dither: 'bayer', palette: 'global', colours: 64 } },
-      { runner: localRunner() },
-    );
+    const result = await exportRun({ input: src, output: out, options: { fps: 10, width: 160, start: 0.5, duration: 1.2, loop: 2, dither: 'bayer', palette: 'global', colours: 64 } });
     const buf = await readFile(out);
     const { gif, seconds } = gifTiming(buf);
     expect(gif.loop).toBe(2);
@@ -97,16 +100,16 @@ describe('exportGif', () => {
 
   it('plays once without a loop extension when loop is -1', async () => {
     const out = path.join(dir, 'once.gif');
-    await exportGif({ input: src, output: out, options: { loop: -1, duration: 0.5, width: 80 } }, { runner: localRunner() });
+    await exportRun({ input: src, output: out, options: { loop: -1, duration: 0.5, width: 80 } });
     const buf = await readFile(out);
     expect(buf.includes(Buffer.from('NETSCAPE2.0'))).toBe(false);
   });
 
   it('fits a reachable size budget within 15% and reports what it chose', async () => {
-    const full = await exportGif({ input: busy, output: path.join(dir, 'busy-full.gif'), options: {} }, { runner: localRunner() });
+    const full = await exportRun({ input: busy, output: path.join(dir, 'busy-full.gif'), options: {} });
     const budget = Math.round(full.bytes * 0.45);
     const out = path.join(dir, 'budget.gif');
-    const result = await exportGif({ input: busy, output: out, options: { maxBytes: budget } }, { runner: localRunner() });
+    const result = await exportRun({ input: busy, output: out, options: { maxBytes: budget } });
     const size = (await stat(out)).size;
     expect(size).toBe(result.bytes);
     expect(size).toBeLessThanOrEqual(budget);
@@ -119,7 +122,7 @@ describe('exportGif', () => {
 
   it('refuses an unreachable budget with a clear error and leaves no file', async () => {
     const out = path.join(dir, 'tiny-budget.gif');
-    await expect(exportGif({ input: busy, output: out, options: { maxBytes: 2048 } }, { runner: localRunner() })).rejects.toMatchObject({
+    await expect(exportRun({ input: busy, output: out, options: { maxBytes: 2048 } })).rejects.toMatchObject({
       code: 'EBUDGET',
       message: expect.stringMatching(/cannot be made under 2\.0 KB.*shorter selection or a larger budget/),
     });
@@ -131,16 +134,17 @@ describe('exportGif', () => {
     const scratchRoot = await mkdtemp(path.join(os.tmpdir(), 'mwb-gif-scratch-'));
     const controller = new AbortController();
     let sawProgress = false;
-    const runner = localRunner({
+    const exporting = runStandalone((job) => exportGif({ input: busy, output: out, options: { palette: 'per-frame' } }, job), {
       signal: controller.signal,
+      scratchRoot,
       onProgress: (p) => {
-        if (p > 10 && !sawProgress) {
+        if ((p.percent ?? 0) > 10 && !sawProgress) {
           sawProgress = true;
           controller.abort();
         }
       },
     });
-    await expect(exportGif({ input: busy, output: out, options: { palette: 'per-frame' } }, { runner, scratchRoot })).rejects.toMatchObject({ code: 'ECANCELLED' });
+    await expect(exporting).rejects.toMatchObject({ code: 'ECANCELLED' });
     expect(sawProgress).toBe(true);
     expect((await readdir(dir)).filter((n) => n.includes('cancelled'))).toEqual([]);
     expect(await readdir(scratchRoot)).toEqual([]); // decoded frames removed too
@@ -150,10 +154,10 @@ describe('exportGif', () => {
   it('does not overwrite an existing file unless asked', async () => {
     const out = path.join(dir, 'exists.gif');
     await writeFile(out, 'keep me');
-    await expect(exportGif({ input: src, output: out, options: { duration: 0.3 } }, { runner: localRunner() })).rejects.toMatchObject({ code: 'EEXIST' });
+    await expect(exportRun({ input: src, output: out, options: { duration: 0.3 } })).rejects.toMatchObject({ code: 'EEXIST' });
     expect(await readFile(out, 'utf8')).toBe('keep me');
-    await exportGif({ input: src, output: out, options: { duration: 0.3 } }, { runner: localRunner() }).catch(() => undefined);
-    const again = await exportGif({ input: src, output: out, options: { duration: 0.3 }, overwrite: true }, { runner: localRunner() });
+    await exportRun({ input: src, output: out, options: { duration: 0.3 } }).catch(() => undefined);
+    const again = await exportRun({ input: src, output: out, options: { duration: 0.3 }, overwrite: true });
     expect(again.bytes).toBe((await stat(out)).size);
   });
 
@@ -161,7 +165,7 @@ describe('exportGif', () => {
     const dashed = path.join(dir, '-i clip.mp4');
     await copyFile(src, dashed);
     const out = path.join(dir, '-out.gif');
-    const result = await exportGif({ input: dashed, output: out, options: { duration: 0.4, width: 64 } }, { runner: localRunner() });
+    const result = await exportRun({ input: dashed, output: out, options: { duration: 0.4, width: 64 } });
     expect(result.frames).toBe(6);
     expect(parseGif(await readFile(out)).width).toBe(64);
   });
@@ -169,7 +173,7 @@ describe('exportGif', () => {
   describe('bad input', () => {
     it('names a missing file', async () => {
       const missing = path.join(dir, 'nope.mp4');
-      await expect(exportGif({ input: missing, output: path.join(dir, 'x.gif'), options: {} }, { runner: localRunner() })).rejects.toMatchObject({
+      await expect(exportRun({ input: missing, output: path.join(dir, 'x.gif'), options: {} })).rejects.toMatchObject({
         code: 'ENOENT',
         message: expect.stringContaining(missing),
       });
@@ -178,7 +182,7 @@ describe('exportGif', () => {
     it('names a file that is not media', async () => {
       const text = path.join(dir, 'notes.mp4');
       await writeFile(text, 'this is not a video\n'.repeat(50));
-      await expect(exportGif({ input: text, output: path.join(dir, 'x.gif'), options: {} }, { runner: localRunner() })).rejects.toMatchObject({
+      await expect(exportRun({ input: text, output: path.join(dir, 'x.gif'), options: {} })).rejects.toMatchObject({
         code: 'ENOTMEDIA',
         message: expect.stringContaining(text),
       });
@@ -189,7 +193,7 @@ describe('exportGif', () => {
       const full = await readFile(faststart);
       const cut = path.join(dir, 'cut.mp4');
       await writeFile(cut, full.subarray(0, Math.floor(full.length * 0.3)));
-      await expect(exportGif({ input: cut, output: path.join(dir, 'cut.gif'), options: {} }, { runner: localRunner() })).rejects.toMatchObject({
+      await expect(exportRun({ input: cut, output: path.join(dir, 'cut.gif'), options: {} })).rejects.toMatchObject({
         code: 'EDAMAGED',
         message: expect.stringMatching(new RegExp(`${cut.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} looks truncated or damaged`)),
       });
@@ -200,14 +204,14 @@ describe('exportGif', () => {
       const full = await readFile(busy);
       const cut = path.join(dir, 'nomoov.mp4');
       await writeFile(cut, full.subarray(0, Math.floor(full.length / 2)));
-      await expect(exportGif({ input: cut, output: path.join(dir, 'nomoov.gif'), options: {} }, { runner: localRunner() })).rejects.toMatchObject({
+      await expect(exportRun({ input: cut, output: path.join(dir, 'nomoov.gif'), options: {} })).rejects.toMatchObject({
         code: 'ENOTMEDIA',
         message: expect.stringContaining(cut),
       });
     });
 
     it('rejects a start past the end, naming the file', async () => {
-      await expect(exportGif({ input: src, output: path.join(dir, 'late.gif'), options: { start: 5 } }, { runner: localRunner() })).rejects.toMatchObject({
+      await expect(exportRun({ input: src, output: path.join(dir, 'late.gif'), options: { start: 5 } })).rejects.toMatchObject({
         code: 'EBADOPTION',
         message: expect.stringContaining(src),
       });
@@ -218,16 +222,16 @@ describe('exportGif', () => {
 describe('estimate, preview and thumbnails', () => {
   it('is exact for a short selection (it is encoded whole)', async () => {
     const source = await probeSource(busy);
-    const { estimate } = await estimateForOptions(source, {}, localRunner());
-    const real = await exportGif({ input: busy, output: path.join(dir, 'estimated.gif'), options: {} }, { runner: localRunner(), source });
+    const { estimate } = await runStandalone((job) => estimateForOptions(source, {}, job));
+    const real = await exportRun({ input: busy, output: path.join(dir, 'estimated.gif'), options: {} }, { source });
     expect(estimate).toMatchObject({ bytes: real.bytes, low: real.bytes, high: real.bytes, frames: real.frames, sampledSeconds: 3 });
   });
 
   it('estimates a longer clip from sampled windows, close to the real size', async () => {
     const long = await clip({ duration: 8, width: 320, height: 180, fps: 15, audio: null, pattern: 'testsrc2' });
     const source = await probeSource(long);
-    const { estimate } = await estimateForOptions(source, {}, localRunner());
-    const real = await exportGif({ input: long, output: path.join(dir, 'long.gif'), options: {} }, { runner: localRunner(), source });
+    const { estimate } = await runStandalone((job) => estimateForOptions(source, {}, job));
+    const real = await exportRun({ input: long, output: path.join(dir, 'long.gif'), options: {} }, { source });
     expect(estimate.frames).toBe(real.frames);
     expect(estimate.sampledSeconds).toBeLessThan(real.duration / 2);
     expect(estimate.bytes / real.bytes).toBeGreaterThan(0.75);
@@ -238,7 +242,7 @@ describe('estimate, preview and thumbnails', () => {
 
   it('picks smaller settings for a budget in the estimate', async () => {
     const source = await probeSource(busy);
-    const { settings, estimate } = await estimateForOptions(source, { maxBytes: 150_000 }, localRunner());
+    const { settings, estimate } = await runStandalone((job) => estimateForOptions(source, { maxBytes: 150_000 }, job));
     expect(settings.width).toBeLessThan(320);
     expect(estimate.bytes).toBeLessThan(300_000);
   });
@@ -246,7 +250,7 @@ describe('estimate, preview and thumbnails', () => {
   it('previews the start of a long selection with the real encoder', async () => {
     const source = await probeSource(busy);
     const settings = resolveSettings({ width: 120 }, source);
-    const preview = await previewGif(source, settings, localRunner(), 1);
+    const preview = await runStandalone((job) => previewGif(source, settings, job, 1));
     const gif = parseGif(Buffer.from(preview.gifBase64, 'base64'));
     expect(gif.trailer).toBe(true);
     expect(gif.width).toBe(120);
@@ -255,7 +259,7 @@ describe('estimate, preview and thumbnails', () => {
 
   it('returns JPEG thumbnails at the asked times, the last one clamped to the final frame', async () => {
     const source = await probeSource(src);
-    const thumbs = await thumbnails(source, [0, 1, 2.5], 36);
+    const thumbs = await runStandalone((job) => thumbnails(source, [0, 1, 2.5], 36, job));
     expect(thumbs).toHaveLength(3);
     for (const t of thumbs) {
       const jpeg = Buffer.from(t.jpegBase64, 'base64');

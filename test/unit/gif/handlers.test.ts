@@ -4,6 +4,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventMap, EventName } from '../../../electron/api';
 import { FileRegistry } from '../../../electron/core/files';
+import { gifDetails } from '../../../electron/core/gif/job-result';
+import { FINISHED_STATES, type JobRecord } from '../../../electron/core/jobs/types';
 import { dispatch, type HandlerContext } from '../../../electron/handlers';
 import { clip } from '../../fixtures/generate';
 import { parseGif } from './gif-file';
@@ -30,13 +32,14 @@ beforeAll(async () => {
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
-function finished(exportId: string): Promise<EventMap['gif.finished']> {
+/** The job's record once it has finished, from the `jobs.changed` events every UI gets. */
+function finished(id: string): Promise<JobRecord> {
   return new Promise((resolve) => {
     const poll = setInterval(() => {
-      const e = events.find((x) => x.event === 'gif.finished' && (x.payload as { exportId: string }).exportId === exportId);
+      const e = events.find((x) => x.event === 'jobs.changed' && (x.payload as EventMap['jobs.changed']).job.id === id && FINISHED_STATES.includes((x.payload as EventMap['jobs.changed']).job.state));
       if (e) {
         clearInterval(poll);
-        resolve(e.payload as EventMap['gif.finished']);
+        resolve((e.payload as EventMap['jobs.changed']).job);
       }
     }, 20);
   });
@@ -52,19 +55,22 @@ describe('gif handlers', () => {
     });
   });
 
-  it('export by file id with progress events, then a result event', async () => {
+  it('export by file id as a job of kind gif: jobs.* progress events, then the result with the GIF details', async () => {
     const file = await ctx.files.open(input);
     const started = await dispatch(ctx, 'gifExport', { id: file.id, options: { width: 100 } });
     expect(started.ok).toBe(true);
-    const { exportId, output } = (started as { result: { exportId: string; output: string } }).result;
-    expect(output).toBe(path.join(dir, 'in.gif'));
-    const done = await finished(exportId);
-    expect(done).toMatchObject({ ok: true, result: { output, width: 100, height: 56 } });
-    expect(events.some((e) => e.event === 'gif.progress' && (e.payload as { exportId: string }).exportId === exportId)).toBe(true);
+    const job = (started as { result: JobRecord }).result;
+    const output = job.output;
+    expect(job).toMatchObject({ kind: 'gif', output: path.join(dir, 'in.gif') });
+    const done = await finished(job.id);
+    expect(done).toMatchObject({ state: 'done', result: { path: output, details: { output, width: 100, height: 56 } } });
+    expect(gifDetails(done)).toMatchObject({ width: 100, height: 56 });
+    expect(events.some((e) => e.event === 'jobs.progress' && (e.payload as EventMap['jobs.progress']).id === job.id)).toBe(true);
+    expect(events.some((e) => e.event.startsWith('gif.'))).toBe(false);
     expect(parseGif(await readFile(output)).width).toBe(100);
   });
 
-  it('refuse bad options at once, ids that are not open, and unknown exports', async () => {
+  it('refuse bad options at once, ids that are not open, and unknown jobs', async () => {
     const file = await ctx.files.open(input);
     expect(await dispatch(ctx, 'gifExport', { id: file.id, options: { start: 9 } })).toMatchObject({ ok: false, error: { code: 'EBADOPTION' } });
     expect(await dispatch(ctx, 'gifExport', { id: file.id, options: { fps: 500 } })).toMatchObject({ ok: false, error: { code: 'EINVALIDARGS' } });
@@ -72,14 +78,14 @@ describe('gif handlers', () => {
     expect(await dispatch(ctx, 'gifExport', { id: file.id, output: input })).toMatchObject({ ok: false, error: { code: 'ESAMEFILE' } });
     expect(await dispatch(ctx, 'gifExport', { id: file.id, output: path.join(dir, 'no-such-folder', 'x.gif') })).toMatchObject({ ok: false, error: { code: 'ENOENT' } });
     expect(await dispatch(ctx, 'gifSource', { id: 'AAAAAAAAAAAA' })).toMatchObject({ ok: false, error: { code: 'ENOTOPEN' } });
-    expect(await dispatch(ctx, 'gifCancel', { exportId: 'nosuchexport' })).toMatchObject({ ok: false, error: { code: 'ENOEXPORT' } });
+    expect(await dispatch(ctx, 'jobCancel', { id: 'nosuchjob' })).toMatchObject({ ok: false, error: { code: 'ENOJOB' } });
   });
 
-  it('cancel a running export', async () => {
+  it('cancel a running export with jobCancel, like any job', async () => {
     const file = await ctx.files.open(input);
     const started = await dispatch(ctx, 'gifExport', { id: file.id, output: path.join(dir, 'cancel-me.gif'), options: { palette: 'per-frame' } });
-    const { exportId } = (started as { result: { exportId: string } }).result;
-    expect(await dispatch(ctx, 'gifCancel', { exportId })).toMatchObject({ ok: true, result: { cancelled: true } });
-    expect(await finished(exportId)).toMatchObject({ ok: false, error: { code: 'ECANCELLED' } });
+    const { id } = (started as { result: JobRecord }).result;
+    expect(await dispatch(ctx, 'jobCancel', { id })).toMatchObject({ ok: true, result: { id } });
+    expect(await finished(id)).toMatchObject({ state: 'cancelled', error: { code: 'ECANCELLED' } });
   });
 });

@@ -2,9 +2,9 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gifJob, type GifJobContext } from '../../../electron/core/gif/job';
-import { reserveBeside } from '../../../electron/core/gif/output';
-import { localRunner } from '../../../electron/core/gif/runner';
+import { gifJob, type GifJobParams } from '../../../electron/core/gif/job';
+import { runStandalone } from '../../../electron/core/jobs/context';
+import type { FfmpegPassOptions, JobProgress } from '../../../electron/core/jobs/types';
 import { clip } from '../../fixtures/generate';
 import { parseGif } from './gif-file';
 
@@ -16,35 +16,26 @@ beforeAll(async () => {
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
-/** A JobContext as the shared queue provides it: ffmpeg passes, safe output, progress and log. */
-function fakeJob(signal = new AbortController().signal) {
-  const passes: { args: string[]; label?: string; share?: [number, number]; durationSeconds?: number | null }[] = [];
-  const progress: { percent?: number | null; stage?: string | null }[] = [];
-  const summaries: string[] = [];
-  const runner = localRunner({ signal });
-  const job: GifJobContext = {
-    signal,
-    log: () => undefined,
-    progress: (u) => void progress.push(u),
-    async ffmpeg(args, options) {
-      passes.push({ args, ...options });
-      return runner.ffmpeg(args, { label: options?.label ?? '', share: options?.share ?? [0, 100], durationSeconds: options?.durationSeconds ?? null });
-    },
-    async output(target, options) {
-      const h = await reserveBeside(target, { overwrite: options.overwrite ?? false, inputs: options.inputs ?? [] });
-      return {
-        target: h.target,
-        tempPath: h.tempPath,
-        async commit(info) {
-          summaries.push(info.summary);
-          await h.commit();
-          return { path: h.target, summary: info.summary };
+/** Run the job kind with the JobContext every job gets, recording its passes and progress. */
+function runJob(params: GifJobParams, signal = new AbortController().signal) {
+  const passes: ({ args: string[] } & FfmpegPassOptions)[] = [];
+  const progress: Partial<JobProgress>[] = [];
+  const result = runStandalone(
+    (job) =>
+      gifJob.run(params, {
+        ...job,
+        ffmpeg: (args, options) => {
+          passes.push({ args, ...options });
+          return job.ffmpeg(args, options);
         },
-        discard: () => h.discard(),
-      };
-    },
-  };
-  return { job, passes, progress, summaries };
+        progress: (u) => {
+          progress.push(u);
+          job.progress(u);
+        },
+      }),
+    { signal },
+  );
+  return { result, passes, progress };
 }
 
 describe('GIF export as a queue job', () => {
@@ -60,11 +51,15 @@ describe('GIF export as a queue job', () => {
   });
 
   it('runs its ffmpeg pass through the job, reports progress and commits with a summary', async () => {
-    const { job, passes, progress, summaries } = fakeJob();
     const out = path.join(dir, 'job.gif');
-    const result = await gifJob.run<{ path: string; summary: string }>({ input: src, output: out, options: { width: 160 }, overwrite: false }, job);
-    expect(result).toEqual({ path: out, summary: expect.stringMatching(/^GIF 160×90, 15 fps, 30 frames, 2\.00 s, [\d.]+ KB$/) });
-    expect(summaries).toHaveLength(1);
+    const { result: running, passes, progress } = runJob({ input: src, output: out, options: { width: 160 }, overwrite: false });
+    const result = await running;
+    expect(result).toMatchObject({
+      path: out,
+      kind: 'file',
+      summary: expect.stringMatching(/^GIF 160×90, 15 fps, 30 frames, 2\.00 s, [\d.]+ KB$/),
+      details: { output: out, width: 160, height: 90, fps: 15, frames: 30 },
+    });
     expect(passes).toHaveLength(1);
     expect(passes[0]).toMatchObject({ label: 'decode', share: [0, 40], durationSeconds: 2 });
     expect(passes[0]!.args).toContain(`file:${path.resolve(src)}`);
@@ -75,9 +70,8 @@ describe('GIF export as a queue job', () => {
 
   it('leaves no file when the job is cancelled', async () => {
     const controller = new AbortController();
-    const { job } = fakeJob(controller.signal);
     const out = path.join(dir, 'cancelled-job.gif');
-    const running = gifJob.run({ input: src, output: out, options: { palette: 'per-frame' }, overwrite: false }, job);
+    const { result: running } = runJob({ input: src, output: out, options: { palette: 'per-frame' }, overwrite: false }, controller.signal);
     setTimeout(() => controller.abort(), 50);
     await expect(running).rejects.toMatchObject({ code: 'ECANCELLED' });
     expect((await readdir(dir)).filter((n) => n.includes('cancelled-job'))).toEqual([]);
@@ -94,10 +88,10 @@ describe('process exit in the middle of an export', () => {
     const root = path.resolve(__dirname, '../../..');
     const code = `
       import { exportGif } from ${JSON.stringify(path.join(root, 'electron/core/gif/export.ts'))};
-      import { localRunner } from ${JSON.stringify(path.join(root, 'electron/core/gif/runner.ts'))};
+      import { runStandalone } from ${JSON.stringify(path.join(root, 'electron/core/jobs/context.ts'))};
       let quit = false;
-      exportGif({ input: ${JSON.stringify(src)}, output: ${JSON.stringify(out)}, options: { palette: 'per-frame' } }, {
-        runner: localRunner({ onProgress: (p) => { if (p > 5 && !quit) { quit = true; process.exit(0); } } }),
+      runStandalone((job) => exportGif({ input: ${JSON.stringify(src)}, output: ${JSON.stringify(out)}, options: { palette: 'per-frame' } }, job), {
+        onProgress: (p) => { if ((p.percent ?? 0) > 5 && !quit) { quit = true; process.exit(0); } },
       });
     `;
     const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { cwd: root, env: { ...process.env, TMPDIR: tmp } });
@@ -107,7 +101,7 @@ describe('process exit in the middle of an export', () => {
     expect(stderr).toBe('');
     expect(status).toBe(0);
     expect((await ls(dir)).filter((n) => n.includes('exit') && n.endsWith('.gif'))).toEqual([]);
-    expect((await ls(tmp)).filter((n) => n.startsWith('mwb-gif-'))).toEqual([]);
+    expect((await ls(tmp)).filter((n) => n.startsWith('mwb-'))).toEqual([]);
     const ps = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' });
     expect(ps.split('\n').filter((l) => l.includes(tmp))).toEqual([]);
   });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { budgetBounds, fitBudget, knobsAt, type BudgetKnobs } from '../../../electron/core/gif/budget';
 import type { GifSourceInfo } from '../../../electron/core/gif/gif-types';
-import { defaultGifPath, tempNameFor } from '../../../electron/core/gif/output';
+import { defaultGifPath } from '../../../electron/core/gif/output';
+import { tempNameFor } from '../../../electron/core/jobs/safe-output';
 import { encoderSettings, resolveSettings } from '../../../electron/core/gif/plan';
 import { parseProbe } from '../../../electron/core/gif/probe';
 import { parseSize } from '../../../electron/cli/gif';
@@ -138,7 +139,7 @@ describe('size budget search', () => {
   it('fails clearly when the smallest settings do not fit', async () => {
     await expect(fitBudget(1000, bounds, async (k) => ({ bytes: model(k), value: null }))).rejects.toMatchObject({
       code: 'EBUDGET',
-      message: expect.stringMatching(/cannot be made under 1000 bytes: even at 160 px, 6 fps and 32 colours/),
+      message: expect.stringMatching(/cannot be made under 1000 B: even at 160 px, 6 fps and 32 colours/),
     });
   });
 });
@@ -156,6 +157,6 @@ describe('small helpers', () => {
     const taken = new Set(['/v/clip.gif', '/v/clip-2.gif']);
     expect(defaultGifPath('/v/clip.mp4', (p) => taken.has(p))).toBe('/v/clip-3.gif');
     expect(defaultGifPath('/v/other.mov', (p) => taken.has(p))).toBe('/v/other.gif');
-    expect(tempNameFor('/v/clip.gif', 'abc')).toBe('/v/.clip.mwb-abc.part.gif');
+    expect(tempNameFor('/v/clip.gif', 'file', 'abc')).toBe('/v/.clip.mwb-abc.part.gif');
   });
 });

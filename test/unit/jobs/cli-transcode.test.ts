@@ -4,7 +4,6 @@ import { copyFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fileArg } from '../../../electron/core/jobs/inputs';
 import { probeMedia } from '../../../electron/core/media/ffprobe';
 import { clip } from '../../fixtures/generate';
 import { tempDir } from './helpers';
@@ -82,7 +81,7 @@ describe('mwb transcode', () => {
     for (const l of lines) expect(Object.keys(l)).toEqual(['percent', 'fps', 'speed', 'etaSeconds', 'outSize']);
     expect(lines.at(-1)).toMatchObject({ percent: 100, etaSeconds: 0 });
     expect(r.stderr).toContain(out);
-    const probe = await probeMedia(fileArg(out));
+    const probe = await probeMedia({ kind: 'file', path: out });
     expect(probe.streams.find((s) => s.type === 'video')!.width).toBe(160);
   });
 

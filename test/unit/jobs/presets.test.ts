@@ -2,7 +2,10 @@
 import { describe, expect, it } from 'vitest';
 import type { CapsIndex } from '../../../electron/core/jobs/presets';
 import { expectedDurationOf, planTranscode, resolveTarget, type TranscodeRequest } from '../../../electron/core/jobs/transcode';
-import { getPreset, PRESETS } from '../../../electron/core/jobs/presets';
+import path from 'node:path';
+import { getPreset, PRESET_IDS, PRESETS, presetInfo } from '../../../electron/core/jobs/presets';
+import { groupPresets, PRESET_GROUPS } from '../../../electron/core/jobs/transcode-types';
+import { suggestOutput } from '../../../electron/handlers/jobs';
 import type { ProbeResult } from '../../../electron/core/media/ffprobe';
 
 const full: CapsIndex = {
@@ -106,5 +109,23 @@ describe('planTranscode', () => {
     expect(expectedDurationOf({ start: 8, duration: 5 }, probe)).toBe(2);
     expect(expectedDurationOf({ duration: 3 }, null)).toBe(3);
     expect(expectedDurationOf({}, null)).toBeNull();
+  });
+});
+
+describe('the preset registry', () => {
+  it('lists every preset in exactly one UI group, in the registry order, with its output tag', () => {
+    const infos = PRESETS.map((p) => presetInfo(p, full));
+    const grouped = groupPresets(infos);
+    // What the Transcode view renders: a preset left out of every group would be missing here.
+    expect(grouped.flatMap((g) => g.presets.map((p) => p.id)).sort()).toEqual([...PRESET_IDS].sort());
+    expect(grouped.map((g) => g.title)).toEqual([...PRESET_GROUPS]);
+    for (const g of grouped) expect(g.presets.every((p) => p.group === g.title)).toBe(true);
+    expect(PRESET_IDS).toEqual(PRESETS.map((p) => p.id));
+    for (const p of PRESETS) expect(p.tag).toMatch(/^[a-z0-9]+$/);
+  });
+
+  it('names suggested outputs with the preset entry\'s tag', () => {
+    expect(path.basename(suggestOutput('/media/clip.mp4', 'hls-fmp4'))).toBe('clip.hls');
+    expect(path.basename(suggestOutput('/media/clip.mp4', 'letterbox-1080p'))).toBe(`clip.1080p${getPreset('letterbox-1080p').extension}`);
   });
 });

@@ -275,7 +275,6 @@ describe('runFfmpeg', () => {
     const fifo = path.join(dir, 'never.fifo');
     execFileSync('mkfifo', [fifo]);
     const ac = new AbortController();
-    const started = Date.now();
     const run = runFfmpeg({
       bin: resolveBinary('ffmpeg').path,
       args: withRunnerFlags(['-i', `file:${fifo}`, '-f', 'null', '-']),
@@ -291,7 +290,7 @@ describe('runFfmpeg', () => {
     expect(res.cancelled).toBe(true);
     expect(res.signal === 'SIGTERM' || res.signal === 'SIGKILL' || res.code !== 0).toBe(true);
     expect(isAlive(pid!)).toBe(false);
-    expect(Date.now() - started).toBeLessThan(5000);
+    // How long the escalation takes is a benchmark figure: npm run bench -- cancel.
   });
 
   it('tags log lines by level', () => {

@@ -12,7 +12,6 @@ import { createReadStream } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inspectFile, type InspectResult } from '../../../electron/core/boxes';
 import { describeFragmentation, scanBoxes } from '../../../electron/core/jobs/box-scan';
-import { fileArg } from '../../../electron/core/jobs/inputs';
 import { JobQueue } from '../../../electron/core/jobs/queue';
 import { planTranscode, transcodeJob, type TranscodeRequest } from '../../../electron/core/jobs/transcode';
 import { indexCaps, validateCustomArgs } from '../../../electron/core/jobs/presets';
@@ -47,7 +46,7 @@ async function transcode(req: Omit<TranscodeRequest, 'overwrite'> & { overwrite?
   return queue.waitFor(rec.id);
 }
 
-const probe = (p: string): Promise<ProbeResult> => probeMedia(fileArg(p));
+const probe = (p: string): Promise<ProbeResult> => probeMedia({ kind: 'file', path: p });
 
 /** The MSE lint (core/mse, MSE_RULES.md) on an output: no errors, no warnings. */
 async function lintClean(file: string): Promise<void> {

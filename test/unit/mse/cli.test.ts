@@ -1,5 +1,8 @@
 import { spawnSync } from 'node:child_process';
+import { copyFile, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { brokenFixture, cleanFmp4, segmentedSet } from '../../fixtures/mse-broken';
 
@@ -90,5 +93,21 @@ describe('mwb probe', () => {
     const human = mwb('probe', await cleanFmp4());
     expect(human.stdout).toMatch(/ffprobe: video h264 \[avc1\]/);
     expect(mwb('probe').status).toBe(2);
+  });
+
+  it('reads names ffprobe would take for a protocol or an option as plain files (file: prefix, protocol whitelist)', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'mwb-probe-names-'));
+    try {
+      for (const name of ['concat:a.mp4|b.mp4', '-x.mp4']) {
+        await copyFile(await cleanFmp4(), path.join(dir, name));
+        // Run from the folder that holds the file, so the name reaches ffprobe as given.
+        const tsx = pathToFileURL(path.join(root, 'node_modules/tsx/dist/loader.mjs')).href;
+        const res = spawnSync(process.execPath, ['--import', tsx, path.join(root, 'electron/cli.ts'), 'probe', '--json', '--', name], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+        expect(res.status, res.stderr).toBe(0);
+        expect(JSON.parse(res.stdout).streams[0]).toMatchObject({ trackId: 1, ours: { codec: 'avc1.42c00d' } });
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

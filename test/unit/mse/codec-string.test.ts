@@ -4,7 +4,8 @@ import path from 'node:path';
 import { createFile, MP4BoxBuffer } from 'mp4box';
 import { describe, expect, it } from 'vitest';
 import { analyzeMse } from '../../../electron/core/mse/analyze';
-import { codecString, mimeType, type ConfigBox } from '../../../electron/core/mse/codec-string';
+import { codecString, type ConfigBox } from '../../../electron/core/boxes/vocabulary';
+import { mimeType } from '../../../electron/core/mse/codec-string';
 import { find, parseTree, serialize } from '../../fixtures/box-edit';
 import { cached, clip, CORPUS_DIR, corpusAvailable, ffmpegFixture } from '../../fixtures/generate';
 

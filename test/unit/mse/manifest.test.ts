@@ -58,13 +58,19 @@ describe('DASH manifests', () => {
     ]);
   });
 
-  it('expands $Number%05d$ templates while files exist and names a missing one', () => {
+  it('expands $Number%05d$ templates for the implied count and while files exist, keeping a missing one for segment-unavailable', () => {
     const text = mpd(`<AdaptationSet><Representation id="0" mimeType="video/mp4"><SegmentTemplate timescale="1" duration="1" startNumber="1" initialization="init-$RepresentationID$.m4s" media="chunk-$RepresentationID$-$Number%05d$.m4s"/></Representation></AdaptationSet>`);
     const have = new Set(['init-0.m4s', 'chunk-0-00001.m4s', 'chunk-0-00002.m4s', 'chunk-0-00003.m4s', 'chunk-0-00004.m4s', 'chunk-0-00005.m4s'].map((f) => `${dir}/${f}`));
     const [s] = dashStreams(`${dir}/m.mpd`, text, (p) => have.has(p));
     expect(s!.parts.map((p) => path.basename(p.path))).toEqual([...have].map((p) => path.basename(p)));
     have.delete(`${dir}/chunk-0-00003.m4s`);
-    expect(() => dashStreams(`${dir}/m.mpd`, text, (p) => have.has(p))).toThrow(/segment 3 should be chunk-0-00003\.m4s/);
+    // The durations imply segments 1–4: a missing one among them stays in the list, and the lint names it
+    // (segment-unavailable, see test/unit/remote/http-rules.test.ts); 5 exists beyond the implied 4.
+    const [t] = dashStreams(`${dir}/m.mpd`, text, (p) => have.has(p));
+    expect(t!.parts.map((p) => path.basename(p.path))).toEqual(['init-0.m4s', 'chunk-0-00001.m4s', 'chunk-0-00002.m4s', 'chunk-0-00003.m4s', 'chunk-0-00004.m4s', 'chunk-0-00005.m4s']);
+    // A remote MPD's files are not probed (`exists` answers undefined): the implied count only.
+    const remote = dashStreams('https://cdn.example/v/m.mpd', text, () => undefined);
+    expect(remote[0]!.parts.map((p) => p.path)).toEqual(['init-0.m4s', ...[1, 2, 3, 4].map((n) => `chunk-0-0000${n}.m4s`)].map((f) => `https://cdn.example/v/${f}`));
   });
 
   it('reads SegmentList byte ranges and SegmentBase single files', () => {

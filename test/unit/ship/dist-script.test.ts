@@ -4,22 +4,13 @@
  * without building or packaging anything.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+// @ts-expect-error: plain .mjs script helper, no type declarations
+import { electronBinary } from '../../../scripts/lib/electron-binary.mjs';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
-
-function electronBinaryInstalled(): boolean {
-  try {
-    const dir = path.dirname(createRequire(import.meta.url).resolve('electron/package.json'));
-    const p = path.join(dir, 'path.txt');
-    return existsSync(p) && existsSync(path.join(dir, 'dist', readFileSync(p, 'utf8').trim()));
-  } catch {
-    return false;
-  }
-}
+const electronBinaryInstalled = () => (electronBinary as (root: string) => string | null)(ROOT) !== null;
 
 describe('npm run dist without Electron', () => {
   it.skipIf(electronBinaryInstalled())('fails fast with a clear message (skipped where Electron is installed)', () => {

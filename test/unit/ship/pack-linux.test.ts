@@ -143,8 +143,11 @@ describe('electron-builder packs the Linux app (x64 and arm64)', () => {
       define: { 'import.meta.url': '__import_meta_url' },
       logLevel: 'error',
     });
-    // FFMPEG_PATH is set so ffprobe does not follow a PATH ffmpeg (see binaries.ts).
-    const res = spawnSync(process.execPath, [outfile], { encoding: 'utf8', env: { ...process.env, FFMPEG_PATH: process.execPath, FFPROBE_PATH: '' } });
+    // FFMPEG_PATH is set so ffprobe does not follow a PATH ffmpeg (see binaries.ts); it must be an
+    // ffmpeg that answers -version, since binaries.ts takes only candidates that run.
+    const ffmpegStandIn = path.join(work, 'ffmpeg-stand-in');
+    await writeFile(ffmpegStandIn, '#!/bin/sh\necho "ffmpeg version 0-stand-in"\n', { mode: 0o755 });
+    const res = spawnSync(process.execPath, [outfile], { encoding: 'utf8', env: { ...process.env, FFMPEG_PATH: ffmpegStandIn, FFPROBE_PATH: '' } });
     expect(res.stderr).toBe('');
     const resolved = JSON.parse(res.stdout) as { path: string; source: string };
     expect(resolved.source).toBe('bundled');
