@@ -20,7 +20,7 @@ import { jobsContract, type JobsEvents } from './contract/jobs';
 export type { AppInfo } from './contract/app';
 export type { CompareView } from './contract/compare';
 export type { MethodSpec } from './contract/method';
-export type { HwEncoderInfo, JobProgress, JobRecord, JobResult, JobState, PresetInfo, QueueState, TranscodePreview } from './contract/jobs';
+export type { HwEncoderInfo, JobProgress, JobRecord, JobResult, JobState, PresetInfo, QueueState, RecordPreview, TranscodePreview } from './contract/jobs';
 
 export const contract = {
   ...appContract,

@@ -12,11 +12,12 @@ import { diffVerb } from './cli/diff';
 import { inspectVerb } from './cli/inspect';
 import { lintVerb } from './cli/lint';
 import { probeVerb } from './cli/probe';
+import { recordVerb } from './cli/record';
 import { presetsVerb } from './cli/presets';
 import { serveVerb } from './cli/serve';
 import { transcodeVerb } from './cli/transcode';
 
-const verbs: Verb[] = [capsVerb, inspectVerb, diffVerb, lintVerb, probeVerb, gifVerb, serveVerb, transcodeVerb, presetsVerb];
+const verbs: Verb[] = [capsVerb, inspectVerb, diffVerb, lintVerb, probeVerb, gifVerb, serveVerb, transcodeVerb, recordVerb, presetsVerb];
 
 function version(): string {
   return pkg.version;

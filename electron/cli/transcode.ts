@@ -9,6 +9,7 @@ import { cliTranscodeOptionsSchema, PRORES_PROFILES, SPEEDS } from '../core/jobs
 import type { JobKind, JobProgress } from '../core/jobs/types';
 import { formatBytes, formatClock } from '../core/format';
 import { CliError, EXIT, exitFor, numeric, parseFlags, parseVerbArgs, printJson, UsageError, type Options, type Verb } from './common';
+import { waitForJob } from './job-wait';
 
 /** Exit code of a run cancelled by SIGINT/SIGTERM (128 + SIGINT, as shells report it). */
 export const EXIT_CANCELLED = 130;
@@ -169,18 +170,7 @@ export const transcodeVerb: Verb = {
       interrupted = sig;
       queue.cancel(record.id);
     };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-    process.on('SIGHUP', onSignal); // the terminal closed
-    let done;
-    try {
-      done = await queue.waitFor(record.id);
-      await queue.shutdown();
-    } finally {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-      process.off('SIGHUP', onSignal);
-    }
+    const done = await waitForJob(queue, record.id, onSignal);
     if (tty) process.stderr.write('\r\x1b[2K');
 
     if (jsonProgress && done.state === 'done' && done.progress) {

@@ -8,9 +8,12 @@ import {
   type TranscodePreview,
 } from '../core/jobs/transcode-types';
 import type { JobProgress, JobRecord, QueueState } from '../core/jobs/types';
+import { RECORD_MODES, RTSP_TRANSPORTS } from '../core/jobs/record-types';
+import type { RecordPreview } from '../core/jobs/record-types';
 import { fileId, inputUrl, method, none, outputPath } from './method';
 
 export type { HwEncoderInfo, PresetInfo, TranscodePreview } from '../core/jobs/transcode-types';
+export type { RecordPreview } from '../core/jobs/record-types';
 export type { JobProgress, JobRecord, JobResult, JobState, QueueState } from '../core/jobs/types';
 
 export const jobId = z.string().regex(/^[A-Za-z0-9_-]{6,64}$/, 'not a job id');
@@ -35,6 +38,19 @@ const transcodeRequest = z
   })
   .strict();
 
+/** A live recording: the user typed the URL (rtsp(s), http(s), live HLS) and chose the output. */
+const recordRequest = z
+  .object({
+    url: inputUrl,
+    output: outputPath,
+    /** Stop by itself after this many seconds; unlimited when absent. */
+    durationSeconds: z.number().finite().positive().max(7 * 24 * 3600).optional(),
+    mode: z.enum(RECORD_MODES).default('auto'),
+    rtspTransport: z.enum(RTSP_TRANSPORTS).default('auto'),
+    overwrite: z.boolean().default(false),
+  })
+  .strict();
+
 export const jobsContract = {
   transcodePresets: method(none, 'The transcode presets, each with whether this ffmpeg can run it and why not.').returns<PresetInfo[]>(),
   transcodeHardware: method(none, 'Test which hardware encoders listed by ffmpeg really work on this machine (cached).').returns<HwEncoderInfo[]>(),
@@ -43,6 +59,15 @@ export const jobsContract = {
     'The exact ffmpeg command a transcode would run (and a suggested output name when none is given).',
   ).returns<TranscodePreview>(),
   transcodeEnqueue: method(transcodeRequest, 'Check and queue a transcode; fails at once on a bad input, output or option.').returns<JobRecord>(),
+  recordPreview: method(
+    recordRequest.extend({ output: outputPath.optional() }),
+    'Probe a live URL and show the recording it would make: the exact ffmpeg command, which streams are copied or re-encoded and why, and a suggested output name.',
+  ).returns<RecordPreview>(),
+  recordEnqueue: method(recordRequest, 'Check a live URL (it must answer now) and start recording it as a job; Stop (jobStop) keeps the file.').returns<JobRecord>(),
+  jobStop: method(
+    z.object({ id: jobId }).strict(),
+    'Finish a stoppable job (a recording) now and keep its output; a queued job is cancelled.',
+  ).returns<JobRecord>(),
   jobsList: method(none, 'All jobs (running, queued in order, then finished, newest first) and the queue settings.').returns<{
     jobs: JobRecord[];
     queue: QueueState;

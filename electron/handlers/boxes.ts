@@ -1,6 +1,9 @@
 import { stat } from 'node:fs/promises';
 import type { boxesContract } from '../contract/boxes';
 import { InspectSession } from '../core/boxes';
+import type { ByteSource } from '../core/boxes/source';
+import { isHttpUrl } from '../core/net/http';
+import { openHttpSource } from '../core/net/http-source';
 import { openSource } from '../core/net/open-source';
 import { describeFsError, WorkbenchError } from '../core/errors';
 import { bindingSlot, bindingState, type HandlerContext, type HandlerMap } from './context';
@@ -69,6 +72,22 @@ async function remoteSession(ctx: HandlerContext, id: string, url: string, refre
   return pending;
 }
 
+/**
+ * One Range source per remote session for box details: clicking through boxes costs one request
+ * each (often none: neighbours share a window), not a fresh connection and probe. It holds no OS
+ * resource, only a small window cache, and goes with its session.
+ */
+const detailSources = new WeakMap<InspectSession, Promise<ByteSource>>();
+function remoteDetailSource(s: InspectSession): Promise<ByteSource> {
+  let hit = detailSources.get(s);
+  if (!hit) {
+    hit = openHttpSource(s.path, { cacheBytes: 4 * 1024 * 1024 });
+    hit.catch(() => detailSources.delete(s));
+    detailSources.set(s, hit);
+  }
+  return hit;
+}
+
 /** The session of an opened file, parsed on first use and again when the file changed on disk. */
 async function session(ctx: HandlerContext, id: string, refresh = false): Promise<InspectSession> {
   const file = ctx.files.get(id);
@@ -124,6 +143,7 @@ export const boxesHandlers: HandlerMap<keyof typeof boxesContract> = {
   async inspectBox(args, ctx) {
     const s = await session(ctx, args.id);
     checked(() => s.row(args.node));
+    if (isHttpUrl(s.path)) return s.detail(args.node, await remoteDetailSource(s));
     const source = await openSource(s.path);
     try {
       return await s.detail(args.node, source);

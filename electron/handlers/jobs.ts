@@ -12,6 +12,8 @@ import { getPreset, hwEncodersFor, presetInfo, PRESETS } from '../core/jobs/pres
 import { probeHwEncoders } from '../core/jobs/hw';
 import { JOB_KINDS } from '../core/jobs/kinds';
 import { JobQueue } from '../core/jobs/queue';
+import { prepareRecording } from '../core/jobs/record';
+import type { RecordPreview } from '../core/jobs/record-types';
 import { formatCommand } from '../core/jobs/quote';
 import { planTranscode, prepareTranscode, type TranscodeRequest } from '../core/jobs/transcode';
 import type { TranscodePreview } from '../core/jobs/transcode-types';
@@ -101,6 +103,19 @@ export function suggestOutput(inputPath: string | null, presetId: string, taken:
   return path.join(dir, `${stem}.${tag}-${Date.now()}${preset.extension}`);
 }
 
+/** `~/Videos/recording-2026-12-06-1415.mp4` (home when there is no Videos folder), `-2`… when taken. */
+export function suggestRecordingOutput(taken: string[] = [], now = new Date()): string {
+  const videos = path.join(os.homedir(), 'Videos');
+  const dir = existsSync(videos) ? videos : os.homedir();
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const stem = `recording-${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}-${pad(now.getHours())}${pad(now.getMinutes())}`;
+  for (let n = 1; n < 1000; n++) {
+    const candidate = path.join(dir, `${stem}${n > 1 ? `-${n}` : ''}.mp4`);
+    if (!existsSync(candidate) && !taken.includes(candidate)) return candidate;
+  }
+  return path.join(dir, `${stem}-${Date.now()}.mp4`);
+}
+
 function altDialect(): 'posix' | 'windows' {
   return process.platform === 'win32' ? 'posix' : 'windows';
 }
@@ -150,6 +165,25 @@ export const jobsHandlers: HandlerMap<keyof typeof jobsContract> = {
     const q = await jobQueueFor(ctx);
     return q.enqueue('transcode', toRequest(args, ctx));
   },
+
+  async recordPreview(args, ctx): Promise<RecordPreview> {
+    const q = await jobQueueFor(ctx);
+    const suggested = args.output ? null : suggestRecordingOutput(q.pendingOutputs());
+    const { plan } = await prepareRecording({ ...args, output: args.output ?? suggested! });
+    return {
+      command: plan.command,
+      args: plan.args,
+      target: plan.target,
+      streams: plan.streams,
+      notes: plan.notes,
+      suggestedOutput: suggested,
+      exists: existsSync(plan.target),
+      busy: q.pendingOutputs().includes(plan.target),
+    };
+  },
+
+  recordEnqueue: async (args, ctx) => (await jobQueueFor(ctx)).enqueue('record', args),
+  jobStop: async (args, ctx) => (await jobQueueFor(ctx)).stop(args.id),
 
   async jobsList(_args, ctx) {
     const q = await jobQueueFor(ctx);

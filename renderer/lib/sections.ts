@@ -4,13 +4,14 @@
  * is one entry here plus its component in `views/`.
  */
 import type { Component } from 'svelte';
-import { Binary, Film, GitCompare, Image, ListChecks, Play, Wrench } from 'lucide-svelte';
+import { Binary, Film, GitCompare, Image, ListChecks, Play, Radio, Wrench } from 'lucide-svelte';
 import CapsView from '../views/CapsView.svelte';
 import CompareView from '../views/CompareView.svelte';
 import GifView from '../views/GifView.svelte';
 import InspectorView from '../views/InspectorView.svelte';
 import JobsView from '../views/JobsView.svelte';
 import PlayerView from '../views/PlayerView.svelte';
+import RecordView from '../views/RecordView.svelte';
 import TranscodeView from '../views/TranscodeView.svelte';
 
 export interface Section {
@@ -29,6 +30,7 @@ export const sections = [
   { id: 'compare', label: 'Compare', icon: icon(GitCompare), blurb: 'Two files side by side, and the differences that matter for playback.', view: CompareView },
   { id: 'player', label: 'Player', icon: icon(Play), blurb: 'Play segments through Media Source Extensions and see why they fail.', view: PlayerView },
   { id: 'transcode', label: 'Transcode', icon: icon(Film), blurb: 'Web MP4, fMP4 for MSE, HLS/DASH, WebM and audio with the bundled ffmpeg.', view: TranscodeView },
+  { id: 'record', label: 'Record', icon: icon(Radio), blurb: 'Record an RTSP, HTTP or live HLS stream to a fragmented MP4 that plays however it ends.', view: RecordView },
   { id: 'gif', label: 'GIF', icon: icon(Image), blurb: 'One-click GIF export with trim, size budget and preview.', view: GifView },
   { id: 'jobs', label: 'Jobs', icon: icon(ListChecks), blurb: 'The queue: progress, ETA, cancel, retry, logs.', view: JobsView },
   { id: 'caps', label: 'Capabilities', icon: icon(Wrench), blurb: 'Which ffmpeg is used, and which formats it accepts.', view: CapsView },

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clip } from '../fixtures/generate';
 import { openInUi, startApp, type App } from './helpers';
 
-const sections = ['inspector', 'compare', 'player', 'transcode', 'gif', 'jobs', 'caps'];
+const sections = ['inspector', 'compare', 'player', 'transcode', 'record', 'gif', 'jobs', 'caps'];
 
 describe('workbench shell in Chromium (web mode)', () => {
   let app: App;

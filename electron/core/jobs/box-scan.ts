@@ -49,6 +49,9 @@ export interface BoxLayout {
   moovChildren: string[];
   /** The last top-level box ends exactly at the end of the file. */
   complete: boolean;
+  /** The top-level boxes with their offsets and sizes (the last may run past `fileSize`). */
+  boxes: BoxHeader[];
+  fileSize: number;
 }
 
 export async function scanBoxes(file: string): Promise<BoxLayout> {
@@ -59,7 +62,7 @@ export async function scanBoxes(file: string): Promise<BoxLayout> {
     const moov = top.find((b) => b.type === 'moov');
     const moovChildren = moov ? (await walk(fh, moov.offset + moov.headerSize, moov.offset + moov.size, 256)).map((b) => b.type) : [];
     const last = top[top.length - 1];
-    return { top: top.map((b) => b.type), moovChildren, complete: !!last && last.offset + last.size === size };
+    return { top: top.map((b) => b.type), moovChildren, complete: !!last && last.offset + last.size === size, boxes: top, fileSize: size };
   } finally {
     await fh.close();
   }

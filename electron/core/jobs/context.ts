@@ -18,6 +18,8 @@ import type { JobContext, JobProgress, SafeOutputHandle } from './types';
 export interface ContextSpec {
   id: string;
   signal: AbortSignal;
+  /** Aborted to finish a stoppable job now and keep its output; never, when absent. */
+  stopSignal?: AbortSignal;
   /** When the work started (elapsed time and ETA). */
   startedAt: number;
   ffmpegPath?: () => string;
@@ -42,12 +44,14 @@ export interface OpenContext {
 
 export function createJobContext(spec: ContextSpec): OpenContext {
   const { signal } = spec;
+  const stopSignal = spec.stopSignal ?? new AbortController().signal;
   const outputs: SafeOutputHandle[] = [];
   const scratch: string[] = [];
   const ffmpegPath = spec.ffmpegPath ?? (() => resolveBinary('ffmpeg').path);
   const ctx: JobContext = {
     id: spec.id,
     signal,
+    stopSignal,
     log: (text) => spec.log(text),
     progress: (update) => spec.progress(update),
     setCommand: (command) => spec.command?.(command),
@@ -63,6 +67,7 @@ export function createJobContext(spec: ContextSpec): OpenContext {
       ffmpegPass(args, opts ?? {}, {
         bin: ffmpegPath(),
         signal,
+        stopSignal,
         graceMs: spec.cancelGraceMs,
         startedAt: spec.startedAt,
         log: spec.log,

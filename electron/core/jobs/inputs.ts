@@ -9,7 +9,10 @@
 import { fileArg as coreFileArg, inputArg, isAllowedInputUrl, LOCAL_PROTOCOL_WHITELIST, URL_PROTOCOL_WHITELIST } from '../ffmpeg-input';
 import { WorkbenchError } from '../errors';
 
-export type MediaInput = { kind: 'file'; path: string } | { kind: 'url'; url: string };
+export type MediaInput =
+  | { kind: 'file'; path: string }
+  /** `rtspTransport`: TCP unless asked otherwise; `auto` is ffmpeg's own (UDP, then TCP), for servers without TCP. */
+  | { kind: 'url'; url: string; rtspTransport?: 'auto' | 'tcp' | 'udp' };
 
 /** A URL the user typed, checked: only http(s)/rtsp(s), with a host. */
 export function parseInputUrl(text: string): URL {
@@ -39,7 +42,7 @@ export function inputArgs(input: MediaInput): { options: string[]; arg: string; 
   const arg = inputArg(url.href, { allowUrl: true });
   const timeouts =
     url.protocol === 'rtsp:' || url.protocol === 'rtsps:'
-      ? ['-rtsp_transport', 'tcp', '-timeout', '20000000']
+      ? [...(input.rtspTransport === 'auto' ? [] : ['-rtsp_transport', input.rtspTransport ?? 'tcp']), '-timeout', '20000000']
       : ['-rw_timeout', '20000000', '-reconnect', '1'];
   return { options: [...timeouts, '-protocol_whitelist', URL_PROTOCOL_WHITELIST], arg, label: redactUrl(url) };
 }

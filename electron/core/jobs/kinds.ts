@@ -5,7 +5,8 @@
  * nothing else.
  */
 import { gifJob } from '../gif/job';
+import { recordJob } from './record';
 import { transcodeJob } from './transcode';
 import type { JobKind } from './types';
 
-export const JOB_KINDS: readonly JobKind<unknown>[] = [transcodeJob, gifJob];
+export const JOB_KINDS: readonly JobKind<unknown>[] = [transcodeJob, gifJob, recordJob];

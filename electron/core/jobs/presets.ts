@@ -324,6 +324,19 @@ const fmp4Mse = definePreset({
   },
 });
 
+/**
+ * Live recordings (`core/jobs/record.ts`) copy what MP4 can carry and re-encode the rest with the
+ * fmp4-mse preset's encoders: H.264 at a fast speed (it has to keep up with real time) with a fixed
+ * 2 s GOP, so a fragment is flushed at least every 2 s, and AAC.
+ */
+export const LIVE_REENCODE = { preset: 'fmp4-mse' as const, video: 'H.264 (libx264)', audio: 'AAC', segmentSeconds: 2 };
+
+export function liveReencodeArgs(kind: 'video' | 'audio', env: BuildEnv): string[] {
+  const o: TranscodeOptions = { speed: 'veryfast', segmentSeconds: LIVE_REENCODE.segmentSeconds };
+  if (kind === 'audio') return aac(o);
+  return [...h264(o, env).args, ...fixedGop(LIVE_REENCODE.segmentSeconds, env, o)];
+}
+
 const cmaf = definePreset({
   id: 'cmaf',
   label: 'CMAF fragmented MP4',

@@ -52,6 +52,8 @@ interface Entry {
   record: JobRecord;
   source: Source | null;
   controller: AbortController | null;
+  /** Aborted by `stop()`: a stoppable job finishes early and keeps its output. */
+  stopper: AbortController | null;
   running: Promise<void> | null;
   waiters: ((r: JobRecord) => void)[];
   logTail: TailBuffer;
@@ -76,6 +78,7 @@ function newEntry(record: JobRecord, source: Source | null): Entry {
     record,
     source,
     controller: null,
+    stopper: null,
     running: null,
     waiters: [],
     logTail: new TailBuffer(64 * 1024),
@@ -276,6 +279,32 @@ export class JobQueue {
     return this.snapshot(e);
   }
 
+  /**
+   * Stop a stoppable job (a live recording) and keep what it wrote: ffmpeg gets `q`, the job
+   * finishes its output and ends "done". A queued job is simply cancelled. Other kinds refuse:
+   * their partial output is worthless, so they are cancelled instead.
+   */
+  stop(id: string): JobRecord {
+    const e = this.entry(id);
+    const r = e.record;
+    if (r.state === 'queued') return this.cancel(id);
+    if (!this.isStoppable(e)) {
+      throw new WorkbenchError('ENOTSTOPPABLE', `Job "${r.title}" cannot be stopped early and kept; cancel it instead.`);
+    }
+    if (r.state === 'running' && !r.stopRequested) {
+      r.stopRequested = true;
+      e.stopper?.abort();
+      this.writeLog(e, '\n# stop requested: finishing the output\n');
+      this.changed(e);
+    }
+    return this.snapshot(e);
+  }
+
+  private isStoppable(e: Entry): boolean {
+    const kind = e.source?.type === 'kind' ? e.source.kind : this.kinds.get(e.record.kind);
+    return kind?.stoppable === true;
+  }
+
   /** Run a failed, cancelled or interrupted job again (same id, next attempt, at the end of the queue). */
   async retry(id: string): Promise<JobRecord> {
     const e = this.entry(id);
@@ -303,6 +332,7 @@ export class JobQueue {
     r.result = null;
     r.progress = null;
     r.finishedAt = null;
+    delete r.stopRequested;
     this.queued.push(id);
     this.changed(e);
     this.queueChanged();
@@ -356,12 +386,17 @@ export class JobQueue {
 
   /**
    * Stop everything: running jobs are cancelled (their processes waited for, temporary outputs
-   * deleted), the history is written. Queued jobs become "interrupted" at the next start.
+   * deleted), except stoppable ones (recordings), which are stopped and keep their output; the
+   * history is written. Queued jobs become "interrupted" at the next start.
    */
   async shutdown(): Promise<void> {
     this.closing = true;
     const running = [...this.entries.values()].filter((e) => e.running);
     for (const e of running) {
+      if (this.isStoppable(e) && e.record.state === 'running') {
+        this.stop(e.record.id);
+        continue;
+      }
       if (e.record.state === 'running') e.record.state = 'cancelling';
       e.controller?.abort();
     }
@@ -398,6 +433,9 @@ export class JobQueue {
     const r = e.record;
     const controller = new AbortController();
     e.controller = controller;
+    const stopper = new AbortController();
+    e.stopper = stopper;
+    delete r.stopRequested;
     r.state = 'running';
     r.startedAt = Date.now();
     r.attempts++;
@@ -408,7 +446,7 @@ export class JobQueue {
     this.writeLog(e, `# ${new Date(r.startedAt).toISOString()} ${r.kind} job ${r.id}, attempt ${r.attempts}: ${r.title}\n`);
     this.changed(e);
 
-    const { ctx, settle } = this.context(e, controller.signal);
+    const { ctx, settle } = this.context(e, controller.signal, stopper.signal);
     let result: JobResult | null = null;
     let failure: unknown = null;
     try {
@@ -448,12 +486,13 @@ export class JobQueue {
     }
   }
 
-  private context(e: Entry, signal: AbortSignal) {
+  private context(e: Entry, signal: AbortSignal, stopSignal: AbortSignal) {
     const r = e.record;
     let exited = false;
     return createJobContext({
       id: r.id,
       signal,
+      stopSignal,
       startedAt: r.startedAt ?? Date.now(),
       ffmpegPath: this.options.ffmpegPath,
       cancelGraceMs: this.options.cancelGraceMs,
@@ -496,6 +535,7 @@ export class JobQueue {
   private snapshot(e: Entry): JobRecord {
     const r = clone(e.record);
     r.retryable = e.source !== null || (this.kinds.has(r.kind) && r.params !== null);
+    r.stoppable = this.isStoppable(e);
     return r;
   }
 
@@ -587,19 +627,31 @@ export class JobQueue {
         // A crash can leave ffmpeg running: stop it before deleting the file it writes.
         for (const p of record.processes) await killStamped(p).catch(() => false);
         record.processes = [];
+        const kind = this.kinds.get(record.kind);
+        let recovered: JobResult | null = null;
+        for (const t of record.tempPaths) {
+          if (!wasRunning || !kind?.recover || recovered || !isTempName(path.basename(t))) continue;
+          recovered = await kind.recover(record.params, t).catch(() => null);
+        }
         for (const t of record.tempPaths) {
           if (isTempName(path.basename(t))) await removeWithRetry(t).catch(() => {});
         }
-        record.state = 'interrupted';
-        record.finishedAt = record.finishedAt ?? Date.now();
-        record.error = {
-          code: 'EINTERRUPTED',
-          message: wasRunning
-            ? 'The app closed while this job was running; its temporary output was removed. Retry to run it again.'
-            : 'The app closed before this job started. Retry to run it.',
-          details: [],
-        };
         record.tempPaths = [];
+        record.finishedAt = record.finishedAt ?? Date.now();
+        if (recovered) {
+          record.state = 'done';
+          record.result = recovered;
+          record.error = null;
+        } else {
+          record.state = 'interrupted';
+          record.error = {
+            code: 'EINTERRUPTED',
+            message: wasRunning
+              ? 'The app closed while this job was running; its temporary output was removed. Retry to run it again.'
+              : 'The app closed before this job started. Retry to run it.',
+            details: [],
+          };
+        }
       }
       this.entries.set(record.id, newEntry(record, null));
     }

@@ -103,6 +103,11 @@ export interface RunFfmpegOptions {
   args: readonly string[];
   cwd?: string;
   signal?: AbortSignal;
+  /**
+   * "Finish now and keep what was written" (a live recording): asked the same way as a cancel
+   * (`q`, then SIGTERM, then SIGKILL), but the run reports `stopped` instead of `cancelled`.
+   */
+  stopSignal?: AbortSignal;
   onProgress?(block: ProgressBlock): void;
   /** Every stderr chunk as it arrives (for the job log). */
   onStderr?(text: string): void;
@@ -119,6 +124,8 @@ export interface RunFfmpegResult {
   signal: NodeJS.Signals | null;
   /** The run was cancelled through `signal`. */
   cancelled: boolean;
+  /** The run was asked to finish through `stopSignal` (and was not cancelled). */
+  stopped: boolean;
   stderrTail: string;
   /** Lines logged at warning level or worse (bounded, newest kept), without the level tag. */
   problems: string[];
@@ -132,7 +139,7 @@ export function runFfmpeg(options: RunFfmpegOptions): Promise<RunFfmpegResult> {
   const { graceMs = 2000, termMs = 2000 } = options;
   return new Promise((resolve, reject) => {
     if (options.signal?.aborted) {
-      resolve({ code: null, signal: null, cancelled: true, stderrTail: '', problems: [], errors: [], wallMs: 0 });
+      resolve({ code: null, signal: null, cancelled: true, stopped: false, stderrTail: '', problems: [], errors: [], wallMs: 0 });
       return;
     }
     const started = Date.now();
@@ -150,6 +157,8 @@ export function runFfmpeg(options: RunFfmpegOptions): Promise<RunFfmpegResult> {
     const reader = new ProgressReader();
     let pendingLine = '';
     let cancelled = false;
+    let stopped = false;
+    let quitting = false;
     const timers: NodeJS.Timeout[] = [];
 
     const takeLine = (line: string) => {
@@ -178,9 +187,10 @@ export function runFfmpeg(options: RunFfmpegOptions): Promise<RunFfmpegResult> {
     // ffmpeg may exit before reading `q`; writing to its closed stdin must not throw.
     child.stdin.on('error', () => {});
 
-    const onAbort = () => {
-      if (cancelled) return;
-      cancelled = true;
+    // ffmpeg finishes its output on `q` (and on SIGTERM); SIGKILL is the last resort.
+    const askToQuit = () => {
+      if (quitting) return;
+      quitting = true;
       try {
         child.stdin.write('q');
       } catch {
@@ -193,19 +203,31 @@ export function runFfmpeg(options: RunFfmpegOptions): Promise<RunFfmpegResult> {
         }, graceMs),
       );
     };
+    const onAbort = () => {
+      cancelled = true;
+      askToQuit();
+    };
+    const onStop = () => {
+      stopped = true;
+      askToQuit();
+    };
     options.signal?.addEventListener('abort', onAbort, { once: true });
+    if (options.stopSignal?.aborted) onStop();
+    else options.stopSignal?.addEventListener('abort', onStop, { once: true });
 
     child.on('error', (err) => {
       options.signal?.removeEventListener('abort', onAbort);
+      options.stopSignal?.removeEventListener('abort', onStop);
       timers.forEach(clearTimeout);
       reject(new WorkbenchError('ESPAWN', `Could not start ffmpeg (${options.bin}): ${err.message}. Check "mwb caps".`, { cause: err }));
     });
     child.on('close', (code, signal) => {
       options.signal?.removeEventListener('abort', onAbort);
+      options.stopSignal?.removeEventListener('abort', onStop);
       timers.forEach(clearTimeout);
       if (pendingLine) takeLine(pendingLine);
       child.stdin.destroy();
-      resolve({ code, signal, cancelled, stderrTail: tail.toString(), problems, errors, wallMs: Date.now() - started });
+      resolve({ code, signal, cancelled, stopped: stopped && !cancelled, stderrTail: tail.toString(), problems, errors, wallMs: Date.now() - started });
     });
   });
 }
@@ -214,6 +236,8 @@ export function runFfmpeg(options: RunFfmpegOptions): Promise<RunFfmpegResult> {
 export interface PassHooks {
   bin: string;
   signal: AbortSignal;
+  /** Aborted to finish a stoppable job now and keep its output (see `JobKind.stoppable`). */
+  stopSignal?: AbortSignal;
   /** ms between `q` and SIGTERM (and between SIGTERM and SIGKILL). */
   graceMs?: number;
   /** When the whole job started (elapsed time and ETA span all its passes). */
@@ -245,12 +269,14 @@ export async function ffmpegPass(args: string[], opts: FfmpegPassOptions, hooks:
     args: argv,
     cwd: opts.cwd,
     signal,
+    stopSignal: hooks.stopSignal,
     graceMs: hooks.graceMs,
     termMs: hooks.graceMs,
     onStderr: (text) => hooks.log(text),
     onSpawn: (pid) => hooks.spawned?.(pid),
     onProgress: (block) => {
-      if (signal.aborted) return; // ffmpeg finishing after `q` is not progress
+      // ffmpeg finishing after a cancel's `q` is not progress; after a stop it is the final count.
+      if (signal.aborted) return;
       const elapsedPass = (Date.now() - passStart) / 1000;
       const p = summarizeProgress(block, { durationSeconds: opts.durationSeconds ?? null, inputBytes: opts.inputBytes ?? null, elapsedSeconds: elapsedPass });
       let eta = p.etaSeconds;
@@ -268,6 +294,7 @@ export async function ffmpegPass(args: string[], opts: FfmpegPassOptions, hooks:
   hooks.exited?.();
   hooks.log(`\n# ffmpeg exited with ${res.signal ? `signal ${res.signal}` : `code ${res.code}`} after ${(res.wallMs / 1000).toFixed(1)} s\n`);
   if (res.cancelled || signal.aborted) throw new JobCancelledError();
-  if (res.code !== 0) throw describeFfmpegFailure(res);
-  return { stderrTail: res.stderrTail, problems: res.problems.map(unprefixFileUrls) };
+  // Asked to stop: `q` exits 0, a SIGTERM after the grace period 255; either way the output was finished.
+  if (res.code !== 0 && !(res.stopped && res.signal !== 'SIGKILL')) throw describeFfmpegFailure(res);
+  return { stderrTail: res.stderrTail, problems: res.problems.map(unprefixFileUrls), ...(res.stopped ? { stopped: true } : {}) };
 }

@@ -211,7 +211,16 @@ export async function reserveOutput(options: ReserveOptions): Promise<SafeOutput
     untrackTemp(tempPath);
     const files = await listFiles(target, kind);
     const primary = info.primary ? path.join(target, info.primary) : target;
-    return { path: target, kind, primary, files, summary: info.summary, durationSeconds: info.durationSeconds ?? null, details: info.details ?? null };
+    return {
+      path: target,
+      kind,
+      primary,
+      files,
+      summary: info.summary,
+      durationSeconds: info.durationSeconds ?? null,
+      details: info.details ?? null,
+      ...(info.warning ? { warning: info.warning } : {}),
+    };
   };
 
   return { target, tempPath, kind, commit, discard };

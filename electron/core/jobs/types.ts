@@ -25,6 +25,11 @@
  * `log(…)`. Outputs not committed when `run` returns or throws are deleted (with retries on
  * EBUSY/EPERM), and no ffmpeg outlives the job. Work that runs outside the queue (the CLI, GIF
  * previews) gets the same context from `runStandalone`.
+ *
+ * A kind whose partial output is the point (a live recording, `record.ts`) sets `stoppable: true`:
+ * "Stop" (`queue.stop(id)`) then aborts `JobContext.stopSignal` instead of cancelling, ffmpeg gets `q`
+ * and finishes its file, the pass returns `{ stopped: true }` and `run` commits the output as usual;
+ * a queue shutdown stops such jobs the same way. Its optional `recover` keeps what a crash left.
  */
 
 export type JobState = 'queued' | 'running' | 'cancelling' | 'done' | 'failed' | 'cancelled' | 'interrupted';
@@ -77,6 +82,11 @@ export interface JobResult<D = unknown> {
   durationSeconds: number | null;
   /** The kind's own result (e.g. a GIF's size, frames and chosen settings); null when it has none. */
   details?: D | null;
+  /**
+   * The output is usable but something the user must know happened (a live source dropped and
+   * the recording ended early). Absent or null when all went as asked.
+   */
+  warning?: string | null;
 }
 
 export interface JobRecord {
@@ -102,6 +112,13 @@ export interface JobRecord {
   logPath: string | null;
   /** Whether "Retry" can run it again (ad-hoc tasks only within the session that created them). */
   retryable: boolean;
+  /**
+   * Whether "Stop" can finish it early and keep the output (a live recording: see
+   * `JobKind.stoppable`); false for everything whose partial output is worthless.
+   */
+  stoppable?: boolean;
+  /** Set once a stop was asked for (the job is finishing, not cancelling). */
+  stopRequested?: boolean;
   /** JSON parameters of a job kind (kept for retry after a restart). */
   params: unknown;
   /** Temporary outputs in use; persisted so that a crash's leftovers are removed at the next start. */
@@ -146,6 +163,8 @@ export interface FfmpegPassResult {
   stderrTail: string;
   /** Lines ffmpeg logged at warning level or worse during the pass. */
   problems: string[];
+  /** The pass ended because the job was asked to stop (its exit code is then not an error). */
+  stopped?: boolean;
 }
 
 export interface SafeOutputHandle {
@@ -155,15 +174,21 @@ export interface SafeOutputHandle {
   tempPath: string;
   kind: 'file' | 'folder';
   /** Move the finished temporary output to the target; returns the job result. */
-  commit<D = null>(info: { summary: string; primary?: string; durationSeconds?: number | null; details?: D }): Promise<JobResult<D>>;
+  commit<D = null>(info: { summary: string; primary?: string; durationSeconds?: number | null; details?: D; warning?: string | null }): Promise<JobResult<D>>;
   /** Delete the temporary output (retries on EBUSY/EPERM). Safe to call twice. */
   discard(): Promise<void>;
 }
 
 export interface JobContext {
   readonly id: string;
-  /** Aborted when the job is cancelled (or the queue shuts down). */
+  /** Aborted when the job is cancelled. */
   readonly signal: AbortSignal;
+  /**
+   * Aborted when the user asks a stoppable job to finish now and keep its output (Stop in Jobs,
+   * Ctrl+C in `mwb record`, the app quitting). `ffmpeg()` passes it on: ffmpeg gets `q` and the
+   * pass returns normally with `stopped: true`.
+   */
+  readonly stopSignal: AbortSignal;
   log(text: string): void;
   progress(update: Partial<JobProgress>): void;
   /** Record the display command (shown in the Jobs view and the log). */
@@ -176,9 +201,20 @@ export interface JobContext {
 
 export interface JobKind<P, D = unknown> {
   kind: string;
+  /**
+   * The job's partial output is the point (a live recording): "Stop" finishes it through
+   * `JobContext.stopSignal` instead of cancelling, and a queue shutdown stops it the same way.
+   */
+  stoppable?: boolean;
   /** Validate the parameters and describe the job; throw a WorkbenchError to refuse before queueing. */
   prepare(params: P): Promise<JobDescription>;
   run(params: P, job: JobContext): Promise<JobResult<D>>;
+  /**
+   * After a crash (the app killed while the job ran, its ffmpeg stopped at the next start): turn
+   * what the job wrote into a usable result instead of deleting it (a recording up to its last
+   * fragment). Null when there is nothing worth keeping; the temporary output is then deleted.
+   */
+  recover?(params: P, tempPath: string): Promise<JobResult<D> | null>;
 }
 
 /** What ffmpeg-running work needs of a JobContext (GIF previews and estimates run with just this). */

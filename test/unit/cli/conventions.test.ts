@@ -15,6 +15,7 @@ import { gifVerb } from '../../../electron/cli/gif';
 import { inspectVerb } from '../../../electron/cli/inspect';
 import { lintVerb } from '../../../electron/cli/lint';
 import { presetsVerb } from '../../../electron/cli/presets';
+import { recordVerb } from '../../../electron/cli/record';
 import { probeVerb } from '../../../electron/cli/probe';
 import { serveVerb } from '../../../electron/cli/serve';
 import { transcodeVerb } from '../../../electron/cli/transcode';
@@ -22,7 +23,7 @@ import { inspectFile } from '../../../electron/core/boxes';
 import { clip } from '../../fixtures/generate';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const VERBS: Verb[] = [capsVerb, inspectVerb, diffVerb, lintVerb, probeVerb, gifVerb, serveVerb, transcodeVerb, presetsVerb];
+const VERBS: Verb[] = [capsVerb, inspectVerb, diffVerb, lintVerb, probeVerb, gifVerb, serveVerb, transcodeVerb, presetsVerb, recordVerb];
 
 function mwb(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {

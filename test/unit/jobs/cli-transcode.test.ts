@@ -2,48 +2,10 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { copyFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { probeMedia } from '../../../electron/core/media/ffprobe';
 import { clip } from '../../fixtures/generate';
-import { tempDir } from './helpers';
-
-const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const cliPath = path.join(repo, 'electron/cli.ts');
-/** tsx's loader by absolute URL, so the CLI also runs from other working directories. */
-const tsxLoader = pathToFileURL(path.join(repo, 'node_modules/tsx/dist/loader.mjs')).href;
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function mwb(args: string[], options: { cwd?: string; onStdout?: (text: string, child: ReturnType<typeof spawn>) => void } = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', tsxLoader, cliPath, ...args], { cwd: options.cwd ?? repo, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => {
-      stdout += d;
-      options.onStdout?.(stdout, child);
-    });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-/** ffmpeg processes anywhere on the machine whose command line mentions `needle` (orphans included). */
-function ffmpegMentioning(needle: string): string[] {
-  try {
-    return execFileSync('pgrep', ['-af', 'ffmpeg'], { encoding: 'utf8' })
-      .split('\n')
-      .filter((l) => l.includes(needle) && !l.includes('pgrep'));
-  } catch {
-    return []; // pgrep exits 1 when nothing matches
-  }
-}
+import { ffmpegMentioning, mwb, repo, tempDir, tsxLoader, type Run } from './helpers';
 
 let source: string;
 let longSource: string;

@@ -3,11 +3,12 @@ import { existsSync } from 'node:fs';
 import { copyFile, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EventMap, EventName, JobRecord, PresetInfo, TranscodePreview } from '../../../electron/api';
+import type { EventMap, EventName, JobRecord, PresetInfo, RecordPreview, TranscodePreview } from '../../../electron/api';
 import { FileRegistry } from '../../../electron/core/files';
 import { dispatch, type HandlerContext } from '../../../electron/handlers';
 import { shutdownJobQueue } from '../../../electron/handlers/jobs';
 import { clip } from '../../fixtures/generate';
+import { startLiveHls } from '../../fixtures/live-sources';
 import { ffmpegChildren, sleep, tempDir } from './helpers';
 
 interface Ctx extends HandlerContext {
@@ -174,5 +175,34 @@ describe('jobs handlers', () => {
     expect(jobs.some((j) => j.id === a.id)).toBe(false);
     expect(existsSync(path.join(dir, 'a.m4a'))).toBe(true); // removing a job keeps its output
     expect((await call<{ concurrency: number }>(ctx, 'jobsConcurrency', { concurrency: 2 })).concurrency).toBe(2);
+  });
+
+  it('records a live URL: preview, enqueue, stop keeps the file; bad URLs never reach ffmpeg', async () => {
+    const live = await startLiveHls();
+    try {
+      const preview = await call<RecordPreview>(ctx, 'recordPreview', { url: live.url });
+      expect(preview.suggestedOutput).toMatch(/recording-\d{4}-\d{2}-\d{2}-\d{4}(-\d+)?\.mp4$/);
+      expect(preview.streams.map((s) => `${s.type}:${s.action}`)).toEqual(['video:copy', 'audio:copy']);
+      const output = path.join(dir, 'rec.mp4');
+      const job = await call<JobRecord>(ctx, 'recordEnqueue', { url: live.url, output });
+      expect(job).toMatchObject({ kind: 'record', stoppable: true });
+      for (let i = 0; i < 1500; i++) {
+        const { jobs } = await call<{ jobs: JobRecord[] }>(ctx, 'jobsList', {});
+        if ((jobs.find((j) => j.id === job.id)?.progress?.outTimeSeconds ?? 0) >= 3) break;
+        await sleep(20);
+      }
+      expect((await call<JobRecord>(ctx, 'jobStop', { id: job.id })).stopRequested).toBe(true);
+      const done = await until(ctx, job.id, ['done', 'failed']);
+      expect(done.state).toBe('done');
+      expect(done.result!.durationSeconds).toBeGreaterThan(2);
+      expect((await call<{ path: string }>(ctx, 'jobOpenOutput', { id: job.id })).path).toBe(output);
+      expect(ctx.notifications.some(([title, body]) => title === 'Job finished' && body.includes('rec.mp4'))).toBe(true);
+
+      for (const url of ['file:///etc/passwd', 'concat:/a|/b', 'ftp://host/x']) {
+        await expect(call(ctx, 'recordEnqueue', { url, output: path.join(dir, 'x.mp4') })).rejects.toMatchObject({ code: 'EINVALIDARGS' });
+      }
+    } finally {
+      await live.close();
+    }
   });
 });

@@ -1,8 +1,9 @@
-/** Shared by the jobs tests: temp folders, process checks, waiting for job states. */
-import { execFileSync } from 'node:child_process';
+/** Shared by the jobs tests: temp folders, process checks, waiting for job states, running `mwb`. */
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtemp, readdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { JobQueue } from '../../../electron/core/jobs/queue';
 import type { JobRecord, JobState } from '../../../electron/core/jobs/types';
 
@@ -70,3 +71,40 @@ export function waitForState(queue: JobQueue, id: string, states: JobState[], ti
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const cliPath = path.join(repo, 'electron/cli.ts');
+/** tsx's loader by absolute URL, so the CLI also runs from other working directories. */
+export const tsxLoader = pathToFileURL(path.join(repo, 'node_modules/tsx/dist/loader.mjs')).href;
+
+export interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function mwb(args: string[], options: { cwd?: string; onStdout?: (text: string, child: ReturnType<typeof spawn>) => void } = {}): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', tsxLoader, cliPath, ...args], { cwd: options.cwd ?? repo, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      stdout += d;
+      options.onStdout?.(stdout, child);
+    });
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** ffmpeg processes anywhere on the machine whose command line mentions `needle` (orphans included). */
+export function ffmpegMentioning(needle: string): string[] {
+  try {
+    return execFileSync('pgrep', ['-af', 'ffmpeg'], { encoding: 'utf8' })
+      .split('\n')
+      .filter((l) => l.includes(needle) && !l.includes('pgrep'));
+  } catch {
+    return []; // pgrep exits 1 when nothing matches
+  }
+}

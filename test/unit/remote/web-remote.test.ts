@@ -84,6 +84,15 @@ describe('openUrl and the views over it', () => {
     expect(progress[progress.length - 1]).toMatchObject({ id: file.id, final: true });
     const rows = await call<TreePage>(ctx, 'inspectRows', { id: file.id, start: 0, count: 50 });
     expect(rows.rows.filter((r) => r.type === 'moof').length).toBe(8);
+    // Box details of a remote file: fields and byte ranges, neighbours without a new request each.
+    const moofs = rows.rows.filter((r) => r.type === 'moof');
+    fixture.resetLog();
+    const d1 = await call<{ row: { type: string }; ranges: unknown[] }>(ctx, 'inspectBox', { id: file.id, node: moofs[0]!.node });
+    const d2 = await call<{ row: { type: string }; ranges: unknown[] }>(ctx, 'inspectBox', { id: file.id, node: moofs[0]!.node + 1 });
+    expect(d1.row.type).toBe('moof');
+    expect(d1.ranges.length).toBeGreaterThan(0);
+    expect(d2.row.type).toBe('mfhd');
+    expect(fixture.totals().requests).toBe(1);
   });
 
   it('hands an opened URL to ffmpeg as a URL (transcode), and the GIF view says it reads local files', async () => {
