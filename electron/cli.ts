@@ -1,23 +1,15 @@
 /**
  * `mwb`: the workbench's engine for terminals and build pipelines. Each verb lives in `cli/` and
  * calls `core/`; this file only routes, prints help and reports errors with the conventions of
- * `cli/common.ts` (exit codes, JSON errors, the log path on internal errors).
+ * `cli/common.ts` (exit codes, JSON errors, the log path on internal errors). It reads only the
+ * verb table (`cli/verbs.ts`: names, summaries, usage and the help formatting) and `cli/exit.ts`;
+ * a verb's help module loads for its --help, and the verb's module (with `common.ts` and zod) when it runs,
+ * so `mwb --version` and `mwb --help` stay as quick as Node itself (issue #18).
  */
 import pkg from '../package.json' with { type: 'json' };
 import { errorMessage } from './core/errors';
-import { capsVerb } from './cli/caps';
-import { columns, didYouMean, EXIT, EXIT_MEANINGS, logInternal, reportError, verbHelp, wantsJson, type Verb } from './cli/common';
-import { gifVerb } from './cli/gif';
-import { diffVerb } from './cli/diff';
-import { inspectVerb } from './cli/inspect';
-import { lintVerb } from './cli/lint';
-import { probeVerb } from './cli/probe';
-import { recordVerb } from './cli/record';
-import { presetsVerb } from './cli/presets';
-import { serveVerb } from './cli/serve';
-import { transcodeVerb } from './cli/transcode';
-
-const verbs: Verb[] = [capsVerb, inspectVerb, diffVerb, lintVerb, probeVerb, gifVerb, serveVerb, transcodeVerb, recordVerb, presetsVerb];
+import { EXIT, EXIT_MEANINGS } from './cli/exit';
+import { columns, didYouMean, VERBS as verbs, verbHelp } from './cli/verbs';
 
 function version(): string {
   return pkg.version;
@@ -64,7 +56,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     const verb = verbs.find((v) => v.name === rest[0]);
     if (!verb) return unknownVerb(rest[0]);
-    process.stdout.write(verbHelp(verb));
+    process.stdout.write(verbHelp(await verb.help()));
     return EXIT.ok;
   }
   if (first === '--version' || first === '-v') {
@@ -76,12 +68,13 @@ export async function main(argv: string[]): Promise<number> {
   const end = rest.indexOf('--');
   const own = end < 0 ? rest : rest.slice(0, end);
   if (own.includes('--help') || own.includes('-h')) {
-    process.stdout.write(verbHelp(verb));
+    process.stdout.write(verbHelp(await verb.help()));
     return EXIT.ok;
   }
   try {
-    return await verb.run(rest);
+    return await (await verb.load()).run(rest);
   } catch (err) {
+    const { reportError, wantsJson } = await import('./cli/common');
     return await reportError(verb.name, err, wantsJson(rest), verb.usage);
   }
 }
@@ -103,7 +96,8 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   async (err: unknown) => {
-    process.stderr.write(`mwb: ${errorMessage(err)}${await logInternal('mwb: internal error', err)}\n`);
+    const note = await import('./cli/common').then((c) => c.logInternal('mwb: internal error', err), () => '');
+    process.stderr.write(`mwb: ${errorMessage(err)}${note}\n`);
     process.exitCode = EXIT.failure;
   },
 );

@@ -1,20 +1,10 @@
 import { getCapabilities } from '../core/media/caps';
-import { EXIT, parseVerbArgs, printJson, type Options, type Verb } from './common';
+import { EXIT, parseVerbArgs, printJson, type Verb } from './common';
+import { OPTIONS, capsHelp } from './help/caps';
 
-const OPTIONS = {
-  json: { type: 'boolean', help: 'Print everything as JSON: ffmpeg and ffprobe (path, version, source) and the complete encoder, decoder, muxer, demuxer, filter and hwaccel lists. Default: a text summary.' },
-} satisfies Options;
 
 export const capsVerb: Verb = {
-  name: 'caps',
-  summary: 'which ffmpeg/ffprobe are used, and what they can encode, decode, mux and demux',
-  usage: 'mwb caps [--json]',
-  options: OPTIONS,
-  examples: [
-    ['mwb caps', 'the ffmpeg in use, its version and where it came from (FFMPEG_PATH, bundled, or PATH), and the web-relevant encoders'],
-    ['mwb caps --json | jq ".encoders | length"', 'the complete lists as JSON'],
-  ],
-  exits: { 1: 'ffmpeg could not be found or run' },
+  ...capsHelp,
   async run(argv) {
     const { values } = parseVerbArgs('caps', argv, OPTIONS);
     const caps = await getCapabilities();

@@ -7,33 +7,22 @@ import { parseArgs } from 'node:util';
 import type { z } from 'zod';
 import { errorCode, errorMessage } from '../core/errors';
 import { parseOptions } from '../core/options';
+import { EXIT, UsageError } from './exit';
+import { didYouMean, type Options } from './verbs';
+import type { VerbHelp } from './verbs';
 
-/**
- * Exit codes shared by every verb (the README's table):
- * 0 done and clean; 1 findings, differences or structural errors (or the work itself failed);
- * 2 usage errors and inputs that cannot be read (missing, folder, empty, not media).
- */
-export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
+// The exit codes, the usage error and the help text live in modules free of zod and the engine,
+// so that `mwb --version` and `mwb --help` load neither (issue #18); verbs import them from here.
+export { EXIT, EXIT_MEANINGS, UsageError } from './exit';
+export { columns, didYouMean, verbHelp, wrap, type OptionSpec, type Options, type VerbHelp } from './verbs';
 
-/** What the three codes mean, for every verb's help and the main help. */
-export const EXIT_MEANINGS: Record<0 | 1 | 2, string> = {
-  0: 'done, and nothing to report',
-  1: 'findings, differences or structural errors (lint errors, diff differences, broken boxes), or the work failed',
-  2: 'usage error, or an input that cannot be read (missing, a folder, empty, not media)',
-};
+/** A verb's module: its help (name, summary and usage from `verbs.ts`; options, examples, exit codes) and `run`. */
+export interface Verb extends VerbHelp {
+  run(argv: string[]): Promise<number>;
+}
 
 /** Error codes of inputs that cannot be read: exit 2, like usage errors. */
 const UNREADABLE = new Set(['ENOENT', 'EACCES', 'EPERM', 'EISDIR', 'ENOTDIR', 'ENOTFILE', 'EEMPTY', 'ENOTMEDIA', 'ENOTMP4', 'EMANIFEST', 'EBADURL', 'ESAMEFILE', 'EBADOUTPUT', 'EBADOPTION', 'EBADOPTIONS', 'EUSAGE', 'EEXIST']);
-
-export class UsageError extends Error {
-  readonly code = 'EUSAGE';
-  /** Follow the message with the verb's usage line (not for option typos: those stay one line). */
-  readonly showUsage: boolean;
-  constructor(message: string, options: { showUsage?: boolean } = {}) {
-    super(message);
-    this.showUsage = options.showUsage ?? true;
-  }
-}
 
 /** An error the verb already explained, with the exit code it means. */
 export class CliError extends Error {
@@ -58,66 +47,6 @@ export function isInternal(err: unknown): boolean {
   if (err instanceof CliError || err instanceof UsageError) return false;
   const code = errorCode(err);
   return code === 'EINTERNAL' || !(err instanceof Error) || err.name === 'TypeError' || err.name === 'RangeError' || err.name === 'ReferenceError';
-}
-
-/** One option: node's parseArgs fields plus what the help says about it. */
-export interface OptionSpec {
-  type: 'boolean' | 'string';
-  short?: string;
-  multiple?: boolean;
-  /** The value's placeholder in help (`N`, `SECONDS`, `FILE`). */
-  value?: string;
-  /** One or two sentences: what it does, units, accepted values, default. */
-  help: string;
-  /** A unit written after a space (`--max-size 10 MB`) is joined to the value when it matches. */
-  unit?: RegExp;
-  /** Hidden aliases (e.g. `colors` for `colours`) are parsed but not listed. */
-  hidden?: boolean;
-}
-
-export type Options = Record<string, OptionSpec>;
-
-export interface Verb {
-  name: string;
-  summary: string;
-  usage: string;
-  /** Positional arguments and what they are. */
-  args?: [string, string][];
-  options: Options;
-  /** Two (or more) example command lines, each with an optional comment. */
-  examples: [string, string?][];
-  /** What exit code 1 means for this verb (it never occurs when absent), and other codes it uses. */
-  exits: { 1?: string; extra?: [number, string][] };
-  run(argv: string[]): Promise<number>;
-}
-
-/** Levenshtein distance, for "did you mean". */
-function distance(a: string, b: string): number {
-  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0]!;
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const up = prev[j]!;
-      prev[j] = Math.min(prev[j]! + 1, prev[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = up;
-    }
-  }
-  return prev[b.length]!;
-}
-
-/** The known name closest to `wrong`, if it is close enough to be a typo (or a prefix of one). */
-export function didYouMean(wrong: string, known: string[]): string | undefined {
-  let best: string | undefined;
-  let bestScore = Infinity;
-  for (const k of known) {
-    const d = k.startsWith(wrong) || wrong.startsWith(k) ? Math.abs(k.length - wrong.length) * 0.5 : distance(wrong, k);
-    if (d < bestScore) {
-      bestScore = d;
-      best = k;
-    }
-  }
-  return best !== undefined && bestScore <= Math.max(2, Math.floor(wrong.length / 3)) ? best : undefined;
 }
 
 /**
@@ -247,54 +176,6 @@ export async function reportError(verb: string, err: unknown, json: boolean, usa
   return exit;
 }
 
-// ---- help -------------------------------------------------------------------------------------
-
-const WIDTH = 100;
-
-/** Word-wrap `text` to `width`, indenting continuation lines by `indent` spaces. */
-export function wrap(text: string, indent: number, width = WIDTH): string {
-  const words = text.split(/\s+/).filter(Boolean);
-  const lines: string[] = [];
-  let line = '';
-  for (const w of words) {
-    if (line && indent + line.length + 1 + w.length > width) {
-      lines.push(line);
-      line = w;
-    } else line = line ? `${line} ${w}` : w;
-  }
-  if (line) lines.push(line);
-  return lines.join('\n' + ' '.repeat(indent));
-}
-
-/** Two aligned columns: left padded to the widest entry (capped), right wrapped. */
-export function columns(rows: [string, string][], indent = 2, cap = 28): string[] {
-  const left = Math.min(cap, Math.max(...rows.map(([l]) => l.length)));
-  return rows.map(([l, r]) => {
-    const pad = ' '.repeat(indent);
-    if (l.length > left) return `${pad}${l}\n${' '.repeat(indent + left + 2)}${wrap(r, indent + left + 2)}`;
-    return `${pad}${l.padEnd(left)}  ${wrap(r, indent + left + 2)}`;
-  });
-}
-
-/** `mwb <verb> --help` and `mwb help <verb>`. */
-export function verbHelp(verb: Verb): string {
-  const out: string[] = [`mwb ${verb.name} — ${verb.summary}`, '', 'Usage:', `  ${verb.usage.replace(/\n\s*/g, '\n    ')}`, ''];
-  if (verb.args?.length) out.push('Arguments:', ...columns(verb.args), '');
-  const opts: [string, string][] = Object.entries(verb.options)
-    .filter(([, o]) => !o.hidden)
-    .map(([name, o]) => [`${o.short ? `-${o.short}, ` : ''}--${name}${o.type === 'string' ? ` ${o.value ?? 'VALUE'}` : ''}`, o.help]);
-  opts.push(['-h, --help', 'Print this help and exit 0.']);
-  out.push('Options:', ...columns(opts), '');
-  out.push('Examples:');
-  for (const [cmd, note] of verb.examples) out.push(`  ${cmd}`, ...(note ? [`      ${wrap(note, 6)}`] : []));
-  out.push('', 'Exit codes:');
-  const codes: [string, string][] = [['0', EXIT_MEANINGS[0]]];
-  if (verb.exits[1]) codes.push(['1', verb.exits[1]]);
-  codes.push(['2', EXIT_MEANINGS[2]]);
-  for (const [c, m] of verb.exits.extra ?? []) codes.push([String(c), m]);
-  out.push(...columns(codes), '');
-  return out.join('\n') + '\n';
-}
 /** A flag's text as a number when it is one; otherwise the text, for the option schema to refuse by name. */
 export function numeric(value: string | undefined): number | string | undefined {
   if (value === undefined) return undefined;

@@ -1,8 +1,8 @@
 import { compareFiles, type CompareResult, type JsonValue, type ReportedDifference, type SideInput } from '../core/compare';
 import { errorCode, errorMessage } from '../core/errors';
-import { CliError, EXIT, parseVerbArgs, printJson, UsageError, type Options, type Verb } from './common';
+import { CliError, EXIT, parseVerbArgs, printJson, UsageError, type Verb } from './common';
+import { OPTIONS, diffHelp } from './help/diff';
 
-const USAGE = 'mwb diff <a> <b> [--json] [--include-volatile] [--init FILE | --init-a FILE --init-b FILE]';
 
 /** Compact text of a JSON value (an array described as `{ length, first }` in words). */
 function text(v: JsonValue | undefined): string {
@@ -103,31 +103,9 @@ function human(result: CompareResult, includeVolatile: boolean): string {
   return lines.join('\n') + '\n';
 }
 
-const OPTIONS = {
-  json: { type: 'boolean', help: 'Print { a, b, summary, differences } as JSON. Default: text, the playback summary first.' },
-  'include-volatile': {
-    type: 'boolean',
-    help: 'Also report what is ignored by default: creation times, encoder and handler names, padding, fragment renumbering, and offsets that only moved with the data.',
-  },
-  init: { type: 'string', value: 'FILE', help: 'The init segment both inputs belong to, when they are media segments (.m4s).' },
-  'init-a': { type: 'string', value: 'FILE', help: "The first input's init segment (use with --init-b when the two differ)." },
-  'init-b': { type: 'string', value: 'FILE', help: "The second input's init segment." },
-} satisfies Options;
 
 export const diffVerb: Verb = {
-  name: 'diff',
-  summary: 'compare two MP4/fMP4 files or segments: playback summary, then box differences (exit 1 when they differ)',
-  usage: USAGE,
-  args: [
-    ['<a>', 'the first MP4/fMP4 file or media segment'],
-    ['<b>', 'the second'],
-  ],
-  options: OPTIONS,
-  examples: [
-    ['mwb diff old.mp4 new.mp4', 'what changed between two encodes, playback-relevant differences first'],
-    ['mwb diff a/seg_001.m4s b/seg_001.m4s --init-a a/init.mp4 --init-b b/init.mp4 --json', 'two media segments, each with its init segment, as JSON'],
-  ],
-  exits: { 1: 'the files differ (after the default ignores)' },
+  ...diffHelp,
   async run(argv) {
     const { values, positionals } = parseVerbArgs('diff', argv, OPTIONS);
     if (positionals.length !== 2) throw new UsageError(`mwb diff: give exactly two files to compare (got ${positionals.length}).`);

@@ -1,6 +1,7 @@
 import { analyzeMse, lintReport } from '../core/mse/analyze';
 import type { Finding, MseAnalysis } from '../core/mse/types';
-import { EXIT, parseVerbArgs, printJson, UsageError, type Options, type Verb } from './common';
+import { EXIT, parseVerbArgs, printJson, UsageError, type Verb } from './common';
+import { OPTIONS, lintHelp } from './help/lint';
 
 const LABEL = { error: 'ERROR', warning: 'WARN', info: 'info' } as const;
 
@@ -14,27 +15,9 @@ function where(f: Finding, a: MseAnalysis): string {
   return parts.join(' · ');
 }
 
-const OPTIONS = {
-  json: {
-    type: 'boolean',
-    help: 'Print { mime, sourceBuffers, findings, tracks } as JSON: mime is the type for one SourceBuffer carrying every track, sourceBuffers what to create and which tracks each carries. Default: text with only warnings and errors.',
-  },
-} satisfies Options;
 
 export const lintVerb: Verb = {
-  name: 'lint',
-  summary: 'check an fMP4, init + media segments, or an HLS/DASH manifest against the MSE rules',
-  usage: 'mwb lint <file-or-manifest|http(s)://…> [segments...] [--json]',
-  args: [
-    ['<file-or-manifest>', 'an fMP4/CMAF file, an init segment, or an fMP4 HLS playlist (.m3u8) or DASH manifest (.mpd) whose segments sit beside it'],
-    ['[segments...]', 'media segments (.m4s) in playback order, after an init segment'],
-  ],
-  options: OPTIONS,
-  examples: [
-    ['mwb lint clip.mp4', 'every MSE rule (MSE_RULES.md) on one file: box path, offset and the ffmpeg flag that fixes it'],
-    ['mwb lint init.mp4 seg1.m4s seg2.m4s --json', 'an init segment and its media segments, in order, as JSON'],
-  ],
-  exits: { 1: 'at least one error finding (warnings and info alone exit 0)' },
+  ...lintHelp,
   async run(argv) {
     const { values, positionals } = parseVerbArgs('lint', argv, OPTIONS);
     if (!positionals.length) throw new UsageError('mwb lint: give a file, an init segment followed by media segments, or a .m3u8/.mpd manifest');

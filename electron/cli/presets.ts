@@ -1,21 +1,11 @@
 import { presetCaps } from '../core/jobs/caps-index';
 import { presetInfo, PRESETS } from '../core/jobs/presets';
-import { EXIT, parseVerbArgs, printJson, wrap, type Options, type Verb } from './common';
+import { EXIT, parseVerbArgs, printJson, wrap, type Verb } from './common';
+import { OPTIONS, presetsHelp } from './help/presets';
 
-const OPTIONS = {
-  json: { type: 'boolean', help: 'Print the presets as JSON (id, label, description, output kind and extensions, availability and the reason when unavailable). Default: a text list.' },
-} satisfies Options;
 
 export const presetsVerb: Verb = {
-  name: 'presets',
-  summary: 'the transcode presets, and which ones this ffmpeg can run',
-  usage: 'mwb presets [--json]',
-  options: OPTIONS,
-  examples: [
-    ['mwb presets', 'each preset, what it writes, which browsers play the result, and whether this ffmpeg can run it'],
-    ['mwb presets --json', 'the same as JSON, with the encoders each preset needs and the hardware encoders found'],
-  ],
-  exits: { 1: 'ffmpeg could not be found or run' },
+  ...presetsHelp,
   async run(argv) {
     const { values } = parseVerbArgs('presets', argv, OPTIONS);
     const caps = await presetCaps();

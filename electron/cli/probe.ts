@@ -1,21 +1,10 @@
 import { probeFile } from '../core/mse/probe';
-import { EXIT, parseVerbArgs, printJson, UsageError, type Options, type Verb } from './common';
+import { EXIT, parseVerbArgs, printJson, UsageError, type Verb } from './common';
+import { OPTIONS, probeHelp } from './help/probe';
 
-const OPTIONS = {
-  json: { type: 'boolean', help: "Print { file, format, streams: [{ index, trackId, ffprobe, ours }], mime } as JSON. Default: one line per stream." },
-} satisfies Options;
 
 export const probeVerb: Verb = {
-  name: 'probe',
-  summary: "ffprobe's stream info and the workbench's RFC 6381 codec strings side by side",
-  usage: 'mwb probe <file|http(s)://…> [--json]',
-  args: [['<file>', 'a media file ffprobe can read (MP4, MOV, fMP4, WebM, …)']],
-  options: OPTIONS,
-  examples: [
-    ['mwb probe clip.mp4', "each stream as ffprobe sees it, beside the workbench's codec string and MIME type"],
-    ['mwb probe clip.mp4 --json', "ffprobe's format and streams plus ours, as JSON"],
-  ],
-  exits: {},
+  ...probeHelp,
   async run(argv) {
     const { values, positionals } = parseVerbArgs('probe', argv, OPTIONS);
     if (positionals.length !== 1) throw new UsageError('mwb probe: give exactly one file');

@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { errorMessage } from '../core/errors';
 import { logError } from '../core/log';
 import { startWebServer } from '../web';
-import { EXIT, intOption, parseVerbArgs, UsageError, type Options, type Verb } from './common';
+import { EXIT, intOption, parseVerbArgs, UsageError, type Verb } from './common';
+import { OPTIONS, serveHelp } from './help/serve';
 
 /** The built renderer: beside this file when bundled (dist/electron → dist/renderer), or from the repo root. */
 export function rendererDir(): string {
@@ -13,21 +14,9 @@ export function rendererDir(): string {
   return candidates.find((c) => existsSync(path.join(c, 'index.html'))) ?? candidates[1]!;
 }
 
-const OPTIONS = {
-  port: { type: 'string', value: 'N', help: 'TCP port to listen on, 1–65535, on 127.0.0.1 only. Default: a random free port.' },
-} satisfies Options;
 
 export const serveVerb: Verb = {
-  name: 'serve',
-  summary: 'run the workbench in web mode on 127.0.0.1 (open the printed URL in any browser)',
-  usage: 'mwb serve [files...] [--port N]',
-  args: [['[files...]', 'media files to open in the workbench when it starts (optional)']],
-  options: OPTIONS,
-  examples: [
-    ['mwb serve', 'web mode on a random port; open the printed URL (it carries the access token)'],
-    ['mwb serve clip.mp4 --port 8080', 'open clip.mp4 and listen on http://127.0.0.1:8080'],
-  ],
-  exits: { 1: 'the renderer is not built (run "npm run build") or the server could not start' },
+  ...serveHelp,
   async run(argv) {
     const { values, positionals } = parseVerbArgs('serve', argv, OPTIONS);
     const port = intOption('serve', 'port', values.port, 0);

@@ -33,9 +33,13 @@ const treeView = {
 
 export const boxesContract = {
   inspectOpen: method(
-    z.object({ id: fileId, refresh: z.boolean().optional() }).strict(),
-    'Parse an opened file\'s boxes (kept for the session) and summarize it: tracks, errors, counts.',
+    z.object({ id: fileId, refresh: z.boolean().optional(), rows: z.number().int().min(0).max(2000).optional() }).strict(),
+    'Parse an opened file\'s boxes (kept for the session) and summarize it: errors, counts, and the first `rows` rows of the tree (tracks come from inspectTracks).',
   ).returns<InspectSummary>(),
+  inspectTracks: method(
+    z.object({ id: fileId }).strict(),
+    'Track summaries of an opened file (codec, size, sample count, duration…), computed after the first rows are shown.',
+  ).returns<TrackInfo[]>(),
   inspectRows: method(
     z.object({ id: fileId, ...treeView, start: z.number().int().min(0), count: z.number().int().min(0).max(2000) }).strict(),
     'A page of visible tree rows: the box tree with the given nodes expanded, or the boxes matching a filter.',

@@ -22,12 +22,23 @@ export interface GifSourceAnswer {
 export const gifContract = {
   gifSource: method(z.object({ id: fileId }).strict(), 'Duration, size and frame rate of an opened video, the default GIF settings and output path.').returns<GifSourceAnswer>(),
   gifThumbnails: method(
-    z.object({ id: fileId, times: z.array(seconds).min(1).max(64), height: z.number().int().min(16).max(360) }).strict(),
+    z
+      .object({
+        id: fileId,
+        times: z.array(seconds).min(1).max(64),
+        height: z.number().int().min(16).max(360),
+        /**
+         * `strip`: the keyframe at or before each time (fast); `ends`: the exact frames. A newer
+         * request for the same file and purpose cancels the older one. Without it: exact, never cancelled.
+         */
+        purpose: z.enum(['strip', 'ends']).optional(),
+      })
+      .strict(),
     'Small JPEG frames at the given times (trim strip, exact start/end frames).',
   ).returns<GifThumbnail[]>(),
   gifEstimate: method(
-    z.object({ id: fileId, options: gifOptions.default({}) }).strict(),
-    'Expected GIF size for options, from a few sampled windows; a newer request for the same file cancels the older one.',
+    z.object({ id: fileId, options: gifOptions.default({}), quick: z.boolean().optional() }).strict(),
+    'Expected GIF size for options, from a few sampled windows (two short ones with quick: the first answer, within a couple of seconds); a newer request for the same file cancels the older one.',
   ).returns<{ settings: GifSettings; estimate: GifEstimate }>(),
   gifPreview: method(
     z.object({ id: fileId, options: gifOptions.default({}), maxSeconds: z.number().finite().min(0.5).max(20).optional() }).strict(),

@@ -132,7 +132,8 @@ function checked<T>(fn: () => T): T {
 }
 
 export const boxesHandlers: HandlerMap<keyof typeof boxesContract> = {
-  inspectOpen: async (args, ctx) => (await session(ctx, args.id, args.refresh ?? false)).summary(),
+  inspectOpen: async (args, ctx) => (await session(ctx, args.id, args.refresh ?? false)).summary(args.rows ?? 0),
+  inspectTracks: async (args, ctx) => (await session(ctx, args.id)).tracks(),
   inspectRows: async (args, ctx) => (await session(ctx, args.id)).rows(args),
   async inspectLocate(args, ctx) {
     const s = await session(ctx, args.id);

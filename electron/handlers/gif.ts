@@ -5,6 +5,7 @@ import type { GifJobParams } from '../core/gif/job';
 import type { GifSourceInfo } from '../core/gif/gif-types';
 import { defaultGifPath } from '../core/gif/output';
 import { resolveSettings } from '../core/gif/plan';
+import { FULL_SAMPLING, QUICK_SAMPLING } from '../core/gif/estimate';
 import { estimateForOptions, previewGif } from '../core/gif/preview';
 import { probeSource } from '../core/gif/probe';
 import { thumbnails } from '../core/gif/thumbnails';
@@ -60,12 +61,16 @@ export const gifHandlers: HandlerMap<keyof typeof gifContract> = {
 
   async gifThumbnails(args, ctx) {
     const source = await sourceOf(ctx, args.id);
-    return runStandalone((job) => thumbnails(source, args.times, args.height, job));
+    if (!args.purpose) return runStandalone((job) => thumbnails(source, args.times, args.height, job));
+    // The strip (keyframes) and the exact end frames: a newer request for the file cancels the older.
+    const keyframes = args.purpose === 'strip';
+    return latestOnly(ctx, `thumbnails:${args.purpose}:${args.id}`, (signal) => runStandalone((job) => thumbnails(source, args.times, args.height, job, keyframes), { signal }));
   },
 
   async gifEstimate(args, ctx) {
     const source = await sourceOf(ctx, args.id);
-    return latestOnly(ctx, `estimate:${args.id}`, (signal) => runStandalone((job) => estimateForOptions(source, args.options, job), { signal }));
+    const sampling = args.quick ? QUICK_SAMPLING : FULL_SAMPLING;
+    return latestOnly(ctx, `estimate:${args.id}`, (signal) => runStandalone((job) => estimateForOptions(source, args.options, job, sampling), { signal }));
   },
 
   async gifPreview(args, ctx) {

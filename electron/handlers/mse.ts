@@ -1,12 +1,16 @@
 import type { mseContract } from '../contract/mse';
 import { analyzeMse } from '../core/mse/analyze';
-import type { HandlerMap } from './context';
+import type { ParsedArgsOf } from '../api';
+import type { HandlerContext, HandlerMap } from './context';
+
+function analyze(args: ParsedArgsOf<'mseAnalyze'>, ctx: HandlerContext, lint: boolean) {
+  const paths = [args.id, ...(args.segments ?? [])].map((id) => ctx.files.get(id).path);
+  // Files a manifest refers to become readable by id (the Player fetches them) without
+  // cluttering the workspace list; files the user opened keep their ids.
+  return analyzeMse(paths, { lint, fileId: async (p, size) => (await ctx.files.open(p, { listed: false, size })).id });
+}
 
 export const mseHandlers: HandlerMap<keyof typeof mseContract> = {
-  async mseAnalyze(args, ctx) {
-    const paths = [args.id, ...(args.segments ?? [])].map((id) => ctx.files.get(id).path);
-    // Files a manifest refers to become readable by id (the Player fetches them) without
-    // cluttering the workspace list; files the user opened keep their ids.
-    return analyzeMse(paths, { fileId: async (p, size) => (await ctx.files.open(p, { listed: false, size })).id });
-  },
+  mseAnalyze: (args, ctx) => analyze(args, ctx, true),
+  msePlan: (args, ctx) => analyze(args, ctx, false),
 };

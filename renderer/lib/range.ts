@@ -5,7 +5,9 @@ export async function fetchRange(url: string, offset: number, size: number, sign
   if (res.status !== 206 && res.status !== 200) throw new RangeReadError(res.status, `Reading bytes ${offset}–${offset + size - 1} failed: HTTP ${res.status}`);
   const buf = await res.arrayBuffer();
   // A server that ignores Range sends the whole body.
-  return res.status === 200 ? buf.slice(offset, offset + size) : buf;
+  if (res.status === 200) return buf.slice(offset, offset + size);
+  if (buf.byteLength !== size) throw new RangeReadError(res.status, `Reading bytes ${offset}–${offset + size - 1} returned ${buf.byteLength} bytes instead of ${size}`);
+  return buf;
 }
 
 export class RangeReadError extends Error {

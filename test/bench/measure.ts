@@ -31,3 +31,8 @@ export async function measure<T>(fn: () => Promise<T>): Promise<Measure<T>> {
 export function best<T>(runs: Measure<T>[]): Measure<T> {
   return runs.reduce((a, b) => (b.ms < a.ms ? b : a));
 }
+
+/** The middle value (the upper one of an even count). */
+export function median(xs: number[]): number {
+  return [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+}

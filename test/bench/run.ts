@@ -10,6 +10,9 @@ const areas: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   compare: () => import('./compare'),
   mse: () => import('./mse'),
   transcode: () => import('./transcode'),
+  cli: () => import('./cli'),
+  inspector: () => import('./inspector'),
+  gifview: () => import('./gifview'),
   cancel: () => import('./cancel'),
   remote: () => import('./remote'),
 };

@@ -19,6 +19,7 @@ import { getCapabilities } from '../../electron/core/media/caps';
 import { probeMedia } from '../../electron/core/media/ffprobe';
 import { clip, run as runTool } from '../fixtures/generate';
 import { BENCH_CACHE } from './inputs';
+import { median } from './measure';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -83,7 +84,6 @@ function timed(bin: string, args: string[], cpuFile: string): Promise<Timing> {
   });
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 export async function run(): Promise<void> {
   const src = await input();

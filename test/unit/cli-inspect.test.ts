@@ -2,7 +2,8 @@ import { copyFile, mkdtemp, truncate, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fmp4 } from '../fixtures/generate';
+import { boxesToJson, inspectFile, sampleRows, sampleTable } from '../../electron/core/boxes';
+import { clip, CORPUS_DIR, corpusAvailable, fmp4 } from '../fixtures/generate';
 import { mwb } from '../fixtures/mwb-cli';
 
 
@@ -44,6 +45,33 @@ describe('mwb inspect', () => {
     expect(tfdt(moofs[2]!) - tfdt(moofs[1]!)).toBe(timescale);
     expect(out.tracks.map((t) => t.kind).sort()).toEqual(['audio', 'video']);
     expect(out.tracks.find((t) => t.kind === 'video')!.sampleCount).toBe(90);
+  });
+
+  it('streams --json as exactly the text JSON.stringify(result, null, 2) gave (fMP4, progressive, corpus, --depth)', async () => {
+    const files = [file, await clip({ duration: 1, fps: 10 })];
+    if (corpusAvailable()) files.push(path.join(CORPUS_DIR, 'init_cenc_test.m4i'), path.join(CORPUS_DIR, 'multi_sidx_segment.m4s'));
+    for (const f of files) {
+      for (const depth of [undefined, 2]) {
+        const r = await mwb('inspect', f, '--json', ...(depth ? ['--depth', String(depth)] : []));
+        const res = await inspectFile(f);
+        const expected = {
+          file: res.file,
+          size: res.size,
+          format: res.format,
+          majorBrand: res.majorBrand ?? null,
+          fragmented: res.fragmented,
+          boxes: boxesToJson(res.boxes, { maxDepth: depth === undefined ? Infinity : depth - 1 }),
+          tracks: res.tracks,
+          errors: res.errors,
+        };
+        expect(r.stdout, `${f} depth ${depth}`).toBe(JSON.stringify(expected, null, 2) + '\n');
+      }
+    }
+    const samples = await mwb('inspect', file, '--samples', '2', '--json');
+    const res = await inspectFile(file);
+    const table = sampleTable(res.boxes, 2, { fileSize: res.size })!;
+    expect(JSON.parse(samples.stdout)).toEqual({ file, size: res.size, track: res.tracks.find((t) => t.id === 2), warnings: table.warnings, samples: sampleRows(table) });
+    expect(samples.stdout).toMatch(/^\{\n {2}"file": .*,\n {2}"size": \d+,\n {2}"track": \{\n {4}"id": 2,\n[^]*\n {2}"samples": \[\n {4}\{"index":0,[^\n]*\},\n[^]*\}\n {2}\]\n\}\n$/);
   });
 
   it('prints an indented tree without --json, and limits it with --depth', async () => {

@@ -63,8 +63,8 @@ export {
 export { inspectBoxes, inspectFile, inspectSource, looksLikeIsoBmff, type InspectOptions } from './inspect';
 export { parseBoxTreeIndexed, type IndexedParseOptions, type IndexedProgress, type IndexedTree } from './indexed';
 export { describeTracks, trackIds } from './tracks';
-export { findTrak, findTrex, sampleRows, sampleTable, summarize, type SampleSummary, type SampleTableOptions } from './samples';
-export { boxHeaderJson, boxesToJson, fieldsToJson, toJsonValue, type BoxJson, type JsonOptions, type JsonValue } from './json';
+export { findTrak, findTrex, sampleRows, sampleSummary, sampleTable, summarize, type SampleSummary, type SampleTableOptions } from './samples';
+export { boxHeaderJson, boxesToJson, fieldsToJson, toJsonValue, writeBoxesJson, type BoxJson, type JsonOptions, type JsonValue } from './json';
 export { fieldRanges, headerRanges, type FieldRange } from './field-ranges';
 export { formatTimecode } from './own-decode';
 export { boxName } from './names';

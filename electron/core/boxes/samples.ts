@@ -191,6 +191,17 @@ function trunCount(trun: BoxNode, defaultSize: number, fileSize: number): number
   return count;
 }
 
+/** A traf's sample defaults: its tfhd's where the flags say they are present, else the trex's. */
+function trafDefaults(tfhd: BoxNode, trex: BoxNode | undefined): { defDur: number; defSize: number; defFlags: number; defSdi: number } {
+  const tf = tfhd.flags ?? 0;
+  return {
+    defDur: tf & TFHD.DEFAULT_SAMPLE_DURATION ? (num(tfhd, 'default_sample_duration') ?? 0) : (num(trex, 'default_sample_duration') ?? 0),
+    defSize: tf & TFHD.DEFAULT_SAMPLE_SIZE ? (num(tfhd, 'default_sample_size') ?? 0) : (num(trex, 'default_sample_size') ?? 0),
+    defFlags: tf & TFHD.DEFAULT_SAMPLE_FLAGS ? (num(tfhd, 'default_sample_flags') ?? 0) : (num(trex, 'default_sample_flags') ?? 0),
+    defSdi: tf & TFHD.SAMPLE_DESCRIPTION_INDEX ? (num(tfhd, 'default_sample_description_index') ?? 1) : (num(trex, 'default_sample_description_index') ?? 1),
+  };
+}
+
 function fillFromFragments(b: Builder, plans: TrafPlan[], trex: BoxNode | undefined, startDts: number, fileSize: number): void {
   const t = b.table;
   let runningDts = startDts;
@@ -206,12 +217,7 @@ function fillFromFragments(b: Builder, plans: TrafPlan[], trex: BoxNode | undefi
     if (tf & TFHD.BASE_DATA_OFFSET) base = num(tfhd, 'base_data_offset') ?? 0;
     else if (tf & TFHD.DEFAULT_BASE_IS_MOOF || firstInMoof) base = moof.offset;
     else base = prevDataEnd;
-    const defDur = tf & TFHD.DEFAULT_SAMPLE_DURATION ? (num(tfhd, 'default_sample_duration') ?? 0) : (num(trex, 'default_sample_duration') ?? 0);
-    const defSize = tf & TFHD.DEFAULT_SAMPLE_SIZE ? (num(tfhd, 'default_sample_size') ?? 0) : (num(trex, 'default_sample_size') ?? 0);
-    const defFlags = tf & TFHD.DEFAULT_SAMPLE_FLAGS ? (num(tfhd, 'default_sample_flags') ?? 0) : (num(trex, 'default_sample_flags') ?? 0);
-    const defSdi = tf & TFHD.SAMPLE_DESCRIPTION_INDEX
-      ? (num(tfhd, 'default_sample_description_index') ?? 1)
-      : (num(trex, 'default_sample_description_index') ?? 1);
+    const { defDur, defSize, defFlags, defSdi } = trafDefaults(tfhd, trex);
     const tfdt = child(traf, 'tfdt');
     let dts = tfdt ? (num(tfdt, 'baseMediaDecodeTime') ?? runningDts) : runningDts;
     let pos = base;
@@ -252,7 +258,21 @@ function fillFromFragments(b: Builder, plans: TrafPlan[], trex: BoxNode | undefi
  * Build the sample table of a track from a parsed tree. Returns `null` when the file has no such
  * track. Never throws on inconsistent tables: what cannot be located is reported in `warnings`.
  */
-export function sampleTable(boxes: BoxNode[], trackId: number, options: SampleTableOptions = {}): SampleTable | null {
+interface TrackPlan {
+  timescale: number;
+  stbl: BoxNode | undefined;
+  /** Samples taken from stbl (after the cap). */
+  stblN: number;
+  trex: BoxNode | undefined;
+  /** Fragments' trafs, their counts cut so that stblN + their sum = total. */
+  plans: TrafPlan[];
+  total: number;
+  fileSize: number;
+  warnings: string[];
+}
+
+/** Where a track's samples are and how many of them to list; null when there is no such track. */
+function planTrack(boxes: BoxNode[], trackId: number, options: SampleTableOptions): TrackPlan | null {
   const trak = findTrak(boxes, trackId);
   const hasFragments = boxes.some((b) => b.type === 'moof' && childrenOf(b, 'traf').some((t) => num(child(t, 'tfhd'), 'track_id') === trackId));
   if (!trak && !hasFragments) return null;
@@ -277,8 +297,15 @@ export function sampleTable(boxes: BoxNode[], trackId: number, options: SampleTa
     p.count = Math.min(p.count, remaining);
     remaining -= p.count;
   }
-  const table = allocate(trackId, timescale, total);
-  table.warnings.push(...warnings);
+  return { timescale, stbl, stblN, trex, plans, total, fileSize, warnings };
+}
+
+export function sampleTable(boxes: BoxNode[], trackId: number, options: SampleTableOptions = {}): SampleTable | null {
+  const plan = planTrack(boxes, trackId, options);
+  if (!plan) return null;
+  const { stbl, stblN, plans, trex, total, fileSize } = plan;
+  const table = allocate(trackId, plan.timescale, total);
+  table.warnings.push(...plan.warnings);
   const b: Builder = { table, n: 0 };
   if (stbl && stblN > 0) fillFromStbl(b, stbl, stblN);
   if (plans.length) {
@@ -286,6 +313,97 @@ export function sampleTable(boxes: BoxNode[], trackId: number, options: SampleTa
     fillFromFragments(b, plans, trex, last, fileSize);
   }
   return table;
+}
+
+/**
+ * `summarize(sampleTable(…))` without building the table: the same counts, read straight from the
+ * boxes (no per-sample arrays). Track summaries of a cold parse use this, so opening a file with
+ * a million samples does not allocate tables nobody asked for yet.
+ */
+export function sampleSummary(boxes: BoxNode[], trackId: number, options: SampleTableOptions = {}): SampleSummary | null {
+  const plan = planTrack(boxes, trackId, options);
+  if (!plan) return null;
+  const { stbl, stblN, plans, trex, fileSize } = plan;
+  let bytes = 0;
+  let syncCount = 0;
+  let first = 0;
+  let end = 0;
+  if (stbl && stblN > 0) {
+    const stsz = child(stbl, 'stsz') ?? child(stbl, 'stz2');
+    const constant = stsz?.type === 'stsz' ? (num(stsz, 'sample_size') ?? 0) : 0;
+    if (constant > 0) bytes += constant * stblN;
+    else {
+      const sizes = numbers(stsz, 'sample_sizes');
+      for (let i = 0; i < stblN && i < sizes.length; i++) bytes += sizes[i]!;
+    }
+    const stss = child(stbl, 'stss');
+    if (stss) {
+      const seen = new Uint8Array(stblN);
+      const list = numbers(stss, 'sample_numbers');
+      for (let k = 0; k < list.length; k++) {
+        const s = list[k]! - 1;
+        if (s >= 0 && s < stblN && !seen[s]) {
+          seen[s] = 1;
+          syncCount++;
+        }
+      }
+    } else syncCount += stblN;
+    // The decode time after the last listed sample (samples beyond stts keep the final time and
+    // no duration, as in the table).
+    const counts = numbers(child(stbl, 'stts'), 'sample_counts');
+    const deltas = numbers(child(stbl, 'stts'), 'sample_deltas');
+    let left = stblN;
+    for (let e = 0; e < counts.length && left > 0; e++) {
+      const n = Math.min(counts[e]!, left);
+      end += n * (deltas[e] ?? 0);
+      left -= n;
+    }
+  }
+  let fragments = 0;
+  let started = stblN > 0;
+  let runningDts = end;
+  for (const p of plans) {
+    const tfhd = child(p.traf, 'tfhd')!;
+    const { defDur, defSize, defFlags } = trafDefaults(tfhd, trex);
+    const tfdt = child(p.traf, 'tfdt');
+    let dts = tfdt ? (num(tfdt, 'baseMediaDecodeTime') ?? runningDts) : runningDts;
+    let budget = p.count;
+    if (budget > 0 && !started) {
+      first = dts;
+      started = true;
+    }
+    for (const trun of childrenOf(p.traf, 'trun')) {
+      const rf = trun.flags ?? 0;
+      const n = Math.min(trunCount(trun, defSize, fileSize), budget);
+      budget -= n;
+      if (rf & TRUN.SAMPLE_DURATION) {
+        const durs = numbers(trun, 'sample_duration');
+        for (let i = 0; i < n; i++) dts += durs[i]!;
+      } else dts += n * defDur;
+      if (rf & TRUN.SAMPLE_SIZE) {
+        const sizes = numbers(trun, 'sample_size');
+        for (let i = 0; i < n; i++) bytes += sizes[i]!;
+      } else bytes += n * defSize;
+      if (rf & TRUN.SAMPLE_FLAGS) {
+        const flags = numbers(trun, 'sample_flags');
+        for (let i = 0; i < n; i++) if (isSyncFlags(flags[i]!)) syncCount++;
+      } else if (n > 0) {
+        const firstFlags = rf & TRUN.FIRST_SAMPLE_FLAGS ? (num(trun, 'first_sample_flags') ?? defFlags) : defFlags;
+        syncCount += (isSyncFlags(firstFlags) ? 1 : 0) + (isSyncFlags(defFlags) ? n - 1 : 0);
+      }
+    }
+    runningDts = dts;
+    if (p.count > 0) end = dts;
+  }
+  // Distinct fragments holding at least one sample (a moof may carry several trafs of the track).
+  let lastFragment = -1;
+  for (const p of plans) {
+    if (p.count > 0 && p.fragment !== lastFragment) {
+      fragments++;
+      lastFragment = p.fragment;
+    }
+  }
+  return { count: plan.total, bytes, syncCount, span: plan.total ? end - first : 0, fragments };
 }
 
 /** Rows `[start, start + count)` of a table, for display and JSON. */

@@ -12,6 +12,7 @@ import { boxHeaderJson, boxesToJson, toJsonValue, type BoxJson, type JsonValue }
 import { boxName } from './names';
 import { placesOf, visit, type DecodePlace } from './parse';
 import { sampleRows, sampleTable } from './samples';
+import { describeTracks, trackIds } from './tracks';
 import { openFileSource, type ByteSource } from './source';
 import { formatValue } from './text';
 import type { BoxError, BoxNode, InspectResult, SampleRow, SampleTable, SkipReason, TrackInfo } from './types';
@@ -80,9 +81,10 @@ export interface InspectSummary {
   nodeCount: number;
   topLevelCount: number;
   errors: InspectResult['errors'];
-  tracks: TrackInfo[];
   /** Time spent parsing, in milliseconds. */
   parseMs: number;
+  /** The first rows of the tree (nothing expanded), when asked for: shown before tracks are known. */
+  rows?: TreePage;
   /**
    * A remote file still being read: fragments parsed (found through its index) or bytes walked
    * (box by box) so far; the tree grows until it is complete.
@@ -184,6 +186,7 @@ export class InspectSession {
   private places: Map<BoxNode, DecodePlace> | null = null;
   private readonly tables = new Map<number, SampleTable>();
   private visible: { key: string; list: Int32Array } | null = null;
+  private trackList: Promise<TrackInfo[]> | null = null;
   loading?: InspectSummary['loading'];
   http?: InspectSummary['http'];
 
@@ -210,12 +213,13 @@ export class InspectSession {
     this.depths = Uint16Array.from(depths);
   }
 
+  /** Parse the box tree only: track summaries wait until `tracks()` is asked (after the first rows). */
   static async open(path: string, mtimeMs: number, options: OpenOptions = {}): Promise<InspectSession> {
     const t0 = performance.now();
     if (isHttpUrl(path)) return InspectSession.openRemote(path, t0, options);
     const source = await openFileSource(path);
     try {
-      const result = await inspectSource(source);
+      const result = await inspectSource(source, { tracks: false });
       return new InspectSession(path, mtimeMs, result, performance.now() - t0);
     } finally {
       await source.close();
@@ -263,7 +267,8 @@ export class InspectSession {
     }
   }
 
-  summary(): InspectSummary {
+  /** What the Inspector shows first; `rows`: that many rows of the collapsed tree come along. */
+  summary(rows = 0): InspectSummary {
     const r = this.result;
     const s: InspectSummary = {
       file: r.file,
@@ -274,13 +279,31 @@ export class InspectSession {
       nodeCount: this.nodes.length,
       topLevelCount: r.boxes.length,
       errors: r.errors.slice(0, 200),
-      tracks: r.tracks,
       parseMs: Math.round(this.parseMs),
     };
     if (r.majorBrand) s.majorBrand = r.majorBrand;
+    if (rows > 0) s.rows = this.rows({ start: 0, count: rows });
     if (this.loading) s.loading = this.loading;
     if (this.http) s.http = this.http;
     return s;
+  }
+
+  /** Track summaries, computed once on first call (a timecode track reads its first sample). */
+  tracks(): Promise<TrackInfo[]> {
+    // A remote file's final session already has them (read while its fragments were fetched);
+    // a partial one has none yet.
+    if (isHttpUrl(this.path)) return Promise.resolve(this.result.tracks);
+    this.trackList ??= (async () => {
+      const source = await openFileSource(this.path);
+      try {
+        const list = await describeTracks(this.result.boxes, source);
+        this.result.tracks = list;
+        return list;
+      } finally {
+        await source.close();
+      }
+    })();
+    return this.trackList;
   }
 
   private node(i: number): BoxNode {
@@ -407,9 +430,10 @@ export class InspectSession {
   }
 
   /** The whole tree in the `mwb inspect --json` shape. */
-  treeJson(): { file: string; size: number; boxes: BoxJson[]; tracks: TrackInfo[]; errors: InspectResult['errors'] } {
+  async treeJson(): Promise<{ file: string; size: number; boxes: BoxJson[]; tracks: TrackInfo[]; errors: InspectResult['errors'] }> {
     const r = this.result;
-    return { file: r.file, size: r.size, boxes: boxesToJson(r.boxes), tracks: r.tracks, errors: r.errors };
+    const tracks = await this.tracks();
+    return { file: r.file, size: r.size, boxes: boxesToJson(r.boxes), tracks, errors: r.errors };
   }
 
   table(trackId: number): SampleTable {
@@ -417,7 +441,7 @@ export class InspectSession {
     if (!t) {
       const built = sampleTable(this.result.boxes, trackId, { fileSize: this.result.size });
       if (!built) {
-        const ids = this.result.tracks.map((x) => x.id).join(', ') || 'none';
+        const ids = trackIds(this.result.boxes).join(', ') || 'none';
         throw new RangeError(`${this.path} has no track ${trackId} (its tracks: ${ids}).`);
       }
       t = built;

@@ -1,7 +1,7 @@
 /** Track summaries from a parsed tree (plus the first `tmcd` sample, read from the source). */
 import { formatTimecode } from './own-decode';
 import { child, childrenOf, descend, num, str } from './parse';
-import { sampleTable, summarize } from './samples';
+import { sampleSummary, sampleTable } from './samples';
 import type { ByteSource } from './source';
 import type { BoxNode, TimecodeInfo, TrackInfo } from './types';
 import { isEncryptedEntry, originalFormat, trackKind } from './vocabulary';
@@ -40,8 +40,7 @@ export async function describeTracks(boxes: BoxNode[], source: ByteSource | null
     const handler = str(hdlr, 'handler') ?? '';
     const timescale = num(mdhd, 'timescale') ?? 0;
     const duration = num(mdhd, 'duration') ?? 0;
-    const table = sampleTable(boxes, id, { fileSize: source?.size });
-    const summary = table ? summarize(table) : { count: 0, bytes: 0, syncCount: 0, span: 0, fragments: 0 };
+    const summary = sampleSummary(boxes, id, { fileSize: source?.size }) ?? { count: 0, bytes: 0, syncCount: 0, span: 0, fragments: 0 };
     const fragmented = summary.fragments > 0;
     const durationSeconds = timescale > 0 ? (duration > 0 && !fragmented ? duration : summary.span) / timescale : 0;
     const info: TrackInfo = {
@@ -84,7 +83,11 @@ export async function describeTracks(boxes: BoxNode[], source: ByteSource | null
         if (scheme) info.encrypted.scheme = scheme;
         if (format !== entry.type) info.encrypted.originalFormat = format;
       }
-      if (entry.type === 'tmcd') info.timecode = await timecodeOf(entry, table && table.count ? { offset: table.offset[0]!, size: table.size[0]! } : null, source);
+      if (entry.type === 'tmcd') {
+        // Only a timecode track needs a sample's place: its first sample holds the start frame.
+        const table = sampleTable(boxes, id, { fileSize: source?.size });
+        info.timecode = await timecodeOf(entry, table && table.count ? { offset: table.offset[0]!, size: table.size[0]! } : null, source);
+      }
     }
     if (info.width === undefined && tkhd) {
       // tkhd width/height are 16.16 fixed point.

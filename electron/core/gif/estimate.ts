@@ -17,11 +17,26 @@ import type { PassContext } from '../jobs/types';
 const EXACT_SECONDS = 4;
 const WINDOWS = 4;
 
-export function sampleWindows(start: number, duration: number, fps: number): { start: number; duration: number; frames: number }[] {
-  const length = Math.min(1, Math.max(0.5, duration * 0.08));
+/** How much of the selection an estimate encodes. */
+export interface Sampling {
+  windows: number;
+  /** Longest window, in seconds. */
+  maxSeconds: number;
+}
+
+export const FULL_SAMPLING: Sampling = { windows: WINDOWS, maxSeconds: 1 };
+/**
+ * The first estimate a user sees (issue #18: within 2 s): two half-second windows, a wider range.
+ * The full estimate follows and replaces it.
+ */
+export const QUICK_SAMPLING: Sampling = { windows: 2, maxSeconds: 0.5 };
+
+export function sampleWindows(start: number, duration: number, fps: number, sampling: Sampling = FULL_SAMPLING): { start: number; duration: number; frames: number }[] {
+  const length = Math.min(sampling.maxSeconds, Math.max(Math.min(0.5, sampling.maxSeconds), duration * 0.08));
   const frames = Math.max(3, Math.round(length * fps));
   const span = frames / fps;
-  return Array.from({ length: WINDOWS }, (_, k) => ({ start: start + (duration - span) * ((k + 0.5) / WINDOWS), duration: span, frames }));
+  const n = sampling.windows;
+  return Array.from({ length: n }, (_, k) => ({ start: start + (duration - span) * ((k + 0.5) / n), duration: span, frames }));
 }
 
 /** ffmpeg arguments decoding several windows in one run, each to its own raw file. */
@@ -39,7 +54,7 @@ export function windowArgs(input: string, windows: { start: number; duration: nu
   return args;
 }
 
-export async function estimateGif(input: string, settings: GifSettings, job: PassContext, scratch: string): Promise<GifEstimate> {
+export async function estimateGif(input: string, settings: GifSettings, job: PassContext, scratch: string, sampling: Sampling = FULL_SAMPLING): Promise<GifEstimate> {
   const total = frameCount(settings.duration, settings.fps);
   const base = {
     width: settings.width,
@@ -48,12 +63,12 @@ export async function estimateGif(input: string, settings: GifSettings, job: Pas
     frames: total,
     duration: total / settings.fps,
   };
-  if (settings.duration <= EXACT_SECONDS) {
+  if (settings.duration <= (sampling === FULL_SAMPLING ? EXACT_SECONDS : sampling.windows * sampling.maxSeconds)) {
     const sink = { bytes: 0, write: (b: Uint8Array) => void (sink.bytes += b.length) };
     await renderGif(input, settings, job, scratch, sink.write, { decode: [0, 50], encode: [50, 100], label: ' (estimate)' });
     return { ...base, bytes: sink.bytes, low: sink.bytes, high: sink.bytes, sampledSeconds: settings.duration };
   }
-  const windows = sampleWindows(settings.start, settings.duration, settings.fps);
+  const windows = sampleWindows(settings.start, settings.duration, settings.fps, sampling);
   const outs = windows.map((_, k) => path.join(scratch, `window-${k}.rgb`));
   await job.ffmpeg(windowArgs(input, windows, settings, outs), {
     label: 'decode (estimate)',

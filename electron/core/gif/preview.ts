@@ -5,7 +5,7 @@
  * PassContext (the handlers use `runStandalone`), whose scratch folders are deleted when it ends.
  */
 import { budgetBounds, knobsAt } from './budget';
-import { estimateGif } from './estimate';
+import { estimateGif, FULL_SAMPLING, type Sampling } from './estimate';
 import { budgetMaxima, withKnobs } from './export';
 import type { GifEstimate, GifOptions, GifPreview, GifSettings, GifSourceInfo } from './gif-types';
 import { resolveSettings } from './plan';
@@ -18,19 +18,19 @@ export interface PlannedEstimate {
 }
 
 /** Settings and expected size for options; under a budget, the settings a search would start from. */
-export async function estimateForOptions(source: GifSourceInfo, options: GifOptions, job: PassContext): Promise<PlannedEstimate> {
+export async function estimateForOptions(source: GifSourceInfo, options: GifOptions, job: PassContext, sampling: Sampling = FULL_SAMPLING): Promise<PlannedEstimate> {
   const base = resolveSettings(options, source);
   const scratch = await job.scratchDir();
   if (options.maxBytes === undefined) {
-    return { settings: base, estimate: await estimateGif(source.path, base, job, scratch) };
+    return { settings: base, estimate: await estimateGif(source.path, base, job, scratch, sampling) };
   }
   const maxima = budgetMaxima(options, source, base);
   const atMax = withKnobs(base, maxima, source);
-  const top = await estimateGif(source.path, atMax, job, scratch);
+  const top = await estimateGif(source.path, atMax, job, scratch, sampling);
   if (top.bytes <= options.maxBytes) return { settings: atMax, estimate: top };
   const knobs = knobsAt((0.93 * options.maxBytes) / top.bytes, budgetBounds(maxima));
   const settings = withKnobs(base, knobs, source);
-  return { settings, estimate: await estimateGif(source.path, settings, job, scratch) };
+  return { settings, estimate: await estimateGif(source.path, settings, job, scratch, sampling) };
 }
 
 /** A preview of the first `maxSeconds` of the selection, encoded for real (in memory). */

@@ -13,19 +13,28 @@ import type { GifSourceInfo, GifThumbnail } from './gif-types';
 
 /**
  * One ffmpeg run for several times: an input per time (each seeks on its own), an output per input.
- * Starting ffmpeg once instead of once per thumbnail is most of the cost saved.
+ * Starting ffmpeg once instead of once per thumbnail is most of the cost saved. With `keyframes`,
+ * each input decodes only the keyframe at or before its time (no decoding up to the exact frame):
+ * what an overview strip needs, in a fraction of the time.
  */
-export function thumbnailArgs(input: string, times: number[], height: number, outs: string[]): string[] {
+export function thumbnailArgs(input: string, times: number[], height: number, outs: string[], keyframes = false): string[] {
   const args = ['-hide_banner', '-loglevel', 'error', '-nostdin', '-y'];
-  for (const t of times) args.push('-ss', t.toFixed(6), ...inputArgs(input));
+  const seek = keyframes ? ['-skip_frame', 'nokey', '-noaccurate_seek'] : [];
+  for (const t of times) args.push(...seek, '-ss', t.toFixed(6), ...inputArgs(input));
   times.forEach((_, k) => {
-    args.push('-map', `${k}:v:0`, '-frames:v', '1', '-vf', `scale=-2:${height}:flags=bilinear`, '-q:v', '5', '-update', '1', fileArg(outs[k]!));
+    // Passthrough: the keyframe before the seek point has a negative time, which the default
+    // frame-rate mode drops in a file's last GOP (no thumbnail at all).
+    const keep = keyframes ? ['-fps_mode', 'passthrough'] : [];
+    args.push('-map', `${k}:v:0`, ...keep, '-frames:v', '1', '-vf', `scale=-2:${height}:flags=bilinear`, '-q:v', '5', '-update', '1', fileArg(outs[k]!));
   });
   return args;
 }
 
-/** The frame shown at each time (the last frame when a time is at or past the end); JPEGs wait in the job's scratch folder. */
-export async function thumbnails(source: GifSourceInfo, times: number[], height: number, job: Pick<PassContext, 'signal' | 'scratchDir'>): Promise<GifThumbnail[]> {
+/**
+ * The frame shown at each time (the last frame when a time is at or past the end), or with
+ * `keyframes` the keyframe at or before it (the trim strip); JPEGs wait in the job's scratch folder.
+ */
+export async function thumbnails(source: GifSourceInfo, times: number[], height: number, job: Pick<PassContext, 'signal' | 'scratchDir'>, keyframes = false): Promise<GifThumbnail[]> {
   const { signal } = job;
   const bin = resolveBinary('ffmpeg').path;
   const width = Math.max(2, Math.round((height * source.width) / source.height / 2) * 2);
@@ -34,14 +43,15 @@ export async function thumbnails(source: GifSourceInfo, times: number[], height:
   const clamped = times.map((t) => Math.min(Math.max(0, t), lastFrame));
   const scratch = await job.scratchDir();
   const out: GifThumbnail[] = [];
-  // Batches bound the decoders open at once (each input has one).
-  for (let from = 0; from < clamped.length; from += 8) {
-    const batch = clamped.slice(from, from + 8);
+  // Batches bound the decoders open at once (each input has one); keyframe-only inputs are light.
+  const per = keyframes ? 16 : 8;
+  for (let from = 0; from < clamped.length; from += per) {
+    const batch = clamped.slice(from, from + per);
     const files = batch.map((_, k) => path.join(scratch, `${from + k}.jpg`));
     throwIfCancelled(signal);
     // The jobs' runner (argv array, pipes drained, stopped on cancel), with a time limit.
     const limit = AbortSignal.timeout(60_000);
-    const res = await runFfmpeg({ bin, args: thumbnailArgs(source.path, batch, height, files), signal: AbortSignal.any([signal, limit]), graceMs: 200, termMs: 200 });
+    const res = await runFfmpeg({ bin, args: thumbnailArgs(source.path, batch, height, files, keyframes), signal: AbortSignal.any([signal, limit]), graceMs: 200, termMs: 200 });
     throwIfCancelled(signal);
     for (let k = 0; k < batch.length; k++) {
       let jpeg: Buffer | null = null;

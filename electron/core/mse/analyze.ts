@@ -22,6 +22,12 @@ export interface AnalyzeOptions {
    * `size` is known for parts already read). Default: the path.
    */
   fileId?: (file: string, size?: number) => string | Promise<string>;
+  /**
+   * Run the rules (default). `false` gives the playback plan only (streams, byte ranges, expected
+   * times, codec strings) with no findings: the Player starts appending on it while the full
+   * lint runs (issue #18).
+   */
+  lint?: boolean;
 }
 
 const MANIFEST_LIMIT = 16 * 1024 * 1024;
@@ -47,6 +53,8 @@ async function readManifest(file: string, log?: HttpLog): Promise<string> {
     await handle.close();
   }
 }
+
+const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export function inputKindOf(paths: string[]): InputKind {
   if (paths.length === 1 && /^\.m3u8?$/.test(extOf(paths[0]!))) return 'hls';
@@ -104,22 +112,35 @@ export async function analyzeMse(paths: string[], options: AnalyzeOptions = {}):
     for (const stream of streams) {
       const sink = new FindingSink(stream, streams.length > 1);
       const ctx: RuleContext = { stream, sink, badData: new Set() };
+      if (options.lint === false) {
+        // checkInit also says whether MSE can take the file at all; its findings are not kept.
+        fragmented ||= checkInit(ctx).fragmented;
+        planned.push(await planStream(stream, new Map(), idOf));
+        continue;
+      }
+      // Between rule groups, let the event loop serve what waits (in the app, the Player's
+      // segment reads while this lint runs alongside them).
       checkUnavailable(stream, sink);
       checkStructure(ctx);
       const init = checkInit(ctx);
       fragmented ||= init.fragmented;
       checkMovie(ctx);
+      await breathe();
       await checkCodecs(ctx);
+      await breathe();
       if (init.fragmented) {
         checkFragments(ctx);
+        await breathe();
         await checkTiming(ctx);
+        await breathe();
         checkSidx(ctx);
       }
       findings.push(...sink.findings);
       omitted += sink.omitted;
       planned.push(await planStream(stream, sink.perSegment, idOf));
     }
-    for (const m of missing) {
+    // (A plan has no findings: these come with the lint too.)
+    for (const m of options.lint === false ? [] : missing) {
       findings.push({
         rule: 'segment-unavailable',
         severity: RULES['segment-unavailable'].severity,
@@ -130,7 +151,7 @@ export async function analyzeMse(paths: string[], options: AnalyzeOptions = {}):
         fix: RULES['segment-unavailable'].fix!,
       });
     }
-    if (log.requests) {
+    if (log.requests && options.lint !== false) {
       const streamOf = new Map<string, number>();
       for (const spec of specs.values()) for (const part of spec.parts) if (!streamOf.has(part.path)) streamOf.set(part.path, specs.indexOf(spec));
       const preflights = await rangePreflights(log);
@@ -154,6 +175,7 @@ export async function analyzeMse(paths: string[], options: AnalyzeOptions = {}):
       findings,
       counts,
       omitted,
+      linted: options.lint !== false,
     };
     if (log.requests) analysis.http = { bytesFetched: log.bytesFetched, requests: log.requests };
     return analysis;
@@ -278,6 +300,33 @@ function segmentTiming(stream: StreamModel): Map<number, SegmentTrack[]> {
   return out;
 }
 
+const starts = new WeakMap<StreamModel, Map<BoxNode, Map<number, boolean>>>();
+
+/**
+ * Per moof and track: whether the fragment's first sample is a sync sample. One pass over the
+ * sample tables per stream (looking it up per moof was quadratic: seconds for a 10-minute file).
+ */
+function fragmentStarts(stream: StreamModel): Map<BoxNode, Map<number, boolean>> {
+  let out = starts.get(stream);
+  if (out) return out;
+  out = new Map();
+  for (const [id, table] of stream.tables) {
+    let last = -1;
+    for (let i = 0; i < table.count; i++) {
+      const f = table.fragment[i]!;
+      if (f < 0 || f === last) continue;
+      last = f;
+      const moof = stream.fragments[f]?.moof;
+      if (!moof) continue;
+      let byTrack = out.get(moof);
+      if (!byTrack) out.set(moof, (byTrack = new Map()));
+      if (!byTrack.has(id)) byTrack.set(id, table.isSync[i] === 1);
+    }
+  }
+  starts.set(stream, out);
+  return out;
+}
+
 function summarizeBox(b: BoxNode, stream: StreamModel): SegmentBox {
   const out: SegmentBox = { type: b.type, offset: b.offset, size: b.size, path: b.path };
   switch (b.type) {
@@ -310,17 +359,8 @@ function summarizeBox(b: BoxNode, stream: StreamModel): SegmentBox {
         const id = num(tfhd, 'track_id');
         const tfdt = child(traf, 'tfdt');
         const count = childrenOf(traf, 'trun').reduce((s, t) => s + (num(t, 'sample_count') ?? 0), 0);
-        const table = id !== undefined ? stream.tables.get(id) : undefined;
-        const k = stream.fragments.findIndex((f) => f.moof === b);
-        let sync = '';
-        if (table && k >= 0) {
-          for (let i = 0; i < table.count; i++) {
-            if (table.fragment[i] === k) {
-              sync = table.isSync[i] ? ' · starts sync' : ' · starts NON-sync';
-              break;
-            }
-          }
-        }
+        const first = id !== undefined ? fragmentStarts(stream).get(b)?.get(id) : undefined;
+        const sync = first === undefined ? '' : first ? ' · starts sync' : ' · starts NON-sync';
         return {
           type: 'traf',
           offset: traf.offset,

@@ -132,6 +132,8 @@ export interface MseAnalysis {
   counts: { error: number; warning: number; info: number };
   /** Findings left out because one rule fired too often (the first ones are kept). */
   omitted: number;
+  /** False for a playback plan without the rules run (`msePlan`): findings and counts are empty. */
+  linted: boolean;
   /** A remote input (or a manifest leading to URLs): what fetching it cost. */
   http?: { bytesFetched: number; requests: number };
 }

@@ -178,11 +178,13 @@ export function diagnose(input: DiagnoseInput): DiagnosisLine[] {
 
   if (!lines.length) {
     const total = input.placed.reduce((n, p) => n + p.length, 0);
+    // A plan (appends start before the lint ends) has no findings yet: do not call it clean.
+    const lint = analysis?.linted === false ? 'the lint is still running' : 'the lint found no problem';
     lines.push({
       severity: 'ok',
       text: input.complete
-        ? `All ${plural(total, 'segment')} appended and buffered where expected (${formatSpans(input.buffered)}); the lint found no problem.`
-        : `${plural(total, 'segment')} appended so far, all buffered where expected; the lint found no problem.`,
+        ? `All ${plural(total, 'segment')} appended and buffered where expected (${formatSpans(input.buffered)}); ${lint}.`
+        : `${plural(total, 'segment')} appended so far, all buffered where expected; ${lint}.`,
     });
   }
   if (input.stalledAt !== null && lines.every((l) => l.severity === 'ok')) {

@@ -15,7 +15,8 @@
 import { createFile, MP4BoxBuffer, type DataStream, type ISOFile, type Movie, type Sample } from 'mp4box';
 import { mimeType } from '../../../electron/core/mse/codec-string';
 import type { TrackCodec } from '../../../electron/core/mse/types';
-import { fetchRange, type Piece, type StreamSource } from './player';
+import { fetchRange } from '../range';
+import type { Piece, StreamSource } from './player';
 
 const CHUNK = 1024 * 1024;
 /** mp4box.js keeps what it reads in memory; past this, remuxing with ffmpeg is the better tool. */

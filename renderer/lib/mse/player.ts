@@ -4,7 +4,12 @@
  * segments fetched by URL with a Range header, appended automatically or one at a time. Everything
  * MediaSource, the SourceBuffers and the element say goes to the event log, with `buffered` after
  * each append. Plain TypeScript: the view owns the reactive state and passes hooks.
+ *
+ * Automatic mode reads ahead (`PieceLoader`: adjacent segments coalesced into larger ranged reads,
+ * a few in flight) while appending one segment at a time; step-by-step appends fetch exactly the
+ * segment asked for and nothing else.
  */
+import { PieceLoader, type PieceBytes, type RangeRef } from './loader';
 import { formatSpans, toSpans, type Span } from './ranges';
 
 export type PlayerState = 'idle' | 'loading' | 'playing' | 'paused' | 'ended' | 'error';
@@ -34,7 +39,9 @@ export interface Piece {
   size: number;
   /** Expected decode-order time span in seconds, when known (from tfdt and durations). */
   expected?: Span;
-  load(): Promise<ArrayBuffer>;
+  /** Where its bytes are, when they can be read by range (lets automatic mode coalesce reads). */
+  range?: RangeRef;
+  load(signal?: AbortSignal): Promise<ArrayBuffer>;
 }
 
 export interface StreamSource {
@@ -109,6 +116,20 @@ export function describeMediaError(err: MediaError | null): string {
   return `${MEDIA_ERROR_NAMES[err.code] ?? `code ${err.code}`} (${err.code})${err.message ? `: ${err.message}` : ''}`;
 }
 
+/** Pieces of one read are views over one buffer, back to back: one view over all of them. */
+function joined(parts: PieceBytes[]): PieceBytes {
+  const views = parts.map((p) => (p instanceof Uint8Array ? p : new Uint8Array(p)));
+  const first = views[0]!;
+  const contiguous = views.every((v, k) => v.buffer === first.buffer && (k === 0 || v.byteOffset === views[k - 1]!.byteOffset + views[k - 1]!.byteLength));
+  if (contiguous) return new Uint8Array(first.buffer, first.byteOffset, views.reduce((n, v) => n + v.byteLength, 0));
+  const out = new Uint8Array(views.reduce((n, v) => n + v.byteLength, 0));
+  let at = 0;
+  for (const v of views) {
+    out.set(v, at);
+    at += v.byteLength;
+  }
+  return out;
+}
 export { fetchRange } from '../range';
 
 export class MsePlayer {
@@ -127,7 +148,8 @@ export class MsePlayer {
   private objectUrl: string | null = null;
   private detach: (() => void)[] = [];
   private busy = false;
-  private readonly pending = new Map<Piece, Promise<ArrayBuffer>>();
+  /** Automatic mode's read-ahead, per stream (made on the first automatic append). */
+  private readonly loaders = new Map<number, PieceLoader>();
   private stopped = false;
   private generation = 0;
   firstFrameMs: number | null = null;
@@ -159,8 +181,11 @@ export class MsePlayer {
     this.hooks.changed();
   }
 
-  /** Tear down the current source and start a new MediaSource with one SourceBuffer per stream. */
-  async load(sources: StreamSource[], options: { mode?: AppendMode } = {}): Promise<void> {
+  /**
+   * Tear down the current source and start a new MediaSource with one SourceBuffer per stream.
+   * `sources` may still be on its way (the plan request): the MediaSource opens meanwhile.
+   */
+  async load(sourcesOrPlan: StreamSource[] | Promise<StreamSource[]>, options: { mode?: AppendMode } = {}): Promise<void> {
     this.reset();
     const gen = this.generation;
     this.t0 = performance.now();
@@ -177,7 +202,7 @@ export class MsePlayer {
     this.objectUrl = URL.createObjectURL(ms);
     const opened = new Promise<void>((resolve) => ms.addEventListener('sourceopen', () => resolve(), { once: true }));
     this.video.src = this.objectUrl;
-    await opened;
+    const [sources] = await Promise.all([sourcesOrPlan, opened]);
     if (gen !== this.generation) return;
     sources.forEach((source, i) => {
       const rt: StreamRuntime = {
@@ -225,16 +250,26 @@ export class MsePlayer {
   }
 
   /** Append every stream's init segment (done before the first media segment automatically). */
-  private async ensureInit(i: number): Promise<boolean> {
+  private async ensureInit(i: number, ahead: boolean): Promise<boolean> {
     const rt = this.streams[i]!;
     if (rt.initDone) return !rt.failed;
     rt.initDone = true;
     if (!rt.source.init) return true;
-    return this.appendPiece(i, rt.source.init);
+    return this.appendPieces(i, [rt.source.init], ahead);
   }
 
   /** Append the next media segment of stream `i` (or of the stream that is furthest behind). Returns false when nothing was appended. */
-  async appendNext(stream?: number): Promise<boolean> {
+  appendNext(stream?: number): Promise<boolean> {
+    return this.appendOne(stream, false);
+  }
+
+  /**
+   * One media segment; `ahead`: through the stream's read-ahead (automatic mode), else fetched
+   * alone. With `batchable`, the following segments that arrived in the same read and that the
+   * lint found clean go in with it, as one appendBuffer (each append costs the browser a round
+   * trip; a 10-minute file has 600 segments).
+   */
+  private async appendOne(stream: number | undefined, ahead: boolean, batchable?: (stream: number, segment: number) => boolean): Promise<boolean> {
     if (this.busy) return false;
     const i = stream ?? this.pickStream();
     if (i < 0) return false;
@@ -242,11 +277,18 @@ export class MsePlayer {
     try {
       const rt = this.streams[i]!;
       if (!rt.sb || rt.failed) return false;
-      if (!(await this.ensureInit(i))) return false;
+      if (!(await this.ensureInit(i, ahead))) return false;
       const piece = rt.source.segments[rt.next];
       if (!piece) return false;
-      rt.next++;
-      const ok = await this.appendPiece(i, piece);
+      const pieces = [piece];
+      if (ahead && batchable && rt.mode === 'segments' && batchable(i, piece.index)) {
+        const src = rt.source;
+        const offset = src.init ? 1 : 0;
+        const together = this.loaderOf(i).sameRead(rt.next + offset);
+        for (let k = rt.next + 1; k - rt.next < together && k < src.segments.length && batchable(i, src.segments[k]!.index); k++) pieces.push(src.segments[k]!);
+      }
+      rt.next += pieces.length;
+      const ok = await this.appendPieces(i, pieces, ahead);
       this.maybeEnd();
       return ok;
     } finally {
@@ -255,27 +297,41 @@ export class MsePlayer {
     }
   }
 
-  /** Append everything that is left, interleaving streams by expected time. Starts playback after the first append. */
-  async appendAll(options: { autoplay?: boolean } = {}): Promise<void> {
+  /**
+   * Append everything that is left, interleaving streams by expected time. Starts playback after
+   * the first append; `afterFirst` runs once the first media segment went in (or nothing could),
+   * which is when the view lets the lint start: on the same server, it would delay the first bytes.
+   */
+  async appendAll(options: { autoplay?: boolean; afterFirst?: () => void; batchable?: (stream: number, segment: number) => boolean } = {}): Promise<void> {
     const gen = this.generation;
     this.stopped = false;
     let first = true;
-    while (!this.stopped && gen === this.generation) {
-      const i = this.pickStream();
-      if (i < 0) break;
-      // Fetch ahead while the current segment is parsed, as a streaming player does.
-      this.prefetch(i, 2);
-      const ok = await this.appendNext(i);
-      if (!ok) {
-        if (this.streams[i]?.failed) break;
-        continue;
+    let notified = false;
+    const notify = () => {
+      if (notified) return;
+      notified = true;
+      options.afterFirst?.();
+    };
+    try {
+      while (!this.stopped && gen === this.generation) {
+        const i = this.pickStream();
+        if (i < 0) break;
+        // The first media segment always goes alone (the first frame waits for nothing else).
+        const ok = await this.appendOne(i, true, first ? undefined : options.batchable);
+        notify();
+        if (!ok) {
+          if (this.streams[i]?.failed) break;
+          continue;
+        }
+        if (first && options.autoplay !== false) {
+          first = false;
+          void this.play();
+        }
       }
-      if (first && options.autoplay !== false) {
-        first = false;
-        void this.play();
-      }
+      this.maybeEnd();
+    } finally {
+      notify();
     }
-    this.maybeEnd();
   }
 
   stop(): void {
@@ -317,35 +373,41 @@ export class MsePlayer {
     }
   }
 
-  /** Start loading the next `ahead` segments of stream `i` (kept until appended or reset). */
-  private prefetch(i: number, ahead: number): void {
-    const rt = this.streams[i];
-    if (!rt) return;
-    for (let k = rt.next; k < Math.min(rt.source.segments.length, rt.next + 1 + ahead); k++) {
-      const piece = rt.source.segments[k]!;
-      if (!this.pending.has(piece)) {
-        const p = piece.load();
-        p.catch(() => {}); // reported when the append awaits it
-        this.pending.set(piece, p);
-      }
+  /** Stream `i`'s read-ahead over its pieces in append order (init segment first). */
+  private loaderOf(i: number): PieceLoader {
+    let loader = this.loaders.get(i);
+    if (!loader) {
+      const src = this.streams[i]!.source;
+      loader = new PieceLoader(src.init ? [src.init, ...src.segments] : src.segments);
+      this.loaders.set(i, loader);
     }
+    return loader;
   }
 
-  private fetchPiece(piece: Piece): Promise<ArrayBuffer> {
-    const p = this.pending.get(piece) ?? piece.load();
-    this.pending.delete(piece);
-    return p;
+  private fetchPiece(i: number, piece: Piece, ahead: boolean): Promise<PieceBytes> {
+    if (!ahead) return piece.load();
+    const src = this.streams[i]!.source;
+    const k = piece.index < 0 ? 0 : piece.index + (src.init ? 1 : 0);
+    const loader = this.loaderOf(i);
+    loader.release(k);
+    return loader.get(k);
   }
 
-  /** Fetch and append one piece, waiting for updateend; handles QuotaExceededError by evicting. */
-  private async appendPiece(i: number, piece: Piece): Promise<boolean> {
+  /**
+   * Fetch and append pieces (one, or adjacent ones from one read as a single appendBuffer),
+   * waiting for updateend; handles QuotaExceededError by evicting.
+   */
+  private async appendPieces(i: number, pieces: Piece[], ahead: boolean): Promise<boolean> {
     const rt = this.streams[i]!;
     const sb = rt.sb!;
     const gen = this.generation;
-    const what = piece.index < 0 ? 'init segment' : `segment ${piece.index}`;
-    let data: ArrayBuffer;
+    const piece = pieces[0]!;
+    const last = pieces[pieces.length - 1]!;
+    const what = piece.index < 0 ? 'init segment' : pieces.length > 1 ? `segments ${piece.index}–${last.index}` : `segment ${piece.index}`;
+    let data: PieceBytes;
     try {
-      data = await this.fetchPiece(piece);
+      const parts = await Promise.all(pieces.map((p) => this.fetchPiece(i, p, ahead)));
+      data = parts.length === 1 ? parts[0]! : joined(parts);
     } catch (err) {
       if (gen !== this.generation) return false;
       rt.failed = { stream: i, segment: piece.index, kind: 'fetch', message: (err as Error).message };
@@ -355,7 +417,8 @@ export class MsePlayer {
       return false;
     }
     if (gen !== this.generation) return false;
-    this.log('player', 'append', 'info', `${what} (${piece.label}, ${data.byteLength.toLocaleString('en-US')} B) → SourceBuffer ${i}`, { stream: i, segment: piece.index });
+    const label = pieces.length > 1 ? `${pieces.length} segments the lint found clean, one appendBuffer` : piece.label;
+    this.log('player', 'append', 'info', `${what} (${label}, ${data.byteLength.toLocaleString('en-US')} B) → SourceBuffer ${i}`, { stream: i, segment: piece.index });
     for (let attempt = 0; ; attempt++) {
       let errored = false;
       const onError = () => (errored = true);
@@ -380,18 +443,20 @@ export class MsePlayer {
       rt.bytes += data.byteLength;
       if (errored) {
         const message = this.video.error?.message;
-        rt.failed = { stream: i, segment: piece.index, kind: 'error', message: message || 'the SourceBuffer reported an error while parsing this segment', placeholder: !message };
+        rt.failed = { stream: i, segment: piece.index, kind: 'error', message: message || `the SourceBuffer reported an error while parsing ${pieces.length > 1 ? `${what} (appended together)` : 'this segment'}`, placeholder: !message };
         this.failures.push(rt.failed);
         this.setState('error');
         return false;
       }
       rt.timestampOffset = sb.timestampOffset;
-      if (piece.expected) {
+      const bufferedEnd = rt.buffered.length ? rt.buffered[rt.buffered.length - 1]![1] : 0;
+      for (const p of pieces) {
+        if (!p.expected) continue;
+        // In sequence mode the browser moved timestampOffset so the segment starts at the previous
+        // end (batches are only made in segments mode, where the shift is the same for all).
         const shift = sb.timestampOffset;
-        const bufferedEnd = rt.buffered.length ? rt.buffered[rt.buffered.length - 1]![1] : 0;
-        // In sequence mode the browser moved timestampOffset so the segment starts at the previous end.
-        const span: Span = [piece.expected[0] + shift, piece.expected[1] + shift];
-        rt.placed.push({ stream: i, segment: piece.index, span, size: data.byteLength, bufferedEnd });
+        const span: Span = [p.expected[0] + shift, p.expected[1] + shift];
+        rt.placed.push({ stream: i, segment: p.index, span, size: pieces.length > 1 ? p.size : data.byteLength, bufferedEnd });
       }
       return true;
     }
@@ -585,7 +650,8 @@ export class MsePlayer {
   reset(): void {
     this.generation++;
     this.stopped = true;
-    this.pending.clear();
+    for (const loader of this.loaders.values()) loader.abort();
+    this.loaders.clear();
     this.busy = false;
     this.streams = [];
     this.failures.length = 0;

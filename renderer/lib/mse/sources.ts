@@ -1,6 +1,7 @@
 /** The lint's playback plan → what the engine appends: byte ranges fetched by URL with Range requests. */
 import type { ByteRange, MediaSegment, MseAnalysis, MseStream } from '../../../electron/core/mse/types';
-import { fetchRange, type Piece, type StreamSource } from './player';
+import { fetchRange } from '../range';
+import type { Piece, StreamSource } from './player';
 import type { Span } from './ranges';
 
 /** Where a segment should land, in presentation time (what `buffered` reports). */
@@ -18,7 +19,8 @@ export function expectedSpan(seg: MediaSegment): Span | undefined {
 }
 
 function piece(index: number, label: string, range: ByteRange, url: (id: string) => string, expected?: Span): Piece {
-  return { index, label, size: range.size, expected, load: () => fetchRange(url(range.fileId), range.offset, range.size) };
+  const ref = { url: url(range.fileId), offset: range.offset, size: range.size };
+  return { index, label, size: range.size, expected, range: ref, load: (signal) => fetchRange(ref.url, ref.offset, ref.size, signal) };
 }
 
 export function sourcesOf(analysis: MseAnalysis, url: (fileId: string) => string): StreamSource[] {

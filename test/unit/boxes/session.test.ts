@@ -21,11 +21,18 @@ describe('inspector methods (contract → handlers → session)', () => {
     const summary = (await call(ctx, 'inspectOpen', { id: file.id })) as ResultOf<'inspectOpen'>;
     expect(summary.format).toBe('isobmff');
     expect(summary.fragmented).toBe(true);
-    expect(summary.tracks.map((t) => t.kind)).toEqual(['video', 'audio']);
     expect(summary.errors).toEqual([]);
+    expect(summary.rows).toBeUndefined();
+    // Tracks come separately, after the first rows (issue #18).
+    const tracks = (await call(ctx, 'inspectTracks', { id: file.id })) as ResultOf<'inspectTracks'>;
+    expect(tracks.map((t) => t.kind)).toEqual(['video', 'audio']);
+    expect(tracks.find((t) => t.kind === 'video')!.sampleCount).toBe(90);
 
     const top = (await call(ctx, 'inspectRows', { id: file.id, start: 0, count: 100 })) as ResultOf<'inspectRows'>;
     expect(top.total).toBe(summary.topLevelCount);
+    // inspectOpen can bring the first page of rows along: the same page inspectRows gives.
+    const withRows = (await call(ctx, 'inspectOpen', { id: file.id, rows: 100 })) as ResultOf<'inspectOpen'>;
+    expect(withRows.rows).toEqual(top);
     // ffmpeg ends fragmented files with an mfra index.
     expect(top.rows.map((r) => r.type)).toEqual(['ftyp', 'moov', 'moof', 'mdat', 'moof', 'mdat', 'moof', 'mdat', 'mfra']);
     expect(top.rows[2]).toMatchObject({ name: 'Movie Fragment', depth: 0, path: 'moof[0]' });

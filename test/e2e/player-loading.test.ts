@@ -1,0 +1,115 @@
+/**
+ * How the Player loads (issue #18), in Chromium over web mode, watching the page's requests:
+ * automatic mode plans first, reads ahead with ranged requests that cover several segments, starts
+ * appending before the lint and still appends segment by segment; step-by-step mode fetches
+ * exactly the segment it appends, nothing more.
+ */
+import path from 'node:path';
+import type { Request } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { analyzeMse } from '../../electron/core/mse/analyze';
+import { cleanFmp4 } from '../fixtures/mse-broken';
+import { openInUi, startApp, type App } from './helpers';
+
+interface Seen {
+  kind: 'plan' | 'lint' | 'bytes';
+  range?: [number, number];
+}
+
+function watch(app: App): { seen: Seen[]; stop(): void } {
+  const seen: Seen[] = [];
+  const on = (r: Request) => {
+    const url = r.url();
+    if (url.includes('/api/call/msePlan')) seen.push({ kind: 'plan' });
+    else if (url.includes('/api/call/mseAnalyze')) seen.push({ kind: 'lint' });
+    else if (url.includes('/files/')) {
+      const m = /^bytes=(\d+)-(\d+)$/.exec(r.headers()['range'] ?? '');
+      seen.push({ kind: 'bytes', range: m ? [Number(m[1]), Number(m[2])] : undefined });
+    }
+  };
+  app.page.on('request', on);
+  return { seen, stop: () => app.page.off('request', on) };
+}
+
+async function waitFor(fn: () => Promise<boolean> | boolean, timeout = 20_000): Promise<void> {
+  const start = Date.now();
+  while (!(await fn())) {
+    if (Date.now() - start > timeout) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('Player loading in Chromium', () => {
+  let app: App;
+  let file: string;
+  /** [offset, end] of the init segment and of each media segment, from the engine's plan. */
+  let ranges: [number, number][];
+  beforeAll(async () => {
+    file = await cleanFmp4({ duration: 12 });
+    const plan = await analyzeMse([file], { lint: false });
+    const s = plan.streams[0]!;
+    ranges = [[s.init!.offset, s.init!.offset + s.init!.size - 1], ...s.segments.map((g) => [g.range.offset, g.range.offset + g.range.size - 1] as [number, number])];
+    app = await startApp('#/player');
+    await openInUi(app.page, file);
+    await app.page.getByTestId('nav-player').click();
+    await app.page.getByTestId('player-source').selectOption({ label: path.basename(file) });
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('automatic mode: plan, then coalesced ranged reads that cover every byte once, first append before the lint, every segment appended', async () => {
+    expect(ranges.length).toBe(13);
+    const w = watch(app);
+    await app.page.getByTestId('append-auto').click();
+    await app.page.getByTestId('player-load').click();
+    const log = app.page.getByTestId('player-log');
+    await log.locator('li[data-type="endOfStream"]').waitFor({ timeout: 30_000 });
+    await waitFor(async () => (await app.page.getByTestId('player-linting').count()) === 0);
+    w.stop();
+    const kinds = w.seen.map((s) => s.kind);
+    // The plan comes first; the lint is asked for only after the first bytes were requested.
+    expect(kinds[0]).toBe('plan');
+    expect(kinds.indexOf('lint')).toBeGreaterThan(kinds.indexOf('bytes'));
+    const reads = w.seen.filter((s) => s.kind === 'bytes').map((s) => s.range!);
+    // Fewer requests than pieces, together covering init + every segment exactly once, in order.
+    expect(reads.length).toBeLessThan(ranges.length);
+    expect(reads[0]).toEqual([ranges[0]![0], ranges[1]![1]]); // the first request: init + segment 0 only
+    const covered = reads.flatMap(([a, b]) => ranges.filter(([x, y]) => x >= a && y <= b));
+    expect(covered).toEqual(ranges);
+    // Every segment appended once, in order: alone until the lint found the file clean, then
+    // several per appendBuffer ("segments a–b").
+    const appended = (await log.locator('li[data-type="append"]').allTextContents()).flatMap((t) => {
+      const many = /segments (\d+)–(\d+)/.exec(t);
+      if (many) return Array.from({ length: Number(many[2]) - Number(many[1]) + 1 }, (_, k) => Number(many[1]) + k);
+      const one = /segment (\d+)/.exec(t);
+      return one ? [Number(one[1])] : /init segment/.test(t) ? [-1] : [];
+    });
+    expect(appended).toEqual(Array.from({ length: ranges.length }, (_, k) => k - 1));
+    // The first media segment always goes in alone.
+    expect(await log.locator('li[data-type="append"]').nth(1).textContent()).toMatch(/segment 0 \(/);
+    expect(await app.page.getByTestId('player-buffered').textContent()).toMatch(/^0\.0\d\d-12\.0\d\d$/);
+    // The lint's findings replaced the plan: the clean file is called clean.
+    expect(await app.page.getByTestId('player-diagnosis').textContent()).toMatch(/the lint found no problem/);
+    expect(app.problems).toEqual([]);
+  });
+
+  it('step by step: each click fetches exactly the next segment (after the init segment), nothing ahead', async () => {
+    const w = watch(app);
+    await app.page.getByTestId('append-step').click();
+    await app.page.getByTestId('player-load').click();
+    const next = app.page.getByTestId('player-next-boxes');
+    await next.getByText('Next to append: segment 0').waitFor();
+    await app.page.waitForTimeout(300);
+    expect(w.seen.filter((s) => s.kind === 'bytes')).toEqual([]);
+    await app.page.getByTestId('append-next').click();
+    await next.getByText('Next to append: segment 1').waitFor();
+    await app.page.getByTestId('append-next').click();
+    await next.getByText('Next to append: segment 2').waitFor();
+    await app.page.waitForTimeout(300);
+    w.stop();
+    expect(w.seen.filter((s) => s.kind === 'bytes').map((s) => s.range)).toEqual(ranges.slice(0, 3));
+    expect(await app.page.getByTestId('player-buffered').textContent()).toBe('0.000-2.021');
+    await app.page.getByTestId('append-auto').click();
+  });
+});

@@ -1,0 +1,111 @@
+/**
+ * The Player's read-ahead (renderer/lib/mse/loader.ts) against a real HTTP server on 127.0.0.1:
+ * adjacent pieces coalesced into growing ranged reads, exact bytes per piece, faults reported to
+ * the piece that needed them, servers that ignore Range.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fetchRange, PieceLoader, type LoadablePiece } from '../../../renderer/lib/mse/loader';
+
+const data = new Uint8Array(200_000).map((_, i) => (i * 7 + (i >> 8)) & 0xff);
+let server: Server;
+let base: string;
+const seen: { path: string; range: string | undefined }[] = [];
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    seen.push({ path: req.url!, range: req.headers.range });
+    if (req.url === '/missing') {
+      res.writeHead(404).end();
+      return;
+    }
+    const m = /^bytes=(\d+)-(\d+)$/.exec(req.headers.range ?? '');
+    if (!m || req.url === '/no-range') {
+      res.writeHead(200, { 'Content-Length': data.length }).end(Buffer.from(data));
+      return;
+    }
+    const a = Number(m[1]);
+    const b = Math.min(Number(m[2]), data.length - 1);
+    res.writeHead(206, { 'Content-Range': `bytes ${a}-${b}/${data.length}`, 'Content-Length': b - a + 1 }).end(Buffer.from(data.subarray(a, b + 1)));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+function piece(path: string, offset: number, size: number): LoadablePiece {
+  const range = { url: base + path, offset, size };
+  return { size, range, load: (signal?: AbortSignal) => fetchRange(range.url, range.offset, range.size, signal) };
+}
+
+/** Back-to-back pieces of `sizes` bytes from `from` in `path`. */
+function pieces(path: string, sizes: number[], from = 0): LoadablePiece[] {
+  let at = from;
+  return sizes.map((size) => {
+    const p = piece(path, at, size);
+    at += size;
+    return p;
+  });
+}
+
+const bytesOf = (p: ArrayBuffer | Uint8Array) => (p instanceof Uint8Array ? p : new Uint8Array(p));
+
+describe('PieceLoader', () => {
+  it('reads adjacent pieces with few, growing requests and gives each piece exactly its bytes', async () => {
+    seen.length = 0;
+    const list = pieces('/a', Array.from({ length: 30 }, (_, k) => 1000 + k * 37));
+    const loader = new PieceLoader(list, { window: 3, maxBytes: 20_000 });
+    let at = 0;
+    for (let k = 0; k < list.length; k++) {
+      const got = bytesOf(await loader.get(k));
+      expect(got).toEqual(data.subarray(at, at + list[k]!.size));
+      at += list[k]!.size;
+      loader.release(k);
+    }
+    const ranges = seen.map((s) => s.range!);
+    expect(ranges[0]).toBe(`bytes=0-${list[0]!.size + list[1]!.size - 1}`); // init + first segment only
+    // (Up to three are in flight: they may reach the server in any order.)
+    ranges.sort((x, y) => Number(x.slice(6).split('-')[0]) - Number(y.slice(6).split('-')[0]));
+    expect(ranges.length).toBe(loader.requests);
+    expect(ranges.length).toBeLessThan(12);
+    // Together the requests cover the pieces once, in order, without gaps.
+    let end = -1;
+    for (const r of ranges) {
+      const [a, b] = r.slice(6).split('-').map(Number) as [number, number];
+      expect(a).toBe(end + 1);
+      expect(b - a + 1).toBeLessThanOrEqual(20_000);
+      end = b;
+    }
+    expect(end).toBe(at - 1);
+  });
+
+  it('does not coalesce pieces that are not adjacent or not in the same file', async () => {
+    seen.length = 0;
+    const loader = new PieceLoader([piece('/a', 0, 100), piece('/a', 5000, 100), piece('/b', 100, 100)], { firstPieces: 3 });
+    expect(bytesOf(await loader.get(1))).toEqual(data.subarray(5000, 5100));
+    await loader.get(2);
+    expect(seen.map((s) => `${s.path} ${s.range}`)).toEqual(['/a bytes=0-99', '/a bytes=5000-5099', '/b bytes=100-199']);
+  });
+
+  it('reports a failed read to the pieces it was for, naming the HTTP status', async () => {
+    const list = pieces('/missing', [10, 10, 10]);
+    const loader = new PieceLoader(list);
+    await expect(loader.get(0)).rejects.toThrow(/HTTP 404/);
+    await expect(loader.get(1)).rejects.toThrow(/HTTP 404/);
+  });
+
+  it('takes the right bytes from a server that ignores Range (200 with the whole file)', async () => {
+    const list = [piece('/no-range', 0, 300), ...pieces('/no-range', [400, 500], 1300)];
+    const loader = new PieceLoader(list, { firstPieces: 1 });
+    expect(bytesOf(await loader.get(0))).toEqual(data.subarray(0, 300));
+    expect(bytesOf(await loader.get(2))).toEqual(data.subarray(1700, 2200));
+  });
+
+  it('abort() stops reads in flight', async () => {
+    const loader = new PieceLoader(pieces('/a', [1000, 1000]));
+    const pending = loader.get(0);
+    loader.abort();
+    await expect(pending).rejects.toThrow(/abort/i);
+  });
+});
