@@ -7,7 +7,7 @@ import { createReadStream, mkdirSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { app, BrowserWindow, dialog, ipcMain, Menu, Notification, protocol, session, shell, type MenuItemConstructorOptions } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, Notification, protocol, screen, session, shell, type MenuItemConstructorOptions } from 'electron';
 import type { EventMap, EventName } from './api';
 import { RENDERER_CSP } from './core/csp';
 import { FileRegistry } from './core/files';
@@ -16,6 +16,9 @@ import { contentTypeFor, rangeReply } from './core/range';
 import { dispatch, type HandlerContext } from './handlers';
 import { shutdownJobQueue } from './handlers/jobs';
 import { filesFromArgv } from './launch-args';
+import pkg from '../package.json' with { type: 'json' };
+import { catchUncaught, fileLogger, logFilePath, logsDir, logStart } from './core/log';
+import { readSettingsSync, settingsStore } from './core/settings';
 
 const ORIGIN = 'app://workbench';
 /** electron-builder.yml's appId, put in by scripts/build.mjs (Windows ties notifications to it). */
@@ -46,6 +49,10 @@ if (!app.isPackaged) {
 // Windows shows an installed app's toasts only under the AppUserModelID its installer registered
 // (electron-builder's appId); without it they are dropped. The API exists on Windows only.
 if (process.platform === 'win32') app.setAppUserModelId(__MWB_APP_ID__);
+// The log: electron-log on the same file (and format) web mode and the CLI write; uncaught errors
+// go there with their stack.
+const electronLog = fileLogger(logFilePath(app.getPath('userData')));
+catchUncaught(electronLog);
 
 const files = new FileRegistry();
 let mainWindow: BrowserWindow | null = null;
@@ -58,6 +65,8 @@ const ctx: HandlerContext = {
   electronVersion: process.versions.electron ?? null,
   // Job history and logs live with the app's other data.
   dataDir: app.getPath('userData'),
+  log: electronLog,
+  openLogsFolder: () => void shell.openPath(logsDir(app.getPath('userData'))),
   desktopNotify: (title, body) => notifyDesktop(title, body),
   // Only ever called with a finished job's output path (handlers/jobs.ts `jobReveal`).
   showInFolder: (p) => shell.showItemInFolder(p),
@@ -194,6 +203,11 @@ function buildMenu(): void {
             await openFromOutside(paths);
           },
         },
+        {
+          label: 'Close File',
+          accelerator: 'CmdOrCtrl+W',
+          click: () => ctx.emit('app.command', { command: 'close-file' }),
+        },
         { type: 'separator' },
         isMac ? { role: 'close' } : { role: 'quit' },
       ],
@@ -213,14 +227,45 @@ function buildMenu(): void {
       ],
     },
     { role: 'windowMenu' },
+    {
+      role: 'help',
+      submenu: [
+        { label: 'Open Logs Folder', click: () => ctx.openLogsFolder?.() },
+        { label: `Log file: ${logFilePath(app.getPath('userData'))}`, enabled: false },
+      ],
+    },
   ];
   Menu.setApplicationMenu(Menu.buildFromTemplate(template));
 }
 
+/** Size, position and maximised state of the window, remembered in settings.json. */
+function savedBounds(): { x?: number; y?: number; width: number; height: number; maximized: boolean } {
+  const w = readSettingsSync(app.getPath('userData')).window;
+  if (!w) return { width: 1400, height: 900, maximized: false };
+  // Only restore a position that is still on a connected display.
+  let visible = false;
+  try {
+    visible = screen.getAllDisplays().some((d) => {
+      const a = d.workArea;
+      return w.x + 100 < a.x + a.width && w.x + w.width - 100 > a.x && w.y >= a.y - 10 && w.y + 50 < a.y + a.height;
+    });
+  } catch {
+    // No display information: let the system place the window.
+  }
+  return visible ? w : { width: w.width, height: w.height, maximized: w.maximized };
+}
+
+function rememberBounds(win: BrowserWindow): void {
+  const b = win.getNormalBounds();
+  void settingsStore(app.getPath('userData'))
+    .update({ window: { x: b.x, y: b.y, width: b.width, height: b.height, maximized: win.isMaximized() } })
+    .catch((err: unknown) => electronLog.warn('could not save the window size:', err));
+}
+
 function createWindow(): void {
+  const bounds = savedBounds();
   mainWindow = new BrowserWindow({
-    width: 1400,
-    height: 900,
+    ...bounds,
     minWidth: 900,
     minHeight: 600,
     title: 'Media Workbench',
@@ -245,7 +290,13 @@ function createWindow(): void {
     },
   });
   rendererReady = false;
-  mainWindow.once('ready-to-show', () => mainWindow?.show());
+  mainWindow.once('ready-to-show', () => {
+    if (bounds.maximized) mainWindow?.maximize();
+    mainWindow?.show();
+  });
+  mainWindow.on('close', () => {
+    if (mainWindow) rememberBounds(mainWindow);
+  });
   mainWindow.on('closed', () => {
     mainWindow = null;
     rendererReady = false;
@@ -324,6 +375,7 @@ if (!app.requestSingleInstanceLock()) {
       return dispatch(ctx, name, args);
     });
     buildMenu();
+    logStart(electronLog, pkg.version, `desktop app, Electron ${process.versions.electron}`);
     createWindow();
     openWhenReady(filesFromArgv(process.argv, { cwd: process.cwd(), isPackaged: app.isPackaged }));
     app.on('activate', () => {

@@ -16,6 +16,8 @@ import { Readable } from 'node:stream';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import type { EventMap, EventName } from './api';
 import { defaultDataDir } from './core/data-dir';
+import { fileLogger, logFilePath, logStart } from './core/log';
+import pkg from '../package.json' with { type: 'json' };
 import { FileRegistry } from './core/files';
 import { RENDERER_CSP } from './core/csp';
 import { relayRange } from './core/net/relay';
@@ -87,6 +89,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     files,
     electronVersion: null,
     dataDir: options.dataDir ?? defaultDataDir(),
+    log: fileLogger(logFilePath(options.dataDir ?? defaultDataDir())),
     emit<E extends EventName>(event: E, payload: EventMap[E]) {
       const frame = `event: message\ndata: ${JSON.stringify({ event, payload })}\n\n`;
       for (const res of sse) res.write(frame);
@@ -102,6 +105,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
 
   const server = http.createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
+      ctx.log?.error(`web mode: internal error answering ${req.method} ${(req.url ?? '').replace(/token=[^&]*/, 'token=…')}:`, err);
       if (!res.headersSent) refuse(res, 500, `Internal error: ${err instanceof Error ? err.message : String(err)}`);
       else res.destroy();
     });
@@ -240,6 +244,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   });
   port = (server.address() as AddressInfo).port;
   const origin = `http://${LOOPBACK}:${port}`;
+  if (ctx.log) logStart(ctx.log, pkg.version, `web mode on http://${LOOPBACK}:${port}`);
   return {
     url: `${origin}/?token=${token}`,
     origin,

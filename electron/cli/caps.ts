@@ -1,9 +1,12 @@
 import { getCapabilities } from '../core/media/caps';
 import { EXIT, parseVerbArgs, printJson, type Verb } from './common';
+import { OPTIONS, capsHelp } from './help/caps';
+
 
 export const capsVerb: Verb = {
+  ...capsHelp,
   async run(argv) {
-    const { values } = parseVerbArgs('caps', argv, { json: { type: 'boolean' } });
+    const { values } = parseVerbArgs('caps', argv, OPTIONS);
     const caps = await getCapabilities();
     if (values.json) {
       printJson(caps);

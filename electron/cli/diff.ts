@@ -1,7 +1,8 @@
 import { type CompareResult, type JsonValue, type ReportedDifference, type SideInput } from '../core/compare';
 import { compareFiles } from '../core/compare/files';
-import { errorMessage } from '../core/errors';
-import { EXIT, parseVerbArgs, printJson, UsageError, type Verb } from './common';
+import { errorCode, errorMessage } from '../core/errors';
+import { CliError, EXIT, parseVerbArgs, printJson, UsageError, type Verb } from './common';
+import { OPTIONS, diffHelp } from './help/diff';
 
 
 /** Compact text of a JSON value (an array described as `{ length, first }` in words). */
@@ -103,15 +104,11 @@ function human(result: CompareResult, includeVolatile: boolean): string {
   return lines.join('\n') + '\n';
 }
 
+
 export const diffVerb: Verb = {
+  ...diffHelp,
   async run(argv) {
-    const { values, positionals } = parseVerbArgs('diff', argv, {
-      json: { type: 'boolean' },
-      'include-volatile': { type: 'boolean' },
-      init: { type: 'string' },
-      'init-a': { type: 'string' },
-      'init-b': { type: 'string' },
-    });
+    const { values, positionals } = parseVerbArgs('diff', argv, OPTIONS);
     if (positionals.length !== 2) throw new UsageError(`mwb diff: give exactly two files to compare (got ${positionals.length}).`);
     if (values.init && (values['init-a'] || values['init-b'])) throw new UsageError('mwb diff: use --init for both files, or --init-a/--init-b, not both.');
     const initA = values['init-a'] ?? values.init;
@@ -124,8 +121,7 @@ export const diffVerb: Verb = {
       result = (await compareFiles(a, b, { includeVolatile })).result;
     } catch (err) {
       // An unreadable or non-MP4 input is an error (2), distinct from "the files differ" (1).
-      process.stderr.write(`mwb diff: ${errorMessage(err)}\n`);
-      return EXIT.usage;
+      throw new CliError(errorCode(err), errorMessage(err), EXIT.usage);
     }
     if (values.json) {
       printJson({

@@ -5,36 +5,22 @@ import { gifOptionsSchema } from '../core/gif/options';
 import { defaultGifPath } from '../core/gif/output';
 import { runStandalone } from '../core/jobs/context';
 import { EXIT, numeric, parseFlags, parseVerbArgs, printJson, UsageError, type Verb } from './common';
+import { OPTIONS, gifHelp } from './help/gif';
 
 
 /** `10485760`, `10M`, `10MB`, `500k`, `1.5MiB` (K/M/G are 1024-based, as file managers count). */
 export function parseSize(value: string): number {
   const m = /^\s*(\d+(?:\.\d+)?)\s*([kmg]?)(?:i?b)?\s*$/i.exec(value);
-  if (!m) throw new UsageError(`mwb gif: --max-size takes bytes (e.g. 10485760) or a size like 10MB or 500KB, not "${value}"`);
+  if (!m) throw new UsageError(`mwb gif: --max-size takes bytes (e.g. 10485760) or a size like 10MB, "10 MB" or 500KB, not "${value}"`);
   const unit = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[m[2]!.toLowerCase() as '' | 'k' | 'm' | 'g'];
   return Math.round(Number(m[1]) * unit);
 }
 
+
 export const gifVerb: Verb = {
+  ...gifHelp,
   async run(argv) {
-    const { values, positionals } = parseVerbArgs('gif', argv, {
-      start: { type: 'string' },
-      end: { type: 'string' },
-      duration: { type: 'string' },
-      fps: { type: 'string' },
-      width: { type: 'string' },
-      'max-size': { type: 'string' },
-      loop: { type: 'string' },
-      dither: { type: 'string' },
-      'bayer-scale': { type: 'string' },
-      diffusion: { type: 'string' },
-      palette: { type: 'string' },
-      colours: { type: 'string' },
-      colors: { type: 'string' },
-      quality: { type: 'string' },
-      overwrite: { type: 'boolean' },
-      json: { type: 'boolean' },
-    });
+    const { values, positionals } = parseVerbArgs('gif', argv, OPTIONS);
     if (positionals.length < 1 || positionals.length > 2) throw new UsageError(`mwb gif: give an input${positionals.length ? ' and at most one output' : ''}`);
     const input = path.resolve(positionals[0]!);
     const output = positionals[1] !== undefined ? path.resolve(positionals[1]) : defaultGifPath(input);

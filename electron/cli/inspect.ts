@@ -3,7 +3,8 @@ import { formatSamples, formatTracks, formatTree, sampleRows, sampleTable, write
 import { inspectFile } from '../core/boxes/file-source';
 import { isHttpUrl } from '../core/net/http';
 import type { HttpCost } from '../core/net/remote';
-import { EXIT, intOption, parseVerbArgs, UsageError, type Verb } from './common';
+import { CliError, EXIT, intOption, parseVerbArgs, UsageError, type Verb } from './common';
+import { OPTIONS, inspectHelp } from './help/inspect';
 
 /** Stdout as a JsonWriter sink, honouring back-pressure (trees of big files are long). */
 async function toStdout(chunk: Uint8Array): Promise<void> {
@@ -13,7 +14,7 @@ async function toStdout(chunk: Uint8Array): Promise<void> {
 /** A short, actionable reason when the file is not something the inspector can read. */
 function refusal(result: InspectResult): string | null {
   if (result.size === 0) return `${result.file} is empty (0 bytes).`;
-  if (result.format === 'unknown') {
+  if (result.format === 'unknown' && !result.unexpectedFirstBox) {
     const first = result.boxes[0];
     const what = first ? `its first 8 bytes do not form a box header (they read as size ${first.size}, type "${first.type.replace(/[^\x20-\x7e]/g, '?')}")` : 'it is shorter than one box header';
     return `${result.file} is not an MP4/MOV (ISO BMFF) file: ${what}.`;
@@ -21,13 +22,11 @@ function refusal(result: InspectResult): string | null {
   return null;
 }
 
+
 export const inspectVerb: Verb = {
+  ...inspectHelp,
   async run(argv) {
-    const { values, positionals } = parseVerbArgs('inspect', argv, {
-      json: { type: 'boolean' },
-      samples: { type: 'string' },
-      depth: { type: 'string' },
-    });
+    const { values, positionals } = parseVerbArgs('inspect', argv, OPTIONS);
     if (positionals.length !== 1) throw new UsageError(positionals.length ? 'mwb inspect: give exactly one file' : 'mwb inspect: which file?');
     const file = positionals[0]!;
     const depth = intOption('inspect', 'depth', values.depth, 1);
@@ -46,9 +45,11 @@ export const inspectVerb: Verb = {
       result = await inspectFile(file);
     }
     const refused = refusal(result);
-    if (refused) {
-      process.stderr.write(`mwb inspect: ${refused}\n`);
-      return EXIT.failure;
+    if (refused) throw new CliError(result.size === 0 ? 'EEMPTY' : 'ENOTMP4', refused, EXIT.usage);
+    if (result.unexpectedFirstBox) {
+      process.stderr.write(
+        `mwb inspect: warning: ${result.file} starts with a "${result.unexpectedFirstBox}" box, which does not start an MP4/MOV file (expected ftyp, moov, styp, moof…); showing its boxes as they are.\n`,
+      );
     }
     const out = new JsonWriter(toStdout);
     const line = async (text: string) => {
@@ -61,8 +62,7 @@ export const inspectVerb: Verb = {
       const table = track ? sampleTable(result.boxes, trackId, { fileSize: result.size }) : null;
       if (!track || !table) {
         const ids = result.tracks.map((t) => t.id).join(', ') || 'none';
-        process.stderr.write(`mwb inspect: ${result.file} has no track ${trackId} (its tracks: ${ids}).\n`);
-        return EXIT.failure;
+        throw new CliError('ENOTRACK', `${result.file} has no track ${trackId} (its tracks: ${ids}).`, EXIT.usage);
       }
       if (values.json) {
         // One sample per line (not one field per line): tables have millions of rows.
@@ -86,6 +86,7 @@ export const inspectVerb: Verb = {
       // JSON.stringify(result's documented shape, null, 2), written box by box.
       out.raw('{');
       const head: [string, unknown][] = [['file', result.file], ['size', result.size]];
+      if (result.unexpectedFirstBox) head.push(['unexpectedFirstBox', result.unexpectedFirstBox]);
       if (http) head.push(['bytesFetched', http.bytesFetched], ['requests', http.requests]);
       head.push(['format', result.format], ['majorBrand', result.majorBrand ?? null], ['fragmented', result.fragmented]);
       for (const [k, v] of head) out.newline(1).key(k).value(v, 1).raw(',');

@@ -1,6 +1,7 @@
 import { analyzeMse, lintReport } from '../core/mse/analyze';
 import type { Finding, MseAnalysis } from '../core/mse/types';
 import { EXIT, parseVerbArgs, printJson, UsageError, type Verb } from './common';
+import { OPTIONS, lintHelp } from './help/lint';
 
 const LABEL = { error: 'ERROR', warning: 'WARN', info: 'info' } as const;
 
@@ -14,9 +15,11 @@ function where(f: Finding, a: MseAnalysis): string {
   return parts.join(' · ');
 }
 
+
 export const lintVerb: Verb = {
+  ...lintHelp,
   async run(argv) {
-    const { values, positionals } = parseVerbArgs('lint', argv, { json: { type: 'boolean' } });
+    const { values, positionals } = parseVerbArgs('lint', argv, OPTIONS);
     if (!positionals.length) throw new UsageError('mwb lint: give a file, an init segment followed by media segments, or a .m3u8/.mpd manifest');
     const analysis = await analyzeMse(positionals);
     const failed = analysis.counts.error > 0;

@@ -1,9 +1,12 @@
 import { probeFile } from '../core/mse/probe';
 import { EXIT, parseVerbArgs, printJson, UsageError, type Verb } from './common';
+import { OPTIONS, probeHelp } from './help/probe';
+
 
 export const probeVerb: Verb = {
+  ...probeHelp,
   async run(argv) {
-    const { values, positionals } = parseVerbArgs('probe', argv, { json: { type: 'boolean' } });
+    const { values, positionals } = parseVerbArgs('probe', argv, OPTIONS);
     if (positionals.length !== 1) throw new UsageError('mwb probe: give exactly one file');
     const result = await probeFile(positionals[0]!);
     if (values.json) {

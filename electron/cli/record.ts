@@ -5,6 +5,7 @@ import { describeStream, RECORD_MODES, RTSP_TRANSPORTS, type RecordMode, type Rt
 import type { JobKind, JobProgress } from '../core/jobs/types';
 import { formatBytes, formatClock } from '../core/format';
 import { EXIT, parseVerbArgs, printJson, UsageError, type Verb } from './common';
+import { OPTIONS, recordHelp } from './help/record';
 import { printJobFailure, waitForJob } from './job-wait';
 import { EXIT_CANCELLED } from './transcode';
 
@@ -17,17 +18,11 @@ function progressLine(p: JobProgress): string {
   return parts.join('  ');
 }
 
+
 export const recordVerb: Verb = {
+  ...recordHelp,
   async run(argv) {
-    const { values, positionals } = parseVerbArgs('record', argv, {
-      duration: { type: 'string' },
-      mode: { type: 'string' },
-      'rtsp-transport': { type: 'string' },
-      overwrite: { type: 'boolean' },
-      progress: { type: 'string' },
-      'dry-run': { type: 'boolean' },
-      json: { type: 'boolean' },
-    });
+    const { values, positionals } = parseVerbArgs('record', argv, OPTIONS);
     if (positionals.length !== 2) throw new UsageError(`mwb record: expected <url> <out.mp4>, got ${positionals.length} argument(s)`);
     const [url, output] = positionals as [string, string];
     let durationSeconds: number | undefined;

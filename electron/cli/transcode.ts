@@ -4,12 +4,13 @@ import { looksLikeUrl, type MediaInput } from '../core/jobs/inputs';
 import { isPresetId, PRESET_IDS, PresetError } from '../core/jobs/presets';
 import { JobQueue } from '../core/jobs/queue';
 import { splitArgs } from '../core/jobs/quote';
-import { prepareTranscode, transcodeJob, type TranscodeRequest } from '../core/jobs/transcode';
+import { checkTranscodeOutput, prepareTranscode, transcodeJob, type TranscodeRequest } from '../core/jobs/transcode';
 import { cliTranscodeOptionsSchema } from '../core/jobs/transcode-types';
 import type { JobKind, JobProgress } from '../core/jobs/types';
 import { formatBytes, formatClock } from '../core/format';
-import { EXIT, numeric, parseFlags, parseVerbArgs, printJson, UsageError, type Verb } from './common';
-import { printJobFailure, waitForJob } from './job-wait';
+import { CliError, EXIT, exitFor, numeric, parseFlags, parseVerbArgs, printJson, UsageError, type Verb } from './common';
+import { OPTIONS, transcodeHelp } from './help/transcode';
+import { waitForJob } from './job-wait';
 
 /** Exit code of a run cancelled by SIGINT/SIGTERM (128 + SIGINT, as shells report it). */
 export const EXIT_CANCELLED = 130;
@@ -24,31 +25,11 @@ function progressLine(p: JobProgress): string {
   return parts.join('  ');
 }
 
+
 export const transcodeVerb: Verb = {
+  ...transcodeHelp,
   async run(argv) {
-    const { values, positionals } = parseVerbArgs('transcode', argv, {
-      preset: { type: 'string' },
-      start: { type: 'string' },
-      duration: { type: 'string' },
-      end: { type: 'string' },
-      width: { type: 'string' },
-      height: { type: 'string' },
-      fps: { type: 'string' },
-      crf: { type: 'string' },
-      'video-bitrate': { type: 'string' },
-      'audio-bitrate': { type: 'string' },
-      speed: { type: 'string' },
-      hw: { type: 'string' },
-      segment: { type: 'string' },
-      timecode: { type: 'string' },
-      'prores-profile': { type: 'string' },
-      args: { type: 'string' },
-      'allow-url-output': { type: 'boolean' },
-      overwrite: { type: 'boolean' },
-      progress: { type: 'string' },
-      'dry-run': { type: 'boolean' },
-      json: { type: 'boolean' },
-    });
+    const { values, positionals } = parseVerbArgs('transcode', argv, OPTIONS);
     if (positionals.length !== 2) throw new UsageError(`mwb transcode: expected <input> <output>, got ${positionals.length} path(s)`);
     const [inputText, output] = positionals as [string, string];
     if (!values.preset) throw new UsageError(`mwb transcode: --preset is required (one of ${PRESET_IDS.join(', ')}; see "mwb presets")`);
@@ -98,13 +79,14 @@ export const transcodeVerb: Verb = {
 
     const refuse = (err: unknown): number => {
       if (err instanceof PresetError) throw new UsageError(`mwb transcode: ${err.message}`);
-      process.stderr.write(`mwb transcode: ${errorMessage(err)}\n`);
-      return EXIT.failure;
+      throw new CliError(errorCode(err), errorMessage(err), exitFor(err));
     };
 
     if (values['dry-run']) {
       try {
         const { plan } = await prepareTranscode(req);
+        // A dry run refuses what a real run would (output = input, existing output without --overwrite).
+        await checkTranscodeOutput(req, plan);
         process.stdout.write(`${plan.command}\n`);
         for (const n of plan.notes) process.stderr.write(`note: ${n}\n`);
         return EXIT.ok;
@@ -152,7 +134,7 @@ export const transcodeVerb: Verb = {
       const p = done.progress;
       process.stdout.write(JSON.stringify({ percent: 100, fps: p.fps, speed: p.speed, etaSeconds: 0, outSize: done.result?.files.reduce((n, f) => n + f.size, 0) ?? p.outSize }) + '\n');
     }
-    if (values.json) printJson(done);
+    if (values.json && done.state !== 'failed') printJson(done);
     if (done.state === 'done' && done.result) {
       const secs = ((done.finishedAt ?? Date.now()) - (done.startedAt ?? Date.now())) / 1000;
       if (!values.json) {
@@ -165,8 +147,9 @@ export const transcodeVerb: Verb = {
       process.stderr.write(`mwb transcode: cancelled${interrupted ? ` (${interrupted})` : ''}; no output was written.\n`);
       return EXIT_CANCELLED;
     }
-    printJobFailure('transcode', done.error);
-    if (errorCode(done.error) === 'EBADOPTIONS') return EXIT.usage;
-    return EXIT.failure;
+    const err = done.error;
+    const details = (err?.details ?? []).filter((d) => !err?.message.includes(d));
+    const message = `${err?.message ?? 'failed'}${details.length ? '\n' + details.map((d) => `  ${d}`).join('\n') : ''}`;
+    throw new CliError(err?.code ?? 'EFAILED', message, exitFor(err));
   },
 };

@@ -2,6 +2,10 @@ import { z } from 'zod';
 import type { Capabilities } from '../core/media/caps-types';
 import type { OpenedFile } from '../core/files-types';
 import { fileId, inputUrl, localPath, method, none, text } from './method';
+import { THEMES, type Settings } from '../core/settings';
+import { PRESET_IDS } from '../core/jobs/presets';
+import { gifOptionsSchema } from '../core/gif/options';
+import { transcodeOptions } from './jobs';
 
 export interface AppInfo {
   name: string;
@@ -34,10 +38,23 @@ export const appContract = {
   ).returns<OpenedFile[]>(),
   listFiles: method(none, 'The files opened in this session, newest first.').returns<OpenedFile[]>(),
   closeFile: method(z.object({ id: fileId }).strict(), 'Forget an opened file.').returns<{ closed: boolean }>(),
+  getSettings: method(none, "The user's settings (theme, last transcode preset and options, GIF defaults, recent files), from the app's data folder.").returns<Settings>(),
+  updateSettings: method(
+    z
+      .object({
+        theme: z.enum(THEMES).optional(),
+        transcode: z.object({ preset: z.enum(PRESET_IDS), options: transcodeOptions }).strict().optional(),
+        gif: gifOptionsSchema.optional(),
+      })
+      .strict(),
+    'Change some settings; they persist in the data folder (settings.json).',
+  ).returns<Settings>(),
 } as const;
 
 export interface AppEvents {
   'files.changed': { files: OpenedFile[] };
   /** A file was opened from outside the UI (menu, second instance, drag onto the dock icon). */
   'files.opened': { file: OpenedFile; view?: string };
+  /** A menu command the page carries out (File → Close File). */
+  'app.command': { command: 'close-file' };
 }

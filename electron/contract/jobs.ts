@@ -93,6 +93,8 @@ export const jobsContract = {
           .string()
           .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,254}$/, 'not a file name of the output')
           .optional(),
+        /** Readable by URL without joining the workspace's file list (the GIF view's result). */
+        preview: z.boolean().optional(),
       })
       .strict(),
     "Open a finished job's output (or one file of a folder output) so the Inspector and Player can read it.",

@@ -1,5 +1,6 @@
 import type { EventMap, EventName, MethodName, ParsedArgsOf, ResultOf } from '../api';
 import type { FileRegistry } from '../core/files';
+import type { Logger } from '../core/log';
 
 /** What a handler may use. Bindings (Electron, web, tests) provide it; handlers never import electron. */
 export interface HandlerContext {
@@ -17,6 +18,10 @@ export interface HandlerContext {
   dataDir?: string;
   /** An OS notification (desktop app only; e.g. "Transcode finished"). */
   desktopNotify?(title: string, body: string): void;
+  /** The log file (electron-log in the app, the same file and format from web mode); absent in tests. */
+  log?: Logger;
+  /** Open the logs folder in the OS file manager (desktop app only). */
+  openLogsFolder?(): void;
   /** Show a file in the OS file manager (desktop app only: Electron's shell.showItemInFolder). */
   showInFolder?(path: string): void;
   /**

@@ -19,6 +19,9 @@ import { planTranscode, prepareTranscode, type TranscodeRequest } from '../core/
 import type { TranscodePreview } from '../core/jobs/transcode-types';
 import { bindingSlot, bindingState, dropBindingState, type HandlerContext, type HandlerMap } from './context';
 
+/** Jobs whose command the log already has (one line per command, not per progress update). */
+const logged = new Set<string>();
+
 /** The queue of a binding (one per Electron app / web server), created on first use. */
 const queueSlot = bindingSlot('jobs.queue', (ctx): Promise<JobQueue> => {
   useCapsCacheDir(ctx.dataDir);
@@ -26,12 +29,23 @@ const queueSlot = bindingSlot('jobs.queue', (ctx): Promise<JobQueue> => {
     dataDir: ctx.dataDir ?? defaultDataDir(),
     kinds: JOB_KINDS,
     listener: {
-      job: (job) => ctx.emit('jobs.changed', { job }),
+      job: (job) => {
+        // The log records every job's command and how it ended (once each).
+        if (ctx.log && job.state === 'running' && job.command && !logged.has(`${job.id}:${job.command}`)) {
+          logged.add(`${job.id}:${job.command}`);
+          ctx.log.info(`job ${job.id} (${job.kind}) runs: ${job.command}`);
+        }
+        ctx.emit('jobs.changed', { job });
+      },
       progress: (id, progress) => ctx.emit('jobs.progress', { id, progress }),
       queue: (queue) => ctx.emit('jobs.queue', { queue }),
       removed: (id) => ctx.emit('jobs.removed', { id }),
     },
     onFinished: (job) => {
+      if (ctx.log) {
+        const how = job.state === 'done' ? 'finished' : job.state === 'cancelled' ? 'was cancelled' : `failed: ${job.error?.code ?? ''} ${job.error?.message ?? ''}`;
+        (job.state === 'failed' ? ctx.log.error : ctx.log.info).call(ctx.log, `job ${job.id} (${job.kind}) ${how}${job.command ? ` · last command: ${job.command}` : ''}`);
+      }
       if (!ctx.desktopNotify || job.state === 'cancelled') return;
       if (job.state === 'done') ctx.desktopNotify('Job finished', `${job.title}\n${job.result?.summary ?? ''}`);
       else ctx.desktopNotify('Job failed', `${job.title}\n${job.error?.message ?? ''}`);
@@ -193,7 +207,7 @@ export const jobsHandlers: HandlerMap<keyof typeof jobsContract> = {
       if (!entry) throw new WorkbenchError('ENOENT', `Job "${job.title}" wrote no file named ${args.file}.`);
       file = result.kind === 'folder' ? path.join(result.path, ...entry.name.split('/')) : result.path;
     }
-    return ctx.files.open(file);
+    return ctx.files.open(file, { listed: !args.preview });
   },
 
   async jobReveal(args, ctx) {

@@ -8,6 +8,7 @@ import type { JobRecord } from '../../electron/contract/jobs';
 import { gifDetails } from '../../electron/core/gif/job-result';
 import { client, ClientError } from './client';
 import { notify } from './workspace.svelte';
+import { saveSettings } from './settings.svelte';
 
 export interface GifExportState {
   /** The job's id. */
@@ -91,6 +92,9 @@ function listen(): void {
 
 /** Start an export; resolves once it is queued (its progress then arrives as `jobs.*` events). */
 export async function startGifExport(fileId: string, options: GifOptions, output?: string): Promise<GifExportState> {
+  // What the user chose becomes the GIF view's defaults next time (the trim belongs to this file only).
+  const { start: _s, end: _e, duration: _d, ...defaults } = options;
+  void saveSettings({ gif: defaults });
   listen();
   const job = await client.call('gifExport', { id: fileId, options, ...(output ? { output } : {}) });
   // Return the reactive proxy, so callers see progress updates.

@@ -30,7 +30,8 @@ export function closeTab(id: string): void {
 
 /** Follow the workspace's file list: new files open a tab, closed files lose theirs. */
 export function syncTabs(files: OpenedFile[]): void {
-  for (const f of files) {
+  // Oldest first, so that the newest file's tab ends up in front.
+  for (const f of [...files].sort((a, b) => a.openedAt - b.openedAt)) {
     if (known.has(f.id)) continue;
     known.add(f.id);
     if (f.openedAt >= started - 1000) openTab(f);

@@ -1,40 +1,26 @@
-/** Recently inspected files (paths), kept in this browser profile / app. */
-export interface RecentFile {
-  path: string;
-  name: string;
-  size: number;
-  at: number;
-}
+/**
+ * Recently opened files. The Node side records them in the data folder's settings.json when a
+ * file opens (and drops one that is gone), so the list survives restarts in web mode too, where
+ * localStorage is per port and the port is random.
+ */
+import type { RecentEntry } from '../../electron/core/settings';
+import { appSettings } from './settings.svelte';
 
-const KEY = 'mwb.recent.inspector';
-const MAX = 12;
+export type RecentFile = RecentEntry;
 
 export function recentFiles(): RecentFile[] {
-  try {
-    const list = JSON.parse(localStorage.getItem(KEY) ?? '[]') as unknown;
-    if (!Array.isArray(list)) return [];
-    return list.filter((r): r is RecentFile => typeof r?.path === 'string' && typeof r?.name === 'string').slice(0, MAX);
-  } catch {
-    return [];
-  }
+  return appSettings.value.recent;
 }
 
+/** The server records an opened file; this keeps the page's copy current without a round trip. */
 export function rememberFile(file: { path: string; name: string; size: number }): RecentFile[] {
-  const list = [{ path: file.path, name: file.name, size: file.size, at: Date.now() }, ...recentFiles().filter((r) => r.path !== file.path)].slice(0, MAX);
-  try {
-    localStorage.setItem(KEY, JSON.stringify(list));
-  } catch {
-    // Storage full or disabled: the list is a convenience only.
-  }
+  const list = [{ path: file.path, name: file.name, size: file.size, at: Date.now() }, ...recentFiles().filter((r) => r.path !== file.path)].slice(0, 12);
+  appSettings.value = { ...appSettings.value, recent: list };
   return list;
 }
 
 export function forgetFile(path: string): RecentFile[] {
   const list = recentFiles().filter((r) => r.path !== path);
-  try {
-    localStorage.setItem(KEY, JSON.stringify(list));
-  } catch {
-    // As above.
-  }
+  appSettings.value = { ...appSettings.value, recent: list };
   return list;
 }

@@ -121,7 +121,8 @@ describe('mwb inspect', () => {
     const content = 'Definitely a shopping list, not a movie.\n';
     await writeFile(text, content);
     const r = await mwb('inspect', text);
-    expect(r.code).toBe(1);
+    // An input that is not media is an unreadable input: exit 2 (the README's exit-code table).
+    expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     const size = Buffer.from(content).readUInt32BE(0);
     expect(r.stderr).toBe(`mwb inspect: ${text} is not an MP4/MOV (ISO BMFF) file: its first 8 bytes do not form a box header (they read as size ${size}, type "nite").\n`);
@@ -133,14 +134,15 @@ describe('mwb inspect', () => {
   it('reports missing files and bad usage with the right exit codes', async () => {
     const missing = path.join(dir, 'nope.mp4');
     const r = await mwb('inspect', missing);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.stderr).toContain(`${missing} does not exist`);
     expect((await mwb('inspect')).code).toBe(2);
     expect((await mwb('inspect', file, '--depth', '0')).code).toBe(2);
     expect((await mwb('inspect', file, '--samples', 'one')).code).toBe(2);
     expect((await mwb('inspect', file, '--bogus')).code).toBe(2);
     const noTrack = await mwb('inspect', file, '--samples', '9');
-    expect(noTrack.code).toBe(1);
+    // A track id the file does not have is a usage error (2), like any other bad argument.
+    expect(noTrack.code).toBe(2);
     expect(noTrack.stderr).toContain(`${file} has no track 9 (its tracks: 1, 2)`);
   });
 });

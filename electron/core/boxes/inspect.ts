@@ -20,6 +20,14 @@ export function looksLikeIsoBmff(boxes: BoxNode[]): boolean {
   return !!first && FIRST_BOX_TYPES.has(first.type) && first.error?.rule !== 'box-size-invalid';
 }
 
+/** The first box's type when it is a well-formed box of a type that does not usually start a file. */
+export function unexpectedFirstBox(boxes: BoxNode[]): string | undefined {
+  const first = boxes[0];
+  if (!first || looksLikeIsoBmff(boxes) || !/^[\x20-\x7e]{4}$/.test(first.type) || !/[A-Za-z]/.test(first.type)) return undefined;
+  if (first.error && (first.error.rule === 'box-size-invalid' || first.error.rule === 'box-truncated')) return undefined;
+  return first.type;
+}
+
 export async function inspectSource(source: ByteSource, options: InspectOptions = {}): Promise<InspectResult> {
   return inspectBoxes(source, await parseBoxTree(source, options), options);
 }
@@ -46,5 +54,7 @@ export async function inspectBoxes(source: ByteSource, boxes: BoxNode[], options
     nodeLimitReached: nodeCount >= (options.maxNodes ?? DEFAULTS.maxNodes),
   };
   if (typeof brand === 'string') result.majorBrand = brand;
+  const unexpected = unexpectedFirstBox(boxes);
+  if (unexpected) result.unexpectedFirstBox = unexpected;
   return result;
 }

@@ -75,6 +75,7 @@ export interface InspectSummary {
   file: string;
   size: number;
   format: InspectResult['format'];
+  unexpectedFirstBox?: string;
   majorBrand?: string;
   fragmented: boolean;
   nodeCount: number;
@@ -290,6 +291,7 @@ export class InspectSession {
       file: r.file,
       size: r.size,
       format: r.format,
+      ...(r.unexpectedFirstBox ? { unexpectedFirstBox: r.unexpectedFirstBox } : {}),
       fragmented: r.fragmented,
       nodeCount: this.nodes.length,
       topLevelCount: r.boxes.length,

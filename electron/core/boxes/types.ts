@@ -163,6 +163,12 @@ export interface InspectResult {
   tracks: TrackInfo[];
   /** `isobmff` when the file starts like an ISO BMFF/QuickTime file, `unknown` otherwise. */
   format: 'isobmff' | 'unknown';
+  /**
+   * Set when `format` is `unknown` but the first bytes still form a box (four printable characters
+   * and a size that fits), of a type that does not start files (e.g. a top-level `trak`): the
+   * tree is worth showing, with a warning.
+   */
+  unexpectedFirstBox?: string;
   /** `ftyp.major_brand` (or `styp`), when present. */
   majorBrand?: string;
   /** True when the file has `moof` boxes. */

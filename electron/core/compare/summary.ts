@@ -24,6 +24,8 @@ interface Value {
   items?: string[];
   /** Numeric topics: equal when within the larger of the two tolerances (then `key` is not used). */
   near?: { value: number; tolerance: number };
+  /** Per-element numbers to chart (seconds per fragment). */
+  series?: number[];
 }
 
 interface Topic {
@@ -126,6 +128,9 @@ function syncPattern(table: SampleTable | null, timescale: number): Value | unde
   };
 }
 
+/** Points charted per side (a 24-hour stream of 2 s fragments has 43,200). */
+const SERIES_MAX = 50_000;
+
 function fragmentDurations(table: SampleTable | null, timescale: number): Value | undefined {
   if (!table || table.count === 0) return undefined;
   const durations: number[] = [];
@@ -152,7 +157,12 @@ function fragmentDurations(table: SampleTable | null, timescale: number): Value 
     const sorted = [...durations].sort((x, y) => x - y);
     summary = `${durations.length} fragments: ${text(sorted[0]!)}–${text(sorted[sorted.length - 1]!)}`;
   }
-  return { text: summary, key: texts.join(','), items: texts.map((t, i) => `fragment ${i + 1}: ${t}`) };
+  return {
+    text: summary,
+    key: texts.join(','),
+    items: texts.map((t, i) => `fragment ${i + 1}: ${t}`),
+    series: timescale ? durations.slice(0, SERIES_MAX).map((d) => d / timescale) : undefined,
+  };
 }
 
 function tfhdModes(side: LoadedSide): Value | undefined {
@@ -519,6 +529,7 @@ export async function playbackSummary(A: LoadedSide, layoutA: Layout, B: LoadedS
     if (!same && va && vb && ta === tb) [ta, tb] = firstDifference(va, vb);
     const entry: SummaryEntry = { id: topic.id, topic: topic.topic, a: ta, b: tb, same };
     if (topic.track) entry.track = topic.track;
+    if (va.series && vb.series) entry.series = { a: va.series, b: vb.series };
     const rule = typeof topic.rule === 'function' ? topic.rule(va, vb) : topic.rule;
     if (rule) entry.rule = rule;
     out.push(entry);

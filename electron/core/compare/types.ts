@@ -77,6 +77,8 @@ export interface SummaryEntry {
   /** The lint rule (MSE_RULES.md) the topic touches. */
   rule?: RuleId;
   same: boolean;
+  /** Both files' numbers for a chart (fragment durations in seconds), when the topic has them. */
+  series?: { a: number[]; b: number[] };
 }
 
 export interface SideInfo {

@@ -8,6 +8,7 @@ import type { ProbeResult } from '../media/ffprobe';
 
 import { parseOptions } from '../options';
 import { cliTranscodeOptionsSchema, PRORES_PROFILES, SPEEDS, TIMECODE, type OptionName, type PresetGroup, type PresetInfo, type ProresProfile, type Speed, type TranscodeOptions } from './transcode-types';
+import { codecSupport } from '../mse/browser-support';
 
 export { PRORES_PROFILES, SPEEDS };
 export type { OptionName, ProresProfile, Speed, TranscodeOptions };
@@ -510,7 +511,7 @@ const hevcMp4 = definePreset({
   label: 'HEVC MP4 (hvc1)',
   group: 'Other codecs',
   tag: 'hevc',
-  description: 'H.265 tagged hvc1 (what Safari and Apple devices require) with AAC in MP4, +faststart.',
+  description: `H.265 tagged hvc1 (what Safari and Apple devices require) with AAC in MP4, +faststart. Plays in ${codecSupport('hvc1')!.browsers}; elsewhere only the sound plays.`,
   outputKind: 'file',
   extension: '.mp4',
   extensions: ['.mp4', '.m4v', '.mov'],
@@ -626,7 +627,7 @@ const proresTimecode = definePreset({
   label: 'ProRes MOV with timecode',
   group: 'Tools',
   tag: 'prores',
-  description: 'Apple ProRes (prores_ks) with PCM audio in a QuickTime MOV that carries a tmcd timecode track starting at the given timecode.',
+  description: `Apple ProRes (prores_ks) with PCM audio in a QuickTime MOV that carries a tmcd timecode track starting at the given timecode. For editing, not the web: plays in ${codecSupport('apch')!.browsers}.`,
   outputKind: 'file',
   extension: '.mov',
   extensions: ['.mov'],

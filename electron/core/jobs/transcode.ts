@@ -3,11 +3,13 @@
  * verification. `planTranscode` is pure (tests and the command preview use it); `transcodeJob`
  * is the job kind the queue runs.
  */
+import { statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { resolveBinary } from '../binaries';
 import { describeFsError, WorkbenchError } from '../errors';
 import { probeMedia, type ProbeResult } from '../media/ffprobe';
+import { assertMaybeMedia } from '../media/sniff';
 import { presetCaps } from './caps-index';
 import { outputArg } from '../ffmpeg-input';
 import { fileArg, inputArgs, type MediaInput } from './inputs';
@@ -65,6 +67,14 @@ function fmtSeconds(s: number): string {
   return String(Math.round(s * 1e6) / 1e6);
 }
 
+function isExistingFolder(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 /** The output the user gave → the target and, for folder presets, the playlist name. */
 export function resolveTarget(preset: PresetDef, output: string, defaultMain: string | null): { target: string; mainFile: string | null } {
   const abs = path.resolve(output);
@@ -76,6 +86,10 @@ export function resolveTarget(preset: PresetDef, output: string, defaultMain: st
     return { target: abs, mainFile: defaultMain };
   }
   const ext = path.extname(abs).toLowerCase();
+  if (/[\\/]$/.test(output) || isExistingFolder(abs)) {
+    const example = path.join(abs, `output${preset.extensions[0] ?? '.mp4'}`);
+    throw new PresetError(`${abs} is a folder; the ${preset.id} preset writes one file: give a file name, e.g. ${example}.`);
+  }
   if (preset.extensions.length && !preset.extensions.includes(ext)) {
     throw new PresetError(`The ${preset.id} preset writes ${preset.extensions.join(', ')} files; the output ends in "${ext || '(no extension)'}".`);
   }
@@ -178,6 +192,8 @@ async function checkLocalInput(p: string): Promise<number> {
   }
   if (info.isDirectory()) throw new WorkbenchError('EISDIR', `${p} is a folder; choose a media file.`);
   if (!info.isFile()) throw new WorkbenchError('ENOTFILE', `${p} is not a regular file.`);
+  // "Is this media at all?" before ffprobe, whose answer for a text file is a misleading "moov atom not found".
+  await assertMaybeMedia(p);
   return info.size;
 }
 
@@ -243,11 +259,16 @@ function localInputs(req: TranscodeRequest): string[] {
   return req.input.kind === 'file' ? [path.resolve(req.input.path)] : [];
 }
 
+/** The output checks a run makes (same file as the input, exists without overwrite…), without writing: for queueing and dry runs. */
+export async function checkTranscodeOutput(req: TranscodeRequest, plan: TranscodePlan): Promise<void> {
+  await checkOutputTarget({ target: plan.target, kind: plan.preset.outputKind, overwrite: req.overwrite, inputs: localInputs(req) });
+}
+
 export const transcodeJob: JobKind<TranscodeRequest> = {
   kind: 'transcode',
   async prepare(req): Promise<JobDescription> {
     const { plan, inputLabel } = await prepareTranscode(req);
-    await checkOutputTarget({ target: plan.target, kind: plan.preset.outputKind, overwrite: req.overwrite, inputs: localInputs(req) });
+    await checkTranscodeOutput(req, plan);
     return {
       title: `${plan.preset.id}: ${path.basename(inputLabel)} → ${path.basename(plan.target)}`,
       input: inputLabel,

@@ -7,6 +7,7 @@ import { WorkbenchError } from '../errors';
 import { inputArgs, type MediaInput } from '../jobs/inputs';
 import { logLines } from '../jobs/runner';
 import { runCapture } from '../process';
+import { sniffFile, type Sniff } from './sniff';
 
 export type StreamType = 'video' | 'audio' | 'subtitle' | 'data' | 'attachment' | 'unknown';
 
@@ -102,7 +103,7 @@ export function parseProbeJson(raw: RawProbe): ProbeResult {
 }
 
 /** What ffprobe said, one sentence: its distinct error lines without context prefixes or our `file:`. */
-export function ffprobeReason(stderr: string, input: string): string {
+export function ffprobeReason(stderr: string, input: string, sniff?: Sniff): string {
   const plain = input.replace(/^file:/, '');
   const seen: string[] = [];
   for (let line of logLines(stderr, { withoutContext: true })) {
@@ -111,7 +112,11 @@ export function ffprobeReason(stderr: string, input: string): string {
     if (!seen.includes(line)) seen.push(line);
   }
   let reason = seen.slice(-4).join('; ') || 'no output';
-  if (/moov atom not found/.test(reason)) reason += ' (the file is cut short or was never finished: its index is missing)';
+  if (sniff?.text) return `it is a text file${sniff.preview ? ` (it starts with "${sniff.preview}")` : ''}, not audio or video`;
+  if (/moov atom not found/.test(reason)) {
+    // Only a file that starts like an MP4 can be an unfinished one.
+    reason += sniff && !sniff.boxHeader ? ' (its first bytes are not an MP4 box: it is not an MP4 at all)' : ' (the file is cut short or was never finished: its index is missing)';
+  }
   return reason;
 }
 
@@ -133,7 +138,8 @@ export async function ffprobeJson<T>(input: MediaInput, args: readonly string[],
   const argv = ['-hide_banner', '-v', 'error', '-print_format', 'json', ...args, ...inputOptions, '-i', arg];
   const res = await runCapture(ffprobe.path, argv, { timeoutMs: options.timeoutMs ?? 30_000, maxBytes: options.maxBytes ?? 8 * 1024 * 1024 });
   if (res.code !== 0) {
-    throw new WorkbenchError('ENOTMEDIA', `${label} is not a media file ffmpeg can read: ${ffprobeReason(res.stderr, arg)}.`);
+    const sniff = input.kind === 'file' ? await sniffFile(input.path).catch(() => undefined) : undefined;
+    throw new WorkbenchError('ENOTMEDIA', `${label} is not a media file ffmpeg can read: ${ffprobeReason(res.stderr, arg, sniff)}.`);
   }
   try {
     return JSON.parse(res.stdout) as T;

@@ -164,9 +164,21 @@ async function isTransportStream(spec: StreamSpec, files: MediaFiles): Promise<b
   }
 }
 
-/** `mwb lint --json`: the findings and the codec strings. */
+/**
+ * `mwb lint --json`: what to create (one SourceBuffer per stream, with the type naming every codec
+ * its segments carry), the findings and each track's codec string.
+ */
 export function lintReport(analysis: MseAnalysis): LintReport {
-  return { findings: analysis.findings, tracks: analysis.tracks.map((t) => ({ id: t.id, codec: t.codec, mime: t.mime })) };
+  const media = (t: TrackCodec) => (t.kind === 'video' || t.kind === 'audio') && !!t.codec;
+  const sourceBuffers = analysis.streams
+    .filter((s) => s.tracks.some(media))
+    .map((s) => ({ mime: s.mime, tracks: s.tracks.filter(media).map((t) => t.id), ...(analysis.streams.length > 1 ? { stream: s.label } : {}) }));
+  return {
+    mime: sourceBuffers.length === 1 ? sourceBuffers[0]!.mime : null,
+    sourceBuffers,
+    findings: analysis.findings,
+    tracks: analysis.tracks.map((t) => ({ id: t.id, codec: t.codec, mime: t.mime })),
+  };
 }
 
 async function planStream(stream: StreamModel, perSegment: Map<number, { error: number; warning: number }>, idOf: (p: string, size?: number) => string | Promise<string>): Promise<MseStream> {

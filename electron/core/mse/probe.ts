@@ -3,7 +3,10 @@
  * profile, level, tag…) and the RFC 6381 codec string and MIME type the MSE lab derives from the
  * sample description of the same track.
  */
+import { stat } from 'node:fs/promises';
+import { describeFsError, WorkbenchError } from '../errors';
 import { ffprobeJson } from '../media/ffprobe';
+import { assertMaybeMedia } from '../media/sniff';
 import { isHttpUrl } from '../net/http';
 import { analyzeMse } from './analyze';
 import type { TrackCodec } from './types';
@@ -44,6 +47,17 @@ const PICK = ['codec_type', 'codec_name', 'codec_tag_string', 'profile', 'level'
 
 export async function probeFile(file: string): Promise<ProbeResult> {
   // A URL goes to ffprobe as a URL (http(s) only, its protocol whitelist); a path as file:<absolute path>.
+  if (!isHttpUrl(file)) {
+    // Unreadable inputs get the same sentences as everywhere else, before ffprobe is asked.
+    let info;
+    try {
+      info = await stat(file);
+    } catch (err) {
+      throw describeFsError(err, file);
+    }
+    if (info.isDirectory()) throw new WorkbenchError('EISDIR', `${file} is a folder; give a media file inside it.`);
+    await assertMaybeMedia(file);
+  }
   const input = isHttpUrl(file) ? ({ kind: 'url', url: file } as const) : ({ kind: 'file', path: file } as const);
   const json = await ffprobeJson<{ streams?: Record<string, unknown>[]; format?: Record<string, unknown> }>(input, ['-show_streams', '-show_format'], { timeoutMs: 60_000 });
   const analysis = await analyzeMse([file]);

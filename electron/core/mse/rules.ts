@@ -186,10 +186,19 @@ export function checkMovie(ctx: RuleContext): void {
 export async function checkCodecs(ctx: RuleContext): Promise<void> {
   const { stream, sink } = ctx;
   const doc = stream.init?.doc ?? stream.docs[0];
+  // Tracks muxed in one file go to one SourceBuffer, whose type must name every codec: a type
+  // naming only the video makes Chromium refuse the append when it meets the audio.
+  const muxed = stream.tracks.filter((t) => t.entry && t.codec.codec && (t.kind === 'video' || t.kind === 'audio'));
+  const combined = muxed.length > 1 ? mimeType(muxed.map((t) => t.kind), muxed.map((t) => t.codec.codec)) : null;
   for (const t of stream.tracks) {
     if (!t.entry) continue;
-    const mime = mimeType([t.kind], [t.codec.codec]);
-    sink.add('codec-string', `Track ${t.id} (${t.kind}, ${t.entry.type}${t.format !== t.entry.type ? ` of ${t.format}` : ''}): ${t.codec.codec}${t.codec.complete ? '' : ' (configuration box missing or unreadable)'} → addSourceBuffer('${mime}')`, { node: t.entry, doc, track: t.id });
+    const own = mimeType([t.kind], [t.codec.codec]);
+    const what = `Track ${t.id} (${t.kind}, ${t.entry.type}${t.format !== t.entry.type ? ` of ${t.format}` : ''}): ${t.codec.codec}${t.codec.complete ? '' : ' (configuration box missing or unreadable)'}`;
+    const message =
+      combined && muxed.includes(t)
+        ? `${what}; its segments also carry track${muxed.length > 2 ? 's' : ''} ${muxed.filter((m) => m !== t).map((m) => m.id).join(', ')}, so one SourceBuffer takes them all → addSourceBuffer('${combined}') (a type naming one track, '${own}', makes the append fail)`
+        : `${what} → addSourceBuffer('${own}')`;
+    sink.add('codec-string', message, { node: t.entry, doc, track: t.id });
     await checkParameterSets(ctx, t, doc);
   }
 }

@@ -140,6 +140,10 @@ export interface MseAnalysis {
 
 /** `mwb lint --json` output. */
 export interface LintReport {
+  /** The type for one SourceBuffer carrying every audio/video track; null when the input needs several (e.g. DASH audio and video). */
+  mime: string | null;
+  /** The SourceBuffers to create, each with the track ids its segments carry (and the stream's label for manifests). */
+  sourceBuffers: { mime: string; tracks: number[]; stream?: string }[];
   findings: Finding[];
   tracks: { id: number; codec: string; mime: string }[];
 }

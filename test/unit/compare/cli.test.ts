@@ -81,7 +81,8 @@ describe('mwb diff', () => {
     expect(notMp4.stderr).toContain(`${text} is not an MP4`);
     const missing = mwb(good, '/nonexistent/b.mp4', '--json');
     expect(missing.status).toBe(2);
-    expect(missing.stdout).toBe('');
+    // With --json the error is also on stdout, as JSON.
+    expect(JSON.parse(missing.stdout)).toEqual({ error: { code: 'ENOENT', message: expect.stringContaining('/nonexistent/b.mp4 does not exist') } });
     expect(missing.stderr).toContain('/nonexistent/b.mp4 does not exist');
     const oneFile = mwb(good);
     expect(oneFile.status).toBe(2);

@@ -99,12 +99,16 @@ describe('mwb start-up', () => {
     expect(await readdir(dir)).toEqual([]);
   });
 
-  it('bin/mwb.mjs passes the exit codes through: 0, 1 for a failure, 2 for bad usage', () => {
+  it('bin/mwb.mjs passes the exit codes through: 0, 1 for a failure, 2 for bad usage or an unreadable input', async () => {
     const run = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8', timeout: 60_000 });
     const version = run('--version');
     expect([version.status, version.stdout.trim()]).toEqual([0, JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).version]);
+    // 1: a verb's own failure (here: diff found differences).
+    const [a, b] = await Promise.all([clip({ duration: 1, audio: null }), clip({ duration: 2, audio: null })]);
+    expect(run('diff', a, b).status).toBe(1);
+    // 2: the exit-code table of issue #17 (cli/exit.ts) counts a missing input with usage errors.
     const missing = run('inspect', '/nonexistent/x.mp4');
-    expect(missing.status).toBe(1);
+    expect(missing.status).toBe(2);
     expect(missing.stderr).toBe('mwb inspect: /nonexistent/x.mp4 does not exist.\n');
     expect(run('frobnicate').status).toBe(2);
   });

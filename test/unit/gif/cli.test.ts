@@ -52,13 +52,13 @@ describe('mwb gif', () => {
     expect(json.bytes).toBeGreaterThanOrEqual(0.85 * 61440);
   });
 
-  it('exits 2 on bad usage and 1 on a missing input, naming the file', async () => {
+  it('exits 2 on bad usage and on a missing input, naming the file', async () => {
     const usage = await mwb(['gif', src, path.join(dir, 'c.gif'), '--dither', 'sparkle']);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toMatch(/--dither must be one of none, bayer, diffusion/);
     const missing = path.join(dir, 'missing.mp4');
     const r = await mwb(['gif', missing, path.join(dir, 'd.gif')]);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.stderr).toContain(missing);
   });
 });

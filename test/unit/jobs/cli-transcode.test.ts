@@ -83,9 +83,9 @@ describe('mwb transcode', () => {
     expect((await readdir(dir)).sort()).toEqual(['cut.mp4', 'fs.mp4']);
   });
 
-  it('a missing input exits 1 naming it; bad usage exits 2', async () => {
+  it('a missing input exits 2 naming it (issue #17: unreadable inputs count with usage errors); bad usage exits 2', async () => {
     const missing = await mwb(['transcode', '/nonexistent/in.mp4', '/tmp/o.mp4', '--preset', 'web-mp4']);
-    expect(missing.code).toBe(1);
+    expect(missing.code).toBe(2);
     expect(missing.stderr).toBe('mwb transcode: /nonexistent/in.mp4 does not exist.\n');
     expect((await mwb(['transcode', source, '/tmp/o.mp4'])).code).toBe(2);
     const unknown = await mwb(['transcode', source, '/tmp/o.mp4', '--preset', 'gif']);

@@ -16,8 +16,12 @@ describe('mwb lint', () => {
   it('--json on a clean fMP4: exit 0, codec strings, only info findings', async () => {
     const res = mwb('lint', await cleanFmp4(), '--json');
     expect(res.status, res.stderr).toBe(0);
-    const out = JSON.parse(res.stdout) as { findings: Record<string, unknown>[]; tracks: unknown[] };
-    expect(Object.keys(out).sort()).toEqual(['findings', 'tracks']);
+    const out = JSON.parse(res.stdout) as { findings: Record<string, unknown>[]; tracks: unknown[]; mime: string; sourceBuffers: unknown[] };
+    expect(Object.keys(out).sort()).toEqual(['findings', 'mime', 'sourceBuffers', 'tracks']);
+    // Audio and video muxed in one file: one SourceBuffer whose type names both codecs.
+    expect(out.mime).toBe('video/mp4; codecs="avc1.42c00d,mp4a.40.2"');
+    expect(out.sourceBuffers).toEqual([{ mime: 'video/mp4; codecs="avc1.42c00d,mp4a.40.2"', tracks: [1, 2] }]);
+    for (const f of out.findings) expect(f.message).toContain(`addSourceBuffer('video/mp4; codecs="avc1.42c00d,mp4a.40.2"')`);
     expect(out.tracks).toEqual([
       { id: 1, codec: 'avc1.42c00d', mime: 'video/mp4; codecs="avc1.42c00d"' },
       { id: 2, codec: 'mp4a.40.2', mime: 'audio/mp4; codecs="mp4a.40.2"' },
@@ -60,12 +64,12 @@ describe('mwb lint', () => {
     expect(findings.find((f) => f.rule === 'tfdt-discontinuity')?.file).toBe('seg_002.m4s');
   });
 
-  it('usage errors exit 2; unreadable input exits 1 naming the file', () => {
+  it('usage errors and unreadable input exit 2, naming the file', () => {
     const none = mwb('lint');
     expect(none.status).toBe(2);
     expect(none.stderr).toContain('Usage: mwb lint');
     const missing = mwb('lint', '/nonexistent/file.mp4');
-    expect(missing.status).toBe(1);
+    expect(missing.status).toBe(2);
     expect(missing.stderr).toContain('/nonexistent/file.mp4 does not exist');
   });
 });
