@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Capabilities } from '../core/media/caps-types';
 import type { OpenedFile } from '../core/files-types';
 import { fileId, inputUrl, localPath, method, none, text } from './method';
-import { THEMES, type Settings } from '../core/settings';
+import { THEMES, type Settings } from '../core/settings-types';
 import { PRESET_IDS } from '../core/jobs/presets';
 import { gifOptionsSchema } from '../core/gif/options';
 import { transcodeOptions } from './jobs';

@@ -3,7 +3,7 @@
  * file opens (and drops one that is gone), so the list survives restarts in web mode too, where
  * localStorage is per port and the port is random.
  */
-import type { RecentEntry } from '../../electron/core/settings';
+import type { RecentEntry } from '../../electron/core/settings-types';
 import { appSettings } from './settings.svelte';
 
 export type RecentFile = RecentEntry;

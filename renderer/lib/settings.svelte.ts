@@ -2,7 +2,7 @@
  * The user's settings as the page sees them: loaded once from the Node side (the data folder's
  * settings.json, shared by the desktop app and web mode) and saved through `updateSettings`.
  */
-import type { Settings, Theme } from '../../electron/core/settings';
+import type { Settings, Theme } from '../../electron/core/settings-types';
 import type { ArgsOf } from '../../electron/api';
 import { client } from './client';
 

@@ -325,7 +325,7 @@ describe('honest errors, no stray files', () => {
   it('a non-media input', async () => {
     const text = path.join(dir, 'notes.mp4');
     await writeFile(text, 'this is not a video\n'.repeat(100));
-    await expectRefused({ input: { kind: 'file', path: text }, output: path.join(dir, 'o.mp4'), preset: 'web-mp4', options: {}, overwrite: false }, 'ENOTMEDIA', /notes\.mp4 is not a media file ffmpeg can read/);
+    await expectRefused({ input: { kind: 'file', path: text }, output: path.join(dir, 'o.mp4'), preset: 'web-mp4', options: {}, overwrite: false }, 'ENOTMEDIA', /notes\.mp4 is a text file, not audio or video/);
   });
 
   it('output == input, also through a symlink and with overwrite', async () => {

@@ -209,10 +209,10 @@ describe('mwb verbs take URLs', () => {
     expect(p.streams[0]!.ours!.codec).toMatch(/^avc1\./);
   });
 
-  it('inspect names the URL of a 404 and exits 1', async () => {
+  it('inspect names the URL of a 404 and exits 2 (an input that cannot be read, as a missing file)', async () => {
     const url = server.url('clip.mp4', { status: 404 });
     const r = await mwb('inspect', url);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.stderr).toContain(`${url} answered HTTP 404.`);
   });
 });
