@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { describeFsError, errorCode, errorMessage, WorkbenchError } from '../errors';
-import { fetchText, HttpLog, isHttpUrl } from '../net/http';
+import { fetchText, HttpLog, isHttpUrl, MANIFEST_LIMIT } from '../net/http';
 import { openSource } from '../net/open-source';
 import { analyzeStreams, type AnalyzeOptions } from './analysis';
 import { checkUnavailable, httpFindings, rangePreflights } from './http-rules';
@@ -20,7 +20,6 @@ import type { Finding, InputKind, MseAnalysis } from './types';
 
 export { lintReport, type AnalyzeOptions } from './analysis';
 
-const MANIFEST_LIMIT = 16 * 1024 * 1024;
 
 /** A manifest's text: a local file, or a URL (requests counted in `log`; 16 MiB cap either way). */
 async function readManifest(file: string, log?: HttpLog): Promise<string> {
