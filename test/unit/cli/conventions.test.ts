@@ -2,11 +2,9 @@
  * The CLI conventions every verb shares (electron/cli/common.ts): exit codes, JSON errors, help,
  * option typos and values with units; and the wrong answers issue #17 found on the command line.
  */
-import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { capsVerb } from '../../../electron/cli/caps';
 import { didYouMean, normalizeArgv, parseVerbArgs, UsageError, verbHelp, type Verb } from '../../../electron/cli/common';
@@ -21,24 +19,12 @@ import { serveVerb } from '../../../electron/cli/serve';
 import { transcodeVerb } from '../../../electron/cli/transcode';
 import { inspectFile } from '../../../electron/core/boxes/file-source';
 import { clip } from '../../fixtures/generate';
+import { mwbWithEnv } from '../../fixtures/mwb-cli';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const VERBS: Verb[] = [capsVerb, inspectVerb, diffVerb, lintVerb, probeVerb, gifVerb, serveVerb, transcodeVerb, presetsVerb, recordVerb];
 
 function mwb(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'electron/cli.ts'), ...args], {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, MWB_DATA_DIR: dataDir },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return mwbWithEnv({ MWB_DATA_DIR: dataDir }, ...args);
 }
 
 let dir: string;
