@@ -14,6 +14,8 @@ export interface Rendition {
   stream: number;
   /** Short name for a picker: `320x180 · 412 kb/s`, `audio en`, or the stream's label. */
   label: string;
+  /** A few characters for a timeline marker: `180p`, `en`, `226 kb/s`. */
+  short: string;
   /** Declared peak bitrate, bits per second. */
   bandwidth?: number;
   codecs?: string;
@@ -70,7 +72,8 @@ function renditionOf(s: MseStream): Rendition {
   if (d?.kind === 'audio' || d?.kind === 'video') parts.push(`${d.kind} ${d.name ?? ''}`.trim());
   if (resolution) parts.push(`${resolution.width}x${resolution.height}`);
   if (d?.bandwidth) parts.push(kbps(d.bandwidth));
-  const out: Rendition = { stream: s.index, label: parts.length ? parts.join(' · ') : s.label };
+  const short = resolution ? `${resolution.height}p` : d?.name ?? (d?.bandwidth ? kbps(d.bandwidth) : `#${s.index}`);
+  const out: Rendition = { stream: s.index, label: parts.length ? parts.join(' · ') : s.label, short };
   if (d?.bandwidth) out.bandwidth = d.bandwidth;
   if (d?.codecs) out.codecs = d.codecs;
   if (resolution) out.resolution = resolution;
@@ -200,11 +203,11 @@ export class ThroughputMeter {
  * what the old rendition appended), or the first one starting after it. Aligned ladders give the
  * same index as the old rendition; spans unknown: `fallback` (the old rendition's next index).
  */
-export function segmentAtTime(spans: readonly ([number, number] | undefined)[], at: number | undefined, fallback: number): number {
+export function segmentAtTime(spans: readonly (readonly [number, number] | undefined)[], at: number | undefined, fallback: number): number {
   if (at === undefined || !spans.length || spans.some((s) => !s)) return Math.min(fallback, spans.length);
   // A frame's worth of slack: an aligned segment that starts a hair before `at` is the one.
   const slack = 0.02;
-  const list = spans as [number, number][];
+  const list = spans as (readonly [number, number])[];
   const holding = list.findIndex(([a, b]) => a <= at + slack && at + slack < b);
   if (holding >= 0) return holding;
   const after = list.findIndex(([a]) => a >= at);

@@ -48,6 +48,7 @@ describe('laddersOf and playSet', () => {
     const bw = variants.renditions.map((r) => r.bandwidth!);
     expect([...bw].sort((a, b) => a - b)).toEqual(bw);
     expect(variants.renditions[0]!.label).toMatch(/^192x108 · \d+ kb\/s$/);
+    expect(variants.renditions.map((r) => r.short)).toEqual(['108p', '144p', '180p']);
     const set = playSet(hls.streams);
     expect(set.notes).toEqual([]);
     // Starts on the lowest variant; the variant is video-only, so its AUDIO group plays beside it.
@@ -96,9 +97,9 @@ describe('the Auto rule', () => {
     label: 'Variants',
     kind: 'video',
     renditions: [
-      { stream: 3, label: 'low', bandwidth: 200_000 },
-      { stream: 2, label: 'mid', bandwidth: 400_000 },
-      { stream: 1, label: 'high', bandwidth: 800_000 },
+      { stream: 3, label: 'low', short: 'low', bandwidth: 200_000 },
+      { stream: 2, label: 'mid', short: 'mid', bandwidth: 400_000 },
+      { stream: 1, label: 'high', short: 'high', bandwidth: 800_000 },
     ],
   };
 
@@ -113,7 +114,7 @@ describe('the Auto rule', () => {
 
   it('a ladder without declared bandwidths stays where it is', () => {
     expect(autoRendition({ ...ladder, renditions: ladder.renditions.map(({ bandwidth: _, ...r }) => r) }, 1e9, 2)).toBe(2);
-    expect(startRendition({ ...ladder, renditions: [{ stream: 5, label: 'a' }, { stream: 6, label: 'b', default: true }] })).toBe(6);
+    expect(startRendition({ ...ladder, renditions: [{ stream: 5, label: 'a', short: 'a' }, { stream: 6, label: 'b', short: 'b', default: true }] })).toBe(6);
   });
 
   it('the throughput meter weights reads by size', () => {
