@@ -111,6 +111,9 @@ export function laddersOf(streams: readonly MseStream[]): Ladder[] {
   for (const l of byId.values()) {
     // Stable: renditions without a declared bandwidth keep plan order after those with one.
     l.renditions.sort((a, b) => (a.bandwidth ?? Infinity) - (b.bandwidth ?? Infinity));
+    // Two renditions of one height: the bandwidth tells them apart on a marker.
+    const shared = l.renditions.filter((r) => r.bandwidth && l.renditions.some((o) => o !== r && o.short === r.short));
+    for (const r of shared) r.short = `${r.short} ${Math.round(r.bandwidth! / 1000)}k`;
   }
   return [...byId.values()];
 }

@@ -175,7 +175,7 @@ export class MsePlayer {
   private detach: (() => void)[] = [];
   private busy = false;
   /** Automatic mode's read-ahead, per stream (made on the first automatic append). */
-  private readonly loaders = new Map<number, { loader: PieceLoader; from: number }>();
+  private readonly loaders = new Map<number, { loader: PieceLoader; from: number; init: boolean }>();
   private stopped = false;
   private generation = 0;
   firstFrameMs: number | null = null;
@@ -416,25 +416,26 @@ export class MsePlayer {
    * Stream `i`'s read-ahead over its pieces in append order (init segment first), from the
    * segment it is at (after a rendition switch, the new rendition's segments from the switch on).
    */
-  private loaderOf(i: number): { loader: PieceLoader; from: number } {
+  private loaderOf(i: number, start?: number): { loader: PieceLoader; from: number; init: boolean } {
     let entry = this.loaders.get(i);
     if (!entry) {
       const rt = this.streams[i]!;
       const src = rt.source;
-      const from = Math.min(rt.next, src.segments.length);
+      // From the first piece asked for: the init segment if it is still to go in, then media segment `start` on.
+      const init = !!src.init && (!rt.initDone || start === -1);
+      const from = Math.min(start === undefined || start < 0 ? rt.next : start, src.segments.length);
       const rest = src.segments.slice(from);
-      const loader = new PieceLoader(src.init ? [src.init, ...rest] : rest, { onRead: (bytes, ms) => this.throughput.add(bytes, ms) });
-      entry = { loader, from };
+      const loader = new PieceLoader(init ? [src.init!, ...rest] : rest, { onRead: (bytes, ms) => this.throughput.add(bytes, ms) });
+      entry = { loader, from, init };
       this.loaders.set(i, entry);
     }
     return entry;
   }
 
-  /** The loader's key of media segment `pos` of stream `i` (-1: the init segment). */
+  /** The loader's key of media segment `pos` of stream `i` (-1: the init segment); the loader starts at `pos` if there is none yet. */
   private loaderKey(i: number, pos: number): number {
-    const { from } = this.loaderOf(i);
-    const init = this.streams[i]!.source.init ? 1 : 0;
-    return pos < 0 ? 0 : pos - from + init;
+    const { from, init } = this.loaderOf(i, pos);
+    return pos < 0 ? 0 : pos - from + (init ? 1 : 0);
   }
 
   private async fetchPiece(i: number, piece: Piece, ahead: boolean): Promise<PieceBytes> {
@@ -447,7 +448,7 @@ export class MsePlayer {
     const src = this.streams[i]!.source;
     const pos = piece.index < 0 ? -1 : src.segments.indexOf(piece);
     const k = this.loaderKey(i, pos);
-    const { loader } = this.loaderOf(i);
+    const { loader } = this.loaderOf(i, pos);
     loader.release(k);
     return loader.get(k);
   }

@@ -46,6 +46,7 @@ function piece(index: number, label: string, range: ByteRange, reader: ByteReade
 export function sourcesOf(analysis: MseAnalysis, reader: ByteReader): StreamSource[] {
   return analysis.streams.map((s: MseStream) => ({
     label: s.label,
+    stream: s.index,
     mime: s.mime,
     init: s.init ? piece(-1, `init ${s.init.name} ${s.init.offset}+${s.init.size}`, s.init, reader) : null,
     segments: s.segments.map((seg) => piece(seg.index, `${seg.range.name} ${seg.range.offset}+${seg.range.size}`, seg.range, reader, expectedSpan(seg))),

@@ -112,6 +112,13 @@ describe('the Auto rule', () => {
     expect(autoRendition(ladder, 50e6, 3)).toBe(1);
   });
 
+  it('renditions of one height are told apart by bandwidth on the timeline', async () => {
+    const same = laddersOf(hls.streams.map((s) => (s.declared?.resolution ? { ...s, declared: { ...s.declared, resolution: { width: 320, height: 180 } } } : s)));
+    const shorts = same.find((l) => l.id === 'variants')!.renditions.map((r) => r.short);
+    expect(shorts).toHaveLength(3);
+    for (const x of shorts) expect(x).toMatch(/^180p \d+k$/);
+  });
+
   it('a ladder without declared bandwidths stays where it is', () => {
     expect(autoRendition({ ...ladder, renditions: ladder.renditions.map(({ bandwidth: _, ...r }) => r) }, 1e9, 2)).toBe(2);
     expect(startRendition({ ...ladder, renditions: [{ stream: 5, label: 'a', short: 'a' }, { stream: 6, label: 'b', short: 'b', default: true }] })).toBe(6);
