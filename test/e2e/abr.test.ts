@@ -136,8 +136,10 @@ describe('renditions of a remote HLS master in Chromium (web mode)', () => {
     // (whose read-ahead starts at segment 2 after two segments appended one at a time).
     for (const sb of ['SourceBuffer 0', 'SourceBuffer 1']) expect(log.events.filter((e) => e.source === sb && e.type === 'updateend').at(-1)!.buffered).toMatch(/^0\.\d+-4\.\d+$/);
     expect(log.events.filter((e) => e.level === 'error')).toEqual([]);
-    await page.getByTestId('player-timeline').scrollIntoViewIfNeeded();
-    await page.screenshot({ path: process.env.MWB_SHOT_ABR ?? path.join(app.dataDir, 'abr-switch.png'), fullPage: true });
+    // The picker, the video and the timeline with its switch marker in one picture.
+    await page.setViewportSize({ width: 1400, height: 1250 });
+    await page.getByTestId('player-source').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: process.env.MWB_SHOT_ABR ?? path.join(app.dataDir, 'abr-switch.png') });
     expect(app.problems).toEqual([]);
   }, 90_000);
 });
