@@ -142,4 +142,28 @@ describe('renditions of a remote HLS master in Chromium (web mode)', () => {
     await page.screenshot({ path: process.env.MWB_SHOT_ABR ?? path.join(app.dataDir, 'abr-switch.png') });
     expect(app.problems).toEqual([]);
   }, 90_000);
+
+  it('Auto starts on the lowest variant and moves up at a segment boundary when the throughput allows', async () => {
+    const { page } = app;
+    const picker = page.locator('[data-testid="rendition-picker"][data-ladder="variants"]');
+    await picker.selectOption('auto');
+    await page.getByTestId('append-auto').click();
+    await page.getByRole('button', { name: 'Reload' }).click();
+    await expect.poll(() => currentTime(page), { timeout: 20_000 }).toBeGreaterThan(2.5);
+    expect(await mediaError(page)).toBeNull();
+    const low = Number(await variantValue(page, 'avc1.42c00b'));
+    const top = Number(await variantValue(page, 'avc1.42c00d'));
+    const log = await exportedLog(page);
+    const video = appendsTo(log, 0);
+    // The first segment from the lowest variant (nothing measured yet), then, over loopback (far
+    // above 0.8 × 535 kb/s), the highest from the next boundary on: one switch, segments in order.
+    expect(video[0]).toEqual([low, 0]);
+    expect(video.slice(1)).toEqual([1, 2, 3].map((k) => [top, k]));
+    const auto = log.events.filter((e) => e.type === 'auto');
+    expect(auto).toHaveLength(1);
+    expect(auto[0]!.text).toMatch(/^Variants: throughput [\d,]+ kb\/s → 320x180 · 535 kb\/s$/);
+    expect(log.events.filter((e) => e.type === 'switch' && e.level === 'ok')).toHaveLength(1);
+    expect(log.events.filter((e) => e.level === 'error')).toEqual([]);
+    expect(app.problems).toEqual([]);
+  }, 90_000);
 });
