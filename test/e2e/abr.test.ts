@@ -21,6 +21,11 @@ async function exportedLog(page: Page): Promise<ExportedLog> {
   return JSON.parse(await readFile((await download.path())!, 'utf8')) as ExportedLog;
 }
 
+async function exportedLogOf(page: Page): Promise<ExportedLog> {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('log-export').click()]);
+  return JSON.parse(await readFile((await download.path())!, 'utf8')) as ExportedLog;
+}
+
 /** The Player's plan stream index of a variant, from the picker option naming its codec string. */
 async function variantValue(page: Page, codec: string): Promise<string> {
   const picker = page.locator('[data-testid="rendition-picker"][data-ladder="variants"]');
@@ -164,6 +169,33 @@ describe('renditions of a remote HLS master in Chromium (web mode)', () => {
     expect(auto[0]!.text).toMatch(/^Variants: throughput [\d,]+ kb\/s → 320x180 · 535 kb\/s$/);
     expect(log.events.filter((e) => e.type === 'switch' && e.level === 'ok')).toHaveLength(1);
     expect(log.events.filter((e) => e.level === 'error')).toEqual([]);
+    expect(app.problems).toEqual([]);
+  }, 90_000);
+
+  it('plays a two-Period DASH MPD through: Period 1 follows on the same SourceBuffers, shifted to its start', async () => {
+    const { page } = app;
+    const mpd = fixture.url('ladder/dash/manifest.mpd');
+    await openInUi(page, mpd);
+    const source = page.getByTestId('player-source');
+    await source.selectOption(await source.locator(`option[title="${mpd}"]`).getAttribute('value'));
+    await page.getByTestId('player-load').click();
+    // Past the Period boundary at 4 s, with no MediaError.
+    await expect.poll(() => currentTime(page), { timeout: 30_000 }).toBeGreaterThan(4.5);
+    expect(await mediaError(page)).toBeNull();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('log-export').click()]);
+    const log = JSON.parse(await readFile((await download.path())!, 'utf8')) as ExportedLog;
+    const periods = log.events.filter((e) => e.type === 'switch' && e.text.startsWith('Period 1 starts'));
+    expect(periods.map((e) => e.text.match(/ at (\d+\.\d+) s/)?.[1]).map(Number)).toEqual([expect.closeTo(4, 1), expect.closeTo(4, 1)]);
+    expect(log.events.filter((e) => e.type === 'timestampOffset').length).toBe(2);
+    // Each SourceBuffer ends up holding both Periods as one range (about 8 s).
+    await expect.poll(async () => (await exportedLogOf(page)).events.filter((e) => e.type === 'endOfStream').length, { timeout: 20_000 }).toBe(1);
+    const done = await exportedLogOf(page);
+    for (const sb of ['SourceBuffer 0', 'SourceBuffer 1']) expect(done.events.filter((e) => e.source === sb && e.type === 'updateend').at(-1)!.buffered).toMatch(/^0\.\d+-(7\.9|8\.0)\d*$/);
+    await page.getByTestId('player-timeline').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: process.env.MWB_SHOT_DASH ?? path.join(app.dataDir, 'abr-periods.png') });
+    // A marker per SourceBuffer where Period 1 starts (beside Auto's switch up in Period 0).
+    expect((await page.getByTestId('timeline-switch').allTextContents()).filter((t) => t.includes('Period 1'))).toHaveLength(2);
+    expect(done.events.filter((e) => e.level === 'error')).toEqual([]);
     expect(app.problems).toEqual([]);
   }, 90_000);
 });

@@ -242,7 +242,7 @@ async function planStream(stream: StreamModel, perSegment: Map<number, { error: 
 /** The part of a manifest's declaration the Player groups and picks renditions by (not the per-segment durations). */
 function planDeclaration(d: DeclaredStream): PlanDeclaration {
   const out: PlanDeclaration = { kind: d.kind };
-  for (const key of ['ladder', 'codecs', 'bandwidth', 'resolution', 'audioGroup', 'name', 'default', 'period'] as const) {
+  for (const key of ['ladder', 'codecs', 'bandwidth', 'resolution', 'audioGroup', 'name', 'default', 'period', 'periodStart'] as const) {
     if (d[key] !== undefined) (out as Record<string, unknown>)[key] = d[key];
   }
   return out;

@@ -328,7 +328,7 @@ export function dashStreams(file: string, text: string, exists: (p: string) => b
           parts.push({ path: resolveRef(file, base), role: 'auto' });
         }
         if (!parts.some((p) => p.role !== 'init')) throw new WorkbenchError('EMANIFEST', `${name}: ${label} lists no media segments.`);
-        const declared: DeclaredStream = { kind: 'representation', ladder: `period ${pi} · set ${ai}`, period: pi };
+        const declared: DeclaredStream = { kind: 'representation', ladder: `period ${pi} · set ${ai}`, period: pi, periodStart: start };
         const codecs = rep.attrs.codecs ?? set.attrs.codecs;
         if (codecs) declared.codecs = codecs;
         if (rep.attrs.bandwidth) declared.bandwidth = Number(rep.attrs.bandwidth);

@@ -32,8 +32,9 @@ export interface Ladder {
   /** For people: `Variants`, `Audio group "aac"`, `Period 0 · AdaptationSet 1`. */
   label: string;
   kind: LadderKind;
-  /** DASH Period of the ladder. */
+  /** DASH Period of the ladder, and where it starts on the presentation timeline (seconds). */
   period?: number;
+  start?: number;
   /** By declared bandwidth, lowest first (in plan order where none is declared). */
   renditions: Rendition[];
 }
@@ -42,6 +43,8 @@ export interface Ladder {
 export interface Lane {
   ladder: Ladder;
   stream: number;
+  /** DASH: the ladders of the later Periods that continue this one on the same SourceBuffer, in order. */
+  then: Ladder[];
 }
 
 export interface PlaySet {
@@ -103,6 +106,7 @@ export function laddersOf(streams: readonly MseStream[]): Ladder[] {
     if (!ladder) {
       ladder = { id, label: d?.ladder ? ladderLabel(id, d) : s.label, kind: kindOf(s), renditions: [] };
       if (d?.period !== undefined) ladder.period = d.period;
+      if (d?.periodStart !== undefined) ladder.start = d.periodStart;
       byId.set(id, ladder);
     }
     if (ladder.kind === 'other') ladder.kind = kindOf(s);
@@ -127,9 +131,10 @@ export function startRendition(ladder: Ladder): number {
 
 /**
  * What to play: with an HLS master, the variants ladder, plus the audio group the variant names
- * when the variant itself has no audio track; with DASH, every AdaptationSet of the first Period
- * (later Periods are named in `notes`); otherwise every ladder (each stream of a segment set or a
- * single playlist plays, as before). `chosen` overrides the start rendition per ladder id.
+ * when the variant itself has no audio track; with DASH, every AdaptationSet of the first Period,
+ * each followed on its SourceBuffer by the AdaptationSet of the same media kind in each later
+ * Period (one with no match is named in `notes`); otherwise every ladder (each stream of a segment
+ * set or a single playlist plays, as before). `chosen` overrides the start rendition per ladder id.
  */
 export function playSet(streams: readonly MseStream[], chosen: ReadonlyMap<string, number> = new Map()): PlaySet {
   const ladders = laddersOf(streams);
@@ -141,21 +146,42 @@ export function playSet(streams: readonly MseStream[], chosen: ReadonlyMap<strin
   const variants = ladders.find((l) => l.id === 'variants');
   if (variants) {
     const stream = startOf(variants);
-    const lanes: Lane[] = [{ ladder: variants, stream }];
+    const lanes: Lane[] = [{ ladder: variants, stream, then: [] }];
     const variant = streams[stream];
     const group = variant?.declared?.audioGroup;
     if (variant && group && !variant.tracks.some((t) => t.kind === 'audio')) {
       const audio = ladders.find((l) => l.id === `AUDIO ${group}`);
-      if (audio) lanes.push({ ladder: audio, stream: startOf(audio) });
+      if (audio) lanes.push({ ladder: audio, stream: startOf(audio), then: [] });
     }
     return { lanes, notes };
   }
   const periods = [...new Set(ladders.map((l) => l.period).filter((p): p is number => p !== undefined))].sort((a, b) => a - b);
-  if (periods.length > 1) {
-    notes.push(`The manifest has ${periods.length} Periods: the Player plays Period ${periods[0]} only; the lint covers all of them.`);
-  }
   const first = periods[0];
-  return { lanes: ladders.filter((l) => l.period === first).map((l) => ({ ladder: l, stream: startOf(l) })), notes };
+  const lanes: Lane[] = ladders.filter((l) => l.period === first).map((l) => ({ ladder: l, stream: startOf(l), then: [] }));
+  for (const p of periods.slice(1)) {
+    const sets = ladders.filter((l) => l.period === p);
+    const taken = new Set<Ladder>();
+    for (const lane of lanes) {
+      const next = sets.find((l) => !taken.has(l) && l.kind === lane.ladder.kind);
+      if (!next) {
+        notes.push(`Period ${p} has no ${lane.ladder.kind} AdaptationSet to follow ${lane.ladder.label}: that SourceBuffer stops at the end of Period ${p - 1}.`);
+        continue;
+      }
+      taken.add(next);
+      lane.then.push(next);
+    }
+    for (const l of sets) if (!taken.has(l)) notes.push(`${l.label} (${l.kind}) has no SourceBuffer from Period ${first} to continue: it is not played.`);
+  }
+  return { lanes, notes };
+}
+
+/** The rendition of `ladder` whose declared bandwidth is closest to `bandwidth` (a new Period keeps the quality picked in the last). */
+export function closestRendition(ladder: Ladder, bandwidth: number | undefined): number {
+  const r = ladder.renditions;
+  if (bandwidth === undefined) return startRendition(ladder);
+  let best = r[0]!;
+  for (const x of r) if (Math.abs((x.bandwidth ?? Infinity) - bandwidth) < Math.abs((best.bandwidth ?? Infinity) - bandwidth)) best = x;
+  return best.stream;
 }
 
 /** Share of the measured throughput the Auto rule is willing to use. */

@@ -171,6 +171,8 @@ export interface DeclaredStream {
   transportStream?: boolean;
   /** DASH: the Period index. */
   period?: number;
+  /** DASH: where the Period starts on the presentation timeline, seconds. */
+  periodStart?: number;
   /** HLS variant `RESOLUTION`, or DASH `@width`/`@height`. */
   resolution?: { width: number; height: number };
   /** HLS variant: the `AUDIO` group it names (its alternate audio renditions form the ladder `AUDIO <group>`). */
@@ -181,4 +183,4 @@ export interface DeclaredStream {
 }
 
 /** What the Player needs of a declaration to group streams into ladders and pick renditions (`renditions.ts`). */
-export type PlanDeclaration = Pick<DeclaredStream, 'kind' | 'ladder' | 'codecs' | 'bandwidth' | 'resolution' | 'audioGroup' | 'name' | 'default' | 'period'>;
+export type PlanDeclaration = Pick<DeclaredStream, 'kind' | 'ladder' | 'codecs' | 'bandwidth' | 'resolution' | 'audioGroup' | 'name' | 'default' | 'period' | 'periodStart'>;

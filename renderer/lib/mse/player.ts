@@ -88,13 +88,29 @@ export interface SwitchMark {
   segment: number;
   /** changeType() was called (the codec string differs). */
   changeType: boolean;
+  /** A new Period (`Period 1`) rather than another rendition of the same one. */
+  period?: string;
+}
+
+/** A later Period that continues a SourceBuffer once its current source has no segment left (DASH). */
+export interface NextPeriod {
+  /** `Period 1` */
+  label: string;
+  /** Where it starts on the presentation timeline, seconds (its segments are shifted there with timestampOffset). */
+  start: number;
+  /** Media segments it holds (for `remaining`). */
+  segments: number;
+  /** Its rendition, asked when it starts (so it follows what was picked meanwhile). */
+  choose(): StreamSource;
 }
 
 export interface StreamRuntime {
   source: StreamSource;
   /** A rendition asked for with `switchTo`, applied at the next segment boundary. */
-  pending: { source: StreamSource; at?: number } | null;
+  pending: { source: StreamSource; at?: number; timestampOffset?: number; period?: string } | null;
   switches: SwitchMark[];
+  /** Periods still to come on this SourceBuffer, in order. */
+  then: NextPeriod[];
   sb: SourceBuffer | null;
   /** Next media segment to append (index into `source.segments`). */
   next: number;
@@ -216,7 +232,7 @@ export class MsePlayer {
    * Tear down the current source and start a new MediaSource with one SourceBuffer per stream.
    * `sources` may still be on its way (the plan request): the MediaSource opens meanwhile.
    */
-  async load(sourcesOrPlan: StreamSource[] | Promise<StreamSource[]>, options: { mode?: AppendMode } = {}): Promise<void> {
+  async load(sourcesOrPlan: StreamSource[] | Promise<StreamSource[]>, options: { mode?: AppendMode; then?: (i: number) => NextPeriod[] } = {}): Promise<void> {
     this.reset();
     const gen = this.generation;
     this.t0 = performance.now();
@@ -242,6 +258,7 @@ export class MsePlayer {
         source,
         pending: null,
         switches: [],
+        then: options.then?.(i) ?? [],
         sb: null,
         next: 0,
         initDone: false,
@@ -314,6 +331,7 @@ export class MsePlayer {
       if (!rt.sb || rt.failed) return false;
       // A segment boundary: the Auto rule may ask for another rendition, and a requested one starts here.
       this.hooks.boundary?.(i);
+      if (!rt.pending && !rt.source.segments[rt.next] && rt.then.length) this.nextPeriod(i);
       this.applySwitch(i);
       if (!(await this.ensureInit(i, ahead))) return false;
       const piece = rt.source.segments[rt.next];
@@ -384,8 +402,8 @@ export class MsePlayer {
     this.streams.forEach((rt, i) => {
       if (!rt.sb || rt.failed) return;
       const piece = rt.source.segments[rt.next];
-      if (!piece) return;
-      const start = piece.expected?.[0] ?? rt.next;
+      if (!piece && !rt.then.length) return;
+      const start = piece ? (piece.expected?.[0] ?? rt.next) + rt.timestampOffset : rt.then[0]!.start;
       if (start < bestStart) {
         bestStart = start;
         best = i;
@@ -396,7 +414,7 @@ export class MsePlayer {
 
   /** Segments not appended yet. */
   get remaining(): number {
-    return this.streams.reduce((n, rt) => n + (rt.failed || !rt.sb ? 0 : rt.source.segments.length - rt.next), 0);
+    return this.streams.reduce((n, rt) => n + (rt.failed || !rt.sb ? 0 : rt.source.segments.length - rt.next + rt.then.reduce((k, p) => k + p.segments, 0)), 0);
   }
 
   private maybeEnd(): void {
@@ -467,6 +485,15 @@ export class MsePlayer {
     this.hooks.changed();
   }
 
+  /** Stream `i` has no segment left: its next Period starts (its rendition shifted to the Period's start). */
+  private nextPeriod(i: number): void {
+    const rt = this.streams[i]!;
+    const period = rt.then.shift()!;
+    const source = period.choose();
+    const first = source.segments[0]?.expected?.[0] ?? 0;
+    rt.pending = { source, at: 0, timestampOffset: period.start - first, period: period.label };
+  }
+
   /** Apply a requested switch (at a segment boundary: nothing of stream `i` is being appended). */
   private applySwitch(i: number): void {
     const rt = this.streams[i]!;
@@ -488,14 +515,16 @@ export class MsePlayer {
     rt.next = index;
     rt.initDone = false;
     if (needsType) this.changeType(i, to.mime);
+    if (sw.timestampOffset !== undefined && sw.timestampOffset !== rt.timestampOffset) this.setTimestampOffset(i, sw.timestampOffset);
     const toId = this.sid(i);
     if (!started) {
       this.log('player', 'switch', 'info', `starts on ${to.label} instead of ${from.label}`, { stream: toId, segment: index });
       return;
     }
     const at = (to.segments[index]?.expected?.[0] ?? boundary ?? 0) + rt.timestampOffset;
-    rt.switches.push({ at, from: from.label, to: to.label, fromStream: fromId, toStream: toId, segment: index, changeType: needsType });
-    this.log('player', 'switch', 'ok', `${from.label} → ${to.label} at ${at.toFixed(3)} s: its init segment${needsType ? ' (after changeType)' : ''}, then segment ${index}`, {
+    rt.switches.push({ at, from: from.label, to: to.label, fromStream: fromId, toStream: toId, segment: index, changeType: needsType, ...(sw.period && { period: sw.period }) });
+    const what = sw.period ? `${sw.period} starts: ${from.label} → ${to.label}` : `${from.label} → ${to.label}`;
+    this.log('player', 'switch', 'ok', `${what} at ${at.toFixed(3)} s: its init segment${needsType ? ' (after changeType)' : ''}, then segment ${index}`, {
       stream: toId,
       segment: index,
       buffered: formatSpans(this.bufferedOf(rt)),

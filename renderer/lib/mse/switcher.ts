@@ -4,9 +4,9 @@
  * each segment boundary through `MsePlayer.switchTo`. The rules live in core (renditions.ts); this
  * binds them to an engine. Plain TypeScript: the view keeps one per load.
  */
-import { autoRendition, playSet, type Ladder } from '../../../electron/core/mse/renditions';
+import { autoRendition, closestRendition, laddersOf, playSet, type Ladder, type Rendition } from '../../../electron/core/mse/renditions';
 import type { MseAnalysis } from '../../../electron/core/mse/types';
-import type { MsePlayer, StreamSource } from './player';
+import type { MsePlayer, NextPeriod, StreamSource } from './player';
 
 /** A ladder's setting, kept across reloads of the same source. */
 export interface Choice {
@@ -16,10 +16,13 @@ export interface Choice {
 }
 
 export interface LaneView {
+  /** The ladder playing now (a later DASH Period's once that Period has started). */
   ladder: Ladder;
   auto: boolean;
   /** The rendition asked for last (by hand, or by the Auto rule). */
   wanted: number;
+  /** The ladders of later Periods that follow on this SourceBuffer. */
+  then: Ladder[];
 }
 
 export class RenditionSwitcher {
@@ -44,8 +47,36 @@ export class RenditionSwitcher {
       // Auto (the default) starts on the lowest rendition; a hand-picked one starts where it was picked.
       const auto = c?.auto ?? l.ladder.renditions.length > 1;
       const wanted = auto ? l.ladder.renditions[0]!.stream : l.stream;
-      return { ladder: l.ladder, auto, wanted };
+      return { ladder: l.ladder, auto, wanted, then: l.then };
     });
+    this.counts = plan.streams.map((s) => s.segments.length);
+    this.renditions = new Map(laddersOf(plan.streams).flatMap((l) => l.renditions.map((r) => [r.stream, r] as const)));
+  }
+
+  private readonly counts: number[];
+  /** Every rendition of the plan by stream (the timeline names those of earlier Periods too). */
+  readonly renditions: Map<number, Rendition>;
+
+  /**
+   * The later Periods of lane `i`, for `MsePlayer.load`: each starts on the rendition closest in
+   * declared bandwidth to what the lane plays when it gets there, and its ladder becomes the lane's.
+   */
+  periodsOf(player: MsePlayer, i: number): NextPeriod[] {
+    const lane = this.lanes[i];
+    if (!lane) return [];
+    return lane.then.map((ladder) => ({
+      label: `Period ${ladder.period ?? '?'}`,
+      start: ladder.start ?? 0,
+      segments: this.counts[ladder.renditions[0]!.stream] ?? 0,
+      choose: () => {
+        const now = player.streams[i]?.source.stream;
+        const bandwidth = lane.ladder.renditions.find((r) => r.stream === now)?.bandwidth;
+        const pick = closestRendition(ladder, bandwidth);
+        lane.ladder = ladder;
+        lane.wanted = pick;
+        return this.sources[pick]!;
+      },
+    }));
   }
 
   /** What to load: one source per lane, in lane order (SourceBuffer i plays lane i). */
@@ -74,7 +105,8 @@ export class RenditionSwitcher {
   boundary(player: MsePlayer, i: number): void {
     const lane = this.lanes[i];
     const rt = player.streams[i];
-    if (!lane?.auto || !rt || lane.ladder.renditions.length < 2) return;
+    // (At the end of a Period the next one starts instead: no switch within the old one.)
+    if (!lane?.auto || !rt || lane.ladder.renditions.length < 2 || !rt.source.segments[rt.next]) return;
     const current = rt.pending?.source.stream ?? rt.source.stream ?? lane.wanted;
     const pick = autoRendition(lane.ladder, player.throughput.bps, current);
     if (pick === current) return;

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { analyzeMse } from '../../../electron/core/mse/analyze';
-import { autoRendition, laddersOf, playSet, segmentAtTime, startRendition, ThroughputMeter, type Ladder } from '../../../electron/core/mse/renditions';
+import { autoRendition, closestRendition, laddersOf, playSet, segmentAtTime, startRendition, ThroughputMeter, type Ladder } from '../../../electron/core/mse/renditions';
 import type { MseAnalysis } from '../../../electron/core/mse/types';
 import { ladderFixture, type LadderFixture } from '../../fixtures/ladder';
 
@@ -63,7 +63,7 @@ describe('laddersOf and playSet', () => {
     expect(playSet(hls.streams, new Map([['variants', 99]])).lanes[0]!.stream).toBe(variants.renditions[0]!.stream);
   });
 
-  it('DASH with two Periods: one ladder per AdaptationSet per Period; the first Period plays, and says so', () => {
+  it('DASH with two Periods: one ladder per AdaptationSet per Period; each SourceBuffer goes on with the same kind in Period 1', () => {
     const ladders = laddersOf(dash.streams);
     expect(ladders.map((l) => [l.id, l.kind, l.period, l.renditions.length])).toEqual([
       ['period 0 · set 0', 'video', 0, 3],
@@ -72,9 +72,27 @@ describe('laddersOf and playSet', () => {
       ['period 1 · set 1', 'audio', 1, 1],
     ]);
     expect(ladders[0]!.label).toBe('Period 0 · AdaptationSet 0');
+    // Period 1 starts where Period 0 ends (about 4 s).
+    expect(ladders[0]!.start).toBe(0);
+    expect(ladders[2]!.start).toBeGreaterThan(3.9);
+    expect(ladders[2]!.start).toBeLessThan(4.2);
     const set = playSet(dash.streams);
-    expect(set.lanes.map((l) => l.ladder.id)).toEqual(['period 0 · set 0', 'period 0 · set 1']);
-    expect(set.notes.join(' ')).toMatch(/2 Periods: the Player plays Period 0 only/);
+    expect(set.lanes.map((l) => [l.ladder.id, l.then.map((t) => t.id)])).toEqual([
+      ['period 0 · set 0', ['period 1 · set 0']],
+      ['period 0 · set 1', ['period 1 · set 1']],
+    ]);
+    expect(set.notes).toEqual([]);
+    // A Period without a matching media kind is said, not played.
+    const noAudio = dash.streams.filter((s) => !(s.declared?.period === 1 && s.tracks.some((t) => t.kind === 'audio')));
+    expect(playSet(noAudio).notes.join(' ')).toMatch(/Period 1 has no audio AdaptationSet/);
+  });
+
+  it('a new Period starts on the rendition closest in bandwidth to the one playing', () => {
+    const [, , p1] = laddersOf(dash.streams);
+    const [low, mid, high] = p1!.renditions;
+    expect(closestRendition(p1!, mid!.bandwidth! + 1)).toBe(mid!.stream);
+    expect(closestRendition(p1!, 1e9)).toBe(high!.stream);
+    expect(closestRendition(p1!, undefined)).toBe(low!.stream);
   });
 
   it('a single file or a media playlist given alone: every stream is its own ladder and plays, as before', () => {
