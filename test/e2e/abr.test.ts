@@ -114,6 +114,8 @@ describe('renditions of a remote HLS master in Chromium (web mode)', () => {
     await expect.poll(async () => (await page.getByTestId('player-state').textContent())?.trim(), { timeout: 20_000 }).toMatch(/paused|ended/);
     const marker = page.getByTestId('timeline-switch');
     await expect.poll(() => marker.count()).toBe(1);
+    // The SourceBuffer's changeType() field follows its new type.
+    await expect.poll(() => page.getByLabel('MIME type for changeType').first().inputValue()).toBe('video/mp4; codecs="avc1.64000c"');
     expect(await marker.textContent()).toMatch(/180p 535k→180p 452k/);
     await page.getByRole('button', { name: 'Play', exact: true }).click();
     // Playback goes on past the switch (at 2 s) with no MediaError.

@@ -90,6 +90,8 @@ export interface SwitchMark {
   changeType: boolean;
   /** A new Period (`Period 1`) rather than another rendition of the same one. */
   period?: string;
+  /** The SourceBuffer's `buffered` when the switch was made (the old rendition's last segment in). */
+  buffered: string;
 }
 
 /** A later Period that continues a SourceBuffer once its current source has no segment left (DASH). */
@@ -522,12 +524,13 @@ export class MsePlayer {
       return;
     }
     const at = (to.segments[index]?.expected?.[0] ?? boundary ?? 0) + rt.timestampOffset;
-    rt.switches.push({ at, from: from.label, to: to.label, fromStream: fromId, toStream: toId, segment: index, changeType: needsType, ...(sw.period && { period: sw.period }) });
+    const buffered = formatSpans(this.bufferedOf(rt));
+    rt.switches.push({ at, from: from.label, to: to.label, fromStream: fromId, toStream: toId, segment: index, changeType: needsType, buffered, ...(sw.period && { period: sw.period }) });
     const what = sw.period ? `${sw.period} starts: ${from.label} → ${to.label}` : `${from.label} → ${to.label}`;
     this.log('player', 'switch', 'ok', `${what} at ${at.toFixed(3)} s: its init segment${needsType ? ' (after changeType)' : ''}, then segment ${index}`, {
       stream: toId,
       segment: index,
-      buffered: formatSpans(this.bufferedOf(rt)),
+      buffered,
     });
   }
 
