@@ -12,17 +12,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExportedLog } from '../../renderer/lib/mse/log-export';
 import { abrFixture, type AbrFixture } from '../fixtures/abr';
 import { startFixtureServer, type FixtureServer } from '../fixtures/http-server';
-import { openInUi, startApp, type App } from './helpers';
+import { openInPlayer, startApp, type App } from './helpers';
 
-/** Save the event log through its Export button and read the JSON. */
-async function exportedLog(page: Page): Promise<ExportedLog> {
+/** Save the event log through its Export button and read the JSON (its file is named after the source). */
+async function exportedLog(page: Page, name = 'master.m3u8'): Promise<ExportedLog> {
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('log-export').click()]);
-  expect(download.suggestedFilename()).toMatch(/^master\.m3u8\.events-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d\.json$/);
-  return JSON.parse(await readFile((await download.path())!, 'utf8')) as ExportedLog;
-}
-
-async function exportedLogOf(page: Page): Promise<ExportedLog> {
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('log-export').click()]);
+  expect(download.suggestedFilename().startsWith(`${name}.events-`)).toBe(true);
+  expect(download.suggestedFilename()).toMatch(/\.events-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d\.json$/);
   return JSON.parse(await readFile((await download.path())!, 'utf8')) as ExportedLog;
 }
 
@@ -56,10 +52,7 @@ describe('renditions of a remote HLS master in Chromium (web mode)', () => {
 
   it('plays a chosen variant (not the first) with the audio its group names', async () => {
     const { page } = app;
-    await openInUi(page, url);
-    await page.getByTestId('nav-player').click();
-    const source = page.getByTestId('player-source');
-    await source.selectOption(await source.locator(`option[title="${url}"]`).getAttribute('value'));
+    await openInPlayer(page, url);
     await page.getByTestId('append-step').click();
     await page.getByTestId('player-load').click();
     // One picker: the variants ladder (the audio group has one rendition). Auto starts on the lowest.
@@ -177,21 +170,18 @@ describe('renditions of a remote HLS master in Chromium (web mode)', () => {
   it('plays a two-Period DASH MPD through: Period 1 follows on the same SourceBuffers, shifted to its start', async () => {
     const { page } = app;
     const mpd = fixture.url('ladder/dash/manifest.mpd');
-    await openInUi(page, mpd);
-    const source = page.getByTestId('player-source');
-    await source.selectOption(await source.locator(`option[title="${mpd}"]`).getAttribute('value'));
+    await openInPlayer(page, mpd);
     await page.getByTestId('player-load').click();
     // Past the Period boundary at 4 s, with no MediaError.
     await expect.poll(() => currentTime(page), { timeout: 30_000 }).toBeGreaterThan(4.5);
     expect(await mediaError(page)).toBeNull();
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('log-export').click()]);
-    const log = JSON.parse(await readFile((await download.path())!, 'utf8')) as ExportedLog;
+    const log = await exportedLog(page, 'manifest.mpd');
     const periods = log.events.filter((e) => e.type === 'switch' && e.text.startsWith('Period 1 starts'));
     expect(periods.map((e) => e.text.match(/ at (\d+\.\d+) s/)?.[1]).map(Number)).toEqual([expect.closeTo(4, 1), expect.closeTo(4, 1)]);
     expect(log.events.filter((e) => e.type === 'timestampOffset').length).toBe(2);
     // Each SourceBuffer ends up holding both Periods as one range (about 8 s).
-    await expect.poll(async () => (await exportedLogOf(page)).events.filter((e) => e.type === 'endOfStream').length, { timeout: 20_000 }).toBe(1);
-    const done = await exportedLogOf(page);
+    await expect.poll(async () => (await exportedLog(page, 'manifest.mpd')).events.filter((e) => e.type === 'endOfStream').length, { timeout: 20_000 }).toBe(1);
+    const done = await exportedLog(page, 'manifest.mpd');
     for (const sb of ['SourceBuffer 0', 'SourceBuffer 1']) expect(done.events.filter((e) => e.source === sb && e.type === 'updateend').at(-1)!.buffered).toMatch(/^0\.\d+-(7\.9|8\.0)\d*$/);
     await page.getByTestId('player-timeline').scrollIntoViewIfNeeded();
     await page.screenshot({ path: process.env.MWB_SHOT_DASH ?? path.join(app.dataDir, 'abr-periods.png') });
