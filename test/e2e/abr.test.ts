@@ -167,10 +167,49 @@ describe('renditions of a remote HLS master in Chromium (web mode)', () => {
     expect(app.problems).toEqual([]);
   }, 90_000);
 
+  it('a switch into a rendition cut elsewhere (1.5 s segments) lands by time, on the segment holding the boundary', async () => {
+    const { page } = app;
+    const misaligned = fixture.url('ladder/hls/master-misaligned.m3u8');
+    await openInPlayer(page, misaligned);
+    await page.getByTestId('append-step').click();
+    await page.getByTestId('player-load').click();
+    const picker = page.locator('[data-testid="rendition-picker"][data-ladder="variants"]');
+    await picker.waitFor();
+    const v0 = await variantValue(page, 'avc1.42c00d');
+    const vgop = await variantValue(page, 'avc1.42c00c');
+    await picker.selectOption(v0);
+    const next = page.getByTestId('append-next');
+    const ready = () => expect.poll(() => next.isEnabled(), { timeout: 20_000 }).toBe(true);
+    for (let k = 0; k < 4; k++) {
+      await ready();
+      await next.click();
+    }
+    await ready();
+    await picker.selectOption(vgop);
+    await page.getByTestId('append-all').click();
+    await expect.poll(async () => (await page.getByTestId('player-state').textContent())?.trim(), { timeout: 20_000 }).toMatch(/paused|ended/);
+    await page.getByRole('button', { name: 'Play', exact: true }).click();
+    await expect.poll(() => currentTime(page), { timeout: 20_000 }).toBeGreaterThan(2.5);
+    expect(await mediaError(page)).toBeNull();
+    const log = await exportedLog(page, 'master-misaligned.m3u8');
+    // v0 reached 2.0 s; vgop's segment 1 (1.5–3.0 s) holds that time, so it goes in next (re-covering 1.5–2.0).
+    expect(appendsTo(log, 0)).toEqual([
+      [Number(v0), 0],
+      [Number(v0), 1],
+      [Number(vgop), 1],
+      [Number(vgop), 2],
+    ]);
+    expect(log.events.find((e) => e.type === 'switch' && e.level === 'ok')!.text).toMatch(/at 1\.5\d* s: its init segment \(after changeType\), then segment 1$/);
+    for (const sb of ['SourceBuffer 0', 'SourceBuffer 1']) expect(log.events.filter((e) => e.source === sb && e.type === 'updateend').at(-1)!.buffered).toMatch(/^0\.\d+-4\.\d+$/);
+    expect(log.events.filter((e) => e.level === 'error')).toEqual([]);
+    expect(app.problems).toEqual([]);
+  }, 90_000);
+
   it('plays a two-Period DASH MPD through: Period 1 follows on the same SourceBuffers, shifted to its start', async () => {
     const { page } = app;
     const mpd = fixture.url('ladder/dash/manifest.mpd');
     await openInPlayer(page, mpd);
+    await page.getByTestId('append-auto').click();
     await page.getByTestId('player-load').click();
     // Past the Period boundary at 4 s, with no MediaError.
     await expect.poll(() => currentTime(page), { timeout: 30_000 }).toBeGreaterThan(4.5);
