@@ -200,6 +200,8 @@ describe('renditions of a remote HLS master in Chromium (web mode)', () => {
       [Number(vgop), 2],
     ]);
     expect(log.events.find((e) => e.type === 'switch' && e.level === 'ok')!.text).toMatch(/at 1\.5\d* s: its init segment \(after changeType\), then segment 1$/);
+    await page.getByTestId('player-timeline').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: process.env.MWB_SHOT_ABR_TIME ?? path.join(app.dataDir, 'abr-by-time.png') });
     for (const sb of ['SourceBuffer 0', 'SourceBuffer 1']) expect(log.events.filter((e) => e.source === sb && e.type === 'updateend').at(-1)!.buffered).toMatch(/^0\.\d+-4\.\d+$/);
     expect(log.events.filter((e) => e.level === 'error')).toEqual([]);
     expect(app.problems).toEqual([]);
