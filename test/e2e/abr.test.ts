@@ -14,9 +14,9 @@ import { abrFixture, type AbrFixture } from '../fixtures/abr';
 import { startFixtureServer, type FixtureServer } from '../fixtures/http-server';
 import { openInPlayer, startApp, type App } from './helpers';
 
-/** Save the event log through its Export button and read the JSON (its file is named after the source). */
-async function exportedLog(page: Page, name = 'master.m3u8'): Promise<ExportedLog> {
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('log-export').click()]);
+/** Save the event log through its Export button (or Ctrl+S) and read the JSON (its file is named after the source). */
+async function exportedLog(page: Page, name = 'master.m3u8', how: 'button' | 'key' = 'button'): Promise<ExportedLog> {
+  const [download] = await Promise.all([page.waitForEvent('download'), how === 'key' ? page.keyboard.press('Control+s') : page.getByTestId('log-export').click()]);
   expect(download.suggestedFilename().startsWith(`${name}.events-`)).toBe(true);
   expect(download.suggestedFilename()).toMatch(/\.events-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d\.json$/);
   return JSON.parse(await readFile((await download.path())!, 'utf8')) as ExportedLog;
@@ -70,7 +70,7 @@ describe('renditions of a remote HLS master in Chromium (web mode)', () => {
     await expect.poll(() => currentTime(page), { timeout: 20_000 }).toBeGreaterThan(1);
     expect(await mediaError(page)).toBeNull();
     expect(await page.getByTestId('rendition-now').textContent()).toContain('320x180');
-    const log = await exportedLog(page);
+    const log = await exportedLog(page, 'master.m3u8', 'key');
     expect(log.source).toBe(url);
     expect(log.userAgent).toMatch(/Chrome/);
     expect(Date.parse(log.startedAt)).toBeGreaterThan(0);
