@@ -113,7 +113,7 @@ export async function analyzeStreams(input: { kind: InputKind; name: string }, s
     for (const p of planned) {
       // A live playlist: what the Player needs to follow it (live.ts).
       const w = liveWindowOf(specs[p.index]!);
-      if (w) p.live = { playlist: await idOf(w.playlist), targetDuration: w.targetDuration, mediaSequence: w.mediaSequence, count: w.count, last: w.last, ended: false };
+      if (w) p.live = { playlist: await idOf(w.playlist), url: w.playlist, targetDuration: w.targetDuration, mediaSequence: w.mediaSequence, count: w.count, last: w.last, ended: false };
     }
     // (A plan has no findings: these come with the lint too.)
     if (options.lint !== false) findings.push(...checkLadders(ladder));

@@ -81,7 +81,7 @@ export async function reloadLivePlaylist(playlist: string, after: number, read: 
   const spec = await readMedia(playlist, read);
   const w = windowAfter(spec);
   const id = await (options.fileId ?? ((p: string) => p))(playlist);
-  const live = { playlist: id, targetDuration: spec.declared?.targetDuration ?? 0, mediaSequence: w.mediaSequence, count: w.count, last: w.last, ended: w.ended };
+  const live = { playlist: id, url: playlist, targetDuration: spec.declared?.targetDuration ?? 0, mediaSequence: w.mediaSequence, count: w.count, last: w.last, ended: w.ended };
   const fresh = spec.parts.filter((p) => p.role !== 'init' && (p.sequence ?? -1) > after);
   if (!fresh.length) return { live, segments: [] };
   // The init segment in force for the first new segment (a map changes only at a discontinuity).

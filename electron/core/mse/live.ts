@@ -60,7 +60,7 @@ export function liveStartTime(spans: readonly (readonly [number, number])[], tar
 
 /** A live playlist's window as read (`declared.live` and its parts), or undefined for anything else. */
 export function liveWindowOf(spec: StreamSpec): (LiveWindow & { targetDuration: number; playlist: string }) | undefined {
-  const live = spec.declared?.live;
+  const live = spec.live;
   if (!live) return undefined;
   const media = spec.parts.filter((p) => p.role !== 'init');
   const last = media[media.length - 1]?.path ?? '';

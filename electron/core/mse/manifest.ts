@@ -31,6 +31,11 @@ export interface StreamSpec {
   parts: PartSpec[];
   /** What a manifest says about it (absent for files given directly). */
   declared?: DeclaredStream;
+  /**
+   * HLS: a live playlist (no `EXT-X-ENDLIST`, not `PLAYLIST-TYPE:VOD`), which its server keeps
+   * changing: the media playlist to reload and the media sequence of its first segment.
+   */
+  live?: { playlist: string; mediaSequence: number };
 }
 
 /** Resolve a manifest reference inside `dir`; refuse URLs and anything outside the folder. */
@@ -95,11 +100,6 @@ export interface DeclaredStream {
   transportStream?: boolean;
   /** DASH: the Period index. */
   period?: number;
-  /**
-   * HLS: a live playlist (no `EXT-X-ENDLIST`, not `PLAYLIST-TYPE:VOD`), which its server keeps
-   * changing: the media playlist to reload and the media sequence of its first segment.
-   */
-  live?: { playlist: string; mediaSequence: number };
 }
 
 /** Read an HLS playlist with m3u8-parser (a maintained parser used by video.js). */
@@ -202,8 +202,7 @@ export async function hlsStreams(
   if (m.targetDuration !== undefined) declared.targetDuration = m.targetDuration;
   if (transportStream) declared.transportStream = true;
   else if (!lastMap) declared.mapMissing = true;
-  if (live) declared.live = { playlist: file, mediaSequence: firstSequence };
-  return [{ label: name, parts, declared }];
+  return [{ label: name, parts, declared, ...(live && { live: { playlist: file, mediaSequence: firstSequence } }) }];
 }
 
 /** ISO 8601 duration (`PT4.0S`, `PT1H2M`) in seconds. */

@@ -110,6 +110,8 @@ export interface MediaSegment {
 export interface LiveStream {
   /** File id of the media playlist, for `mseLiveReload` (an id the plan made, like its segments'). */
   playlist: string;
+  /** The media playlist's URL (or path), for messages. */
+  url: string;
   /** `EXT-X-TARGETDURATION` in seconds: how often the Player reloads. */
   targetDuration: number;
   /** Media sequence of the first segment listed. */

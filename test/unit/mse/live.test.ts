@@ -45,7 +45,7 @@ describe('the lint on a live playlist', () => {
     const s = a.streams[0]!;
     expect(s.segments.map((x) => [x.mediaSequence, x.range.name])).toEqual([10, 11, 12, 13].map((k) => [k, `seg_0${k}.m4s`]));
     expect(s.segments[0]!.tracks[0]!.start).toBeCloseTo(10, 3);
-    expect(s.live).toEqual({ playlist: url, targetDuration: 1, mediaSequence: 10, count: 4, last: 'seg_013.m4s', ended: false });
+    expect(s.live).toEqual({ playlist: url, url, targetDuration: 1, mediaSequence: 10, count: 4, last: 'seg_013.m4s', ended: false });
   });
 
   it('a playlist that stops advancing raises live-window-stalled (warning) naming stream, playlist URL and the wait', async () => {
