@@ -7,7 +7,7 @@
  * `LiveEdge` is the bookkeeping, with time passed in (unit-tested without a browser or a clock);
  * `followLive` drives it with timers and the client. Plain TypeScript, no DOM.
  */
-import { LIVE_STALL_FACTOR, liveStartTime, liveWindowStalled, sameWindow, stallAfter } from '../../../electron/core/mse/live';
+import { liveStartTime, liveWindowStalled, sameWindow, stallAfter } from '../../../electron/core/mse/live';
 import type { Finding, LiveReload, LiveStream, MediaSegment, MseAnalysis } from '../../../electron/core/mse/types';
 import { expectedSpan } from './sources';
 
@@ -216,5 +216,5 @@ export function followLive(edge: LiveEdge, hooks: LiveHooks, now: () => number =
 
 /** The notice the Player shows while a live window is stalled: the finding's message and the catalogue's fix. */
 export function stalledNotice(f: Finding): string {
-  return `${f.message} (no new segment within ${LIVE_STALL_FACTOR} × the target duration). Fix: ${f.fix}`;
+  return `${f.message}. Fix: ${f.fix}`;
 }
