@@ -9,18 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFixtureServer, type FixtureServer } from '../fixtures/http-server';
 import { liveFixture, liveRoutes } from '../fixtures/live-hls';
-import { openInUi, startApp, type App } from './helpers';
-
-/** Open a URL and load it in the Player (the source picked by its URL, the option's title). */
-async function playUrl(app: App, url: string): Promise<void> {
-  const { page } = app;
-  await openInUi(page, url);
-  await page.getByTestId('nav-player').click();
-  const source = page.getByTestId('player-source');
-  await source.selectOption(await source.locator(`option[title="${url}"]`).getAttribute('value'));
-  await page.getByTestId('append-auto').click();
-  await page.getByTestId('player-load').click();
-}
+import { loadUrlInPlayer, startApp, type App } from './helpers';
 
 const segmentsBadge = async (app: App) => Number((await app.page.getByRole('tab', { name: /Segments/ }).textContent())?.match(/\d+/)?.[0] ?? 0);
 
@@ -39,7 +28,7 @@ describe('live HLS in the Player (Chromium, web mode)', () => {
 
   it('plays a remote live playlist from near its edge and follows it: segments appended as they appear, the playhead past the first window, the timeline growing', async () => {
     const { page } = app;
-    await playUrl(app, fixture.url('live/index.m3u8'));
+    await loadUrlInPlayer(page, fixture.url('live/index.m3u8'));
     await page.getByTestId('player-live').waitFor({ timeout: 30_000 });
     const video = page.getByTestId('player-video');
     // The first window is media sequence 10–13, i.e. 10–14 s: playback starts 3 target durations before its edge, not at 0.
@@ -67,7 +56,7 @@ describe('live HLS in the Player (Chromium, web mode)', () => {
   it('a playlist that stops advancing: the notice says live-window-stalled and the log has the line', async () => {
     const { page } = app;
     // Advances for its first requests (the plan's, the lint's, the first reloads), then hangs.
-    await playUrl(app, fixture.url('live/stall-4.m3u8'));
+    await loadUrlInPlayer(page, fixture.url('live/stall-4.m3u8'));
     const notice = page.getByTestId('player-live-stalled');
     await notice.waitFor({ timeout: 40_000 });
     expect(await notice.textContent()).toMatch(/live-window-stalled · the live playlist stall-4\.m3u8 did not advance: reloaded \d+\.\d s later .*Fix: check the packager/);
