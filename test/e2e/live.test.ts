@@ -53,6 +53,18 @@ describe('live HLS in the Player (Chromium, web mode)', () => {
     expect(app.problems.filter((p) => !/favicon/.test(p))).toEqual([]);
   }, 120_000);
 
+  it('through a live master playlist: the variant’s media playlist is reloaded by the id the plan gave it', async () => {
+    const { page } = app;
+    await loadUrlInPlayer(page, fixture.url('live/master.m3u8'));
+    await page.getByTestId('player-live').waitFor({ timeout: 30_000 });
+    const before = await segmentsBadge(app);
+    await expect.poll(() => segmentsBadge(app), { timeout: 30_000 }).toBeGreaterThan(before);
+    const video = page.getByTestId('player-video');
+    const t = await video.evaluate((v: HTMLVideoElement) => v.currentTime);
+    await page.waitForFunction((t0) => (document.querySelector('[data-testid="player-video"]') as HTMLVideoElement).currentTime > t0 + 1, t, { timeout: 30_000 });
+    expect(await page.getByTestId('player-live').textContent()).toMatch(/^LIVE · media sequence/);
+  }, 120_000);
+
   it('a playlist that stops advancing: the notice says live-window-stalled and the log has the line', async () => {
     const { page } = app;
     // Advances for its first requests (the plan's, the lint's, the first reloads), then hangs.
