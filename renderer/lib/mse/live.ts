@@ -165,7 +165,7 @@ export interface LiveHooks {
   stalled(stream: number, finding: Finding): void;
   resumed(stream: number): void;
   ended(stream: number): void;
-  /** A reload failed (counted as "nothing moved"). */
+  /** A reload failed (counted as "nothing moved"); said once until one succeeds. */
   failed(stream: number, message: string): void;
 }
 
@@ -183,6 +183,7 @@ export function followLive(edge: LiveEdge, hooks: LiveHooks, now: () => number =
     });
   for (const stream of edge.streams) {
     void (async () => {
+      let failing = false;
       while (!stopped) {
         await wait(edge.delay(stream));
         if (stopped) return;
@@ -190,8 +191,10 @@ export function followLive(edge: LiveEdge, hooks: LiveHooks, now: () => number =
         let reload: LiveReload | null = null;
         try {
           reload = await hooks.reload(playlist, edge.after(stream));
+          failing = false;
         } catch (err) {
-          if (!stopped) hooks.failed(stream, (err as Error).message);
+          if (!stopped && !failing) hooks.failed(stream, (err as Error).message);
+          failing = true;
         }
         if (stopped) return;
         const u = edge.update(stream, reload, now());

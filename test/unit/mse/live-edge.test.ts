@@ -141,4 +141,28 @@ describe('followLive', () => {
       follower.stop();
     }
   }, 30_000);
+
+  it('a playlist that cannot be read any more: said once, then stalled', async () => {
+    const url = fresh('live/index.m3u8');
+    const plan = await analyzeMse([url], { lint: false });
+    const edge = new LiveEdge(plan, performance.now());
+    const failures: string[] = [];
+    let resolveStall: (f: Finding) => void = () => {};
+    const stall = new Promise<Finding>((resolve) => (resolveStall = resolve));
+    const follower = followLive(edge, {
+      reload: () => reloadLive(fresh('live/gone.m3u8'), 0),
+      added: () => {},
+      stalled: (_stream, f) => resolveStall(f),
+      resumed: () => {},
+      ended: () => {},
+      failed: (_stream, message) => failures.push(message),
+    });
+    try {
+      expect((await stall).rule).toBe('live-window-stalled');
+      expect(failures).toHaveLength(1);
+      expect(failures[0]).toMatch(/gone\.m3u8.*404/);
+    } finally {
+      follower.stop();
+    }
+  }, 30_000);
 });
