@@ -189,6 +189,7 @@ export function lintReport(analysis: MseAnalysis): LintReport {
     sourceBuffers,
     findings: analysis.findings,
     tracks: analysis.tracks.map((t) => ({ id: t.id, codec: t.codec, mime: t.mime })),
+    ...(analysis.liveChecks && { live: analysis.liveChecks }),
   };
 }
 

@@ -194,4 +194,6 @@ export interface LintReport {
   sourceBuffers: { mime: string; tracks: number[]; stream?: string }[];
   findings: Finding[];
   tracks: { id: number; codec: string; mime: string }[];
+  /** Live playlists: what reading each again found (`live-window-stalled`). */
+  live?: LiveCheck[];
 }

@@ -92,7 +92,9 @@ describe('the lint on a live playlist', () => {
     expect(text.stdout).toMatch(/live\s+http:\/\/127\.0\.0\.1:\d+\/f\d+\/live\/stall-1\.m3u8 · target duration 1 s · reloaded 1\.\d s later: stalled at media sequence 10/);
     const json = await mwb('lint', fresh('live/index.m3u8'), '--json', '--live-wait', '5');
     expect(json.code).toBe(0);
-    expect((JSON.parse(json.stdout) as { findings: { rule: string }[] }).findings.filter((f) => f.rule === 'live-window-stalled')).toEqual([]);
+    const report = JSON.parse(json.stdout) as { findings: { rule: string }[]; live: unknown[] };
+    expect(report.findings.filter((f) => f.rule === 'live-window-stalled')).toEqual([]);
+    expect(report.live).toEqual([expect.objectContaining({ stream: 0, targetDuration: 1, advanced: true, waited: expect.any(Number) })]);
     const stalled = await mwb('lint', fresh('live/stall-1.m3u8'), '--json');
     expect(JSON.parse(stalled.stdout).findings).toContainEqual(expect.objectContaining({ rule: 'live-window-stalled', stream: 0, url: expect.stringContaining('/live/stall-1.m3u8') }));
     const bad = await mwb('lint', fresh('live/index.m3u8'), '--live-wait', 'soon');
