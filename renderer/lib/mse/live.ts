@@ -9,6 +9,7 @@
  */
 import { liveStartTime, liveWindowStalled, sameWindow, stallAfter } from '../../../electron/core/mse/live';
 import type { Finding, LiveReload, LiveStream, MediaSegment, MseAnalysis } from '../../../electron/core/mse/types';
+import type { LogEntry, LogLevel, Piece } from './player';
 import { expectedSpan } from './sources';
 
 /** Segments per stream the timeline draws of a live stream (the newest): it slides, and stays bounded. */
@@ -220,4 +221,73 @@ export function followLive(edge: LiveEdge, hooks: LiveHooks, now: () => number =
 /** The notice the Player shows while a live window is stalled: the finding's message and the catalogue's fix. */
 export function stalledNotice(f: Finding): string {
   return `${f.message}. Fix: ${f.fix}`;
+}
+
+/** What following a live stream needs of the Player (`MsePlayer`). */
+export interface LivePlayer {
+  live: boolean;
+  startAt(seconds: number): void;
+  extend(stream: number, pieces: Piece[]): void;
+  appendAll(options: { autoplay?: boolean }): Promise<void>;
+  log(source: string, type: string, level: LogLevel, text: string, extra?: Partial<LogEntry>): void;
+}
+
+/** What it needs of the view. */
+export interface LiveView {
+  /** `mseLiveReload` through the client. */
+  reload(playlist: string, after: number): Promise<LiveReload>;
+  /** Pieces the Player can append for new segments (`segmentPieces` with the view's reader). */
+  pieces(segments: MediaSegment[]): Piece[];
+  /** New segments of a stream, to show (segment table, timeline). */
+  show(stream: number, segments: MediaSegment[]): void;
+  /** The stall notice to show, or null when there is none. */
+  notice(text: string | null): void;
+  /** Every live stream has ended (`EXT-X-ENDLIST`). */
+  ended(): void;
+  /** Append new segments as they come (automatic mode), or leave them to the user (step by step). */
+  automatic(): boolean;
+}
+
+/**
+ * Follow the live streams of `plan` in `player`: start near the edge, reload, extend the Player
+ * and the view with new segments, log what happens (`live-window-stalled` with the catalogue's
+ * fix), and end the stream when the playlist ends. Null when the plan has no live stream.
+ */
+export function followPlayer(player: LivePlayer, plan: MseAnalysis, view: LiveView): { edge: LiveEdge; stop(): void } | null {
+  const edge = new LiveEdge(plan, performance.now());
+  if (!edge.live) return null;
+  player.live = true;
+  const start = edge.startTime(plan);
+  if (start !== undefined) player.startAt(start);
+  const follower = followLive(edge, {
+    reload: view.reload,
+    added(stream, segments) {
+      view.show(stream, segments);
+      player.extend(stream, view.pieces(segments));
+      const first = segments[0]!.mediaSequence;
+      const last = segments[segments.length - 1]!.mediaSequence;
+      player.log('player', 'live', 'info', `playlist reloaded: ${segments.length} new segment${segments.length === 1 ? '' : 's'} (media sequence ${first}${last !== first ? `–${last}` : ''})`, { stream });
+      if (view.automatic()) void player.appendAll({ autoplay: false });
+    },
+    stalled(stream, f) {
+      view.notice(stalledNotice(f));
+      player.log('player', 'live-window-stalled', 'warn', `live-window-stalled: ${f.message}; fix: ${f.fix}`, { stream });
+    },
+    resumed(stream) {
+      view.notice(edge.stalled ? stalledNotice(edge.stalled) : null);
+      player.log('player', 'live', 'ok', 'the live playlist advances again', { stream });
+    },
+    ended(stream) {
+      player.log('player', 'live', 'info', 'EXT-X-ENDLIST: the live event is over; what is left is appended and the stream ends', { stream });
+      if (edge.streams.every((i) => edge.track(i)?.live.ended)) {
+        view.ended();
+        player.live = false;
+        void player.appendAll({ autoplay: false });
+      }
+    },
+    failed(stream, message) {
+      player.log('player', 'live', 'warn', `reloading the playlist failed: ${message}`, { stream });
+    },
+  });
+  return { edge, stop: () => follower.stop() };
 }
