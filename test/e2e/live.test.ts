@@ -65,6 +65,23 @@ describe('live HLS in the Player (Chromium, web mode)', () => {
     expect(await page.getByTestId('player-live').textContent()).toMatch(/^LIVE · media sequence/);
   }, 120_000);
 
+  it('when EXT-X-ENDLIST appears, what is left is appended and the stream ends', async () => {
+    const { page } = app;
+    // Two segments before the media runs out: the packager then writes EXT-X-ENDLIST.
+    const fx = await liveFixture();
+    const ending = await startFixtureServer(fx.dir, { dynamic: liveRoutes(fx, { startAt: fx.names.length - 6 }) });
+    try {
+      await loadUrlInPlayer(page, ending.url('live/index.m3u8'));
+      await page.getByTestId('player-live').filter({ hasText: 'LIVE · ended' }).waitFor({ timeout: 40_000 });
+      await expect.poll(() => page.getByTestId('player-log').getByText('every segment appended; endOfStream() called').count(), { timeout: 20_000 }).toBe(1);
+      await page.getByTestId('player-state').filter({ hasText: 'ended' }).waitFor({ timeout: 30_000 });
+      const end = await page.getByTestId('player-video').evaluate((v: HTMLVideoElement) => v.currentTime);
+      expect(end).toBeGreaterThan(fx.names.length - 1);
+    } finally {
+      await ending.close();
+    }
+  }, 120_000);
+
   it('a playlist that stops advancing: the notice says live-window-stalled and the log has the line', async () => {
     const { page } = app;
     // Advances for its first requests (the plan's, the lint's, the first reloads), then hangs.
