@@ -93,13 +93,18 @@ export async function openInPlayer(page: Page, url: string): Promise<void> {
   await source.selectOption(await source.locator(`option[title="${url}"]`).getAttribute('value'));
 }
 
+/** Open a URL and load it in the Player: the source is chosen by its URL (the option's title). */
+export async function loadUrlInPlayer(page: Page, url: string): Promise<void> {
+  await openInPlayer(page, url);
+  await page.getByTestId('player-load').click();
+}
+
 /**
  * Open a URL, load it in the Player and show the lint findings tab; resolves with the findings row
  * naming `rule` once it is there.
  */
 export async function playerFindingOf(page: Page, url: string, rule: string): Promise<Locator> {
-  await openInPlayer(page, url);
-  await page.getByTestId('player-load').click();
+  await loadUrlInPlayer(page, url);
   await page.getByTestId('tab-findings').click();
   const row = page.locator('tr', { hasText: rule });
   await row.waitFor({ timeout: 30_000 });

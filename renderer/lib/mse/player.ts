@@ -130,6 +130,8 @@ export interface PlayerHooks {
   log(entry: LogEntry): void;
   /** At each segment boundary of SourceBuffer `i`, before its next media segment: the place to call `switchTo` (the Auto rule). */
   boundary?(i: number): void;
+  /** The source of the plan's stream `stream`, whether a SourceBuffer plays it or not (default: SourceBuffer `stream`'s). */
+  source?(stream: number): StreamSource | undefined;
   /** Something observable changed (state, buffered, progress): re-read the player. */
   changed(): void;
 }
@@ -196,6 +198,12 @@ export class MsePlayer {
   private readonly loaders = new Map<number, { loader: PieceLoader; from: number; init: boolean }>();
   private stopped = false;
   private generation = 0;
+  /** The generation whose automatic append loop is running (one at a time). */
+  private running = -1;
+  /** Where to seek once the first media segment is in (a live start: see `startAt`). */
+  private pendingSeek: number | null = null;
+  /** A live stream: more segments will come (`extend`), so running out is not the end of the stream. */
+  live = false;
   firstFrameMs: number | null = null;
 
   constructor(
@@ -364,6 +372,8 @@ export class MsePlayer {
   async appendAll(options: { autoplay?: boolean; afterFirst?: () => void; batchable?: (stream: number, segment: number) => boolean } = {}): Promise<void> {
     const gen = this.generation;
     this.stopped = false;
+    if (this.running === gen) return options.afterFirst?.();
+    this.running = gen;
     let first = true;
     let notified = false;
     const notify = () => {
@@ -389,8 +399,37 @@ export class MsePlayer {
       }
       this.maybeEnd();
     } finally {
+      if (this.running === gen) this.running = -1;
       notify();
     }
+  }
+
+  /**
+   * More media segments for the plan's stream `stream`, after its last (a live playlist's new ones):
+   * its source grows whether a SourceBuffer plays it now or not (a rendition switched to later has
+   * them), and so does the read-ahead of the SourceBuffer that plays it.
+   */
+  extend(stream: number, pieces: Piece[]): void {
+    const source = this.hooks.source?.(stream) ?? this.streams[stream]?.source;
+    if (!source || !pieces.length) return;
+    source.segments.push(...pieces);
+    this.streams.forEach((rt, i) => {
+      if (rt.source === source) this.loaders.get(i)?.loader.add(pieces);
+    });
+    this.hooks.changed();
+  }
+
+  /**
+   * Start at `seconds` instead of the beginning (a live stream starts near its edge): each stream
+   * appends from its segment that holds it, and the element seeks there once the first is in.
+   */
+  startAt(seconds: number): void {
+    for (const rt of this.streams) {
+      const k = rt.source.segments.findIndex((p) => p.expected && p.expected[1] > seconds + 1e-3);
+      if (k > 0 && rt.next === 0) rt.next = k;
+    }
+    this.pendingSeek = seconds;
+    this.log('player', 'live', 'info', `starting at ${seconds.toFixed(3)} s, near the live edge`);
   }
 
   stop(): void {
@@ -423,7 +462,7 @@ export class MsePlayer {
     const ms = this.mediaSource;
     if (!ms || ms.readyState !== 'open') return;
     if (this.streams.some((rt) => rt.failed || rt.sb?.updating)) return;
-    if (this.remaining > 0) return;
+    if (this.remaining > 0 || this.live) return;
     try {
       ms.endOfStream();
       this.log('player', 'endOfStream', 'info', 'every segment appended; endOfStream() called');
@@ -598,6 +637,10 @@ export class MsePlayer {
         const shift = sb.timestampOffset;
         const span: Span = [p.expected[0] + shift, p.expected[1] + shift];
         rt.placed.push({ stream: this.sid(i), segment: p.index, span, size: pieces.length > 1 ? p.size : data.byteLength, bufferedEnd });
+      }
+      if (this.pendingSeek !== null && piece.index >= 0) {
+        this.video.currentTime = this.pendingSeek;
+        this.pendingSeek = null;
       }
       return true;
     }
@@ -800,6 +843,8 @@ export class MsePlayer {
     this.stalledAt = null;
     this.evictions = 0;
     this.firstFrameMs = null;
+    this.live = false;
+    this.pendingSeek = null;
     const hadSource = !!this.mediaSource;
     this.mediaSource = null;
     if (hadSource) {

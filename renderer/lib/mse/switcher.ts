@@ -79,6 +79,11 @@ export class RenditionSwitcher {
     }));
   }
 
+  /** The source of plan stream `stream` (every rendition has one, played or not). */
+  sourceOf(stream: number): StreamSource | undefined {
+    return this.sources[stream];
+  }
+
   /** What to load: one source per lane, in lane order (SourceBuffer i plays lane i). */
   initialSources(): StreamSource[] {
     return this.lanes.map((l) => this.sources[l.wanted]!);
