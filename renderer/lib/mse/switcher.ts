@@ -4,7 +4,7 @@
  * each segment boundary through `MsePlayer.switchTo`. The rules live in core (renditions.ts); this
  * binds them to an engine. Plain TypeScript: the view keeps one per load.
  */
-import { autoRendition, closestRendition, laddersOf, playSet, type Ladder, type Rendition } from '../../../electron/core/mse/renditions';
+import { autoRendition, closestRendition, laddersOf, playSet, startRendition, type Ladder, type Rendition } from '../../../electron/core/mse/renditions';
 import type { MseAnalysis } from '../../../electron/core/mse/types';
 import type { MsePlayer, NextPeriod, StreamSource } from './player';
 
@@ -46,7 +46,7 @@ export class RenditionSwitcher {
       const c = choices.get(l.ladder.id);
       // Auto (the default) starts on the lowest rendition; a hand-picked one starts where it was picked.
       const auto = c?.auto ?? l.ladder.renditions.length > 1;
-      const wanted = auto ? l.ladder.renditions[0]!.stream : l.stream;
+      const wanted = auto ? startRendition(l.ladder) : l.stream;
       return { ladder: l.ladder, auto, wanted, then: l.then };
     });
     this.counts = plan.streams.map((s) => s.segments.length);
