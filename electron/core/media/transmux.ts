@@ -6,7 +6,8 @@
  * Timestamps are the TS's own (`-copyts`, no shift to zero, no edit list, `+frag_discont` so each
  * run's first `tfdt` is the first packet's decode time): segments remuxed by separate runs line up
  * on one timeline, as an fMP4 HLS stream's would. AAC in ADTS frames becomes a raw AAC track with
- * its AudioSpecificConfig (`aac_adtstoasc`). Only video and audio are mapped (ID3 and SCTE-35 data
+ * its AudioSpecificConfig (`aac_adtstoasc`; `delay_moov` holds the moov back until the filter has
+ * produced that config, else the esds would lack it and the codec string be `mp4a.40`). Only video and audio are mapped (ID3 and SCTE-35 data
  * streams of broadcast TS would stop the MP4 muxer).
  *
  * What each request gets (`part`): `init` is the `ftyp`+`moov` (ffmpeg is stopped once it is out),
@@ -67,7 +68,7 @@ export function transmuxArgs(aac = true): string[] {
     '-map', '0:v?', '-map', '0:a?', '-c', 'copy',
     ...(aac ? ['-bsf:a', 'aac_adtstoasc'] : []),
     '-copyts', '-avoid_negative_ts', 'disabled', '-use_editlist', '0',
-    '-f', 'mp4', '-movflags', '+frag_keyframe+empty_moov+default_base_moof+frag_discont',
+    '-f', 'mp4', '-movflags', '+frag_keyframe+empty_moov+delay_moov+default_base_moof+frag_discont',
     'pipe:1',
   ];
 }

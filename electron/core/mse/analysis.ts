@@ -9,6 +9,7 @@ import { mimeType } from './codec-string';
 import { checkLadders, checkManifestStream, looksLikeTransportStream, transportStreamFinding, type LadderStream } from './ladder';
 import type { StreamSpec } from './manifest';
 import { buildStream, DocCache, trafOf, type MediaFiles, type StreamModel } from './model';
+import { planTransportStream, type TransportHead } from './transport';
 import { checkCodecs, checkFragments, checkInit, checkMovie, checkSidx, checkStructure, checkTiming, FindingSink, type RuleContext } from './rules';
 import type { ByteRange, Finding, InputKind, LintReport, MediaSegment, MseAnalysis, MseStream, SegmentBox, SegmentTrack, TrackCodec } from './types';
 
@@ -37,6 +38,12 @@ export interface AnalyzeHooks extends AnalyzeOptions {
   checkStream?: (stream: StreamModel, sink: FindingSink) => void;
   /** Findings about the input as a whole, after every stream's. */
   moreFindings?: (streams: StreamModel[]) => Promise<Finding[]>;
+  /**
+   * The first segment of an MPEG-TS stream remuxed to fMP4 (the Node side runs ffmpeg): with it,
+   * the stream is planned for playback through the remux (`transport.ts`); without it (the
+   * browser worker), it is planned empty.
+   */
+  transportHead?: (spec: StreamSpec) => Promise<TransportHead>;
 }
 
 /**
@@ -67,7 +74,10 @@ export async function analyzeStreams(input: { kind: InputKind; name: string }, s
       const spec = specs[stream.index]!;
       if (transport.has(stream.index)) {
         if (options.lint !== false) findings.push(transportStreamFinding(stream.index, spec));
-        planned.push(await planStream(stream, new Map(), idOf));
+        const head = options.transportHead;
+        const plan = head ? await planTransportStream(stream.index, spec, files, { head, idOf, planModel: (m) => planStream(m, new Map(), () => '') }) : await planStream(stream, new Map(), idOf);
+        fragmented ||= plan.tracks.length > 0;
+        planned.push(plan);
         continue;
       }
       const sink = new FindingSink(stream, streams.length > 1, undefined, fromManifest);

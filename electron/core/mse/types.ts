@@ -115,6 +115,20 @@ export interface MseStream {
   init: ByteRange | null;
   initBoxes: SegmentBox[];
   segments: MediaSegment[];
+  /**
+   * MPEG-TS segments (HLS), which MSE cannot take: the Player appends them remuxed to fMP4 by
+   * ffmpeg on the Node side (`transport.ts`, `core/media/transmux.ts`). `init` is then the first
+   * segment's TS bytes, of which only the remux's ftyp+moov is appended; each media segment's range
+   * is its TS bytes, of which the remux's moof+mdat is appended. Absent for fMP4 streams.
+   */
+  transmux?: TransmuxPlan;
+}
+
+export interface TransmuxPlan {
+  /** AAC audio goes through aac_adtstoasc (false when the TS's audio is another codec). */
+  aac: boolean;
+  /** Why the first segment could not be remuxed: the stream then has no tracks and cannot play. */
+  error?: string;
 }
 
 export type InputKind = 'file' | 'segments' | 'hls' | 'dash';

@@ -1,0 +1,109 @@
+/**
+ * The playback plan of an MPEG-TS HLS stream, which the Player plays by having each segment
+ * remuxed to fMP4 by ffmpeg on the Node side (`core/media/transmux.ts`).
+ *
+ * Tracks and codec strings come from the remux of the first segment (its ftyp+moov, read by the
+ * same box engine and codec vocabulary as any fMP4), so the SourceBuffer's type names what the
+ * remuxed segments really carry. Expected times are the playlist's EXTINF durations laid end to
+ * end from the first segment's own start (a TS keeps its timestamps through the remux, typically
+ * starting at 1.4 s, not 0). Each segment's range is its TS bytes; the Player turns it into a
+ * transmux request. No Node import: the Node side passes the remux in (`head`).
+ */
+import { bufferSource } from '../boxes';
+import { errorMessage } from '../errors';
+import type { StreamSpec } from './manifest';
+import { buildStream, DocCache, type MediaFiles, type StreamModel } from './model';
+import type { ByteRange, MediaSegment, MseStream, SegmentTrack } from './types';
+
+/** The first segment remuxed: ftyp, moov and the first moof (see `transmuxHead`). */
+export interface TransportHead {
+  bytes: Uint8Array;
+  /** Whether its AAC went through aac_adtstoasc (the Player's requests say the same). */
+  aac: boolean;
+}
+
+export interface TransportPlanOptions {
+  /** Remux the stream's first segment (Node: ffmpeg). */
+  head: (spec: StreamSpec) => Promise<TransportHead>;
+  /** The id the Player fetches a file by (see AnalyzeOptions.fileId). */
+  idOf: (file: string, size?: number) => string | Promise<string>;
+  /** Plan a stream model the way every fMP4 stream is planned (tracks, codec strings, mime, boxes). */
+  planModel: (model: StreamModel) => Promise<MseStream>;
+}
+
+const HEAD_NAME = '(first TS segment remuxed by ffmpeg)';
+/** Segment files opened at once while learning their sizes (one small request each for a URL). */
+const CONCURRENCY = 8;
+
+/** Earliest presentation time of a planned segment over its tracks. */
+function startOf(seg: MediaSegment | undefined): number | undefined {
+  const starts = (seg?.tracks ?? []).map((t) => t.presentationStart ?? t.start).filter((t): t is number => t !== undefined && Number.isFinite(t));
+  return starts.length ? Math.min(...starts) : undefined;
+}
+
+/** Plan an MPEG-TS stream (its spec lists the TS segments, and EXTINF durations in `declared`). */
+export async function planTransportStream(index: number, spec: StreamSpec, files: MediaFiles, options: TransportPlanOptions): Promise<MseStream> {
+  const base: MseStream = { index, label: spec.label, mime: '', tracks: [], init: null, initBoxes: [], segments: [] };
+  const parts = spec.parts.filter((p) => p.role !== 'init');
+  if (!parts.length) return base;
+  let head: TransportHead;
+  try {
+    head = await options.head(spec);
+  } catch (err) {
+    return { ...base, transmux: { aac: true, error: errorMessage(err) } };
+  }
+  const memory: MediaFiles = { open: async () => bufferSource(head.bytes, HEAD_NAME), baseName: () => HEAD_NAME };
+  const cache = new DocCache(memory);
+  let planned: MseStream;
+  try {
+    planned = await options.planModel(await buildStream(index, { label: spec.label, parts: [{ path: HEAD_NAME, role: 'auto' }] }, cache));
+  } catch (err) {
+    return { ...base, transmux: { aac: head.aac, error: `ffmpeg's remux of the first segment cannot be read: ${errorMessage(err)}` } };
+  } finally {
+    await cache.closeAll();
+  }
+
+  // Each segment file's id and size (a URL's size costs one small request; eight at a time).
+  const ranges: ByteRange[] = new Array(parts.length);
+  for (let from = 0; from < parts.length; from += CONCURRENCY) {
+    await Promise.all(
+      parts.slice(from, from + CONCURRENCY).map(async (part, k) => {
+        let size: number | undefined;
+        let fileId = '';
+        try {
+          if (part.size === undefined) {
+            const source = await files.open(part.path);
+            size = source.size;
+            await source.close();
+          }
+          fileId = await options.idOf(part.path, size);
+        } catch {
+          // Missing or unreachable: an empty id, and the Player says so when it gets there.
+        }
+        ranges[from + k] = { fileId, name: files.baseName(part.path), offset: part.offset ?? 0, size: part.size ?? size ?? 0 };
+      }),
+    );
+  }
+
+  const t0 = startOf(planned.segments[0]) ?? 0;
+  const durations = spec.declared?.durations ?? [];
+  let at = t0;
+  const segments: MediaSegment[] = ranges.map((range, i) => {
+    const d = durations[i];
+    const tracks: SegmentTrack[] =
+      d !== undefined && d > 0
+        ? planned.tracks.map((t) => ({ id: t.id, duration: Math.round(d * t.timescale), sampleCount: 0, start: at, end: at + d, presentationStart: at, presentationEnd: at + d }))
+        : [];
+    at += d ?? 0;
+    return { index: i, range, boxes: [], tracks, fragmentCount: 0, errors: 0, warnings: 0 };
+  });
+  return {
+    ...base,
+    mime: planned.mime,
+    tracks: planned.tracks,
+    init: ranges[0]!,
+    initBoxes: planned.initBoxes,
+    segments,
+    transmux: { aac: head.aac },
+  };
+}
