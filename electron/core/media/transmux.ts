@@ -53,6 +53,12 @@ export interface TransmuxOptions {
   log?: HttpLog;
   /** ffmpeg to run (default: the one the jobs use). */
   ffmpegPath?: string;
+  /**
+   * `mfhd.sequence_number` of the first fragment (default 1). Separate runs all start at 1; the
+   * Player gives segment k the numbers from k × 1000 + 1 on (see transport.ts), so they increase
+   * through the stream as ISO BMFF asks.
+   */
+  firstFragment?: number;
 }
 
 /** One segment is seconds of media: a minute is plenty even on a slow link, and bounds a stuck run. */
@@ -61,14 +67,14 @@ export const TRANSMUX_TIMEOUT_MS = 60_000;
 const HEAD_LIMIT = 16 * 1024 * 1024;
 
 /** ffmpeg's arguments: stdin is MPEG-TS, stdout fragmented MP4 with the TS's own timestamps. */
-export function transmuxArgs(aac = true): string[] {
+export function transmuxArgs(aac = true, firstFragment = 1): string[] {
   return [
     '-hide_banner', '-nostdin', '-loglevel', 'error',
     '-protocol_whitelist', 'pipe', '-f', 'mpegts', '-i', 'pipe:0',
     '-map', '0:v?', '-map', '0:a?', '-c', 'copy',
     ...(aac ? ['-bsf:a', 'aac_adtstoasc'] : []),
     '-copyts', '-avoid_negative_ts', 'disabled', '-use_editlist', '0',
-    '-f', 'mp4', '-movflags', '+frag_keyframe+empty_moov+delay_moov+default_base_moof+frag_discont',
+    '-f', 'mp4', '-movflags', '+frag_keyframe+empty_moov+delay_moov+default_base_moof+frag_discont', '-fragment_index', String(firstFragment),
     'pipe:1',
   ];
 }
@@ -151,7 +157,7 @@ export async function transmux(input: TransmuxInput, options: TransmuxOptions): 
   let sawDone = false;
   const boxes = new TopLevelBoxes();
   const stderr = new TailBuffer(8192);
-  const child = spawn(bin, transmuxArgs(options.aac ?? true), { stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true, shell: false });
+  const child = spawn(bin, transmuxArgs(options.aac ?? true, options.firstFragment ?? 1), { stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true, shell: false });
 
   const stop = () => {
     clearTimeout(timer);
@@ -300,7 +306,7 @@ function statusOf(code: string): number {
 }
 
 /**
- * The HTTP answer to `GET /transmux/<id>?part=init|media|all[&offset=N&size=N][&aac=0]` for an
+ * The HTTP answer to `GET /transmux/<id>?part=init|media|all[&offset=N&size=N][&aac=0][&seq=N]` for an
  * opened file (web mode and the desktop app's `app://` protocol alike): 200 with the fMP4 as it
  * comes out of ffmpeg, or an error status with one line naming the segment and what went wrong.
  */
@@ -312,9 +318,11 @@ export async function transmuxReply(file: OpenedFile, params: URLSearchParams, s
   if (offset === null || size === null || (offset === undefined) !== (size === undefined)) return text(400, 'offset and size go together, as whole numbers of bytes.');
   if (offset !== undefined && size !== undefined && (size === 0 || offset + size > file.size)) return text(416, `bytes ${offset}+${size} are not inside ${file.name} (${file.size} bytes).`);
   const aac = params.get('aac') !== '0';
+  const seq = intParam(params, 'seq');
+  if (seq === null || seq === 0 || (seq ?? 0) > 0xffff_ffff) return text(400, 'seq is the first fragment number, from 1 to 2^32 − 1.');
   const input: TransmuxInput = { path: file.url ?? file.path, ...(offset !== undefined && { offset, size }) };
   try {
-    const body = await transmux(input, { part: part as TransmuxPart, aac, signal });
+    const body = await transmux(input, { part: part as TransmuxPart, aac, signal, firstFragment: seq });
     return { status: 200, headers: { 'Content-Type': 'video/mp4', 'Cache-Control': 'no-store' }, body };
   } catch (err) {
     return text(statusOf(errorCode(err)), errorMessage(err));

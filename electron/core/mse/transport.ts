@@ -34,6 +34,8 @@ export interface TransportPlanOptions {
 const HEAD_NAME = '(first TS segment remuxed by ffmpeg)';
 /** Segment files opened at once while learning their sizes (one small request each for a URL). */
 const CONCURRENCY = 8;
+/** mfhd numbers set aside per segment (a segment of 1000 GOPs would be hours long). */
+export const FRAGMENTS_PER_SEGMENT = 1000;
 
 /** Earliest presentation time of a planned segment over its tracks. */
 function startOf(seg: MediaSegment | undefined): number | undefined {
@@ -95,7 +97,8 @@ export async function planTransportStream(index: number, spec: StreamSpec, files
         ? planned.tracks.map((t) => ({ id: t.id, duration: Math.round(d * t.timescale), sampleCount: 0, start: at, end: at + d, presentationStart: at, presentationEnd: at + d }))
         : [];
     at += d ?? 0;
-    return { index: i, range, boxes: [], tracks, fragmentCount: 0, errors: 0, warnings: 0 };
+    // Remuxed separately, every segment would number its fragments from 1: give each its own thousand.
+    return { index: i, range, boxes: [], tracks, sequenceNumber: i * FRAGMENTS_PER_SEGMENT + 1, fragmentCount: 0, errors: 0, warnings: 0 };
   });
   return {
     ...base,
