@@ -90,11 +90,16 @@ export async function planTransportStream(index: number, spec: StreamSpec, files
   const t0 = startOf(planned.segments[0]) ?? 0;
   const durations = spec.declared?.durations ?? [];
   let at = t0;
+  // The first segment's tracks start where the remux says (audio and video differ by a frame or so).
+  const actual = new Map((planned.segments[0]?.tracks ?? []).map((t) => [t.id, t] as const));
   const segments: MediaSegment[] = ranges.map((range, i) => {
     const d = durations[i];
     const tracks: SegmentTrack[] =
       d !== undefined && d > 0
-        ? planned.tracks.map((t) => ({ id: t.id, duration: Math.round(d * t.timescale), sampleCount: 0, start: at, end: at + d, presentationStart: at, presentationEnd: at + d }))
+        ? planned.tracks.map((t) => {
+            const own = i === 0 ? actual.get(t.id) : undefined;
+            return { id: t.id, duration: Math.round(d * t.timescale), sampleCount: 0, start: own?.start ?? at, end: at + d, presentationStart: own?.presentationStart ?? at, presentationEnd: at + d };
+          })
         : [];
     at += d ?? 0;
     // Remuxed separately, every segment would number its fragments from 1: give each its own thousand.

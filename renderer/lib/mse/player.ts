@@ -49,6 +49,8 @@ export interface StreamSource {
   mime: string;
   init: Piece | null;
   segments: Piece[];
+  /** Set on the SourceBuffer before the first append (MPEG-TS remuxed: start at 0, as hls.js does). */
+  timestampOffset?: number;
 }
 
 export interface AppendFailure {
@@ -226,6 +228,7 @@ export class MsePlayer {
         rt.sb = sb;
         this.log('MediaSource', 'addSourceBuffer', 'ok', `SourceBuffer ${i} for ${source.label}: ${source.mime}`, { stream: i });
         if (rt.mode !== 'segments') this.applyMode(i, rt.mode);
+        if (source.timestampOffset) this.setTimestampOffset(i, source.timestampOffset);
         for (const name of ['updatestart', 'update', 'updateend', 'error', 'abort'] as const) {
           const fn = () => {
             if (gen !== this.generation) return;

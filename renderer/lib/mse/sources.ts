@@ -8,7 +8,7 @@
 import type { ByteRange, MediaSegment, MseAnalysis, MseStream } from '../../../electron/core/mse/types';
 import type { Piece, StreamSource } from './player';
 import type { Span } from './ranges';
-import { transmuxSource, type TransmuxReader } from './transmux';
+import { transmuxSource, transportOffset, type TransmuxReader } from './transmux';
 
 /** Where a segment should land, in presentation time (what `buffered` reports). */
 export function expectedSpan(seg: MediaSegment): Span | undefined {
@@ -47,7 +47,8 @@ function piece(index: number, label: string, range: ByteRange, reader: ByteReade
 }
 
 export function sourcesOf(analysis: MseAnalysis, reader: ByteReader): StreamSource[] {
-  return analysis.streams.map((s: MseStream) => (s.transmux && reader.transmux ? transmuxSource(s, reader.transmux, expectedSpan) : {
+  const offset = transportOffset(analysis);
+  return analysis.streams.map((s: MseStream) => (s.transmux && reader.transmux ? transmuxSource(s, reader.transmux, expectedSpan, offset) : {
     label: s.label,
     mime: s.mime,
     init: s.init ? piece(-1, `init ${s.init.name} ${s.init.offset}+${s.init.size}`, s.init, reader) : null,

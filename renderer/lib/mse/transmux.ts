@@ -9,7 +9,7 @@
  * are the TS's own, so consecutive segments line up in `buffered`. Each remux is timed (request to
  * last byte) and reported through `onRemux`, which the Player puts in its event log.
  */
-import type { ByteRange, MediaSegment, MseStream } from '../../../electron/core/mse/types';
+import type { ByteRange, MediaSegment, MseAnalysis, MseStream } from '../../../electron/core/mse/types';
 import type { Piece, StreamSource } from './player';
 import type { Span } from './ranges';
 
@@ -70,8 +70,20 @@ async function fetchRemux(url: string, what: string, signal?: AbortSignal): Prom
   return res.arrayBuffer();
 }
 
+/**
+ * The timestampOffset that makes the remuxed streams start at 0: a TS keeps its own clock through
+ * the remux (ffmpeg's muxer starts at 1.4 s, broadcast streams anywhere), and a media element
+ * starts at 0 and would wait there forever. hls.js does the same (it subtracts the first PTS). One
+ * offset for every TS stream of the plan, from the latest first frame, so audio and video stay in
+ * sync and the first buffered range starts at 0.
+ */
+export function transportOffset(analysis: MseAnalysis): number {
+  const starts = analysis.streams.filter((s) => s.transmux && !s.transmux.error).flatMap((s) => (s.segments[0]?.tracks ?? []).map((t) => t.presentationStart ?? t.start ?? 0));
+  return starts.length ? -Math.max(...starts) : 0;
+}
+
 /** A TS stream of the plan → what the Player appends: remux requests instead of byte ranges. */
-export function transmuxSource(s: MseStream, reader: TransmuxReader, span: (seg: MediaSegment) => Span | undefined): StreamSource {
+export function transmuxSource(s: MseStream, reader: TransmuxReader, span: (seg: MediaSegment) => Span | undefined, timestampOffset = 0): StreamSource {
   const plan = s.transmux!;
   if (plan.error) reader.onError?.(s.index, `${s.label}: the MPEG-TS segments cannot be remuxed to fMP4, so they cannot play: ${plan.error}`);
   const piece = (range: ByteRange, index: number, part: RemuxPart, label: string, expected?: Span, seq?: number): Piece => ({
@@ -92,5 +104,6 @@ export function transmuxSource(s: MseStream, reader: TransmuxReader, span: (seg:
     mime: s.mime || 'video/mp2t',
     init: s.init ? piece(s.init, -1, 'init', `ftyp+moov of ${s.init.name} remuxed by ffmpeg`) : null,
     segments: s.segments.map((seg) => piece(seg.range, seg.index, 'media', `${seg.range.name} remuxed by ffmpeg`, span(seg), seg.sequenceNumber)),
+    ...(timestampOffset && { timestampOffset }),
   };
 }
