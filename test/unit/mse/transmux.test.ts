@@ -21,6 +21,7 @@ import { runCapture } from '../../../electron/core/process';
 import { startWebServer, type WebServer } from '../../../electron/web';
 import { startFixtureServer, type FixtureServer } from '../../fixtures/http-server';
 import { ladderFixture } from '../../fixtures/ladder';
+import { ffmpeg, run } from '../../fixtures/generate';
 import { tsHls, type TsHls } from '../../fixtures/ts-hls';
 
 let ts: TsHls;
@@ -117,6 +118,18 @@ describe('MPEG-TS remuxed to fMP4 by ffmpeg', () => {
     const a = await analyzeMse([file], { lint: false });
     expect(a.tracks.map((t) => [t.kind, t.codec])).toEqual([['audio', 'mp4a.40.2']]);
   }, 120_000);
+
+  it('a TS whose audio is MP3 is remuxed without the AAC filter (the plan remembers it)', async () => {
+    const dir = await mkdtemp(path.join(tmp, 'mp3-'));
+    const seg = path.join(dir, 'seg_000.ts');
+    await run(ffmpeg(), ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc2=s=160x90:r=24:d=1', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=44100:duration=1', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'libmp3lame', '-f', 'mpegts', seg]);
+    await expect(transmux({ path: seg }, { part: 'init' })).rejects.toMatchObject({ code: 'ETRANSMUXAAC', message: expect.stringContaining('seg_000.ts') });
+    await writeFile(path.join(dir, 'index.m3u8'), '#EXTM3U\n#EXT-X-TARGETDURATION:1\n#EXTINF:1,\nseg_000.ts\n#EXT-X-ENDLIST\n');
+    const a = await analyzeMse([path.join(dir, 'index.m3u8')], { lint: false });
+    expect(a.streams[0]!.transmux).toEqual({ aac: false });
+    expect(a.streams[0]!.tracks.map((t) => t.kind)).toEqual(['video', 'audio']);
+    expect(await topTypes(await bytesOf(await transmux({ path: seg }, { part: 'all', aac: false })))).toContain('moof');
+  }, 30_000);
 
   it('corrupt or foreign input gives an error naming the segment; a truncated one still gives what it has', async () => {
     const noise = path.join(tmp, 'noise.ts');
