@@ -66,6 +66,40 @@ export const TRANSMUX_TIMEOUT_MS = 60_000;
 /** `head` is metadata only (ftyp, moov, one moof): anything bigger is not a plausible first fragment. */
 const HEAD_LIMIT = 16 * 1024 * 1024;
 
+/**
+ * The one cache: init segments (ftyp+moov, a few KiB) of the first segments the plan remuxed, so
+ * the Player's `part=init` request right after the plan does not run ffmpeg on the same segment
+ * again (the first frame waits for it). In memory only, at most INIT_CACHE_ENTRIES of at most
+ * INIT_CACHE_BYTES each, oldest out first.
+ */
+const initCache = new Map<string, Uint8Array>();
+const INIT_CACHE_ENTRIES = 64;
+const INIT_CACHE_BYTES = 256 * 1024;
+const initKey = (input: TransmuxInput, aac: boolean) => JSON.stringify([input.path, input.offset ?? null, input.size ?? null, aac]);
+
+function rememberInit(input: TransmuxInput, aac: boolean, head: Uint8Array): void {
+  const split = new TopLevelBoxes();
+  let end = 0;
+  for (const p of split.push(head)) {
+    if (p.type === 'moof') break;
+    end += p.data.byteLength;
+  }
+  if (end === 0 || end > INIT_CACHE_BYTES) return;
+  const key = initKey(input, aac);
+  initCache.delete(key);
+  initCache.set(key, head.slice(0, end));
+  while (initCache.size > INIT_CACHE_ENTRIES) initCache.delete(initCache.keys().next().value!);
+}
+
+function streamOf(bytes: Uint8Array): ReadableStream<Uint8Array> {
+  return new ReadableStream({
+    start(c) {
+      c.enqueue(bytes.slice());
+      c.close();
+    },
+  });
+}
+
 /** ffmpeg's arguments: stdin is MPEG-TS, stdout fragmented MP4 with the TS's own timestamps. */
 export function transmuxArgs(aac = true, firstFragment = 1): string[] {
   return [
@@ -142,6 +176,10 @@ function ffmpegReason(stderr: string, label: string): string {
  * or `signal`, stops ffmpeg and the input.
  */
 export async function transmux(input: TransmuxInput, options: TransmuxOptions): Promise<ReadableStream<Uint8Array>> {
+  if (options.part === 'init') {
+    const hit = initCache.get(initKey(input, options.aac ?? true));
+    if (hit) return streamOf(hit);
+  }
   const label = inputLabel(input);
   const where = describeInput(input);
   const bin = options.ffmpegPath ?? resolveBinary('ffmpeg').path;
@@ -270,6 +308,7 @@ export async function transmuxHead(input: TransmuxInput, options: Omit<TransmuxO
       bytes.set(c, at);
       at += c.byteLength;
     }
+    rememberInit(input, aac, bytes);
     return { bytes, aac };
   }
   throw new WorkbenchError('ETRANSMUX', `ffmpeg could not remux ${describeInput(input)}.`);
@@ -320,7 +359,9 @@ export async function transmuxReply(file: OpenedFile, params: URLSearchParams, s
   const aac = params.get('aac') !== '0';
   const seq = intParam(params, 'seq');
   if (seq === null || seq === 0 || (seq ?? 0) > 0xffff_ffff) return text(400, 'seq is the first fragment number, from 1 to 2^32 − 1.');
-  const input: TransmuxInput = { path: file.url ?? file.path, ...(offset !== undefined && { offset, size }) };
+  // The whole file asked as a range is the whole file (one request, and the plan's cached init).
+  const whole = offset === 0 && size === file.size;
+  const input: TransmuxInput = { path: file.url ?? file.path, ...(offset !== undefined && !whole && { offset, size }) };
   try {
     const body = await transmux(input, { part: part as TransmuxPart, aac, signal, firstFragment: seq });
     return { status: 200, headers: { 'Content-Type': 'video/mp4', 'Cache-Control': 'no-store' }, body };

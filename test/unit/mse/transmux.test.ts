@@ -189,6 +189,17 @@ describe('the plan of a TS playlist', () => {
     for (const [k, g] of s.segments.entries()) expect(g.range.size).toBe((await readFile(ts.segments[k]!)).length);
   }, 60_000);
 
+  it("the Player's init request after the plan is served from the plan's remux (no second ffmpeg run), and equals a fresh one", async () => {
+    await analyzeMse([ts.playlist], { lint: false });
+    const cached = await bytesOf(await transmux({ path: ts.segments[0]! }, { part: 'init', ffmpegPath: path.join(tmp, 'no-such-ffmpeg') }));
+    expect(await topTypes(cached)).toEqual(['ftyp', 'moov']);
+    const copy = path.join(tmp, 'seg0-copy.ts');
+    await writeFile(copy, await readFile(ts.segments[0]!));
+    expect(cached).toEqual(await remux(copy, 'init'));
+    // Anything else runs ffmpeg (here: a binary that does not exist, so it says so).
+    await expect(transmux({ path: ts.segments[0]! }, { part: 'media', ffmpegPath: path.join(tmp, 'no-such-ffmpeg') })).rejects.toMatchObject({ code: 'ESPAWN' });
+  }, 60_000);
+
   it('the lint still raises hls-ts-needs-transmux and says the Player remuxes', async () => {
     const a = await analyzeMse([ts.playlist]);
     const f = a.findings.filter((x) => x.rule === 'hls-ts-needs-transmux');
