@@ -175,9 +175,14 @@ function ffmpegReason(stderr: string, label: string): string {
  * (the fs or HTTP error), or the time limit passed (`ETIMEDOUT`). Cancelling the returned stream,
  * or `signal`, stops ffmpeg and the input.
  */
+/** The init segment the plan's remux of this segment left (see initCache), if any. */
+export function cachedInit(input: TransmuxInput, aac = true): Uint8Array | undefined {
+  return initCache.get(initKey(input, aac));
+}
+
 export async function transmux(input: TransmuxInput, options: TransmuxOptions): Promise<ReadableStream<Uint8Array>> {
   if (options.part === 'init') {
-    const hit = initCache.get(initKey(input, options.aac ?? true));
+    const hit = cachedInit(input, options.aac ?? true);
     if (hit) return streamOf(hit);
   }
   const label = inputLabel(input);
@@ -363,8 +368,10 @@ export async function transmuxReply(file: OpenedFile, params: URLSearchParams, s
   const whole = offset === 0 && size === file.size;
   const input: TransmuxInput = { path: file.url ?? file.path, ...(offset !== undefined && !whole && { offset, size }) };
   try {
+    // Says where an init segment came from, so the Player's log does not call a cache hit a remux.
+    const remux = part === 'init' && cachedInit(input, aac) ? 'plan' : 'ffmpeg';
     const body = await transmux(input, { part: part as TransmuxPart, aac, signal, firstFragment: seq });
-    return { status: 200, headers: { 'Content-Type': 'video/mp4', 'Cache-Control': 'no-store' }, body };
+    return { status: 200, headers: { 'Content-Type': 'video/mp4', 'Cache-Control': 'no-store', 'X-Remux': remux }, body };
   } catch (err) {
     return text(statusOf(errorCode(err)), errorMessage(err));
   }

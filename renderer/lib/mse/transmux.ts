@@ -29,6 +29,8 @@ export interface RemuxEvent {
   bytes: number;
   /** Request to last byte, milliseconds. */
   ms: number;
+  /** The init segment was left by the plan's remux of the first segment (no ffmpeg run for this request). */
+  fromPlan?: boolean;
 }
 
 export interface TransmuxReader {
@@ -50,12 +52,13 @@ export function transmuxQuery(range: ByteRange, part: RemuxPart, aac: boolean, s
 export function remuxLine(e: RemuxEvent): string {
   const kb = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
   if (e.segment < 0) {
-    return `${e.label} is MPEG-TS, which MSE cannot take: transmuxed to fMP4 by ffmpeg on the fly (-c copy, timestamps kept). Init segment = ftyp+moov of ${e.name} remuxed in ${Math.round(e.ms)} ms (${kb(e.bytes)})`;
+    const how = e.fromPlan ? `kept from the plan's remux, fetched in ${Math.round(e.ms)} ms` : `remuxed in ${Math.round(e.ms)} ms`;
+    return `${e.label} is MPEG-TS, which MSE cannot take: transmuxed to fMP4 by ffmpeg on the fly (-c copy, timestamps kept). Init segment = ftyp+moov of ${e.name}, ${how} (${kb(e.bytes)})`;
   }
   return `segment ${e.segment}: ${e.name} (${kb(e.tsBytes)} MPEG-TS) remuxed to fMP4 by ffmpeg in ${Math.round(e.ms)} ms → moof+mdat ${kb(e.bytes)}`;
 }
 
-async function fetchRemux(url: string, what: string, signal?: AbortSignal): Promise<ArrayBuffer> {
+async function fetchRemux(url: string, what: string, signal?: AbortSignal): Promise<{ buf: ArrayBuffer; fromPlan: boolean }> {
   let res: Response;
   try {
     res = await fetch(url, { signal });
@@ -67,7 +70,7 @@ async function fetchRemux(url: string, what: string, signal?: AbortSignal): Prom
     const text = (await res.text().catch(() => '')).trim();
     throw new Error(text || `${what}: the remux answered HTTP ${res.status}`);
   }
-  return res.arrayBuffer();
+  return { buf: await res.arrayBuffer(), fromPlan: res.headers.get('x-remux') === 'plan' };
 }
 
 /**
@@ -94,8 +97,8 @@ export function transmuxSource(s: MseStream, reader: TransmuxReader, span: (seg:
     load: async (signal) => {
       if (!range.fileId) throw new Error(`${range.name} could not be opened (missing or unreachable), so it cannot be remuxed.`);
       const t = performance.now();
-      const buf = await fetchRemux(reader.url(range.fileId, transmuxQuery(range, part, plan.aac, seq)), range.name, signal);
-      reader.onRemux?.({ stream: s.index, segment: index, label: s.label, name: range.name, tsBytes: range.size, bytes: buf.byteLength, ms: performance.now() - t });
+      const { buf, fromPlan } = await fetchRemux(reader.url(range.fileId, transmuxQuery(range, part, plan.aac, seq)), range.name, signal);
+      reader.onRemux?.({ stream: s.index, segment: index, label: s.label, name: range.name, tsBytes: range.size, bytes: buf.byteLength, ms: performance.now() - t, ...(fromPlan && { fromPlan }) });
       return buf;
     },
   });
