@@ -59,6 +59,8 @@ export interface TransmuxOptions {
    * through the stream as ISO BMFF asks.
    */
   firstFragment?: number;
+  /** Told ffmpeg's process id once it runs (tests check that it is gone afterwards). */
+  onSpawn?: (pid: number) => void;
 }
 
 /** One segment is seconds of media: a minute is plenty even on a slow link, and bounds a stuck run. */
@@ -201,6 +203,7 @@ export async function transmux(input: TransmuxInput, options: TransmuxOptions): 
   const boxes = new TopLevelBoxes();
   const stderr = new TailBuffer(8192);
   const child = spawn(bin, transmuxArgs(options.aac ?? true, options.firstFragment ?? 1), { stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true, shell: false });
+  if (child.pid !== undefined) options.onSpawn?.(child.pid);
 
   const stop = () => {
     clearTimeout(timer);

@@ -171,6 +171,67 @@ describe('MPEG-TS remuxed to fMP4 by ffmpeg', () => {
   });
 });
 
+describe('a remux that stalls or is no longer wanted', () => {
+  let stalling: http.Server;
+  let url = '';
+  beforeAll(async () => {
+    // Sends the first 40 KiB of a segment, then nothing, keeping the connection open.
+    const head = (await readFile(ts.segments[0]!)).subarray(0, 40 * 1024);
+    stalling = http.createServer((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'video/mp2t' });
+      res.write(head);
+    });
+    await new Promise<void>((r) => stalling.listen(0, '127.0.0.1', r));
+    url = `http://127.0.0.1:${(stalling.address() as import('node:net').AddressInfo).port}/stuck.ts`;
+  });
+  afterAll(async () => {
+    stalling.closeAllConnections();
+    await new Promise((r) => stalling.close(r));
+  });
+
+  const gone = async (pid: number) => {
+    for (let i = 0; i < 50; i++) {
+      try {
+        process.kill(pid, 0);
+      } catch {
+        return true;
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return false;
+  };
+
+  it('the time limit stops ffmpeg and says which segment', async () => {
+    let pid = 0;
+    await expect(transmux({ path: url }, { part: 'media', timeoutMs: 1500, onSpawn: (p) => (pid = p) })).rejects.toMatchObject({
+      code: 'ETIMEDOUT',
+      message: expect.stringContaining('stuck.ts'),
+    });
+    expect(pid).toBeGreaterThan(0);
+    expect(await gone(pid)).toBe(true);
+  }, 20_000);
+
+  it('an abort (the Player left, the client went away) stops ffmpeg', async () => {
+    let pid = 0;
+    const stop = new AbortController();
+    const pending = transmux({ path: url }, { part: 'media', signal: stop.signal, onSpawn: (p) => (pid = p) });
+    for (let i = 0; i < 100 && !pid; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(pid).toBeGreaterThan(0);
+    stop.abort();
+    await expect(pending).rejects.toMatchObject({ code: 'EABORTED' });
+    expect(await gone(pid)).toBe(true);
+  }, 20_000);
+
+  it('cancelling the fMP4 stream mid-way stops ffmpeg', async () => {
+    let pid = 0;
+    const stream = await transmux({ path: ts.segments[0]! }, { part: 'all', onSpawn: (p) => (pid = p) });
+    const reader = stream.getReader();
+    await reader.read();
+    await reader.cancel();
+    expect(await gone(pid)).toBe(true);
+  }, 20_000);
+});
+
 describe('the plan of a TS playlist', () => {
   it('tracks and codec strings from the remux, segments at EXTINF times from the first one, marked for the remux', async () => {
     const a = await analyzeMse([ts.playlist], { lint: false });
