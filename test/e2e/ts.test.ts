@@ -11,31 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFixtureServer, type FixtureServer } from '../fixtures/http-server';
 import { ladderFixture } from '../fixtures/ladder';
 import { tsHls } from '../fixtures/ts-hls';
-import { openInUi, startApp, type App } from './helpers';
+import { loadUrlInPlayer, startApp, waitForText, type App } from './helpers';
 
 const text = async (app: App, id: string) => (await app.page.getByTestId(id).textContent())?.trim() ?? '';
-
-async function waitForText(app: App, id: string, test: (t: string) => boolean, timeout = 30_000): Promise<string> {
-  const start = Date.now();
-  let last = '';
-  while (Date.now() - start < timeout) {
-    last = await text(app, id);
-    if (test(last)) return last;
-    await app.page.waitForTimeout(100);
-  }
-  throw new Error(`${id} never matched; last text: ${last}`);
-}
-
-/** Open a URL in the UI, choose it in the Player and load it (automatic appends). */
-async function playUrl(app: App, url: string): Promise<void> {
-  const { page } = app;
-  await openInUi(page, url);
-  await page.getByTestId('nav-player').click();
-  const source = page.getByTestId('player-source');
-  await source.selectOption(await source.locator(`option[title="${url}"]`).getAttribute('value'));
-  await page.getByTestId('append-auto').click();
-  await page.getByTestId('player-load').click();
-}
 
 interface Playback {
   currentTime: number;
@@ -74,7 +52,7 @@ describe('MPEG-TS HLS played through ffmpeg remuxing (web mode)', () => {
 
   it('plays a remote TS variant: time advances, buffered contiguous across its 4 segments, no MediaError, each remux logged', async () => {
     const url = ladder.url('ts/v0/index.m3u8');
-    await playUrl(app, url);
+    await loadUrlInPlayer(app.page, url); // automatic appends, the default
     await waitForText(app, 'player-state', (t) => t === 'playing');
     // Four 1 s segments, remuxed one by one at the TS's own timestamps (ffmpeg's mpegts muxer starts
     // at 1.4 s), moved to 0 by one timestampOffset: one range, no gap between segments.
@@ -108,7 +86,7 @@ describe('MPEG-TS HLS played through ffmpeg remuxing (web mode)', () => {
 
   it('plays TS with B-frames and AAC muxed: audio and video both buffered contiguously, playing', async () => {
     const url = muxed.url('index.m3u8');
-    await playUrl(app, url);
+    await loadUrlInPlayer(app.page, url); // automatic appends, the default
     await waitForText(app, 'player-state', (t) => t === 'playing');
     await waitForText(app, 'player-log', (t) => t.includes('endOfStream() called'));
     const p1 = await playback(app);
