@@ -77,9 +77,13 @@ const HEAD_LIMIT = 16 * 1024 * 1024;
 const initCache = new Map<string, Uint8Array>();
 const INIT_CACHE_ENTRIES = 64;
 const INIT_CACHE_BYTES = 256 * 1024;
-const initKey = (input: TransmuxInput, aac: boolean) => JSON.stringify([input.path, input.offset ?? null, input.size ?? null, aac]);
+/** A local file's size and modification time are part of the key: a file rewritten in place is remuxed again. */
+async function initKey(input: TransmuxInput, aac: boolean): Promise<string> {
+  const version = isHttpUrl(input.path) ? null : await stat(input.path).then((i) => [i.size, i.mtimeMs], () => null);
+  return JSON.stringify([input.path, input.offset ?? null, input.size ?? null, aac, version]);
+}
 
-function rememberInit(input: TransmuxInput, aac: boolean, head: Uint8Array): void {
+async function rememberInit(input: TransmuxInput, aac: boolean, head: Uint8Array): Promise<void> {
   const split = new TopLevelBoxes();
   let end = 0;
   for (const p of split.push(head)) {
@@ -87,7 +91,7 @@ function rememberInit(input: TransmuxInput, aac: boolean, head: Uint8Array): voi
     end += p.data.byteLength;
   }
   if (end === 0 || end > INIT_CACHE_BYTES) return;
-  const key = initKey(input, aac);
+  const key = await initKey(input, aac);
   initCache.delete(key);
   initCache.set(key, head.slice(0, end));
   while (initCache.size > INIT_CACHE_ENTRIES) initCache.delete(initCache.keys().next().value!);
@@ -178,13 +182,13 @@ function ffmpegReason(stderr: string, label: string): string {
  * or `signal`, stops ffmpeg and the input.
  */
 /** The init segment the plan's remux of this segment left (see initCache), if any. */
-export function cachedInit(input: TransmuxInput, aac = true): Uint8Array | undefined {
-  return initCache.get(initKey(input, aac));
+export async function cachedInit(input: TransmuxInput, aac = true): Promise<Uint8Array | undefined> {
+  return initCache.get(await initKey(input, aac));
 }
 
 export async function transmux(input: TransmuxInput, options: TransmuxOptions): Promise<ReadableStream<Uint8Array>> {
   if (options.part === 'init') {
-    const hit = cachedInit(input, options.aac ?? true);
+    const hit = await cachedInit(input, options.aac ?? true);
     if (hit) return streamOf(hit);
   }
   const label = inputLabel(input);
@@ -316,7 +320,7 @@ export async function transmuxHead(input: TransmuxInput, options: Omit<TransmuxO
       bytes.set(c, at);
       at += c.byteLength;
     }
-    rememberInit(input, aac, bytes);
+    await rememberInit(input, aac, bytes);
     return { bytes, aac };
   }
   throw new WorkbenchError('ETRANSMUX', `ffmpeg could not remux ${describeInput(input)}.`);
@@ -372,7 +376,7 @@ export async function transmuxReply(file: OpenedFile, params: URLSearchParams, s
   const input: TransmuxInput = { path: file.url ?? file.path, ...(offset !== undefined && !whole && { offset, size }) };
   try {
     // Says where an init segment came from, so the Player's log does not call a cache hit a remux.
-    const remux = part === 'init' && cachedInit(input, aac) ? 'plan' : 'ffmpeg';
+    const remux = part === 'init' && (await cachedInit(input, aac)) ? 'plan' : 'ffmpeg';
     const body = await transmux(input, { part: part as TransmuxPart, aac, signal, firstFragment: seq });
     return { status: 200, headers: { 'Content-Type': 'video/mp4', 'Cache-Control': 'no-store', 'X-Remux': remux }, body };
   } catch (err) {

@@ -257,7 +257,10 @@ describe('the plan of a TS playlist', () => {
     const copy = path.join(tmp, 'seg0-copy.ts');
     await writeFile(copy, await readFile(ts.segments[0]!));
     expect(cached).toEqual(await remux(copy, 'init'));
-    // Anything else runs ffmpeg (here: a binary that does not exist, so it says so).
+    // A file rewritten since is remuxed again, and anything else runs ffmpeg (here: a binary that does not exist, so it says so).
+    const later = new Date(Date.now() + 5000);
+    await (await import('node:fs/promises')).utimes(ts.segments[0]!, later, later);
+    await expect(transmux({ path: ts.segments[0]! }, { part: 'init', ffmpegPath: path.join(tmp, 'no-such-ffmpeg') })).rejects.toMatchObject({ code: 'ESPAWN' });
     await expect(transmux({ path: ts.segments[0]! }, { part: 'media', ffmpegPath: path.join(tmp, 'no-such-ffmpeg') })).rejects.toMatchObject({ code: 'ESPAWN' });
   }, 60_000);
 
