@@ -126,7 +126,7 @@ export function inputLabel(input: TransmuxInput): string {
 }
 
 function describeInput(input: TransmuxInput): string {
-  const where = isHttpUrl(input.path) ? input.path : input.path;
+  const where = input.path;
   return input.offset !== undefined && input.size !== undefined ? `${where} (bytes ${input.offset}–${input.offset + input.size - 1})` : where;
 }
 
@@ -167,10 +167,10 @@ const KEEP: Record<TransmuxPart, { keep: (type: string) => boolean; doneAfter?: 
   all: { keep: () => true },
 };
 
-/** ffmpeg's complaint in one line, with `pipe:0` named as the segment. */
+/** ffmpeg's complaint in one line, with its stdin named as the segment and its stdout as the output. */
 function ffmpegReason(stderr: string, label: string): string {
   const lines = [...new Set(stderr.split(/\r?\n/).map((l) => l.replace(/^\[[^\]]+\]\s*/, '').trim()).filter((l) => l && l !== 'Conversion failed!'))];
-  const text = lines.slice(-3).join('; ').replace(/pipe:0?/g, label) || 'no message';
+  const text = lines.slice(-3).join('; ').replace(/pipe:0\b/g, label).replace(/pipe:1\b/g, 'the fMP4 output') || 'no message';
   return text.length > 400 ? text.slice(0, 400) + '…' : text;
 }
 
