@@ -69,12 +69,13 @@ export const TRANSMUX_TIMEOUT_MS = 60_000;
 const HEAD_LIMIT = 16 * 1024 * 1024;
 
 /**
- * The one cache: init segments (ftyp+moov, a few KiB) of the first segments the plan remuxed, so
- * the Player's `part=init` request right after the plan does not run ffmpeg on the same segment
- * again (the first frame waits for it). In memory only, at most INIT_CACHE_ENTRIES of at most
+ * The one cache: the heads (ftyp+moov+first moof, a few KiB) of the first segments the plan
+ * remuxed, so the Player's `part=init` request right after the plan, and the lint that follows it,
+ * do not run ffmpeg on the same segment again (the first frame waits for the one, the other
+ * competes with the segments' remuxes). In memory only, at most INIT_CACHE_ENTRIES of at most
  * INIT_CACHE_BYTES each, oldest out first.
  */
-const initCache = new Map<string, Uint8Array>();
+const initCache = new Map<string, { head: Uint8Array; init: Uint8Array }>();
 const INIT_CACHE_ENTRIES = 64;
 const INIT_CACHE_BYTES = 256 * 1024;
 /** A local file's size and modification time are part of the key: a file rewritten in place is remuxed again. */
@@ -90,10 +91,11 @@ async function rememberInit(input: TransmuxInput, aac: boolean, head: Uint8Array
     if (p.type === 'moof') break;
     end += p.data.byteLength;
   }
-  if (end === 0 || end > INIT_CACHE_BYTES) return;
+  if (end === 0 || head.byteLength > INIT_CACHE_BYTES) return;
   const key = await initKey(input, aac);
   initCache.delete(key);
-  initCache.set(key, head.slice(0, end));
+  const copy = head.slice();
+  initCache.set(key, { head: copy, init: copy.subarray(0, end) });
   while (initCache.size > INIT_CACHE_ENTRIES) initCache.delete(initCache.keys().next().value!);
 }
 
@@ -183,7 +185,7 @@ function ffmpegReason(stderr: string, label: string): string {
  */
 /** The init segment the plan's remux of this segment left (see initCache), if any. */
 export async function cachedInit(input: TransmuxInput, aac = true): Promise<Uint8Array | undefined> {
-  return initCache.get(await initKey(input, aac));
+  return initCache.get(await initKey(input, aac))?.init;
 }
 
 export async function transmux(input: TransmuxInput, options: TransmuxOptions): Promise<ReadableStream<Uint8Array>> {
@@ -295,6 +297,10 @@ export async function transmux(input: TransmuxInput, options: TransmuxOptions): 
 
 /** `head` bytes collected (small: ftyp, moov, the first moof), and whether AAC went through aac_adtstoasc. */
 export async function transmuxHead(input: TransmuxInput, options: Omit<TransmuxOptions, 'part' | 'aac'> = {}): Promise<{ bytes: Uint8Array; aac: boolean }> {
+  for (const aac of [true, false]) {
+    const hit = initCache.get(await initKey(input, aac));
+    if (hit) return { bytes: hit.head.slice(), aac };
+  }
   for (const aac of [true, false]) {
     let stream: ReadableStream<Uint8Array>;
     try {

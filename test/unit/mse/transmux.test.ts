@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bufferSource, child, childrenOf, num, parseBoxTree, sampleTable, type BoxNode } from '../../../electron/core/boxes';
 import { resolveBinary } from '../../../electron/core/binaries';
 import { TopLevelBoxes } from '../../../electron/core/media/box-stream';
-import { transmux, type TransmuxPart } from '../../../electron/core/media/transmux';
+import { transmux, transmuxHead, type TransmuxPart } from '../../../electron/core/media/transmux';
 import { analyzeMse } from '../../../electron/core/mse/analyze';
 import { FRAGMENTS_PER_SEGMENT } from '../../../electron/core/mse/transport';
 import { runCapture } from '../../../electron/core/process';
@@ -257,6 +257,8 @@ describe('the plan of a TS playlist', () => {
     const copy = path.join(tmp, 'seg0-copy.ts');
     await writeFile(copy, await readFile(ts.segments[0]!));
     expect(cached).toEqual(await remux(copy, 'init'));
+    // The lint's plan after it uses the same remux.
+    await expect(transmuxHead({ path: ts.segments[0]! }, { ffmpegPath: path.join(tmp, 'no-such-ffmpeg') })).resolves.toMatchObject({ aac: true });
     // A file rewritten since is remuxed again, and anything else runs ffmpeg (here: a binary that does not exist, so it says so).
     const later = new Date(Date.now() + 5000);
     await (await import('node:fs/promises')).utimes(ts.segments[0]!, later, later);
