@@ -123,6 +123,8 @@ export async function analyzeStreams(input: { kind: InputKind; name: string }, s
     const counts = { error: 0, warning: 0, info: 0 };
     for (const f of findings) counts[f.severity]++;
     const allFiles = new Set(streams.flatMap((s) => s.docs.map((d) => d.path)));
+    // MPEG-TS parts are not parsed as MP4 (no docs), but they are the stream's files.
+    for (const i of transport) for (const part of specs[i]!.parts) allFiles.add(part.path);
     const analysis: MseAnalysis = {
       input: { kind, name: input.name, files: allFiles.size },
       fragmented,

@@ -236,6 +236,7 @@ describe('the plan of a TS playlist', () => {
   it('tracks and codec strings from the remux, segments at EXTINF times from the first one, marked for the remux', async () => {
     const a = await analyzeMse([ts.playlist], { lint: false });
     expect(a.fragmented).toBe(true);
+    expect(a.input.files).toBe(ts.segments.length);
     const s = a.streams[0]!;
     expect(s.transmux).toEqual({ aac: true });
     expect(s.mime).toMatch(/^video\/mp4; codecs="avc1\.4d[0-9a-f]{4},mp4a\.40\.2"$/);
