@@ -82,7 +82,8 @@ async function fetchRemux(url: string, what: string, signal?: AbortSignal): Prom
  */
 export function transportOffset(analysis: MseAnalysis): number {
   const starts = analysis.streams.filter((s) => s.transmux && !s.transmux.error).flatMap((s) => (s.segments[0]?.tracks ?? []).map((t) => t.presentationStart ?? t.start ?? 0));
-  return starts.length ? -Math.max(...starts) : 0;
+  // Microseconds are plenty (a 90 kHz tick is 11 µs) and keep the log readable.
+  return starts.length ? -Math.round(Math.max(...starts) * 1e6) / 1e6 : 0;
 }
 
 /** A TS stream of the plan → what the Player appends: remux requests instead of byte ranges. */
