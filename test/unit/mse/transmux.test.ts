@@ -18,7 +18,11 @@ import { transmux, transmuxHead, type TransmuxPart } from '../../../electron/cor
 import { analyzeMse } from '../../../electron/core/mse/analyze';
 import { FRAGMENTS_PER_SEGMENT } from '../../../electron/core/mse/transport';
 import { runCapture } from '../../../electron/core/process';
+import type { MseAnalysis } from '../../../electron/core/mse/types';
+import { dispatch } from '../../../electron/handlers';
 import { startWebServer, type WebServer } from '../../../electron/web';
+import { sourcesOf, type ByteReader } from '../../../renderer/lib/mse/sources';
+import { remuxLine, type RemuxEvent } from '../../../renderer/lib/mse/transmux';
 import { startFixtureServer, type FixtureServer } from '../../fixtures/http-server';
 import { ladderFixture } from '../../fixtures/ladder';
 import { ffmpeg, run } from '../../fixtures/generate';
@@ -333,6 +337,27 @@ describe('web mode remuxes opened TS segments only', () => {
     expect(bad.body.toString()).toMatch(/noise-served\.ts/);
     expect((await get(server, `/transmux/${local.id}?part=moov`)).status).toBe(400);
     expect((await get(server, `/transmux/${local.id}?part=media&offset=0&size=999999999`)).status).toBe(416);
+  }, 60_000);
+
+  it("the Player's sources for a TS plan fetch the remux: init then moof+mdat per segment, each timed, starting at 0", async () => {
+    const ctx = server.ctx;
+    const playlist = await server.files.open(ts.playlist);
+    const plan = (await dispatch(ctx, 'msePlan', { id: playlist.id })) as { ok: true; result: MseAnalysis };
+    expect(plan.ok).toBe(true);
+    const events: RemuxEvent[] = [];
+    const reader: ByteReader = {
+      read: () => Promise.reject(new Error('a TS stream is never read by range')),
+      transmux: { url: (id, query) => `${server.origin}/transmux/${id}?${query}&token=${server.token}`, onRemux: (e) => events.push(e) },
+    };
+    const [source] = sourcesOf(plan.result, reader);
+    expect(source!.mime).toBe(plan.result.streams[0]!.mime);
+    expect(source!.timestampOffset).toBeCloseTo(-Math.max(...plan.result.streams[0]!.segments[0]!.tracks.map((t) => t.presentationStart!)), 5);
+    expect(source!.segments[1]!.expected![0]).toBeCloseTo(plan.result.streams[0]!.segments[1]!.tracks[0]!.presentationStart!, 5);
+    expect(await topTypes(new Uint8Array(await source!.init!.load()))).toEqual(['ftyp', 'moov']);
+    for (const piece of source!.segments) expect([...new Set(await topTypes(new Uint8Array(await piece.load())))]).toEqual(['moof', 'mdat']);
+    expect(events.map((e) => [e.segment, e.name])).toEqual([[-1, 'seg_000.ts'], ...ts.segments.map((f, k) => [k, path.basename(f)])]);
+    expect(events[0]!.fromPlan).toBe(true);
+    expect(remuxLine(events[2]!)).toMatch(/^segment 1: seg_001\.ts \([\d.]+ KiB MPEG-TS\) remuxed to fMP4 by ffmpeg in \d+ ms → moof\+mdat [\d.]+ KiB$/);
   }, 60_000);
 
   it('is not an open proxy: a URL or path nobody opened is never fetched or read', async () => {
