@@ -103,4 +103,19 @@ describe('MPEG-TS HLS played through ffmpeg remuxing (web mode)', () => {
     expect((await logLines(app, 'transmux')).filter((l) => /^.*segment \d+: seg_\d+\.ts/.test(l))).toHaveLength(4);
     expect(app.problems.filter((p) => !/favicon/.test(p))).toEqual([]);
   }, 90_000);
+
+  it('re-bases the clock after EXT-X-DISCONTINUITY: a 100 s jump still plays as one buffered range', async () => {
+    const url = muxed.url('disc.m3u8');
+    await loadUrlInPlayer(app.page, url);
+    await waitForText(app, 'player-log', (t) => t.includes('endOfStream() called'));
+    await waitForText(app, 'player-state', (t) => t === 'playing' || t === 'ended');
+    const p = await playback(app);
+    expect(p.error).toBeNull();
+    expect(p.buffered).toHaveLength(1);
+    expect(p.buffered[0]![1] - p.buffered[0]![0]).toBeGreaterThan(3.5);
+    // The offset moved once, before the first segment after the discontinuity.
+    const offsets = await logLines(app, 'timestampOffset');
+    expect(offsets).toHaveLength(2);
+    expect(offsets[1]).toMatch(/timestampOffset = -10\d\.\d+/);
+  }, 90_000);
 });

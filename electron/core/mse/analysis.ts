@@ -7,7 +7,7 @@
 import { child, childrenOf, num, str, type BoxNode } from '../boxes';
 import { mimeType } from './codec-string';
 import { checkLadders, checkManifestStream, looksLikeTransportStream, transportStreamFinding, type LadderStream } from './ladder';
-import type { StreamSpec } from './manifest';
+import type { PartSpec, StreamSpec } from './manifest';
 import { buildStream, DocCache, trafOf, type MediaFiles, type StreamModel } from './model';
 import { planTransportStream, type TransportHead } from './transport';
 import { checkCodecs, checkFragments, checkInit, checkMovie, checkSidx, checkStructure, checkTiming, FindingSink, type RuleContext } from './rules';
@@ -43,7 +43,7 @@ export interface AnalyzeHooks extends AnalyzeOptions {
    * the stream is planned for playback through the remux (`transport.ts`); without it (the
    * browser worker), it is planned empty.
    */
-  transportHead?: (spec: StreamSpec) => Promise<TransportHead>;
+  transportHead?: (part: PartSpec) => Promise<TransportHead>;
 }
 
 /**

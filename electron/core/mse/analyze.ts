@@ -94,10 +94,7 @@ export async function analyzeMse(paths: string[], options: AnalyzeOptions = {}):
     fromManifest: kind === 'hls' || kind === 'dash',
     checkStream: checkUnavailable,
     // MPEG-TS: the first segment remuxed by ffmpeg gives the plan its tracks (core/media/transmux.ts).
-    transportHead: (spec) => {
-      const part = spec.parts.find((p) => p.role !== 'init')!;
-      return transmuxHead({ path: part.path, offset: part.offset, size: part.size }, { log });
-    },
+    transportHead: (part) => transmuxHead({ path: part.path, offset: part.offset, size: part.size }, { log }),
     async moreFindings(streams) {
       const findings: Finding[] = missing.map((m) => ({
         rule: 'segment-unavailable',

@@ -11,7 +11,7 @@
  */
 import { bufferSource } from '../boxes';
 import { errorMessage } from '../errors';
-import type { StreamSpec } from './manifest';
+import type { PartSpec, StreamSpec } from './manifest';
 import { buildStream, DocCache, type MediaFiles, type StreamModel } from './model';
 import type { ByteRange, MediaSegment, MseStream, SegmentTrack } from './types';
 
@@ -23,8 +23,8 @@ export interface TransportHead {
 }
 
 export interface TransportPlanOptions {
-  /** Remux the stream's first segment (Node: ffmpeg). */
-  head: (spec: StreamSpec) => Promise<TransportHead>;
+  /** Remux a segment's head (Node: ffmpeg): the first one, and the first after each discontinuity. */
+  head: (part: PartSpec) => Promise<TransportHead>;
   /** The id the Player fetches a file by (see AnalyzeOptions.fileId). */
   idOf: (file: string, size?: number) => string | Promise<string>;
   /** Plan a stream model the way every fMP4 stream is planned (tracks, codec strings, mime, boxes). */
@@ -37,9 +37,17 @@ const CONCURRENCY = 8;
 /** mfhd numbers set aside per segment (a segment of 1000 GOPs would be hours long). */
 export const FRAGMENTS_PER_SEGMENT = 1000;
 
-/** Earliest presentation time of a planned segment over its tracks. */
-function startOf(seg: MediaSegment | undefined): number | undefined {
-  const starts = (seg?.tracks ?? []).map((t) => t.presentationStart ?? t.start).filter((t): t is number => t !== undefined && Number.isFinite(t));
+/**
+ * Where a remuxed head starts: its video's first presentation time (the keyframe segments are cut
+ * at, so runs of video join exactly), else its earliest track's.
+ */
+function startOf(planned: MseStream): number | undefined {
+  const rows = planned.segments[0]?.tracks ?? [];
+  const time = (id: number) => rows.find((t) => t.id === id)?.presentationStart;
+  const video = planned.tracks.find((t) => t.kind === 'video');
+  const v = video ? time(video.id) : undefined;
+  if (v !== undefined && Number.isFinite(v)) return v;
+  const starts = rows.map((t) => t.presentationStart ?? t.start).filter((t): t is number => t !== undefined && Number.isFinite(t));
   return starts.length ? Math.min(...starts) : undefined;
 }
 
@@ -50,7 +58,7 @@ export async function planTransportStream(index: number, spec: StreamSpec, files
   if (!parts.length) return base;
   let head: TransportHead;
   try {
-    head = await options.head(spec);
+    head = await options.head(parts[0]!);
   } catch (err) {
     return { ...base, transmux: { aac: true, error: errorMessage(err) } };
   }
@@ -87,12 +95,40 @@ export async function planTransportStream(index: number, spec: StreamSpec, files
     );
   }
 
-  const t0 = startOf(planned.segments[0]) ?? 0;
+  const t0 = startOf(planned) ?? 0;
   const durations = spec.declared?.durations ?? [];
+  // Each run after a discontinuity: where its own clock starts (the remux of its first segment's
+  // head), and the shift that lays it after the previous run. A head that cannot be made keeps the clock.
+  const runStart = new Map<number, number>();
+  const runs: { from: number; shift: number }[] = [];
+  for (const from of spec.declared?.discontinuities ?? []) {
+    if (from <= 0 || from >= parts.length) continue;
+    try {
+      const h = await options.head(parts[from]!);
+      const c = new DocCache({ open: async () => bufferSource(h.bytes, HEAD_NAME), baseName: () => HEAD_NAME });
+      try {
+        const p = await options.planModel(await buildStream(index, { label: spec.label, parts: [{ path: HEAD_NAME, role: 'auto' }] }, c));
+        const start = startOf(p);
+        if (start !== undefined) runStart.set(from, start);
+      } finally {
+        await c.closeAll();
+      }
+    } catch {
+      // Planned on the previous clock; the timeline will show where it landed.
+    }
+  }
   let at = t0;
+  let shift = 0;
   // The first segment's tracks start where the remux says (audio and video differ by a frame or so).
   const actual = new Map((planned.segments[0]?.tracks ?? []).map((t) => [t.id, t] as const));
   const segments: MediaSegment[] = ranges.map((range, i) => {
+    const own = runStart.get(i);
+    if (own !== undefined) {
+      // `at` is where the previous run ends on the continuous timeline; this run's media starts at `own`.
+      shift = at + shift - own;
+      at = own;
+      runs.push({ from: i, shift });
+    }
     const d = durations[i];
     const tracks: SegmentTrack[] =
       d !== undefined && d > 0
@@ -112,6 +148,6 @@ export async function planTransportStream(index: number, spec: StreamSpec, files
     init: ranges[0]!,
     initBoxes: planned.initBoxes,
     segments,
-    transmux: { aac: head.aac },
+    transmux: { aac: head.aac, ...(runs.length && { runs }) },
   };
 }

@@ -129,6 +129,12 @@ export interface TransmuxPlan {
   aac: boolean;
   /** Why the first segment could not be remuxed: the stream then has no tracks and cannot play. */
   error?: string;
+  /**
+   * After each `EXT-X-DISCONTINUITY` a TS may start a new clock: from segment `from` on, add
+   * `shift` seconds to the media times so the run follows the previous one end to end (the Player
+   * moves timestampOffset by it before appending that segment). Absent without discontinuities.
+   */
+  runs?: { from: number; shift: number }[];
 }
 
 export type InputKind = 'file' | 'segments' | 'hls' | 'dash';

@@ -41,6 +41,8 @@ export interface Piece {
   expected?: Span;
   /** Where its bytes are, when they can be read by range (lets automatic mode coalesce reads). */
   range?: RangeRef;
+  /** timestampOffset to set before appending it (segments mode): MPEG-TS re-based after a discontinuity. */
+  timestampOffset?: number;
   load(signal?: AbortSignal): Promise<ArrayBuffer>;
 }
 
@@ -422,6 +424,7 @@ export class MsePlayer {
     if (gen !== this.generation) return false;
     const label = pieces.length > 1 ? `${pieces.length} segments the lint found clean, one appendBuffer` : piece.label;
     this.log('player', 'append', 'info', `${what} (${label}, ${data.byteLength.toLocaleString('en-US')} B) → SourceBuffer ${i}`, { stream: i, segment: piece.index });
+    if (piece.timestampOffset !== undefined && rt.mode === 'segments' && sb.timestampOffset !== piece.timestampOffset) this.setTimestampOffset(i, piece.timestampOffset);
     for (let attempt = 0; ; attempt++) {
       let errored = false;
       const onError = () => (errored = true);

@@ -90,11 +90,15 @@ export function transportOffset(analysis: MseAnalysis): number {
 export function transmuxSource(s: MseStream, reader: TransmuxReader, span: (seg: MediaSegment) => Span | undefined, timestampOffset = 0): StreamSource {
   const plan = s.transmux!;
   if (plan.error) reader.onError?.(s.index, `${s.label}: the MPEG-TS segments cannot be remuxed to fMP4, so they cannot play: ${plan.error}`);
+  // After a discontinuity the TS may run on a new clock: each segment carries the offset of its run.
+  const runs = plan.runs ?? [];
+  const offsetOf = (segment: number) => (runs.length ? timestampOffset + (runs.filter((r) => r.from <= segment).pop()?.shift ?? 0) : undefined);
   const piece = (range: ByteRange, index: number, part: RemuxPart, label: string, expected?: Span, seq?: number): Piece => ({
     index,
     label,
     size: range.size,
     expected,
+    ...(part === 'media' && offsetOf(index) !== undefined && { timestampOffset: offsetOf(index) }),
     load: async (signal) => {
       if (!range.fileId) throw new Error(`${range.name} could not be opened (missing or unreachable), so it cannot be remuxed.`);
       const t = performance.now();

@@ -247,11 +247,11 @@ describe('the plan of a TS playlist', () => {
     expect(s.init).toMatchObject({ name: 'seg_000.ts', offset: 0 });
     expect(s.initBoxes.map((b) => b.type)).toEqual(['ftyp', 'moov']);
     expect(s.segments.map((g) => g.range.name)).toEqual(ts.segments.map((f) => path.basename(f)));
-    // Segment 0: each track where the remux put it (the TS's own times); then EXTINF (1 s) laid end to end.
+    // Segment 0: each track where the remux put it (the TS's own times); then EXTINF (1 s) laid end
+    // to end from the video's start (segments are cut at its keyframes).
     const [video, audio] = [await firstPacket(ts.segments[0]!, 'v'), await firstPacket(ts.segments[0]!, 'a')];
     expect(s.segments[0]!.tracks.map((t) => t.presentationStart)).toEqual([expect.closeTo(video.pts, 3), expect.closeTo(audio.pts, 3)]);
-    const t0 = Math.min(video.pts, audio.pts);
-    for (let k = 1; k < s.segments.length; k++) for (const t of s.segments[k]!.tracks) expect(t.presentationStart).toBeCloseTo(t0 + k, 3);
+    for (let k = 1; k < s.segments.length; k++) for (const t of s.segments[k]!.tracks) expect(t.presentationStart).toBeCloseTo(video.pts + k, 3);
     for (const [k, g] of s.segments.entries()) expect(g.range.size).toBe((await readFile(ts.segments[k]!)).length);
   }, 60_000);
 
@@ -277,6 +277,21 @@ describe('the plan of a TS playlist', () => {
     expect(f).toHaveLength(1);
     expect(f[0]!.message).toMatch(/Player remuxes each segment to fMP4 with ffmpeg/);
     expect(a.streams[0]!.segments).toHaveLength(ts.segments.length);
+  }, 60_000);
+
+  it('EXT-X-DISCONTINUITY with a new clock: the run after it is shifted to follow the one before', async () => {
+    const a = await analyzeMse([ts.discontinuity], { lint: false });
+    const s = a.streams[0]!;
+    // The clock jumped by about 100 s: shifting back by exactly the jump of the video's timestamps joins the runs.
+    const jump = (await firstPacket(path.join(ts.dir, 'jump/seg_002.ts'), 'v')).pts - (await firstPacket(ts.segments[2]!, 'v')).pts;
+    expect(jump).toBeGreaterThan(99);
+    expect(s.transmux?.runs).toEqual([{ from: 2, shift: expect.closeTo(-jump, 3) }]);
+    const video = await firstPacket(ts.segments[0]!, 'v');
+    expect(s.segments[2]!.tracks[0]!.presentationStart! + s.transmux!.runs![0]!.shift).toBeCloseTo(video.pts + 2, 3);
+    // And the Player's pieces carry the timestampOffset of their run.
+    const [source] = sourcesOf(a, { read: () => Promise.reject(new Error('unused')), transmux: { url: () => 'http://127.0.0.1:9/never' } });
+    const base = source!.timestampOffset!;
+    expect(source!.segments.map((p) => p.timestampOffset)).toEqual([base, base, expect.closeTo(base - jump, 3), expect.closeTo(base - jump, 3)]);
   }, 60_000);
 
   it('a stream whose first segment cannot be remuxed is planned with the reason, not thrown', async () => {
