@@ -161,9 +161,11 @@ export async function hlsStreams(
   const durations: number[] = [];
   let lastMap = '';
   let transportStream = false;
+  const discontinuities: number[] = [];
   const live = !m.endList && m.playlistType?.toUpperCase() !== 'VOD';
   const firstSequence = m.mediaSequence ?? 0;
   for (const [k, seg] of m.segments.entries()) {
+    if (seg.discontinuity && durations.length > 0) discontinuities.push(durations.length);
     if (seg.map) {
       if (!seg.map.uri) throw new WorkbenchError('EMANIFEST', `${name}: #EXT-X-MAP without a URI.`);
       const key = `${seg.map.uri}@${seg.map.byterange?.offset ?? ''}`;
@@ -188,6 +190,7 @@ export async function hlsStreams(
   if (m.targetDuration !== undefined) declared.targetDuration = m.targetDuration;
   if (transportStream) declared.transportStream = true;
   else if (!lastMap) declared.mapMissing = true;
+  if (discontinuities.length) declared.discontinuities = discontinuities;
   return [{ label: name, parts, declared, ...(live && { live: { playlist: file, mediaSequence: firstSequence } }) }];
 }
 

@@ -42,6 +42,8 @@ export interface Piece {
   expected?: Span;
   /** Where its bytes are, when they can be read by range (lets automatic mode coalesce reads). */
   range?: RangeRef;
+  /** timestampOffset to set before appending it (segments mode): MPEG-TS re-based after a discontinuity. */
+  timestampOffset?: number;
   load(signal?: AbortSignal): Promise<ArrayBuffer>;
 }
 
@@ -52,6 +54,8 @@ export interface StreamSource {
   mime: string;
   init: Piece | null;
   segments: Piece[];
+  /** Set on the SourceBuffer before the first append (MPEG-TS remuxed: start at 0, as hls.js does). */
+  timestampOffset?: number;
 }
 
 export interface AppendFailure {
@@ -288,6 +292,7 @@ export class MsePlayer {
         rt.sb = sb;
         this.log('MediaSource', 'addSourceBuffer', 'ok', `SourceBuffer ${i} for ${source.label}: ${source.mime}`, { stream: this.sid(i) });
         if (rt.mode !== 'segments') this.applyMode(i, rt.mode);
+        if (source.timestampOffset) this.setTimestampOffset(i, source.timestampOffset);
         for (const name of ['updatestart', 'update', 'updateend', 'error', 'abort'] as const) {
           const fn = () => {
             if (gen !== this.generation) return;
@@ -556,7 +561,9 @@ export class MsePlayer {
     rt.next = index;
     rt.initDone = false;
     if (needsType) this.changeType(i, to.mime);
-    if (sw.timestampOffset !== undefined && sw.timestampOffset !== rt.timestampOffset) this.setTimestampOffset(i, sw.timestampOffset);
+    // A Period's shift, or the new rendition's own (MPEG-TS remuxed to start at 0).
+    const offset = sw.timestampOffset ?? to.timestampOffset;
+    if (offset !== undefined && offset !== rt.timestampOffset) this.setTimestampOffset(i, offset);
     const toId = this.sid(i);
     if (!started) {
       this.log('player', 'switch', 'info', `starts on ${to.label} instead of ${from.label}`, { stream: toId, segment: index });
@@ -599,6 +606,7 @@ export class MsePlayer {
     if (gen !== this.generation) return false;
     const label = pieces.length > 1 ? `${pieces.length} segments the lint found clean, one appendBuffer` : piece.label;
     this.log('player', 'append', 'info', `${what} (${label}, ${data.byteLength.toLocaleString('en-US')} B) → SourceBuffer ${i}`, { stream: this.sid(i), segment: piece.index });
+    if (piece.timestampOffset !== undefined && rt.mode === 'segments' && sb.timestampOffset !== piece.timestampOffset) this.setTimestampOffset(i, piece.timestampOffset);
     for (let attempt = 0; ; attempt++) {
       let errored = false;
       const onError = () => (errored = true);
