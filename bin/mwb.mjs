@@ -35,7 +35,10 @@ function runWithCodeCache(file) {
   const stat = statSync(file);
   const verb = /^[a-z]+$/.test(process.argv[2] ?? '') ? process.argv[2] : 'main';
   const dir = path.join(path.dirname(file), '.code-cache');
-  const cacheFile = path.join(dir, `${verb}-${stat.size}-${Math.trunc(stat.mtimeMs)}-${process.version}-${process.arch}.bin`);
+  // Node options change V8's flags, and V8 refuses a cache made under other flags: one per set.
+  let flags = 0;
+  for (const c of process.execArgv.join(' ')) flags = (Math.imul(flags, 31) + c.charCodeAt(0)) | 0;
+  const cacheFile = path.join(dir, `${verb}-${stat.size}-${Math.trunc(stat.mtimeMs)}-${process.version}-${process.arch}-${(flags >>> 0).toString(36)}.bin`);
   let cachedData;
   try {
     cachedData = readFileSync(cacheFile);
