@@ -12,7 +12,7 @@ import vm from 'node:vm';
 
 const script = fileURLToPath(new URL('../dist/electron/cli.cjs', import.meta.url));
 const built = new URL('../dist/electron/cli.mjs', import.meta.url);
-if (existsSync(script)) {
+if (existsSync(script) && !olderBuild(script, built)) {
   runWithCodeCache(script);
 } else if (existsSync(built)) {
   await import(built.href);
@@ -63,4 +63,16 @@ function runWithCodeCache(file) {
   }
   const module = { exports: {} };
   compiled.runInThisContext()(module.exports, createRequire(file), module, file, path.dirname(file));
+}
+
+/**
+ * Whether the one-file CLI is left over from an earlier build than the chunked one (a build
+ * script that does not make it yet): both come from one `npm run build`, seconds apart.
+ */
+function olderBuild(file, chunked) {
+  try {
+    return statSync(file).mtimeMs < statSync(chunked).mtimeMs - 60_000;
+  } catch {
+    return false;
+  }
 }
