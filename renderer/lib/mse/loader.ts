@@ -57,10 +57,10 @@ export class PieceLoader {
   /** The first request has landed: until then it travels alone, so the first frame does not share the line. */
   private started = false;
 
-  constructor(
-    private readonly pieces: LoadablePiece[],
-    options: LoaderOptions = {},
-  ) {
+  private readonly pieces: LoadablePiece[];
+
+  constructor(pieces: LoadablePiece[], options: LoaderOptions = {}) {
+    this.pieces = [...pieces];
     this.window = Math.max(1, options.window ?? 3);
     this.maxBytes = Math.max(1, options.maxBytes ?? 8 * 1024 * 1024);
     this.firstPieces = Math.max(1, options.firstPieces ?? 2);
@@ -78,6 +78,11 @@ export class PieceLoader {
     this.ahead(k);
     const g = this.groups.find((x) => k >= x.from && k < x.to);
     return g && this.pieces[k]!.range ? g.to - k : 1;
+  }
+
+  /** More pieces after the last (a live playlist's new segments). */
+  add(more: LoadablePiece[]): void {
+    this.pieces.push(...more);
   }
 
   /** Forget groups wholly before piece `k` (so their buffers can be collected). */
