@@ -8,10 +8,11 @@ import { child, childrenOf, num, str, type BoxNode } from '../boxes';
 import { mimeType } from './codec-string';
 import { liveWindowOf } from './live';
 import { checkLadders, checkManifestStream, looksLikeTransportStream, transportStreamFinding, type LadderStream } from './ladder';
-import type { StreamSpec } from './manifest';
+import type { PartSpec, StreamSpec } from './manifest';
 import { buildStream, DocCache, trafOf, type MediaFiles, type StreamModel } from './model';
+import { planTransportStream, type TransportHead } from './transport';
 import { checkCodecs, checkFragments, checkInit, checkMovie, checkSidx, checkStructure, checkTiming, FindingSink, type RuleContext } from './rules';
-import type { ByteRange, Finding, InputKind, LintReport, MediaSegment, MseAnalysis, MseStream, SegmentBox, SegmentTrack, TrackCodec } from './types';
+import type { ByteRange, DeclaredStream, Finding, InputKind, LintReport, MediaSegment, MseAnalysis, MseStream, PlanDeclaration, SegmentBox, SegmentTrack, TrackCodec } from './types';
 
 export interface AnalyzeOptions {
   /**
@@ -43,6 +44,12 @@ export interface AnalyzeHooks extends AnalyzeOptions {
   checkStream?: (stream: StreamModel, sink: FindingSink) => void;
   /** Findings about the input as a whole, after every stream's. */
   moreFindings?: (streams: StreamModel[]) => Promise<Finding[]>;
+  /**
+   * The first segment of an MPEG-TS stream remuxed to fMP4 (the Node side runs ffmpeg): with it,
+   * the stream is planned for playback through the remux (`transport.ts`); without it (the
+   * browser worker), it is planned empty.
+   */
+  transportHead?: (part: PartSpec) => Promise<TransportHead>;
 }
 
 /**
@@ -73,7 +80,11 @@ export async function analyzeStreams(input: { kind: InputKind; name: string }, s
       const spec = specs[stream.index]!;
       if (transport.has(stream.index)) {
         if (options.lint !== false) findings.push(transportStreamFinding(stream.index, spec));
-        planned.push(await planStream(stream, new Map(), idOf));
+        const head = options.transportHead;
+        const plan = head ? await planTransportStream(stream.index, spec, files, { head, idOf, planModel: (m) => planStream(m, new Map(), () => '') }) : await planStream(stream, new Map(), idOf);
+        fragmented ||= plan.tracks.length > 0;
+        if (spec.declared) plan.declared = planDeclaration(spec.declared);
+        planned.push(plan);
         continue;
       }
       const sink = new FindingSink(stream, streams.length > 1, undefined, fromManifest);
@@ -81,7 +92,7 @@ export async function analyzeStreams(input: { kind: InputKind; name: string }, s
       if (options.lint === false) {
         // checkInit also says whether MSE can take the file at all; its findings are not kept.
         fragmented ||= checkInit(ctx).fragmented;
-        planned.push(await planStream(stream, new Map(), idOf));
+        planned.push(await planStream(stream, new Map(), idOf, spec.declared));
         continue;
       }
       // Between rule groups, let the event loop serve what waits.
@@ -108,7 +119,7 @@ export async function analyzeStreams(input: { kind: InputKind; name: string }, s
         ladder.push(entry);
         findings.push(...checkManifestStream(stream.index, entry));
       }
-      planned.push(await planStream(stream, sink.perSegment, idOf));
+      planned.push(await planStream(stream, sink.perSegment, idOf, spec.declared));
     }
     for (const p of planned) {
       // A live playlist: what the Player needs to follow it (live.ts).
@@ -124,6 +135,8 @@ export async function analyzeStreams(input: { kind: InputKind; name: string }, s
     const counts = { error: 0, warning: 0, info: 0 };
     for (const f of findings) counts[f.severity]++;
     const allFiles = new Set(streams.flatMap((s) => s.docs.map((d) => d.path)));
+    // MPEG-TS parts are not parsed as MP4 (no docs), but they are the stream's files.
+    for (const i of transport) for (const part of specs[i]!.parts) allFiles.add(part.path);
     const analysis: MseAnalysis = {
       input: { kind, name: input.name, files: allFiles.size },
       fragmented,
@@ -193,7 +206,7 @@ export function lintReport(analysis: MseAnalysis): LintReport {
   };
 }
 
-async function planStream(stream: StreamModel, perSegment: Map<number, { error: number; warning: number }>, idOf: (p: string, size?: number) => string | Promise<string>): Promise<MseStream> {
+async function planStream(stream: StreamModel, perSegment: Map<number, { error: number; warning: number }>, idOf: (p: string, size?: number) => string | Promise<string>, declared?: DeclaredStream): Promise<MseStream> {
   const ids = new Map<string, string>();
   for (const d of stream.docs) ids.set(d.path, await idOf(d.path, d.size));
   const range = (doc: { path: string; name: string }, start: number, end: number): ByteRange => ({ fileId: ids.get(doc.path)!, name: doc.name, offset: start, size: end - start });
@@ -248,7 +261,17 @@ async function planStream(stream: StreamModel, perSegment: Map<number, { error: 
     init: stream.init ? range(stream.init.doc, stream.init.group.start, stream.init.group.end) : null,
     initBoxes: stream.init ? stream.init.group.boxes.map((b) => summarizeBox(b, stream)) : [],
     segments,
+    ...(declared && { declared: planDeclaration(declared) }),
   };
+}
+
+/** The part of a manifest's declaration the Player groups and picks renditions by (not the per-segment durations). */
+function planDeclaration(d: DeclaredStream): PlanDeclaration {
+  const out: PlanDeclaration = { kind: d.kind };
+  for (const key of ['ladder', 'codecs', 'bandwidth', 'resolution', 'audioGroup', 'name', 'default', 'period', 'periodStart'] as const) {
+    if (d[key] !== undefined) (out as Record<string, unknown>)[key] = d[key];
+  }
+  return out;
 }
 
 /** Per segment and track: decode time, duration, samples, first-sample sync flag, presentation span. */

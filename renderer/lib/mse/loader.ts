@@ -33,6 +33,8 @@ export interface LoaderOptions {
   maxBytes?: number;
   /** Pieces in the first request (init + first media segment). */
   firstPieces?: number;
+  /** Each request that landed: its bytes and how long it took (the Player's throughput for its Auto rendition rule). */
+  onRead?: (bytes: number, ms: number) => void;
 }
 
 export type PieceBytes = ArrayBuffer | Uint8Array<ArrayBuffer>;
@@ -52,6 +54,7 @@ export class PieceLoader {
   private readonly window: number;
   private readonly maxBytes: number;
   private readonly firstPieces: number;
+  private readonly onRead?: (bytes: number, ms: number) => void;
   /** Requests made, for the log and the tests. */
   requests = 0;
   /** The first request has landed: until then it travels alone, so the first frame does not share the line. */
@@ -64,6 +67,7 @@ export class PieceLoader {
     this.window = Math.max(1, options.window ?? 3);
     this.maxBytes = Math.max(1, options.maxBytes ?? 8 * 1024 * 1024);
     this.firstPieces = Math.max(1, options.firstPieces ?? 2);
+    this.onRead = options.onRead;
   }
 
   /** The bytes of piece `k`, and requests started for what follows it (up to the window). */
@@ -132,10 +136,16 @@ export class PieceLoader {
     this.requests++;
     const signal = this.controller.signal;
     const head = this.pieces[from]!;
-    if (to - from === 1 || !head.range) return [await head.load(signal)];
+    const t0 = performance.now();
+    if (to - from === 1 || !head.range) {
+      const one = await head.load(signal);
+      this.onRead?.(one.byteLength, performance.now() - t0);
+      return [one];
+    }
     const start = head.range.offset;
     const last = this.pieces[to - 1]!.range!;
     const buf = await fetchRange(head.range.url, start, last.offset + last.size - start, signal);
+    this.onRead?.(buf.byteLength, performance.now() - t0);
     const out: PieceBytes[] = [];
     for (let k = from; k < to; k++) {
       const r = this.pieces[k]!.range!;
