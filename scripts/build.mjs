@@ -4,6 +4,8 @@
 //                         `npm run build:static` alone); the e2e tests serve it from a static host
 //   dist/electron/main.cjs, preload.cjs   the desktop app's Node side (esbuild, CommonJS for Electron)
 //   dist/electron/cli.mjs, cli-*.mjs      `mwb` and web mode without tsx (a chunk per verb)
+//   dist/electron/cli.cjs                 the same CLI as one script, which bin/mwb.mjs runs through
+//                                         V8's code cache (see there)
 import { readFileSync } from 'node:fs';
 import { build as esbuild } from 'esbuild';
 import { readdir, rm } from 'node:fs/promises';
@@ -17,6 +19,7 @@ process.chdir(projectRoot(import.meta.url));
 // registered, which electron-builder takes from `appId`: main.ts gets that one value, not a copy.
 const appId = /^appId:\s*["']?([\w.-]+)["']?\s*$/m.exec(readFileSync('electron-builder.yml', 'utf8'))?.[1];
 if (!appId) throw new Error('build: electron-builder.yml has no top-level appId');
+const dependencies = Object.keys(JSON.parse(readFileSync('package.json', 'utf8')).dependencies ?? {});
 
 const quiet = process.argv.includes('--quiet');
 const started = Date.now();
@@ -25,6 +28,8 @@ const started = Date.now();
 for (const name of await readdir('dist/electron').catch(() => [])) {
   if (/^cli-.*\.mjs(\.map)?$/.test(name)) await rm(`dist/electron/${name}`);
 }
+// The code caches bin/mwb.mjs keeps for cli.cjs belong to the previous build.
+await rm('dist/electron/.code-cache', { recursive: true, force: true });
 await viteBuild({ configFile: 'vite.config.ts', logLevel: quiet ? 'warn' : 'info' });
 await viteBuild({ configFile: 'vite.config.ts', mode: 'static', logLevel: 'warn' });
 
@@ -68,6 +73,19 @@ await Promise.all([
     format: 'esm',
     packages: 'external',
     banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  }),
+  // The CLI as one classic script for bin/mwb.mjs, which compiles it with vm.Script and V8's code
+  // cache: ES modules cannot use a code cache on Node 20, and compiling the engine and mp4box.js
+  // is a tenth of `mwb inspect big.mp4 --json` (issue #18). mp4box.js is bundled in so that its
+  // compiled code is cached too; the other packages load from node_modules when a verb needs them.
+  esbuild({
+    ...common,
+    ...cjsShim,
+    entryPoints: ['electron/cli.ts'],
+    outfile: 'dist/electron/cli.cjs',
+    format: 'cjs',
+    sourcemap: false,
+    external: [...common.external, ...dependencies.filter((d) => d !== 'mp4box').flatMap((d) => [d, `${d}/*`])],
   }),
 ]);
 

@@ -4,9 +4,7 @@
  * and errors (one line on stderr, and `{ "error": { "code", "message" } }` on stdout with --json).
  */
 import { parseArgs } from 'node:util';
-import type { z } from 'zod';
 import { errorCode, errorMessage } from '../core/errors';
-import { parseOptions } from '../core/options';
 import { EXIT, UsageError } from './exit';
 import { didYouMean, type Options } from './verbs';
 import type { VerbHelp } from './verbs';
@@ -181,18 +179,4 @@ export function numeric(value: string | undefined): number | string | undefined 
   if (value === undefined) return undefined;
   const n = Number(value);
   return value.trim() !== '' && Number.isFinite(n) ? n : value;
-}
-
-/**
- * Parse flags through an option set's schema (`core/`): its message, with the option's name turned
- * into the flag's (`fps must be …` → `--fps must be …`), as a usage error. `flags` maps option keys
- * to flag names where they differ (`bayerScale` → `bayer-scale`).
- */
-export function parseFlags<S extends z.ZodType>(verb: string, schema: S, raw: Record<string, unknown>, flags: Record<string, string> = {}): z.output<S> {
-  for (const k of Object.keys(raw)) if (raw[k] === undefined) delete raw[k];
-  return parseOptions(schema, raw, ({ key, message }) => {
-    const flag = `--${flags[key] ?? key}`;
-    const text = key && message.startsWith(`${key} `) ? `${flag}${message.slice(key.length)}` : key ? `${flag}: ${message}` : message;
-    return new UsageError(`mwb ${verb}: ${text}`);
-  });
 }

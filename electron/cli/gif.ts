@@ -4,7 +4,8 @@ import { exportGif } from '../core/gif/export';
 import { gifOptionsSchema } from '../core/gif/options';
 import { defaultGifPath } from '../core/gif/output';
 import { runStandalone } from '../core/jobs/context';
-import { EXIT, numeric, parseFlags, parseVerbArgs, printJson, UsageError, type Verb } from './common';
+import { EXIT, numeric, parseVerbArgs, printJson, UsageError, type Verb } from './common';
+import { parseFlags } from './flags';
 import { OPTIONS, gifHelp } from './help/gif';
 
 

@@ -8,7 +8,8 @@ import { checkTranscodeOutput, prepareTranscode, transcodeJob, type TranscodeReq
 import { cliTranscodeOptionsSchema } from '../core/jobs/transcode-types';
 import type { JobKind, JobProgress } from '../core/jobs/types';
 import { formatBytes, formatClock } from '../core/format';
-import { CliError, EXIT, exitFor, numeric, parseFlags, parseVerbArgs, printJson, UsageError, type Verb } from './common';
+import { CliError, EXIT, exitFor, numeric, parseVerbArgs, printJson, UsageError, type Verb } from './common';
+import { parseFlags } from './flags';
 import { OPTIONS, transcodeHelp } from './help/transcode';
 import { waitForJob } from './job-wait';
 

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { copyFile, mkdtemp, truncate, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -144,5 +145,13 @@ describe('mwb inspect', () => {
     // A track id the file does not have is a usage error (2), like any other bad argument.
     expect(noTrack.code).toBe(2);
     expect(noTrack.stderr).toContain(`${file} has no track 9 (its tracks: 1, 2)`);
+  });
+
+  it.runIf(process.platform !== 'win32')('answers at once for a FIFO with no writer instead of blocking in open(2)', async () => {
+    const fifo = path.join(dir, 'pipe.mp4');
+    execFileSync('mkfifo', [fifo]);
+    const r = await mwb('inspect', fifo, '--json');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`mwb inspect: ${fifo} is empty (0 bytes).\n`);
   });
 });

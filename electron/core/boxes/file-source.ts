@@ -3,7 +3,7 @@
  * box engine imports nothing from Node, so the browser (Web Worker, static build) runs the same
  * code on a `File` (see `blob-source.ts`).
  */
-import { read as fsRead, readSync, open as fsOpen, close as fsClose, fstat } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, read as fsRead, readSync } from 'node:fs';
 import { describeFsError, WorkbenchError } from '../errors';
 import { inspectSource, type InspectOptions } from './inspect';
 import type { ByteSource } from './source';
@@ -37,17 +37,21 @@ function readAt(fd: number, target: Uint8Array, position: number): Promise<numbe
 export async function openFileSource(path: string, options: FileSourceOptions = {}): Promise<ByteSource> {
   const readAhead = Math.max(512, options.readAhead ?? 16 * 1024);
   const syncBelow = Math.max(0, options.syncBelow ?? 1024 * 1024);
+  // Opened and measured synchronously: on a local file both take microseconds, while the first
+  // use of libuv's thread pool starts its threads and costs two event-loop round trips, a
+  // noticeable part of `mwb inspect` (issue #18). O_NONBLOCK: a FIFO given as the file must not
+  // block the process in open(2) (it has no effect on regular files).
   let fd: number;
   try {
-    fd = await new Promise<number>((resolve, reject) => fsOpen(path, 'r', (err, f) => (err ? reject(err) : resolve(f))));
+    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   } catch (err) {
     throw describeFsError(err, path);
   }
   let size: number;
   try {
-    size = await new Promise<number>((resolve, reject) => fstat(fd, (err, st) => (err ? reject(err) : resolve(st.size))));
+    size = fstatSync(fd).size;
   } catch (err) {
-    fsClose(fd, () => {});
+    closeSync(fd);
     throw describeFsError(err, path);
   }
   let closed = false;
@@ -103,12 +107,15 @@ export async function openFileSource(path: string, options: FileSourceOptions = 
     name: path,
     read,
     tryRead,
-    close: () =>
-      new Promise<void>((resolve) => {
-        if (closed) return resolve();
-        closed = true;
-        fsClose(fd, () => resolve());
-      }),
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      try {
+        closeSync(fd);
+      } catch {
+        // Nothing was written through it: a failed close loses nothing.
+      }
+    },
   };
 }
 

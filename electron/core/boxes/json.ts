@@ -104,28 +104,36 @@ export function boxesToJson(nodes: BoxNode[], options: JsonOptions & { maxDepth?
 /**
  * `boxesToJson(nodes, options)` written into `out` at indentation `level`, one box at a time: the
  * same text as `JSON.stringify(boxesToJson(…), null, 2)` nested there, without building the tree
- * of JSON objects first (`mwb inspect --json` of a 2 GB fMP4 prints megabytes of it).
+ * of JSON objects first (`mwb inspect --json` of a 2 GB fMP4 prints megabytes of it). Each box's
+ * own keys are laid out here as one string (numbers, strings, typed arrays joined natively); any
+ * other value goes through `toJsonValue` and V8's `JSON.stringify`, so the text cannot drift from
+ * `boxesToJson`'s.
  */
 export async function writeBoxesJson(out: JsonWriter, nodes: BoxNode[], level: number, options: JsonOptions & { maxDepth?: number } = {}, depth = 0): Promise<void> {
   if (!nodes.length) {
     out.raw('[]');
     return;
   }
+  const limited = options.maxArray !== undefined || options.maxBytes !== undefined;
+  const maxDepth = options.maxDepth ?? Infinity;
   out.raw('[');
   for (let i = 0; i < nodes.length; i++) {
     const node = nodes[i]!;
-    if (i) out.raw(',');
-    out.newline(level + 1);
-    const header = boxHeaderJson(node, options);
-    const withChildren = node.children !== undefined && depth + 1 <= (options.maxDepth ?? Infinity);
-    if (!withChildren) out.value(header, level + 1);
-    else {
-      // The header's keys, then `children` last, as boxesToJson adds it.
-      out.raw('{');
-      for (const [k, v] of Object.entries(header)) {
-        if (v === undefined) continue;
-        out.newline(level + 2).key(k).value(v, level + 2).raw(',');
+    const withChildren = node.children !== undefined && depth + 1 <= maxDepth;
+    const head = i ? ',\n' + out.indent(level + 1) : '\n' + out.indent(level + 1);
+    if (limited) {
+      // Truncated values: the generic path (boxHeaderJson applies the limits).
+      out.raw(head);
+      const header = boxHeaderJson(node, options);
+      if (!withChildren) out.value(header, level + 1);
+      else {
+        out.raw('{');
+        for (const [k, v] of Object.entries(header)) out.newline(level + 2).key(k).value(v, level + 2).raw(',');
       }
+    } else {
+      out.raw(head + boxText(out, node, level + 1, withChildren));
+    }
+    if (withChildren) {
       out.newline(level + 2).key('children');
       await writeBoxesJson(out, node.children!, level + 2, options, depth + 1);
       out.newline(level + 1).raw('}');
@@ -133,4 +141,63 @@ export async function writeBoxesJson(out: JsonWriter, nodes: BoxNode[], level: n
     await out.maybeFlush();
   }
   out.newline(level).raw(']');
+}
+
+/**
+ * A box's keys in `boxHeaderJson`'s order, as `JSON.stringify` prints them nested at `level`:
+ * the whole object, or (`open`) up to the comma before `children`.
+ */
+function boxText(out: JsonWriter, node: BoxNode, level: number, open: boolean): string {
+  const nl = '\n' + out.indent(level + 1);
+  let t = '{' + nl + '"type": ' + JSON.stringify(node.type) + ',' + nl + '"offset": ' + numberText(node.offset) + ',' + nl + '"size": ' + numberText(node.size);
+  t += ',' + nl + '"headerSize": ' + numberText(node.headerSize) + ',' + nl + '"path": ' + JSON.stringify(node.path) + ',' + nl + '"fields": ' + fieldsText(out, node.fields, level + 1);
+  if (node.sizeMode) t += ',' + nl + '"sizeMode": ' + JSON.stringify(node.sizeMode);
+  if (node.uuid !== undefined) t += ',' + nl + '"uuid": ' + JSON.stringify(node.uuid);
+  if (node.version !== undefined) t += ',' + nl + '"version": ' + numberText(node.version);
+  if (node.flags !== undefined) t += ',' + nl + '"flags": ' + numberText(node.flags);
+  if (node.derived) t += ',' + nl + '"derived": ' + fieldsText(out, node.derived, level + 1);
+  if (node.error) t += ',' + nl + '"error": ' + nestedJson(out, { ...node.error }, level + 1);
+  if (node.decodeError) t += ',' + nl + '"decodeError": ' + JSON.stringify(node.decodeError);
+  if (node.skipped) t += ',' + nl + '"skipped": ' + JSON.stringify(node.skipped);
+  return open ? t + ',' : t + '\n' + out.indent(level) + '}';
+}
+
+function numberText(n: number): string {
+  return Number.isFinite(n) ? String(n) : 'null';
+}
+
+function fieldsText(out: JsonWriter, fields: Record<string, FieldValue>, level: number): string {
+  const nl = '\n' + out.indent(level + 1);
+  let t = '';
+  for (const k in fields) {
+    if (!Object.prototype.hasOwnProperty.call(fields, k)) continue;
+    t += (t ? ',' : '{') + nl + JSON.stringify(k) + ': ' + fieldText(out, fields[k]!, level + 1);
+  }
+  return t ? t + '\n' + out.indent(level) + '}' : '{}';
+}
+
+/** `JSON.stringify(toJsonValue(value), null, 2)` nested at `level`, the common kinds without copying. */
+function fieldText(out: JsonWriter, value: FieldValue, level: number): string {
+  if (value === null) return 'null';
+  switch (typeof value) {
+    case 'number':
+      return numberText(value);
+    case 'string':
+      return JSON.stringify(value);
+    case 'boolean':
+      return value ? 'true' : 'false';
+  }
+  if (value instanceof Uint8Array) return '"' + hex(value) + '"';
+  if (value instanceof Uint32Array || value instanceof Uint16Array || value instanceof Int32Array || value instanceof Int16Array) {
+    // Integers only: the native join prints each as JSON does.
+    if (!value.length) return '[]';
+    const nl = '\n' + out.indent(level + 1);
+    return '[' + nl + value.join(',' + nl) + '\n' + out.indent(level) + ']';
+  }
+  return nestedJson(out, toJsonValue(value), level);
+}
+
+function nestedJson(out: JsonWriter, value: JsonValue | BoxError, level: number): string {
+  const text = JSON.stringify(value, null, 2);
+  return text.includes('\n') ? text.replaceAll('\n', '\n' + out.indent(level)) : text;
 }
