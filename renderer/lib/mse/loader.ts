@@ -2,8 +2,9 @@
  * Fetch-ahead for the Player's automatic mode: a stream's pieces (init segment, then media
  * segments, in append order) are read with ranged requests that cover several adjacent pieces at
  * once, a few requests in flight ahead of the append. The first request is small (init segment and
- * first media segment) so the first frame does not wait; later ones grow up to `maxBytes`.
- * Each piece still gets exactly its own bytes (a view into the shared buffer).
+ * first media segment) so the first frame does not wait; later ones grow fast, by bytes (at least
+ * `growFrom`, then four times the previous read), up to `maxBytes`: a 50 MB file is read in a
+ * handful of requests. Each piece still gets exactly its own bytes (a view into the shared buffer).
  *
  * Plain TypeScript over `fetch`: no DOM, so it runs (and is tested) in Node against a real server.
  */
@@ -31,8 +32,12 @@ export interface LoaderOptions {
   window?: number;
   /** Largest coalesced request, in bytes (a single bigger piece is still fetched whole). */
   maxBytes?: number;
+  /** Smallest coalesced request after the first, in bytes (reads then grow fourfold up to maxBytes). */
+  growFrom?: number;
   /** Pieces in the first request (init + first media segment). */
   firstPieces?: number;
+  /** Called whenever a request lands (or fails): `caughtUp` may have changed. */
+  onLanded?: () => void;
 }
 
 export type PieceBytes = ArrayBuffer | Uint8Array<ArrayBuffer>;
@@ -48,26 +53,46 @@ export class PieceLoader {
   private readonly groups: Group[] = [];
   /** Index of the first piece no group covers yet. */
   private planned = 0;
+  /** Bytes of the last group planned (the next one grows from it). */
+  private lastBytes = 0;
   private readonly controller = new AbortController();
   private readonly window: number;
   private readonly maxBytes: number;
+  private readonly growFrom: number;
   private readonly firstPieces: number;
   /** Requests made, for the log and the tests. */
   requests = 0;
   /** The first request has landed: until then it travels alone, so the first frame does not share the line. */
   private started = false;
+  /** Requests not landed yet. */
+  private inFlight = 0;
+  /** The last piece asked for. */
+  private asked = 0;
+  private readonly onLanded?: () => void;
 
   constructor(
     private readonly pieces: LoadablePiece[],
     options: LoaderOptions = {},
   ) {
     this.window = Math.max(1, options.window ?? 3);
-    this.maxBytes = Math.max(1, options.maxBytes ?? 8 * 1024 * 1024);
+    this.maxBytes = Math.max(1, options.maxBytes ?? 16 * 1024 * 1024);
+    this.growFrom = Math.max(1, options.growFrom ?? 1024 * 1024);
     this.firstPieces = Math.max(1, options.firstPieces ?? 2);
+    this.onLanded = options.onLanded;
+  }
+
+  /**
+   * Nothing in flight and nothing more to ask for until the appends move on: every piece was read,
+   * or the window ahead of the last piece asked for is full of reads that have landed.
+   */
+  get caughtUp(): boolean {
+    if (this.inFlight > 0) return false;
+    return this.planned >= this.pieces.length || this.groups.filter((g) => g.to > this.asked).length >= (this.started ? this.window : 1);
   }
 
   /** The bytes of piece `k`, and requests started for what follows it (up to the window). */
   get(k: number): Promise<PieceBytes> {
+    this.asked = Math.max(this.asked, k);
     this.ahead(k);
     const g = this.groups.find((x) => k >= x.from && k < x.to)!;
     return g.bytes.then((list) => list[k - g.from]!);
@@ -99,26 +124,36 @@ export class PieceLoader {
   private plan(): void {
     const from = this.planned;
     const first = this.pieces[from]!;
-    const previous = this.groups[this.groups.length - 1];
-    // Small first, then double: the first frame needs little, throughput wants big reads.
-    const budgetPieces = previous ? Math.max(1, (previous.to - previous.from) * 2) : this.firstPieces;
+    // Small first (the first frame needs little), then big fast: each request costs a round trip
+    // and an append, and throughput wants few of both.
+    const budgetPieces = from === 0 ? this.firstPieces : Infinity;
+    const budgetBytes = from === 0 ? this.maxBytes : Math.min(this.maxBytes, Math.max(this.growFrom, this.lastBytes * 4));
     let to = from + 1;
     if (first.range) {
       let end = first.range.offset + first.range.size;
       let bytes = first.range.size;
       while (to < this.pieces.length && to - from < budgetPieces) {
         const next = this.pieces[to]!.range;
-        if (!next || next.url !== first.range.url || next.offset !== end || bytes + next.size > this.maxBytes) break;
+        if (!next || next.url !== first.range.url || next.offset !== end || bytes + next.size > budgetBytes) break;
         end += next.size;
         bytes += next.size;
         to++;
       }
     }
     this.planned = to;
+    this.lastBytes = 0;
+    for (let k = from; k < to; k++) this.lastBytes += this.pieces[k]!.size;
+    this.inFlight++;
     const bytes = this.fetchGroup(from, to);
+    const landed = (ok: boolean) => {
+      this.inFlight--;
+      if (ok) this.started = true;
+      this.onLanded?.();
+    };
+    // (A failure is reported to whoever awaits one of its pieces.)
     bytes.then(
-      () => (this.started = true),
-      () => {}, // reported to whoever awaits one of its pieces
+      () => landed(true),
+      () => landed(false),
     );
     this.groups.push({ from, to, bytes });
   }

@@ -150,6 +150,8 @@ export class MsePlayer {
   private busy = false;
   /** Automatic mode's read-ahead, per stream (made on the first automatic append). */
   private readonly loaders = new Map<number, PieceLoader>();
+  /** What appendAll runs once the read-ahead has caught up (see `whenReadsIdle`). */
+  private readsIdle: (() => void) | null = null;
   private stopped = false;
   private generation = 0;
   firstFrameMs: number | null = null;
@@ -265,9 +267,10 @@ export class MsePlayer {
 
   /**
    * One media segment; `ahead`: through the stream's read-ahead (automatic mode), else fetched
-   * alone. With `batchable`, the following segments that arrived in the same read and that the
-   * lint found clean go in with it, as one appendBuffer (each append costs the browser a round
-   * trip; a 10-minute file has 600 segments).
+   * alone. With `batchable`, the following segments that arrived in the same read and that it
+   * accepts go in with it, as one appendBuffer (each append costs the browser a round trip; a
+   * 10-minute file has 600 segments). If the browser refuses such a batch, `locateRefusal` finds
+   * the segment it refuses, so the failure still names one segment.
    */
   private async appendOne(stream: number | undefined, ahead: boolean, batchable?: (stream: number, segment: number) => boolean): Promise<boolean> {
     if (this.busy) return false;
@@ -299,18 +302,21 @@ export class MsePlayer {
 
   /**
    * Append everything that is left, interleaving streams by expected time. Starts playback after
-   * the first append; `afterFirst` runs once the first media segment went in (or nothing could),
-   * which is when the view lets the lint start: on the same server, it would delay the first bytes.
+   * the first append. `whenReadsIdle` runs once the first media segment went in and the read-ahead
+   * has caught up (no read in flight, and none to start until the appends move on), or when
+   * appending ends: that is when the view lets the lint start, since the lint runs on the server
+   * that serves the segments' bytes and reads would wait behind it.
    */
-  async appendAll(options: { autoplay?: boolean; afterFirst?: () => void; batchable?: (stream: number, segment: number) => boolean } = {}): Promise<void> {
+  async appendAll(options: { autoplay?: boolean; whenReadsIdle?: () => void; batchable?: (stream: number, segment: number) => boolean } = {}): Promise<void> {
     const gen = this.generation;
     this.stopped = false;
     let first = true;
     let notified = false;
     const notify = () => {
+      this.readsIdle = null;
       if (notified) return;
       notified = true;
-      options.afterFirst?.();
+      options.whenReadsIdle?.();
     };
     try {
       while (!this.stopped && gen === this.generation) {
@@ -318,14 +324,18 @@ export class MsePlayer {
         if (i < 0) break;
         // The first media segment always goes alone (the first frame waits for nothing else).
         const ok = await this.appendOne(i, true, first ? undefined : options.batchable);
-        notify();
         if (!ok) {
+          notify();
           if (this.streams[i]?.failed) break;
           continue;
         }
-        if (first && options.autoplay !== false) {
+        if (!notified) {
+          this.readsIdle = notify;
+          this.checkReadsIdle();
+        }
+        if (first) {
           first = false;
-          void this.play();
+          if (options.autoplay !== false) void this.play();
         }
       }
       this.maybeEnd();
@@ -336,6 +346,11 @@ export class MsePlayer {
 
   stop(): void {
     this.stopped = true;
+  }
+
+  /** Every read-ahead has caught up: run `readsIdle` (armed by appendAll). */
+  private checkReadsIdle(): void {
+    if (this.readsIdle && [...this.loaders.values()].every((l) => l.caughtUp)) this.readsIdle();
   }
 
   /** The stream whose next segment starts earliest (so audio and video advance together). */
@@ -378,7 +393,8 @@ export class MsePlayer {
     let loader = this.loaders.get(i);
     if (!loader) {
       const src = this.streams[i]!.source;
-      loader = new PieceLoader(src.init ? [src.init, ...src.segments] : src.segments);
+      const gen = this.generation;
+      loader = new PieceLoader(src.init ? [src.init, ...src.segments] : src.segments, { onLanded: () => gen === this.generation && this.checkReadsIdle() });
       this.loaders.set(i, loader);
     }
     return loader;
@@ -405,8 +421,9 @@ export class MsePlayer {
     const last = pieces[pieces.length - 1]!;
     const what = piece.index < 0 ? 'init segment' : pieces.length > 1 ? `segments ${piece.index}–${last.index}` : `segment ${piece.index}`;
     let data: PieceBytes;
+    let parts: PieceBytes[];
     try {
-      const parts = await Promise.all(pieces.map((p) => this.fetchPiece(i, p, ahead)));
+      parts = await Promise.all(pieces.map((p) => this.fetchPiece(i, p, ahead)));
       data = parts.length === 1 ? parts[0]! : joined(parts);
     } catch (err) {
       if (gen !== this.generation) return false;
@@ -417,7 +434,7 @@ export class MsePlayer {
       return false;
     }
     if (gen !== this.generation) return false;
-    const label = pieces.length > 1 ? `${pieces.length} segments the lint found clean, one appendBuffer` : piece.label;
+    const label = pieces.length > 1 ? `${pieces.length} segments from one read, one appendBuffer` : piece.label;
     this.log('player', 'append', 'info', `${what} (${label}, ${data.byteLength.toLocaleString('en-US')} B) → SourceBuffer ${i}`, { stream: i, segment: piece.index });
     for (let attempt = 0; ; attempt++) {
       let errored = false;
@@ -435,6 +452,7 @@ export class MsePlayer {
         this.failures.push(rt.failed);
         this.log(`SourceBuffer ${i}`, 'appendBuffer', 'error', `${e.name}: ${e.message}`, { stream: i, segment: piece.index });
         this.setState('error');
+        await this.attribute(i, rt.failed, pieces, parts);
         return false;
       }
       sb.removeEventListener('error', onError);
@@ -446,6 +464,7 @@ export class MsePlayer {
         rt.failed = { stream: i, segment: piece.index, kind: 'error', message: message || `the SourceBuffer reported an error while parsing ${pieces.length > 1 ? `${what} (appended together)` : 'this segment'}`, placeholder: !message };
         this.failures.push(rt.failed);
         this.setState('error');
+        await this.attribute(i, rt.failed, pieces, parts);
         return false;
       }
       rt.timestampOffset = sb.timestampOffset;
@@ -459,6 +478,77 @@ export class MsePlayer {
         rt.placed.push({ stream: i, segment: p.index, span, size: pieces.length > 1 ? p.size : data.byteLength, bufferedEnd });
       }
       return true;
+    }
+  }
+
+  /**
+   * A refused batch: name the segment the browser refuses (see `locateRefusal`) in the failure
+   * and the log. Until then the failure names the batch's first segment.
+   */
+  private async attribute(i: number, failure: AppendFailure, pieces: Piece[], parts: PieceBytes[]): Promise<void> {
+    if (pieces.length < 2) return;
+    const gen = this.generation;
+    const what = `segments ${pieces[0]!.index}–${pieces[pieces.length - 1]!.index}`;
+    const k = await this.locateRefusal(i, parts);
+    if (gen !== this.generation) return;
+    if (k === undefined) {
+      this.log('player', 'locate', 'warn', `the browser refused ${what} appended together, but none of them alone (after the init segment): the failure names the first`, { stream: i, segment: failure.segment });
+    } else {
+      failure.segment = pieces[k]!.index;
+      this.log('player', 'locate', 'info', `segment ${failure.segment} is the one the browser refuses: ${what} appended again one by one, after the init segment, to a scratch MediaSource`, { stream: i, segment: failure.segment });
+    }
+    this.hooks.changed();
+  }
+
+  /**
+   * Append the init segment and then `parts`, one appendBuffer each, to a scratch MediaSource on a
+   * detached <video>: the index of the first part the browser refuses, or undefined. Only runs
+   * when a batch was refused, so automatic mode can batch before the lint has answered.
+   */
+  private async locateRefusal(i: number, parts: PieceBytes[]): Promise<number | undefined> {
+    const rt = this.streams[i]!;
+    const video = document.createElement('video');
+    video.muted = true;
+    const ms = new MediaSource();
+    const url = URL.createObjectURL(ms);
+    try {
+      const opened = new Promise<boolean>((resolve) => {
+        ms.addEventListener('sourceopen', () => resolve(true), { once: true });
+        setTimeout(() => resolve(false), 5000);
+      });
+      video.src = url;
+      const init = rt.source.init ? await rt.source.init.load() : null;
+      if (!(await opened)) return undefined;
+      const sb = ms.addSourceBuffer(rt.mime);
+      const append = (bytes: PieceBytes) =>
+        new Promise<boolean>((resolve) => {
+          const done = (ok: boolean) => () => {
+            sb.removeEventListener('error', fail);
+            sb.removeEventListener('updateend', end);
+            resolve(ok);
+          };
+          const fail = done(false);
+          const end = done(true);
+          sb.addEventListener('error', fail, { once: true });
+          sb.addEventListener('updateend', end, { once: true });
+          try {
+            sb.appendBuffer(bytes);
+          } catch {
+            fail();
+          }
+        });
+      if (init && !(await append(init))) return undefined;
+      for (let k = 0; k < parts.length; k++) {
+        // An 'error' fires before its updateend: once refused, the SourceBuffer is gone.
+        if (!(await append(parts[k]!)) || ms.readyState !== 'open') return k;
+      }
+      return undefined;
+    } catch {
+      return undefined;
+    } finally {
+      URL.revokeObjectURL(url);
+      video.removeAttribute('src');
+      video.load();
     }
   }
 
@@ -652,6 +742,7 @@ export class MsePlayer {
     this.stopped = true;
     for (const loader of this.loaders.values()) loader.abort();
     this.loaders.clear();
+    this.readsIdle = null;
     this.busy = false;
     this.streams = [];
     this.failures.length = 0;

@@ -80,6 +80,42 @@ describe('PieceLoader', () => {
     expect(end).toBe(at - 1);
   });
 
+  it('grows reads by bytes after the first: at least growFrom, then fourfold, up to maxBytes', async () => {
+    seen.length = 0;
+    // 100 pieces of 1,000 bytes: first 2 pieces, then 10,000, 40,000 and 45,000 (the cap), then the rest.
+    const list = pieces('/a', Array.from({ length: 100 }, () => 1000));
+    const loader = new PieceLoader(list, { window: 3, growFrom: 10_000, maxBytes: 45_000 });
+    for (let k = 0; k < list.length; k++) {
+      expect(bytesOf(await loader.get(k))).toEqual(data.subarray(k * 1000, (k + 1) * 1000));
+      loader.release(k);
+    }
+    const sizes = seen.map((x) => x.range!.slice(6).split('-').map(Number)).sort((x, y) => x[0]! - y[0]!).map(([a, b]) => b! - a! + 1);
+    expect(sizes).toEqual([2000, 10_000, 40_000, 45_000, 3000]);
+  });
+
+  it('says when it has caught up: nothing in flight and the window ahead full (or everything read)', async () => {
+    let landed = 0;
+    const until = async (n: number) => {
+      while (landed < n) await new Promise((r) => setTimeout(r, 1));
+    };
+    const list = pieces('/a', Array.from({ length: 40 }, () => 1000));
+    const loader = new PieceLoader(list, { window: 2, growFrom: 5000, maxBytes: 5000, onLanded: () => landed++ });
+    expect(loader.caughtUp).toBe(false); // nothing read yet
+    await loader.get(0);
+    await until(1);
+    // The first read (pieces 0–1) is in, but the window has room: asking for piece 1 starts another.
+    expect(loader.caughtUp).toBe(false);
+    await loader.get(1);
+    expect(loader.caughtUp).toBe(false); // pieces 2–6 in flight
+    await until(2);
+    expect(loader.caughtUp).toBe(true); // two reads ahead of piece 1, both in: nothing to do until the appends move on
+    await loader.get(2); // piece 2 asked for: pieces 7–11 are read
+    expect(loader.caughtUp).toBe(false);
+    for (let k = 3; k < list.length; k++) await loader.get(k);
+    await until(loader.requests);
+    expect(loader.caughtUp).toBe(true); // everything read
+  });
+
   it('does not coalesce pieces that are not adjacent or not in the same file', async () => {
     seen.length = 0;
     const loader = new PieceLoader([piece('/a', 0, 100), piece('/a', 5000, 100), piece('/b', 100, 100)], { firstPieces: 3 });
