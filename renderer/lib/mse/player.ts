@@ -495,6 +495,12 @@ export class MsePlayer {
       this.log('player', 'locate', 'warn', `the browser refused ${what} appended together, but none of them alone (after the init segment): the failure names the first`, { stream: i, segment: failure.segment });
     } else {
       failure.segment = pieces[k]!.index;
+      // The segments before it went in (the browser parses an append in order).
+      const rt = this.streams[i]!;
+      const bufferedEnd = rt.buffered.length ? rt.buffered[rt.buffered.length - 1]![1] : 0;
+      for (const p of pieces.slice(0, k)) {
+        if (p.expected) rt.placed.push({ stream: i, segment: p.index, span: [p.expected[0] + rt.timestampOffset, p.expected[1] + rt.timestampOffset], size: p.size, bufferedEnd });
+      }
       this.log('player', 'locate', 'info', `segment ${failure.segment} is the one the browser refuses: ${what} appended again one by one, after the init segment, to a scratch MediaSource`, { stream: i, segment: failure.segment });
     }
     this.hooks.changed();
