@@ -36,7 +36,7 @@ export interface LoaderOptions {
   growFrom?: number;
   /** Pieces in the first request (init + first media segment). */
   firstPieces?: number;
-  /** Called whenever a request lands (or fails): `caughtUp` may have changed. */
+  /** Called whenever a request lands (or fails): `allRead` may have changed. */
   onLanded?: () => void;
 }
 
@@ -66,8 +66,6 @@ export class PieceLoader {
   private started = false;
   /** Requests not landed yet. */
   private inFlight = 0;
-  /** The last piece asked for. */
-  private asked = 0;
   private readonly onLanded?: () => void;
 
   constructor(
@@ -81,18 +79,13 @@ export class PieceLoader {
     this.onLanded = options.onLanded;
   }
 
-  /**
-   * Nothing in flight and nothing more to ask for until the appends move on: every piece was read,
-   * or the window ahead of the last piece asked for is full of reads that have landed.
-   */
-  get caughtUp(): boolean {
-    if (this.inFlight > 0) return false;
-    return this.planned >= this.pieces.length || this.groups.filter((g) => g.to > this.asked).length >= (this.started ? this.window : 1);
+  /** Every piece has been read (or its read failed): this loader makes no more requests. */
+  get allRead(): boolean {
+    return this.inFlight === 0 && this.planned >= this.pieces.length;
   }
 
   /** The bytes of piece `k`, and requests started for what follows it (up to the window). */
   get(k: number): Promise<PieceBytes> {
-    this.asked = Math.max(this.asked, k);
     this.ahead(k);
     const g = this.groups.find((x) => k >= x.from && k < x.to)!;
     return g.bytes.then((list) => list[k - g.from]!);

@@ -150,8 +150,8 @@ export class MsePlayer {
   private busy = false;
   /** Automatic mode's read-ahead, per stream (made on the first automatic append). */
   private readonly loaders = new Map<number, PieceLoader>();
-  /** What appendAll runs once the read-ahead has caught up (see `whenReadsIdle`). */
-  private readsIdle: (() => void) | null = null;
+  /** What appendAll runs once the read-ahead has read everything (see `whenReadsDone`). */
+  private readsDone: (() => void) | null = null;
   private stopped = false;
   private generation = 0;
   firstFrameMs: number | null = null;
@@ -302,21 +302,24 @@ export class MsePlayer {
 
   /**
    * Append everything that is left, interleaving streams by expected time. Starts playback after
-   * the first append. `whenReadsIdle` runs once the first media segment went in and the read-ahead
-   * has caught up (no read in flight, and none to start until the appends move on), or when
-   * appending ends: that is when the view lets the lint start, since the lint runs on the server
-   * that serves the segments' bytes and reads would wait behind it.
+   * the first append. `whenReadsDone` runs once the first media segment went in and then the
+   * read-ahead has read every byte, or `patienceMs` later (2 s; a long file is read as fast as
+   * playback makes room), or when appending ends: that is when the view lets the lint start,
+   * since the lint runs on the server that serves the segments' bytes and reads would wait
+   * behind it.
    */
-  async appendAll(options: { autoplay?: boolean; whenReadsIdle?: () => void; batchable?: (stream: number, segment: number) => boolean } = {}): Promise<void> {
+  async appendAll(options: { autoplay?: boolean; whenReadsDone?: () => void; patienceMs?: number; batchable?: (stream: number, segment: number) => boolean } = {}): Promise<void> {
     const gen = this.generation;
     this.stopped = false;
     let first = true;
     let notified = false;
+    let patience: ReturnType<typeof setTimeout> | undefined;
     const notify = () => {
-      this.readsIdle = null;
+      this.readsDone = null;
+      clearTimeout(patience);
       if (notified) return;
       notified = true;
-      options.whenReadsIdle?.();
+      options.whenReadsDone?.();
     };
     try {
       while (!this.stopped && gen === this.generation) {
@@ -329,12 +332,11 @@ export class MsePlayer {
           if (this.streams[i]?.failed) break;
           continue;
         }
-        if (!notified) {
-          this.readsIdle = notify;
-          this.checkReadsIdle();
-        }
         if (first) {
           first = false;
+          this.readsDone = notify;
+          patience = setTimeout(() => gen === this.generation && notify(), options.patienceMs ?? 2000);
+          this.checkReadsDone();
           if (options.autoplay !== false) void this.play();
         }
       }
@@ -348,9 +350,11 @@ export class MsePlayer {
     this.stopped = true;
   }
 
-  /** Every read-ahead has caught up: run `readsIdle` (armed by appendAll). */
-  private checkReadsIdle(): void {
-    if (this.readsIdle && [...this.loaders.values()].every((l) => l.caughtUp)) this.readsIdle();
+  /** Every stream still appending has read all its bytes: run `readsDone` (armed by appendAll). */
+  private checkReadsDone(): void {
+    if (!this.readsDone) return;
+    const live = [...this.streams.entries()].filter(([, rt]) => rt.sb && !rt.failed && rt.next < rt.source.segments.length);
+    if (live.every(([i]) => this.loaders.get(i)?.allRead)) this.readsDone();
   }
 
   /** The stream whose next segment starts earliest (so audio and video advance together). */
@@ -394,7 +398,7 @@ export class MsePlayer {
     if (!loader) {
       const src = this.streams[i]!.source;
       const gen = this.generation;
-      loader = new PieceLoader(src.init ? [src.init, ...src.segments] : src.segments, { onLanded: () => gen === this.generation && this.checkReadsIdle() });
+      loader = new PieceLoader(src.init ? [src.init, ...src.segments] : src.segments, { onLanded: () => gen === this.generation && this.checkReadsDone() });
       this.loaders.set(i, loader);
     }
     return loader;
@@ -748,7 +752,7 @@ export class MsePlayer {
     this.stopped = true;
     for (const loader of this.loaders.values()) loader.abort();
     this.loaders.clear();
-    this.readsIdle = null;
+    this.readsDone = null;
     this.busy = false;
     this.streams = [];
     this.failures.length = 0;
