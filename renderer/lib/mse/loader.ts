@@ -2,9 +2,10 @@
  * Fetch-ahead for the Player's automatic mode: a stream's pieces (init segment, then media
  * segments, in append order) are read with ranged requests that cover several adjacent pieces at
  * once, a few requests in flight ahead of the append. The first request is small (init segment and
- * first media segment) so the first frame does not wait; later ones grow fast, by bytes (at least
- * `growFrom`, then four times the previous read), up to `maxBytes`: a 50 MB file is read in a
- * handful of requests. Each piece still gets exactly its own bytes (a view into the shared buffer).
+ * first media segment) so the first frame does not wait; later ones are big (`maxBytes`, 32 MB by
+ * default, two in flight): a 50 MB file is read in three requests. Each piece is handed out as soon
+ * as its own bytes have arrived, a view into its read's buffer, so a big read does not hold back
+ * the appends.
  *
  * Plain TypeScript over `fetch`: no DOM, so it runs (and is tested) in Node against a real server.
  */
@@ -32,7 +33,7 @@ export interface LoaderOptions {
   window?: number;
   /** Largest coalesced request, in bytes (a single bigger piece is still fetched whole). */
   maxBytes?: number;
-  /** Smallest coalesced request after the first, in bytes (reads then grow fourfold up to maxBytes). */
+  /** Smallest coalesced request after the first, in bytes (reads then grow fourfold up to maxBytes; default maxBytes). */
   growFrom?: number;
   /** Pieces in the first request (init + first media segment). */
   firstPieces?: number;
@@ -46,7 +47,14 @@ interface Group {
   from: number;
   /** Exclusive. */
   to: number;
-  bytes: Promise<PieceBytes[]>;
+  /** One per piece, settled as soon as that piece's bytes are in (or the read failed). */
+  bytes: Promise<PieceBytes>[];
+  /** How many pieces, from `from` on, are in (bytes arrive in order). */
+  ready: number;
+  /** The read has ended (all in, or failed). */
+  ended: boolean;
+  /** Called when more pieces are in or the read ended (see `whenReady`). */
+  waiters: (() => void)[];
 }
 
 export class PieceLoader {
@@ -72,9 +80,9 @@ export class PieceLoader {
     private readonly pieces: LoadablePiece[],
     options: LoaderOptions = {},
   ) {
-    this.window = Math.max(1, options.window ?? 3);
-    this.maxBytes = Math.max(1, options.maxBytes ?? 16 * 1024 * 1024);
-    this.growFrom = Math.max(1, options.growFrom ?? 1024 * 1024);
+    this.window = Math.max(1, options.window ?? 2);
+    this.maxBytes = Math.max(1, options.maxBytes ?? 32 * 1024 * 1024);
+    this.growFrom = Math.max(1, options.growFrom ?? 32 * 1024 * 1024);
     this.firstPieces = Math.max(1, options.firstPieces ?? 2);
     this.onLanded = options.onLanded;
   }
@@ -87,15 +95,35 @@ export class PieceLoader {
   /** The bytes of piece `k`, and requests started for what follows it (up to the window). */
   get(k: number): Promise<PieceBytes> {
     this.ahead(k);
-    const g = this.groups.find((x) => k >= x.from && k < x.to)!;
-    return g.bytes.then((list) => list[k - g.from]!);
+    const g = this.groupOf(k)!;
+    return g.bytes[k - g.from]!;
   }
 
-  /** How many pieces from `k` on (k included) arrive in the same read as `k` (1 before it is planned). */
-  sameRead(k: number): number {
+  /**
+   * How many pieces from `k` on (k included) are in already, back to back in the read that
+   * carries `k`: what can be appended together now (1 while `k` itself is not in).
+   */
+  readyFrom(k: number): number {
     this.ahead(k);
-    const g = this.groups.find((x) => k >= x.from && k < x.to);
-    return g && this.pieces[k]!.range ? g.to - k : 1;
+    const g = this.groupOf(k);
+    return g && this.pieces[k]!.range ? Math.max(1, g.from + g.ready - k) : 1;
+  }
+
+  /**
+   * Resolves once piece `k` is in and, behind it in the same read, enough pieces to make `minBytes`
+   * (or the read has ended): lets the Player append fewer, larger batches than the network's
+   * chunks would give. Rejects as piece `k` does if its read fails.
+   */
+  async whenReady(k: number, minBytes: number): Promise<void> {
+    await this.get(k);
+    const g = this.groupOf(k);
+    if (!g) return;
+    const bytesIn = () => {
+      let n = 0;
+      for (let j = k; j < g.from + g.ready; j++) n += this.pieces[j]!.size;
+      return n;
+    };
+    while (!g.ended && g.ready < g.to - g.from && bytesIn() < minBytes) await new Promise<void>((resolve) => g.waiters.push(resolve));
   }
 
   /** Forget groups wholly before piece `k` (so their buffers can be collected). */
@@ -105,6 +133,10 @@ export class PieceLoader {
 
   abort(): void {
     this.controller.abort();
+  }
+
+  private groupOf(k: number): Group | undefined {
+    return this.groups.find((x) => k >= x.from && k < x.to);
   }
 
   private ahead(k: number): void {
@@ -117,8 +149,8 @@ export class PieceLoader {
   private plan(): void {
     const from = this.planned;
     const first = this.pieces[from]!;
-    // Small first (the first frame needs little), then big fast: each request costs a round trip
-    // and an append, and throughput wants few of both.
+    // Small first (the first frame needs little), then big: each request costs a round trip, and
+    // pieces are handed out as their bytes arrive, so a big read does not delay the next append.
     const budgetPieces = from === 0 ? this.firstPieces : Infinity;
     const budgetBytes = from === 0 ? this.maxBytes : Math.min(this.maxBytes, Math.max(this.growFrom, this.lastBytes * 4));
     let to = from + 1;
@@ -136,34 +168,58 @@ export class PieceLoader {
     this.planned = to;
     this.lastBytes = 0;
     for (let k = from; k < to; k++) this.lastBytes += this.pieces[k]!.size;
+    const settle: { resolve(b: PieceBytes): void; reject(e: unknown): void }[] = [];
+    const bytes = Array.from({ length: to - from }, () => {
+      const p = new Promise<PieceBytes>((resolve, reject) => settle.push({ resolve, reject }));
+      p.catch(() => {}); // reported to whoever awaits the piece
+      return p;
+    });
+    const group: Group = { from, to, bytes, ready: 0, ended: false, waiters: [] };
+    const wake = () => group.waiters.splice(0).forEach((w) => w());
+    this.groups.push(group);
     this.inFlight++;
-    const bytes = this.fetchGroup(from, to);
-    const landed = (ok: boolean) => {
-      this.inFlight--;
-      if (ok) this.started = true;
-      this.onLanded?.();
-    };
-    // (A failure is reported to whoever awaits one of its pieces.)
-    bytes.then(
-      () => landed(true),
-      () => landed(false),
+    this.fetchGroup(group, settle, wake).then(
+      () => {
+        group.ended = true;
+        wake();
+        this.landed(true);
+      },
+      (err: unknown) => {
+        for (let k = group.ready; k < settle.length; k++) settle[k]!.reject(err);
+        group.ended = true;
+        wake();
+        this.landed(false);
+      },
     );
-    this.groups.push({ from, to, bytes });
   }
 
-  private async fetchGroup(from: number, to: number): Promise<PieceBytes[]> {
+  private landed(ok: boolean): void {
+    this.inFlight--;
+    if (ok) this.started = true;
+    this.onLanded?.();
+  }
+
+  /** Read a group with one request, settling each piece as soon as its bytes are in. */
+  private async fetchGroup(group: Group, settle: { resolve(b: PieceBytes): void }[], wake: () => void): Promise<void> {
     this.requests++;
     const signal = this.controller.signal;
-    const head = this.pieces[from]!;
-    if (to - from === 1 || !head.range) return [await head.load(signal)];
-    const start = head.range.offset;
-    const last = this.pieces[to - 1]!.range!;
-    const buf = await fetchRange(head.range.url, start, last.offset + last.size - start, signal);
-    const out: PieceBytes[] = [];
-    for (let k = from; k < to; k++) {
-      const r = this.pieces[k]!.range!;
-      out.push(new Uint8Array(buf, r.offset - start, r.size));
+    const head = this.pieces[group.from]!;
+    if (group.to - group.from === 1 || !head.range) {
+      settle[0]!.resolve(await head.load(signal));
+      group.ready = 1;
+      return;
     }
-    return out;
+    const start = head.range.offset;
+    const last = this.pieces[group.to - 1]!.range!;
+    await fetchRange(head.range.url, start, last.offset + last.size - start, signal, (received, buf) => {
+      const before = group.ready;
+      while (group.ready < settle.length) {
+        const r = this.pieces[group.from + group.ready]!.range!;
+        if (r.offset + r.size - start > received) break;
+        settle[group.ready]!.resolve(new Uint8Array(buf.buffer, r.offset - start, r.size));
+        group.ready++;
+      }
+      if (group.ready > before) wake();
+    });
   }
 }

@@ -132,6 +132,9 @@ function joined(parts: PieceBytes[]): PieceBytes {
 }
 export { fetchRange } from '../range';
 
+/** Automatic mode appends at least this much at once when the read has it coming (fewer appends, each one a round trip). */
+const BATCH_BYTES = 4 * 1024 * 1024;
+
 export class MsePlayer {
   state: PlayerState = 'idle';
   streams: StreamRuntime[] = [];
@@ -267,8 +270,8 @@ export class MsePlayer {
 
   /**
    * One media segment; `ahead`: through the stream's read-ahead (automatic mode), else fetched
-   * alone. With `batchable`, the following segments that arrived in the same read and that it
-   * accepts go in with it, as one appendBuffer (each append costs the browser a round trip; a
+   * alone. With `batchable`, the following segments whose bytes have already arrived in the same
+   * read, and that it accepts, go in with it, as one appendBuffer (each append costs the browser a round trip; a
    * 10-minute file has 600 segments). If the browser refuses such a batch, `locateRefusal` finds
    * the segment it refuses, so the failure still names one segment.
    */
@@ -284,11 +287,18 @@ export class MsePlayer {
       const piece = rt.source.segments[rt.next];
       if (!piece) return false;
       const pieces = [piece];
-      if (ahead && batchable && rt.mode === 'segments' && batchable(i, piece.index)) {
+      if (ahead && batchable && rt.mode === 'segments') {
+        // Wait for this segment's bytes and a few MB behind it (or the end of its read), then take
+        // with it every segment that has arrived.
         const src = rt.source;
-        const offset = src.init ? 1 : 0;
-        const together = this.loaderOf(i).sameRead(rt.next + offset);
-        for (let k = rt.next + 1; k - rt.next < together && k < src.segments.length && batchable(i, src.segments[k]!.index); k++) pieces.push(src.segments[k]!);
+        const k0 = rt.next + (src.init ? 1 : 0);
+        const gen = this.generation;
+        await this.loaderOf(i).whenReady(k0, BATCH_BYTES).catch(() => {}); // a failed read is reported by appendPieces
+        if (gen !== this.generation) return false;
+        if (batchable(i, piece.index)) {
+          const together = this.loaderOf(i).readyFrom(k0);
+          for (let k = rt.next + 1; k - rt.next < together && k < src.segments.length && batchable(i, src.segments[k]!.index); k++) pieces.push(src.segments[k]!);
+        }
       }
       rt.next += pieces.length;
       const ok = await this.appendPieces(i, pieces, ahead);

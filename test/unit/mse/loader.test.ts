@@ -12,6 +12,9 @@ const data = new Uint8Array(200_000).map((_, i) => (i * 7 + (i >> 8)) & 0xff);
 let server: Server;
 let base: string;
 const seen: { path: string; range: string | undefined }[] = [];
+/** `/slow` sends the first `slowSplit` bytes of a range at once and the rest when `release()` is called. */
+let slowSplit = 0;
+let releaseSlow: () => void = () => {};
 
 beforeAll(async () => {
   server = createServer((req, res) => {
@@ -27,7 +30,13 @@ beforeAll(async () => {
     }
     const a = Number(m[1]);
     const b = Math.min(Number(m[2]), data.length - 1);
-    res.writeHead(206, { 'Content-Range': `bytes ${a}-${b}/${data.length}`, 'Content-Length': b - a + 1 }).end(Buffer.from(data.subarray(a, b + 1)));
+    res.writeHead(206, { 'Content-Range': `bytes ${a}-${b}/${data.length}`, 'Content-Length': b - a + 1 });
+    if (req.url === '/slow') {
+      res.write(Buffer.from(data.subarray(a, a + slowSplit)));
+      releaseSlow = () => res.end(Buffer.from(data.subarray(a + slowSplit, b + 1)));
+      return;
+    }
+    res.end(Buffer.from(data.subarray(a, b + 1)));
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -108,6 +117,32 @@ describe('PieceLoader', () => {
     await until(loader.requests);
     expect(loader.allRead).toBe(true);
     expect(loader.requests).toBe(9); // 2 pieces, then 5 per read (the 5,000-byte cap), then 3
+  });
+
+  it('hands out each piece as soon as its bytes are in, before the rest of its read', async () => {
+    seen.length = 0;
+    // The second read covers pieces 2–9 (1,000 bytes each); its first 3,500 bytes come at once.
+    const list = pieces('/slow', Array.from({ length: 10 }, () => 1000));
+    slowSplit = 3500;
+    const loader = new PieceLoader(list, { growFrom: 100_000 });
+    releaseSlow = () => {};
+    const firstRead = Promise.all([loader.get(0), loader.get(1)]);
+    while (seen.length < 1) await new Promise((r) => setTimeout(r, 1));
+    releaseSlow();
+    await firstRead;
+    expect(bytesOf(await loader.get(2))).toEqual(data.subarray(2000, 3000));
+    expect(bytesOf(await loader.get(4))).toEqual(data.subarray(4000, 5000)); // 2,000–5,499 are in
+    expect(seen.length).toBe(2); // still the one read for pieces 2–9
+    expect(loader.readyFrom(2)).toBe(3); // pieces 2, 3 and 4; 5 is half in
+    expect(loader.allRead).toBe(false);
+    let ready = false;
+    const waiting = loader.whenReady(2, 5000).then(() => (ready = true));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(ready).toBe(false); // 3,000 bytes from piece 2 on are in; it waits for 5,000 or the end of the read
+    releaseSlow();
+    await waiting;
+    expect(loader.readyFrom(2)).toBe(8);
+    expect(bytesOf(await loader.get(9))).toEqual(data.subarray(9000, 10_000));
   });
 
   it('does not coalesce pieces that are not adjacent or not in the same file', async () => {
