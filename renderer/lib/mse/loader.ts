@@ -3,7 +3,8 @@
  * segments, in append order) are read with ranged requests that cover several adjacent pieces at
  * once, a few requests in flight ahead of the append. The first request is small (init segment and
  * first media segment) so the first frame does not wait; later ones are big (`maxBytes`, 32 MB by
- * default, two in flight): a 50 MB file is read in three requests. Each piece is handed out as soon
+ * default), one after the other (the next starts when one lands, up to two reads ahead of the
+ * appends): a 50 MB file is read in three requests. Each piece is handed out as soon
  * as its own bytes have arrived, a view into its read's buffer, so a big read does not hold back
  * the appends.
  *
@@ -29,8 +30,10 @@ export interface LoadablePiece {
 }
 
 export interface LoaderOptions {
-  /** Requests in flight ahead of the piece being appended. */
+  /** Reads kept ahead of the piece being appended (landed or not; its own read included). */
   window?: number;
+  /** Reads in flight at once (1: back to back, each one at the full speed of the line). */
+  parallel?: number;
   /** Largest coalesced request, in bytes (a single bigger piece is still fetched whole). */
   maxBytes?: number;
   /** Smallest coalesced request after the first, in bytes (reads then grow fourfold up to maxBytes; default maxBytes). */
@@ -65,6 +68,9 @@ export class PieceLoader {
   private lastBytes = 0;
   private readonly controller = new AbortController();
   private readonly window: number;
+  private readonly parallel: number;
+  /** The last piece asked for: when a read lands, the next one starts for it. */
+  private asked = 0;
   private readonly maxBytes: number;
   private readonly growFrom: number;
   private readonly firstPieces: number;
@@ -81,6 +87,7 @@ export class PieceLoader {
     options: LoaderOptions = {},
   ) {
     this.window = Math.max(1, options.window ?? 2);
+    this.parallel = Math.max(1, options.parallel ?? 1);
     this.maxBytes = Math.max(1, options.maxBytes ?? 32 * 1024 * 1024);
     this.growFrom = Math.max(1, options.growFrom ?? 32 * 1024 * 1024);
     this.firstPieces = Math.max(1, options.firstPieces ?? 2);
@@ -94,6 +101,7 @@ export class PieceLoader {
 
   /** The bytes of piece `k`, and requests started for what follows it (up to the window). */
   get(k: number): Promise<PieceBytes> {
+    this.asked = Math.max(this.asked, k);
     this.ahead(k);
     const g = this.groupOf(k)!;
     return g.bytes[k - g.from]!;
@@ -140,9 +148,12 @@ export class PieceLoader {
   }
 
   private ahead(k: number): void {
-    // Plan up to `window` groups that end after k (one until the first has arrived).
+    // Plan up to `window` groups that end after k (one until the first has arrived), `parallel`
+    // at a time: the next starts as soon as one lands.
+    // The read that carries k itself starts at once, whatever is in flight.
+    while (this.planned <= k && this.planned < this.pieces.length) this.plan();
     const window = this.started ? this.window : 1;
-    while (this.planned < this.pieces.length && this.groups.filter((g) => g.to > k).length < window) this.plan();
+    while (this.planned < this.pieces.length && this.inFlight < this.parallel && this.groups.filter((g) => g.to > k).length < window) this.plan();
   }
 
   /** The next group: adjacent ranged pieces of one URL, growing from the first request to maxBytes. */
@@ -195,7 +206,10 @@ export class PieceLoader {
 
   private landed(ok: boolean): void {
     this.inFlight--;
-    if (ok) this.started = true;
+    if (ok) {
+      this.started = true;
+      if (!this.controller.signal.aborted) this.ahead(this.asked);
+    }
     this.onLanded?.();
   }
 
