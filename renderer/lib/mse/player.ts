@@ -461,6 +461,13 @@ export class MsePlayer {
       } catch (err) {
         sb.removeEventListener('error', onError);
         const e = err as DOMException;
+        if (e.name === 'QuotaExceededError' && pieces.length > 1) {
+          // More than the SourceBuffer takes at once: the first half now, the rest after it.
+          const half = Math.ceil(pieces.length / 2);
+          rt.next -= pieces.length - half;
+          this.log(`SourceBuffer ${i}`, 'QuotaExceededError', 'warn', `${what} (${data.byteLength.toLocaleString('en-US')} B) do not fit at once: appending ${half} of them`, { stream: i, segment: piece.index });
+          return this.appendPieces(i, pieces.slice(0, half), ahead);
+        }
         if (e.name === 'QuotaExceededError' && attempt < 8 && (await this.makeRoom(i, data.byteLength))) continue;
         rt.failed = { stream: i, segment: piece.index, kind: e.name ?? 'Error', message: e.message ?? String(err) };
         this.failures.push(rt.failed);
