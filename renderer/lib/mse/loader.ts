@@ -4,7 +4,8 @@
  * once, a few requests in flight ahead of the append. The first request is small (init segment and
  * first media segment) so the first frame does not wait; later ones are big (`maxBytes`, 32 MB by
  * default), one after the other (the next starts when one lands, up to two reads ahead of the
- * appends): a 50 MB file is read in three requests. Each piece is handed out as soon
+ * appends): a 50 MB file is read in three requests. Pieces that cannot be coalesced (a file chosen
+ * in the browser) are read one by one, two at once. Each piece is handed out as soon
  * as its own bytes have arrived, a view into its read's buffer, so a big read does not hold back
  * the appends.
  *
@@ -32,7 +33,7 @@ export interface LoadablePiece {
 export interface LoaderOptions {
   /** Reads kept ahead of the piece being appended (landed or not; its own read included). */
   window?: number;
-  /** Reads in flight at once (1: back to back, each one at the full speed of the line). */
+  /** Coalesced (ranged) reads in flight at once (1: back to back, each at the full speed of the line); pieces read alone go up to `window` at once. */
   parallel?: number;
   /** Largest coalesced request, in bytes (a single bigger piece is still fetched whole). */
   maxBytes?: number;
@@ -153,7 +154,8 @@ export class PieceLoader {
     // The read that carries k itself starts at once, whatever is in flight.
     while (this.planned <= k && this.planned < this.pieces.length) this.plan();
     const window = this.started ? this.window : 1;
-    while (this.planned < this.pieces.length && this.inFlight < this.parallel && this.groups.filter((g) => g.to > k).length < window) this.plan();
+    const room = () => this.inFlight < this.parallel || !this.pieces[this.planned]!.range;
+    while (this.planned < this.pieces.length && room() && this.groups.filter((g) => g.to > k).length < window) this.plan();
   }
 
   /** The next group: adjacent ranged pieces of one URL, growing from the first request to maxBytes. */
