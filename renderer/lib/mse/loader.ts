@@ -5,9 +5,8 @@
  * first media segment) so the first frame does not wait; later ones are big (`maxBytes`, 32 MB by
  * default), one after the other (the next starts when one lands, up to two reads ahead of the
  * appends): a 50 MB file is read in three requests. Pieces that cannot be coalesced (a file chosen
- * in the browser) are read one by one, two at once. Each piece is handed out as soon
- * as its own bytes have arrived, a view into its read's buffer, so a big read does not hold back
- * the appends.
+ * in the browser) are read one by one, two at once. Each piece is handed out as soon as its own
+ * bytes have arrived, a view into its read's buffer, so a big read does not hold back the appends.
  *
  * Plain TypeScript over `fetch`: no DOM, so it runs (and is tested) in Node against a real server.
  */
@@ -33,11 +32,14 @@ export interface LoadablePiece {
 export interface LoaderOptions {
   /** Reads kept ahead of the piece being appended (landed or not; its own read included). */
   window?: number;
-  /** Coalesced (ranged) reads in flight at once (1: back to back, each at the full speed of the line); pieces read alone go up to `window` at once. */
+  /**
+   * Coalesced (ranged) reads in flight at once (1: back to back, each at the full speed of the
+   * line); pieces read alone go up to `window` at once.
+   */
   parallel?: number;
   /** Largest coalesced request, in bytes (a single bigger piece is still fetched whole). */
   maxBytes?: number;
-  /** Smallest coalesced request after the first, in bytes (reads then grow fourfold up to maxBytes; default maxBytes). */
+  /** Smallest coalesced request after the first, in bytes (then fourfold up to maxBytes; default maxBytes). */
   growFrom?: number;
   /** Pieces in the first request (init + first media segment). */
   firstPieces?: number;
@@ -149,9 +151,9 @@ export class PieceLoader {
   }
 
   private ahead(k: number): void {
-    // Plan up to `window` groups that end after k (one until the first has arrived), `parallel`
-    // at a time: the next starts as soon as one lands.
-    // The read that carries k itself starts at once, whatever is in flight.
+    // The read that carries k itself starts at once, whatever is in flight; then up to `window`
+    // groups that end after k (one until the first has arrived), `parallel` coalesced reads at a
+    // time: the next starts as soon as one lands.
     while (this.planned <= k && this.planned < this.pieces.length) this.plan();
     const window = this.started ? this.window : 1;
     const room = () => this.inFlight < this.parallel || !this.pieces[this.planned]!.range;

@@ -271,9 +271,9 @@ export class MsePlayer {
   /**
    * One media segment; `ahead`: through the stream's read-ahead (automatic mode), else fetched
    * alone. With `batchable`, the following segments whose bytes have already arrived in the same
-   * read, and that it accepts, go in with it, as one appendBuffer (each append costs the browser a round trip; a
-   * 10-minute file has 600 segments). If the browser refuses such a batch, `locateRefusal` finds
-   * the segment it refuses, so the failure still names one segment.
+   * read, and that it accepts, go in with it, as one appendBuffer (each append costs the browser a
+   * round trip; a 10-minute file has 600 segments). If the browser refuses such a batch,
+   * `locateRefusal` finds the segment it refuses, so the failure still names one segment.
    */
   private async appendOne(stream: number | undefined, ahead: boolean, batchable?: (stream: number, segment: number) => boolean): Promise<boolean> {
     if (this.busy) return false;
