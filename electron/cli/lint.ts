@@ -21,7 +21,10 @@ export const lintVerb: Verb = {
   async run(argv) {
     const { values, positionals } = parseVerbArgs('lint', argv, OPTIONS);
     if (!positionals.length) throw new UsageError('mwb lint: give a file, an init segment followed by media segments, or a .m3u8/.mpd manifest');
-    const analysis = await analyzeMse(positionals);
+    const wait = values['live-wait'];
+    const liveWait = wait === undefined ? undefined : Number(wait);
+    if (liveWait !== undefined && !(wait!.trim() !== '' && Number.isFinite(liveWait) && liveWait >= 0)) throw new UsageError(`mwb lint: --live-wait takes a number of seconds ≥ 0, not "${wait}"`);
+    const analysis = await analyzeMse(positionals, liveWait === undefined ? {} : { liveWait });
     const failed = analysis.counts.error > 0;
     if (values.json) {
       printJson(lintReport(analysis));
@@ -43,6 +46,10 @@ export const lintVerb: Verb = {
       out(`${LABEL[f.severity].padEnd(6)} ${f.rule}  ${where(f, analysis)}`);
       out(`       ${f.message}`);
       if (f.fix) out(`       fix: ${f.fix}`);
+    }
+    for (const c of analysis.liveChecks ?? []) {
+      const what = c.waited === null ? c.note : `reloaded ${c.waited.toFixed(1)} s later: ${c.advanced ? `advancing (media sequence ${c.mediaSequence} → ${c.reloadedSequence ?? 'ended'})` : `stalled at media sequence ${c.mediaSequence}`}`;
+      out(`live   ${c.url} · target duration ${c.targetDuration} s · ${what}`);
     }
     if (analysis.http) out(`fetched ${analysis.http.bytesFetched.toLocaleString('en-US')} bytes in ${analysis.http.requests} requests`);
     if (analysis.omitted) out(`(${analysis.omitted} more findings of rules that fired too often are not listed)`);

@@ -75,7 +75,7 @@ export const VERBS: VerbInfo[] = [
   {
     name: 'lint',
     summary: 'check an fMP4, init + media segments, or an HLS/DASH manifest against the MSE rules',
-    usage: 'mwb lint <file-or-manifest|http(s)://…> [segments...] [--json]',
+    usage: 'mwb lint <file-or-manifest|http(s)://…> [segments...] [--json] [--live-wait SECONDS]',
     load: async () => (await import('./lint')).lintVerb,
     help: async () => (await import('./help/lint')).lintHelp,
   },

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { MseAnalysis } from '../core/mse/types';
+import type { LiveReload, MseAnalysis } from '../core/mse/types';
 import { fileId, method } from './method';
 
 const mseInput = z
@@ -20,4 +20,15 @@ export const mseContract = {
     mseInput,
     'Plan the playback of a file, segment set or manifest without linting it (findings empty, linted false): what the Player appends while mseAnalyze runs.',
   ).returns<MseAnalysis>(),
+  mseLiveReload: method(
+    z
+      .object({
+        /** A live media playlist's id, as a plan gave it (`stream.live.playlist`). */
+        id: fileId,
+        /** The highest media sequence the Player has: only later segments are planned. */
+        after: z.number().int().min(-1).max(Number.MAX_SAFE_INTEGER),
+      })
+      .strict(),
+    'Read a live HLS media playlist again (the Player follows the live edge): its window now, and the segments after media sequence `after`, planned like msePlan.',
+  ).returns<LiveReload>(),
 } as const;

@@ -1,5 +1,5 @@
 import type { mseContract } from '../contract/mse';
-import { analyzeMse } from '../core/mse/analyze';
+import { analyzeMse, reloadLive } from '../core/mse/analyze';
 import type { ParsedArgsOf } from '../api';
 import type { HandlerContext, HandlerMap } from './context';
 
@@ -13,4 +13,6 @@ function analyze(args: ParsedArgsOf<'mseAnalyze'>, ctx: HandlerContext, lint: bo
 export const mseHandlers: HandlerMap<keyof typeof mseContract> = {
   mseAnalyze: (args, ctx) => analyze(args, ctx, true),
   msePlan: (args, ctx) => analyze(args, ctx, false),
+  // Only an opened id: a playlist the user opened, or one a plan derived from it (never a URL from the page).
+  mseLiveReload: (args, ctx) => reloadLive(ctx.files.get(args.id).path, args.after, { fileId: async (p, size) => (await ctx.files.open(p, { listed: false, size })).id }),
 };

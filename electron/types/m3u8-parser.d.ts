@@ -32,6 +32,7 @@ declare module 'm3u8-parser' {
     mediaSequence?: number;
     discontinuityStarts?: number[];
     endList?: boolean;
+    playlistType?: string;
   }
   export class Parser {
     manifest: M3u8Manifest;

@@ -21,6 +21,7 @@ const NODE_ONLY: Record<string, string> = {
   'electron/core/mse/manifest.ts': 'local HLS/DASH manifests resolved with node:path',
   'electron/core/mse/probe.ts': 'ffprobe',
   'electron/core/mse/http-rules.ts': 'findings about the HTTP requests the Node side made (names through manifest.ts)',
+  'electron/core/mse/live-reload.ts': 'live playlists read again on the Node side (local or remote, through manifest.ts)',
 };
 
 /** Entry points that the browser bundles (they must stay Node-free as a whole). */

@@ -6,6 +6,7 @@
  */
 import { child, childrenOf, num, str, type BoxNode } from '../boxes';
 import { mimeType } from './codec-string';
+import { liveWindowOf } from './live';
 import { checkLadders, checkManifestStream, looksLikeTransportStream, transportStreamFinding, type LadderStream } from './ladder';
 import type { StreamSpec } from './manifest';
 import { buildStream, DocCache, trafOf, type MediaFiles, type StreamModel } from './model';
@@ -24,6 +25,11 @@ export interface AnalyzeOptions {
    * lint runs (issue #18).
    */
   lint?: boolean;
+  /**
+   * The longest the lint waits, in seconds, to read a live playlist again (`live-window-stalled`:
+   * 1.5 × its target duration); 0 does not reload. Default `DEFAULT_LIVE_WAIT` (live.ts).
+   */
+  liveWait?: number;
 }
 
 /** Let the event loop serve what waits (in the app, the Player's segment reads while the lint runs). */
@@ -104,6 +110,11 @@ export async function analyzeStreams(input: { kind: InputKind; name: string }, s
       }
       planned.push(await planStream(stream, sink.perSegment, idOf));
     }
+    for (const p of planned) {
+      // A live playlist: what the Player needs to follow it (live.ts).
+      const w = liveWindowOf(specs[p.index]!);
+      if (w) p.live = { playlist: await idOf(w.playlist), url: w.playlist, targetDuration: w.targetDuration, mediaSequence: w.mediaSequence, count: w.count, last: w.last, ended: false };
+    }
     // (A plan has no findings: these come with the lint too.)
     if (options.lint !== false) findings.push(...checkLadders(ladder));
     if (options.moreFindings && options.lint !== false) findings.push(...(await options.moreFindings(streams)));
@@ -178,6 +189,7 @@ export function lintReport(analysis: MseAnalysis): LintReport {
     sourceBuffers,
     findings: analysis.findings,
     tracks: analysis.tracks.map((t) => ({ id: t.id, codec: t.codec, mime: t.mime })),
+    ...(analysis.liveChecks && { live: analysis.liveChecks }),
   };
 }
 
@@ -225,6 +237,7 @@ async function planStream(stream: StreamModel, perSegment: Map<number, { error: 
       fragmentCount: moofs.length,
       errors: own.error,
       warnings: own.warning,
+      ...(seg.sequence !== undefined && { mediaSequence: seg.sequence }),
     };
   });
   return {

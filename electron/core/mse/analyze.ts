@@ -14,9 +14,11 @@ import { fetchText, HttpLog, isHttpUrl, MANIFEST_LIMIT } from '../net/http';
 import { openSource } from '../net/open-source';
 import { analyzeStreams, type AnalyzeOptions } from './analysis';
 import { checkUnavailable, httpFindings, rangePreflights } from './http-rules';
+import { DEFAULT_LIVE_WAIT } from './live';
+import { checkLiveWindows, reloadLivePlaylist } from './live-reload';
 import { dashStreams, extOf, hlsStreams, nameOf, type StreamSpec } from './manifest';
 import { UNAVAILABLE, type MediaFiles } from './model';
-import type { Finding, InputKind, MseAnalysis } from './types';
+import type { Finding, InputKind, LiveReload, MseAnalysis } from './types';
 
 export { lintReport, type AnalyzeOptions } from './analysis';
 
@@ -87,6 +89,9 @@ export async function analyzeMse(paths: string[], options: AnalyzeOptions = {}):
   const log = new HttpLog();
   const missing: MissingPlaylist[] = [];
   const { kind, specs } = await streamSpecs(paths, log, missing);
+  // A live playlist is read again 1.5 × its target duration later (live-window-stalled), while the rest is linted.
+  const liveCheck = options.lint === false ? undefined : checkLiveWindows(specs, (p) => readManifest(p, log), Date.now(), options.liveWait ?? DEFAULT_LIVE_WAIT);
+  liveCheck?.catch(() => {});
   const files: MediaFiles = { open: (file) => openSource(file, { log }), baseName: nameOf };
   const analysis = await analyzeStreams({ kind, name: nameOf(paths[0]!) }, specs, files, {
     ...options,
@@ -102,6 +107,7 @@ export async function analyzeMse(paths: string[], options: AnalyzeOptions = {}):
         url: m.path,
         fix: RULES['segment-unavailable'].fix!,
       }));
+      if (liveCheck) findings.push(...(await liveCheck).findings);
       if (log.requests) {
         const streamOf = new Map<string, number>();
         for (const spec of specs.values()) for (const part of spec.parts) if (!streamOf.has(part.path)) streamOf.set(part.path, specs.indexOf(spec));
@@ -112,5 +118,17 @@ export async function analyzeMse(paths: string[], options: AnalyzeOptions = {}):
     },
   });
   if (log.requests) analysis.http = { bytesFetched: log.bytesFetched, requests: log.requests };
+  const checks = liveCheck && (await liveCheck).checks;
+  if (checks?.length) analysis.liveChecks = checks;
   return analysis;
+}
+
+/**
+ * The Player's reload of a live HLS media playlist (a path or URL): the segments listed after
+ * media sequence `after`, planned like `msePlan`'s, and the playlist's window now.
+ */
+export async function reloadLive(playlist: string, after: number, options: AnalyzeOptions = {}): Promise<LiveReload> {
+  const log = new HttpLog();
+  const files: MediaFiles = { open: (file) => openSource(file, { log }), baseName: nameOf };
+  return reloadLivePlaylist(isHttpUrl(playlist) ? playlist : path.resolve(playlist), after, (p) => readManifest(p, log), files, options);
 }

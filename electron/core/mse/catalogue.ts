@@ -226,6 +226,10 @@ const ENTRIES = {
     severity: 'error',
     fix: "add CORS headers for the player's origin: Access-Control-Allow-Origin, and Access-Control-Expose-Headers: Content-Range, Content-Length for ranges",
   },
+  'live-window-stalled': {
+    severity: 'warning',
+    fix: 'check the packager: a live playlist must list a new segment (and advance EXT-X-MEDIA-SEQUENCE as old ones leave) every target duration',
+  },
   'http-content-type': {
     severity: 'warning',
     fix: "fix the server's MIME map: .m3u8 application/vnd.apple.mpegurl, .mpd application/dash+xml, segments video/mp4 / audio/mp4 / video/iso.segment",

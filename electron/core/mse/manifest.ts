@@ -22,6 +22,8 @@ export interface PartSpec {
    * an init part (if any) and media segments (a whole fMP4, or a DASH SegmentBase file).
    */
   role: 'init' | 'segment' | 'auto';
+  /** HLS live playlists: the segment's media sequence number (`EXT-X-MEDIA-SEQUENCE` + position). */
+  sequence?: number;
 }
 
 export interface StreamSpec {
@@ -29,6 +31,11 @@ export interface StreamSpec {
   parts: PartSpec[];
   /** What a manifest says about it (absent for files given directly). */
   declared?: DeclaredStream;
+  /**
+   * HLS: a live playlist (no `EXT-X-ENDLIST`, not `PLAYLIST-TYPE:VOD`), which its server keeps
+   * changing: the media playlist to reload and the media sequence of its first segment.
+   */
+  live?: { playlist: string; mediaSequence: number };
 }
 
 /** Resolve a manifest reference inside `dir`; refuse URLs and anything outside the folder. */
@@ -116,6 +123,8 @@ export async function hlsStreams(
   load: (p: string) => Promise<string>,
   /** A child playlist that cannot be read: reported here (and skipped) instead of failing the whole master. */
   onUnavailable?: (p: string, err: unknown) => boolean,
+  /** Number every segment with its media sequence (`PartSpec.sequence`), not only a live playlist's. */
+  options: { sequences?: boolean } = {},
 ): Promise<StreamSpec[]> {
   const name = nameOf(file);
   if (!text.trimStart().startsWith('#EXTM3U')) throw new WorkbenchError('EMANIFEST', `${name} is not an HLS playlist (no #EXTM3U header).`);
@@ -134,7 +143,7 @@ export async function hlsStreams(
         if (onUnavailable?.(p, err)) return;
         throw err;
       }
-      const sub = await hlsStreams(p, child, load, onUnavailable);
+      const sub = await hlsStreams(p, child, load, onUnavailable, options);
       for (const s of sub) streams.push({ ...s, label: `${label} · ${s.label}`, declared: { ...s.declared, ...declared, kind: declared.kind, playlist: p } });
     };
     for (const [type, groups] of Object.entries(m.mediaGroups ?? {})) {
@@ -166,7 +175,9 @@ export async function hlsStreams(
   const durations: number[] = [];
   let lastMap = '';
   let transportStream = false;
-  for (const seg of m.segments) {
+  const live = !m.endList && m.playlistType?.toUpperCase() !== 'VOD';
+  const firstSequence = m.mediaSequence ?? 0;
+  for (const [k, seg] of m.segments.entries()) {
     if (seg.map) {
       if (!seg.map.uri) throw new WorkbenchError('EMANIFEST', `${name}: #EXT-X-MAP without a URI.`);
       const key = `${seg.map.uri}@${seg.map.byterange?.offset ?? ''}`;
@@ -182,6 +193,7 @@ export async function hlsStreams(
     if (isTsName(p)) transportStream = true;
     const part: PartSpec = { path: p, role: parts.length === 0 ? 'auto' : 'segment' };
     if (seg.byterange) Object.assign(part, { offset: seg.byterange.offset, size: seg.byterange.length });
+    if (live || options.sequences) part.sequence = firstSequence + k;
     parts.push(part);
     durations.push(seg.duration ?? 0);
   }
@@ -190,7 +202,7 @@ export async function hlsStreams(
   if (m.targetDuration !== undefined) declared.targetDuration = m.targetDuration;
   if (transportStream) declared.transportStream = true;
   else if (!lastMap) declared.mapMissing = true;
-  return [{ label: name, parts, declared }];
+  return [{ label: name, parts, declared, ...(live && { live: { playlist: file, mediaSequence: firstSequence } }) }];
 }
 
 /** ISO 8601 duration (`PT4.0S`, `PT1H2M`) in seconds. */

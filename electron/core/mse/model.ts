@@ -34,6 +34,8 @@ export interface SegmentRef {
   index: number;
   doc: FileDoc;
   group: BoxGroup;
+  /** Media sequence number, for a live HLS playlist's segments. */
+  sequence?: number;
 }
 
 export interface TrackModel {
@@ -171,11 +173,12 @@ export async function buildStream(index: number, spec: StreamSpec, cache: DocCac
     if (part.role === 'init') {
       init ??= { doc, group: { boxes, start, end } };
     } else if (part.role === 'segment') {
-      segments.push({ index: segments.length, doc, group: { boxes, start, end } });
+      segments.push({ index: segments.length, doc, group: { boxes, start, end }, ...(part.sequence !== undefined && { sequence: part.sequence }) });
     } else {
       const split = splitBoxes(boxes, start, end);
       if (split.init && !init) init = { doc, group: split.init };
-      for (const g of split.segments) segments.push({ index: segments.length, doc, group: g });
+      const one = split.segments.length === 1 && part.sequence !== undefined;
+      for (const g of split.segments) segments.push({ index: segments.length, doc, group: g, ...(one && { sequence: part.sequence }) });
     }
   }
   const moov = init?.group.boxes.find((b) => b.type === 'moov') ?? segments[0]?.group.boxes.find((b) => b.type === 'moov');

@@ -102,6 +102,50 @@ export interface MediaSegment {
   /** Number of error / warning findings on this segment. */
   errors: number;
   warnings: number;
+  /** Media sequence number, for a segment of a live HLS playlist. */
+  mediaSequence?: number;
+}
+
+/** A live HLS media playlist (no `EXT-X-ENDLIST`) as one load saw it: what the Player needs to follow it. */
+export interface LiveStream {
+  /** File id of the media playlist, for `mseLiveReload` (an id the plan made, like its segments'). */
+  playlist: string;
+  /** The media playlist's URL (or path), for messages. */
+  url: string;
+  /** `EXT-X-TARGETDURATION` in seconds: how often the Player reloads. */
+  targetDuration: number;
+  /** Media sequence of the first segment listed. */
+  mediaSequence: number;
+  /** Segments listed. */
+  count: number;
+  /** Name of the last segment listed: with the two above, tells a window that moved from one that did not. */
+  last: string;
+  /** `EXT-X-ENDLIST` appeared: the event is over and nothing more will come. */
+  ended: boolean;
+}
+
+/** `mseLiveReload`: the playlist again, and the segments after the media sequence asked for. */
+export interface LiveReload {
+  live: LiveStream;
+  /** Segments with a media sequence above `after`, planned like `msePlan`'s (indices from 0). */
+  segments: MediaSegment[];
+}
+
+/** What the lint's reload of a live playlist found (`live-window-stalled`). */
+export interface LiveCheck {
+  stream: number;
+  /** The media playlist (URL or path). */
+  url: string;
+  targetDuration: number;
+  mediaSequence: number;
+  /** Seconds between the two reads; null when it was not reloaded (see `note`). */
+  waited: number | null;
+  /** The reload listed other segments; null when it was not reloaded. */
+  advanced: boolean | null;
+  /** Media sequence after the reload. */
+  reloadedSequence?: number;
+  /** Why it was not reloaded (the wait is over the bound, or the reload failed). */
+  note?: string;
 }
 
 /** What one SourceBuffer gets: an init segment and media segments in order. */
@@ -115,6 +159,8 @@ export interface MseStream {
   init: ByteRange | null;
   initBoxes: SegmentBox[];
   segments: MediaSegment[];
+  /** A live HLS playlist: follow it by reloading (absent for VOD and everything else). */
+  live?: LiveStream;
 }
 
 export type InputKind = 'file' | 'segments' | 'hls' | 'dash';
@@ -136,6 +182,8 @@ export interface MseAnalysis {
   linted: boolean;
   /** A remote input (or a manifest leading to URLs): what fetching it cost. */
   http?: { bytesFetched: number; requests: number };
+  /** Live playlists the lint reloaded (or could not), one per live stream. */
+  liveChecks?: LiveCheck[];
 }
 
 /** `mwb lint --json` output. */
@@ -146,4 +194,6 @@ export interface LintReport {
   sourceBuffers: { mime: string; tracks: number[]; stream?: string }[];
   findings: Finding[];
   tracks: { id: number; codec: string; mime: string }[];
+  /** Live playlists: what reading each again found (`live-window-stalled`). */
+  live?: LiveCheck[];
 }

@@ -85,10 +85,10 @@ export class PieceLoader {
   private inFlight = 0;
   private readonly onLanded?: () => void;
 
-  constructor(
-    private readonly pieces: LoadablePiece[],
-    options: LoaderOptions = {},
-  ) {
+  private readonly pieces: LoadablePiece[];
+
+  constructor(pieces: LoadablePiece[], options: LoaderOptions = {}) {
+    this.pieces = [...pieces];
     this.window = Math.max(1, options.window ?? 2);
     this.parallel = Math.max(1, options.parallel ?? 1);
     this.maxBytes = Math.max(1, options.maxBytes ?? 32 * 1024 * 1024);
@@ -135,6 +135,11 @@ export class PieceLoader {
       return n;
     };
     while (!g.ended && g.ready < g.to - g.from && bytesIn() < minBytes) await new Promise<void>((resolve) => g.waiters.push(resolve));
+  }
+
+  /** More pieces after the last (a live playlist's new segments). */
+  add(more: LoadablePiece[]): void {
+    this.pieces.push(...more);
   }
 
   /** Forget groups wholly before piece `k` (so their buffers can be collected). */

@@ -157,6 +157,12 @@ export class MsePlayer {
   private readsDone: (() => void) | null = null;
   private stopped = false;
   private generation = 0;
+  /** The generation whose automatic append loop is running (one at a time). */
+  private running = -1;
+  /** Where to seek once the first media segment is in (a live start: see `startAt`). */
+  private pendingSeek: number | null = null;
+  /** A live stream: more segments will come (`extend`), so running out is not the end of the stream. */
+  live = false;
   firstFrameMs: number | null = null;
 
   constructor(
@@ -321,6 +327,8 @@ export class MsePlayer {
   async appendAll(options: { autoplay?: boolean; whenReadsDone?: () => void; patienceMs?: number; batchable?: (stream: number, segment: number) => boolean } = {}): Promise<void> {
     const gen = this.generation;
     this.stopped = false;
+    if (this.running === gen) return options.whenReadsDone?.();
+    this.running = gen;
     let first = true;
     let notified = false;
     let patience: ReturnType<typeof setTimeout> | undefined;
@@ -352,8 +360,31 @@ export class MsePlayer {
       }
       this.maybeEnd();
     } finally {
+      if (this.running === gen) this.running = -1;
       notify();
     }
+  }
+
+  /** More media segments for stream `i`, after its last (a live playlist's new ones). */
+  extend(i: number, pieces: Piece[]): void {
+    const rt = this.streams[i];
+    if (!rt || !pieces.length) return;
+    rt.source.segments.push(...pieces);
+    this.loaders.get(i)?.add(pieces);
+    this.hooks.changed();
+  }
+
+  /**
+   * Start at `seconds` instead of the beginning (a live stream starts near its edge): each stream
+   * appends from its segment that holds it, and the element seeks there once the first is in.
+   */
+  startAt(seconds: number): void {
+    for (const rt of this.streams) {
+      const k = rt.source.segments.findIndex((p) => p.expected && p.expected[1] > seconds + 1e-3);
+      if (k > 0 && rt.next === 0) rt.next = k;
+    }
+    this.pendingSeek = seconds;
+    this.log('player', 'live', 'info', `starting at ${seconds.toFixed(3)} s, near the live edge`);
   }
 
   stop(): void {
@@ -393,7 +424,7 @@ export class MsePlayer {
     const ms = this.mediaSource;
     if (!ms || ms.readyState !== 'open') return;
     if (this.streams.some((rt) => rt.failed || rt.sb?.updating)) return;
-    if (this.remaining > 0) return;
+    if (this.remaining > 0 || this.live) return;
     try {
       ms.endOfStream();
       this.log('player', 'endOfStream', 'info', 'every segment appended; endOfStream() called');
@@ -497,6 +528,10 @@ export class MsePlayer {
         const shift = sb.timestampOffset;
         const span: Span = [p.expected[0] + shift, p.expected[1] + shift];
         rt.placed.push({ stream: i, segment: p.index, span, size: pieces.length > 1 ? p.size : data.byteLength, bufferedEnd });
+      }
+      if (this.pendingSeek !== null && piece.index >= 0) {
+        this.video.currentTime = this.pendingSeek;
+        this.pendingSeek = null;
       }
       return true;
     }
@@ -777,6 +812,8 @@ export class MsePlayer {
     this.stalledAt = null;
     this.evictions = 0;
     this.firstFrameMs = null;
+    this.live = false;
+    this.pendingSeek = null;
     const hadSource = !!this.mediaSource;
     this.mediaSource = null;
     if (hadSource) {

@@ -43,11 +43,16 @@ function piece(index: number, label: string, range: ByteRange, reader: ByteReade
   return { index, label, size: range.size, expected, ...(ref && { range: ref }), load: (signal) => reader.read(range.fileId, range.offset, range.size, signal) };
 }
 
+/** Pieces for media segments (a live playlist's new ones, after the plan's). */
+export function segmentPieces(segments: MediaSegment[], reader: ByteReader): Piece[] {
+  return segments.map((seg) => piece(seg.index, `${seg.range.name} ${seg.range.offset}+${seg.range.size}`, seg.range, reader, expectedSpan(seg)));
+}
+
 export function sourcesOf(analysis: MseAnalysis, reader: ByteReader): StreamSource[] {
   return analysis.streams.map((s: MseStream) => ({
     label: s.label,
     mime: s.mime,
     init: s.init ? piece(-1, `init ${s.init.name} ${s.init.offset}+${s.init.size}`, s.init, reader) : null,
-    segments: s.segments.map((seg) => piece(seg.index, `${seg.range.name} ${seg.range.offset}+${seg.range.size}`, seg.range, reader, expectedSpan(seg))),
+    segments: segmentPieces(s.segments, reader),
   }));
 }
