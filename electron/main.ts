@@ -11,6 +11,7 @@ import { app, BrowserWindow, dialog, ipcMain, Menu, Notification, protocol, scre
 import type { EventMap, EventName } from './api';
 import { RENDERER_CSP } from './core/csp';
 import { FileRegistry } from './core/files';
+import { transmuxReply } from './core/media/transmux';
 import { relayRange } from './core/net/relay';
 import { contentTypeFor, rangeReply } from './core/range';
 import { dispatch, type HandlerContext } from './handlers';
@@ -119,6 +120,15 @@ async function handleAppProtocol(request: Request): Promise<Response> {
     const info = await stat(file.path).catch(() => null);
     if (!info) return new Response('File is gone', { status: 404 });
     return rangeResponse(file.path, info.size, request.headers.get('range'), { ...common, 'Content-Type': contentTypeFor(file.path) });
+  }
+  if (pathname.startsWith('/transmux/')) {
+    // An opened MPEG-TS segment remuxed to fMP4 by ffmpeg (core/media/transmux.ts), by id only.
+    if (request.method !== 'GET') return new Response('Remuxed segments are read with GET', { status: 405, headers: common });
+    const id = pathname.slice('/transmux/'.length);
+    if (!files.has(id)) return new Response('No such opened file', { status: 404 });
+    // Cancelling the body (the renderer aborted the fetch) stops ffmpeg.
+    const reply = await transmuxReply(files.get(id), url.searchParams);
+    return new Response(reply.body, { status: reply.status, headers: { ...common, ...reply.headers } });
   }
   let rel = pathname;
   if (rel === '/' || rel === '') rel = '/index.html';

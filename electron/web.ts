@@ -20,7 +20,8 @@ import { fileLogger, logFilePath, logStart } from './core/log';
 import pkg from '../package.json' with { type: 'json' };
 import { FileRegistry } from './core/files';
 import { RENDERER_CSP } from './core/csp';
-import { relayRange } from './core/net/relay';
+import { transmuxReply } from './core/media/transmux';
+import { relayRange, type RelayedResponse } from './core/net/relay';
 import { contentTypeFor, rangeReply } from './core/range';
 import { dispatch, type HandlerContext } from './handlers';
 import { shutdownJobQueue } from './handlers/jobs';
@@ -172,6 +173,15 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       if (opened.url) return serveRemote(req, res, { url: opened.url, size: opened.size });
       return serveFile(req, res, opened.path, {});
     }
+    if (url.pathname.startsWith('/transmux/')) {
+      // An opened MPEG-TS segment remuxed to fMP4 by ffmpeg (core/media/transmux.ts), by id only.
+      if (req.method !== 'GET') return refuse(res, 405, 'Remuxed segments are read with GET.');
+      const id = url.pathname.slice('/transmux/'.length).split('/')[0] ?? '';
+      if (!files.has(id)) return refuse(res, 404, 'No such opened file.');
+      const stop = new AbortController();
+      res.on('close', () => stop.abort());
+      return sendStream(res, await transmuxReply(files.get(id), url.searchParams, stop.signal));
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'Method not allowed.');
     // Static renderer files; never outside the renderer folder.
     let rel: string;
@@ -203,7 +213,10 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   }
 
   async function serveRemote(req: http.IncomingMessage, res: http.ServerResponse, file: { url: string; size: number }): Promise<void> {
-    const relayed = await relayRange(file, req.headers.range, req.method);
+    sendStream(res, await relayRange(file, req.headers.range, req.method));
+  }
+
+  function sendStream(res: http.ServerResponse, relayed: RelayedResponse): void {
     res.writeHead(relayed.status, { ...baseHeaders, ...relayed.headers });
     if (!relayed.body) return void res.end();
     const stream = Readable.fromWeb(relayed.body as NodeReadableStream<Uint8Array>);

@@ -32,7 +32,8 @@ export const lintVerb: Verb = {
     }
     const out = (s = '') => process.stdout.write(s + '\n');
     const segs = analysis.streams.reduce((n, s) => n + s.segments.length, 0);
-    out(`${analysis.input.name}: ${analysis.fragmented ? 'fragmented' : 'progressive'} · ${analysis.streams.length} stream${analysis.streams.length === 1 ? '' : 's'} · ${segs} media segment${segs === 1 ? '' : 's'} · ${analysis.input.files} file${analysis.input.files === 1 ? '' : 's'}`);
+    const kind = analysis.streams.length && analysis.streams.every((s) => s.transmux) ? 'MPEG-TS' : analysis.fragmented ? 'fragmented' : 'progressive';
+    out(`${analysis.input.name}: ${kind} · ${analysis.streams.length} stream${analysis.streams.length === 1 ? '' : 's'} · ${segs} media segment${segs === 1 ? '' : 's'} · ${analysis.input.files} file${analysis.input.files === 1 ? '' : 's'}`);
     for (const s of analysis.streams) {
       if (analysis.streams.length > 1) out(`  ${s.label}`);
       for (const t of s.tracks) out(`  track ${String(t.id).padEnd(3)} ${t.kind.padEnd(6)} ${t.codec.padEnd(22)} ${t.mime}`);

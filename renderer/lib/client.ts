@@ -40,6 +40,8 @@ interface Transport {
   invoke(name: MethodName, args: unknown): Promise<Envelope<unknown>>;
   subscribe(listener: (event: string, payload: unknown) => void): void;
   fileUrl(id: string): string;
+  /** URL of an opened MPEG-TS file remuxed to fMP4 by ffmpeg on the Node side (`query`: part, offset, size, aac). */
+  transmuxUrl(id: string, query: string): string;
   pathForFile(file: File): string | null;
 }
 
@@ -53,6 +55,7 @@ function electronTransport(bridge: WorkbenchBridge): Transport {
     },
     subscribe: (listener) => void bridge.on(listener),
     fileUrl: (id) => `app://workbench/files/${encodeURIComponent(id)}`,
+    transmuxUrl: (id, query) => `app://workbench/transmux/${encodeURIComponent(id)}?${query}`,
     pathForFile: (file) => bridge.pathForFile(file) || null,
   };
 }
@@ -95,6 +98,7 @@ function webTransport(): Transport {
       };
     },
     fileUrl: (id) => `/files/${encodeURIComponent(id)}?token=${encodeURIComponent(token)}`,
+    transmuxUrl: (id, query) => `/transmux/${encodeURIComponent(id)}?${query}&token=${encodeURIComponent(token)}`,
     pathForFile: () => null,
   };
 }
@@ -108,6 +112,9 @@ function staticTransport(): Transport {
     subscribe: () => {},
     fileUrl: () => {
       throw new ClientError('ESTATIC', 'The static build reads files only through the browser.');
+    },
+    transmuxUrl: () => {
+      throw new ClientError('ESTATIC', 'Remuxing MPEG-TS needs ffmpeg: use the desktop app or npm start.');
     },
     pathForFile: () => null,
   };
@@ -164,6 +171,9 @@ export const client = {
 
   /** URL of an opened file's bytes; supports HTTP Range, as a browser player needs. */
   fileUrl: (id: string): string => transport.fileUrl(id),
+
+  /** URL of an opened MPEG-TS file (or byte range of one) remuxed to fMP4 by ffmpeg (see core/media/transmux.ts). */
+  transmuxUrl: (id: string, query: string): string => transport.transmuxUrl(id, query),
 
   /** A dropped file's local path (desktop app only; browsers do not reveal paths). */
   pathForFile: (file: File): string | null => transport.pathForFile(file),

@@ -16,6 +16,7 @@ const areas: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   dropin: () => import('./dropin'),
   cancel: () => import('./cancel'),
   remote: () => import('./remote'),
+  ts: () => import('./ts'),
 };
 
 const wanted = process.argv.slice(2);

@@ -106,6 +106,20 @@ export async function playerFindingOf(page: Page, url: string, rule: string): Pr
   return row;
 }
 
+const testText = async (page: Page, id: string) => (await page.getByTestId(id).textContent())?.trim() ?? '';
+
+/** Poll a test id's text until `test` accepts it (the Player's view catches up a few times a second). */
+export async function waitForText(app: { page: Page }, id: string, test: (t: string) => boolean, timeout = 20_000): Promise<string> {
+  const start = Date.now();
+  let last = '';
+  while (Date.now() - start < timeout) {
+    last = await testText(app.page, id);
+    if (test(last)) return last;
+    await app.page.waitForTimeout(100);
+  }
+  throw new Error(`${id} never matched; last text: ${last}`);
+}
+
 /**
  * Drop real files on the window as a user's drag would: a `DataTransfer` carrying `File`s with the
  * files' bytes (small fixtures only; the page never learns a path).

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { brokenFixture, cleanFmp4, segmentedSet } from '../fixtures/mse-broken';
-import { openInUi, startApp, type App } from './helpers';
+import { openInUi, startApp, waitForText, type App } from './helpers';
 
 /** Open `file` in the UI, make it the Player's source and load it. */
 async function loadInPlayer(app: App, file: string, options: { step?: boolean } = {}): Promise<void> {
@@ -28,16 +28,6 @@ async function waitForCount(app: App, selector: string, n: number, timeout = 10_
 
 const text = async (app: App, id: string) => (await app.page.getByTestId(id).textContent())?.trim() ?? '';
 
-async function waitForText(app: App, id: string, test: (t: string) => boolean, timeout = 20_000): Promise<string> {
-  const start = Date.now();
-  let last = '';
-  while (Date.now() - start < timeout) {
-    last = await text(app, id);
-    if (test(last)) return last;
-    await app.page.waitForTimeout(100);
-  }
-  throw new Error(`${id} never matched; last text: ${last}`);
-}
 
 describe('MSE Player in Chromium (web mode)', () => {
   let app: App;

@@ -8,8 +8,9 @@ import { child, childrenOf, num, str, type BoxNode } from '../boxes';
 import { mimeType } from './codec-string';
 import { liveWindowOf } from './live';
 import { checkLadders, checkManifestStream, looksLikeTransportStream, transportStreamFinding, type LadderStream } from './ladder';
-import type { StreamSpec } from './manifest';
+import type { PartSpec, StreamSpec } from './manifest';
 import { buildStream, DocCache, trafOf, type MediaFiles, type StreamModel } from './model';
+import { planTransportStream, type TransportHead } from './transport';
 import { checkCodecs, checkFragments, checkInit, checkMovie, checkSidx, checkStructure, checkTiming, FindingSink, type RuleContext } from './rules';
 import type { ByteRange, Finding, InputKind, LintReport, MediaSegment, MseAnalysis, MseStream, SegmentBox, SegmentTrack, TrackCodec } from './types';
 
@@ -43,6 +44,12 @@ export interface AnalyzeHooks extends AnalyzeOptions {
   checkStream?: (stream: StreamModel, sink: FindingSink) => void;
   /** Findings about the input as a whole, after every stream's. */
   moreFindings?: (streams: StreamModel[]) => Promise<Finding[]>;
+  /**
+   * The first segment of an MPEG-TS stream remuxed to fMP4 (the Node side runs ffmpeg): with it,
+   * the stream is planned for playback through the remux (`transport.ts`); without it (the
+   * browser worker), it is planned empty.
+   */
+  transportHead?: (part: PartSpec) => Promise<TransportHead>;
 }
 
 /**
@@ -73,7 +80,10 @@ export async function analyzeStreams(input: { kind: InputKind; name: string }, s
       const spec = specs[stream.index]!;
       if (transport.has(stream.index)) {
         if (options.lint !== false) findings.push(transportStreamFinding(stream.index, spec));
-        planned.push(await planStream(stream, new Map(), idOf));
+        const head = options.transportHead;
+        const plan = head ? await planTransportStream(stream.index, spec, files, { head, idOf, planModel: (m) => planStream(m, new Map(), () => '') }) : await planStream(stream, new Map(), idOf);
+        fragmented ||= plan.tracks.length > 0;
+        planned.push(plan);
         continue;
       }
       const sink = new FindingSink(stream, streams.length > 1, undefined, fromManifest);
@@ -124,6 +134,8 @@ export async function analyzeStreams(input: { kind: InputKind; name: string }, s
     const counts = { error: 0, warning: 0, info: 0 };
     for (const f of findings) counts[f.severity]++;
     const allFiles = new Set(streams.flatMap((s) => s.docs.map((d) => d.path)));
+    // MPEG-TS parts are not parsed as MP4 (no docs), but they are the stream's files.
+    for (const i of transport) for (const part of specs[i]!.parts) allFiles.add(part.path);
     const analysis: MseAnalysis = {
       input: { kind, name: input.name, files: allFiles.size },
       fragmented,

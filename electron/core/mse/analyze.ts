@@ -12,6 +12,7 @@ import path from 'node:path';
 import { describeFsError, errorCode, errorMessage, WorkbenchError } from '../errors';
 import { fetchText, HttpLog, isHttpUrl, MANIFEST_LIMIT } from '../net/http';
 import { openSource } from '../net/open-source';
+import { transmuxHead } from '../media/transmux';
 import { analyzeStreams, type AnalyzeOptions } from './analysis';
 import { checkUnavailable, httpFindings, rangePreflights } from './http-rules';
 import { DEFAULT_LIVE_WAIT } from './live';
@@ -97,6 +98,8 @@ export async function analyzeMse(paths: string[], options: AnalyzeOptions = {}):
     ...options,
     fromManifest: kind === 'hls' || kind === 'dash',
     checkStream: checkUnavailable,
+    // MPEG-TS: the first segment remuxed by ffmpeg gives the plan its tracks (core/media/transmux.ts).
+    transportHead: (part) => transmuxHead({ path: part.path, offset: part.offset, size: part.size }, { log }),
     async moreFindings(streams) {
       const findings: Finding[] = missing.map((m) => ({
         rule: 'segment-unavailable',

@@ -36,7 +36,7 @@ export function looksLikeTransportStream(head: Uint8Array): boolean {
 /** `hls-ts-needs-transmux` for a stream whose segments are MPEG-TS (its media are not linted as MP4). */
 export function transportStreamFinding(index: number, spec: StreamSpec): Finding {
   const part = spec.parts.find((p) => p.role !== 'init');
-  return finding('hls-ts-needs-transmux', `${spec.label} uses MPEG-TS segments: MSE takes fMP4 only, so a web player must transmux them to fMP4 in JavaScript (hls.js does), and Safari plays them natively.`, index, {
+  return finding('hls-ts-needs-transmux', `${spec.label} uses MPEG-TS segments: MSE takes fMP4 only, so a web player must transmux them to fMP4 in JavaScript (hls.js does), and Safari plays them natively. The workbench's Player remuxes each segment to fMP4 with ffmpeg on the fly (-c copy, timestamps kept) to play it.`, index, {
     segment: 0,
     url: part?.path ?? spec.declared?.playlist ?? '',
   });

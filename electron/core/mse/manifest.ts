@@ -98,6 +98,8 @@ export interface DeclaredStream {
   mapMissing?: boolean;
   /** HLS: the segments are MPEG-TS (by name; the lint also sniffs the bytes). */
   transportStream?: boolean;
+  /** HLS: media segment indices that follow an `EXT-X-DISCONTINUITY` (a new clock may start there). */
+  discontinuities?: number[];
   /** DASH: the Period index. */
   period?: number;
 }
@@ -175,9 +177,11 @@ export async function hlsStreams(
   const durations: number[] = [];
   let lastMap = '';
   let transportStream = false;
+  const discontinuities: number[] = [];
   const live = !m.endList && m.playlistType?.toUpperCase() !== 'VOD';
   const firstSequence = m.mediaSequence ?? 0;
   for (const [k, seg] of m.segments.entries()) {
+    if (seg.discontinuity && durations.length > 0) discontinuities.push(durations.length);
     if (seg.map) {
       if (!seg.map.uri) throw new WorkbenchError('EMANIFEST', `${name}: #EXT-X-MAP without a URI.`);
       const key = `${seg.map.uri}@${seg.map.byterange?.offset ?? ''}`;
@@ -202,6 +206,7 @@ export async function hlsStreams(
   if (m.targetDuration !== undefined) declared.targetDuration = m.targetDuration;
   if (transportStream) declared.transportStream = true;
   else if (!lastMap) declared.mapMissing = true;
+  if (discontinuities.length) declared.discontinuities = discontinuities;
   return [{ label: name, parts, declared, ...(live && { live: { playlist: file, mediaSequence: firstSequence } }) }];
 }
 

@@ -161,6 +161,26 @@ export interface MseStream {
   segments: MediaSegment[];
   /** A live HLS playlist: follow it by reloading (absent for VOD and everything else). */
   live?: LiveStream;
+  /**
+   * MPEG-TS segments (HLS), which MSE cannot take: the Player appends them remuxed to fMP4 by
+   * ffmpeg on the Node side (`transport.ts`, `core/media/transmux.ts`). `init` is then the first
+   * segment's TS bytes, of which only the remux's ftyp+moov is appended; each media segment's range
+   * is its TS bytes, of which the remux's moof+mdat is appended. Absent for fMP4 streams.
+   */
+  transmux?: TransmuxPlan;
+}
+
+export interface TransmuxPlan {
+  /** AAC audio goes through aac_adtstoasc (false when the TS's audio is another codec). */
+  aac: boolean;
+  /** Why the first segment could not be remuxed: the stream then has no tracks and cannot play. */
+  error?: string;
+  /**
+   * After each `EXT-X-DISCONTINUITY` a TS may start a new clock: from segment `from` on, add
+   * `shift` seconds to the media times so the run follows the previous one end to end (the Player
+   * moves timestampOffset by it before appending that segment). Absent without discontinuities.
+   */
+  runs?: { from: number; shift: number }[];
 }
 
 export type InputKind = 'file' | 'segments' | 'hls' | 'dash';

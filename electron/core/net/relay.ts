@@ -17,7 +17,7 @@ export interface RelayedResponse {
 }
 
 /** Skip `skip` bytes of a stream, then pass at most `length`. */
-function slice(stream: ReadableStream<Uint8Array>, skip: number, length: number, stop: () => void): ReadableStream<Uint8Array> {
+export function slice(stream: ReadableStream<Uint8Array>, skip: number, length: number, stop: () => void): ReadableStream<Uint8Array> {
   let toSkip = skip;
   let left = length;
   return stream.pipeThrough(

@@ -41,6 +41,8 @@ export interface Piece {
   expected?: Span;
   /** Where its bytes are, when they can be read by range (lets automatic mode coalesce reads). */
   range?: RangeRef;
+  /** timestampOffset to set before appending it (segments mode): MPEG-TS re-based after a discontinuity. */
+  timestampOffset?: number;
   load(signal?: AbortSignal): Promise<ArrayBuffer>;
 }
 
@@ -49,6 +51,8 @@ export interface StreamSource {
   mime: string;
   init: Piece | null;
   segments: Piece[];
+  /** Set on the SourceBuffer before the first append (MPEG-TS remuxed: start at 0, as hls.js does). */
+  timestampOffset?: number;
 }
 
 export interface AppendFailure {
@@ -237,6 +241,7 @@ export class MsePlayer {
         rt.sb = sb;
         this.log('MediaSource', 'addSourceBuffer', 'ok', `SourceBuffer ${i} for ${source.label}: ${source.mime}`, { stream: i });
         if (rt.mode !== 'segments') this.applyMode(i, rt.mode);
+        if (source.timestampOffset) this.setTimestampOffset(i, source.timestampOffset);
         for (const name of ['updatestart', 'update', 'updateend', 'error', 'abort'] as const) {
           const fn = () => {
             if (gen !== this.generation) return;
@@ -481,6 +486,7 @@ export class MsePlayer {
     if (gen !== this.generation) return false;
     const label = pieces.length > 1 ? `${pieces.length} segments from one read, one appendBuffer` : piece.label;
     this.log('player', 'append', 'info', `${what} (${label}, ${data.byteLength.toLocaleString('en-US')} B) → SourceBuffer ${i}`, { stream: i, segment: piece.index });
+    if (piece.timestampOffset !== undefined && rt.mode === 'segments' && sb.timestampOffset !== piece.timestampOffset) this.setTimestampOffset(i, piece.timestampOffset);
     for (let attempt = 0; ; attempt++) {
       let errored = false;
       const onError = () => (errored = true);

@@ -8,6 +8,7 @@
 import type { ByteRange, MediaSegment, MseAnalysis, MseStream } from '../../../electron/core/mse/types';
 import type { Piece, StreamSource } from './player';
 import type { Span } from './ranges';
+import { transmuxSource, transportOffset, type TransmuxReader } from './transmux';
 
 /** Where a segment should land, in presentation time (what `buffered` reports). */
 export function expectedSpan(seg: MediaSegment): Span | undefined {
@@ -35,6 +36,8 @@ export interface ByteReader {
    * pieces with a URL can be coalesced into one ranged request.
    */
   url?: (fileId: string) => string | undefined;
+  /** How MPEG-TS streams are fetched remuxed to fMP4 (absent where there is no ffmpeg: the static build). */
+  transmux?: TransmuxReader;
 }
 
 function piece(index: number, label: string, range: ByteRange, reader: ByteReader, expected?: Span): Piece {
@@ -49,7 +52,8 @@ export function segmentPieces(segments: MediaSegment[], reader: ByteReader): Pie
 }
 
 export function sourcesOf(analysis: MseAnalysis, reader: ByteReader): StreamSource[] {
-  return analysis.streams.map((s: MseStream) => ({
+  const offset = transportOffset(analysis);
+  return analysis.streams.map((s: MseStream) => (s.transmux && reader.transmux ? transmuxSource(s, reader.transmux, expectedSpan, offset) : {
     label: s.label,
     mime: s.mime,
     init: s.init ? piece(-1, `init ${s.init.name} ${s.init.offset}+${s.init.size}`, s.init, reader) : null,
