@@ -308,7 +308,9 @@ export class MsePlayer {
         if (gen !== this.generation) return false;
         if (batchable(i, piece.index)) {
           const together = this.loaderOf(i).readyFrom(k0);
-          for (let k = rt.next + 1; k - rt.next < together && k < src.segments.length && batchable(i, src.segments[k]!.index); k++) pieces.push(src.segments[k]!);
+          // (Never across a change of timestampOffset: it is set once, before the append.)
+          const joins = (p: Piece) => batchable(i, p.index) && p.timestampOffset === piece.timestampOffset;
+          for (let k = rt.next + 1; k - rt.next < together && k < src.segments.length && joins(src.segments[k]!); k++) pieces.push(src.segments[k]!);
         }
       }
       rt.next += pieces.length;
