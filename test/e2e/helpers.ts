@@ -85,18 +85,23 @@ export async function openInUi(page: Page, file: string): Promise<void> {
   await page.getByTestId('file-count').filter({ hasText: `${before + 1} open` }).waitFor();
 }
 
-/** Open a URL and load it in the Player: the source is chosen by its URL (the option's title). */
-export async function loadUrlInPlayer(page: Page, url: string): Promise<void> {
+/** Open a URL and make it the Player's source (chosen by its URL, shown as the option's title); not loaded yet. */
+export async function openInPlayer(page: Page, url: string): Promise<void> {
   await openInUi(page, url);
   await page.getByTestId('nav-player').click();
   const source = page.getByTestId('player-source');
   await source.selectOption(await source.locator(`option[title="${url}"]`).getAttribute('value'));
+}
+
+/** Open a URL and load it in the Player: the source is chosen by its URL (the option's title). */
+export async function loadUrlInPlayer(page: Page, url: string): Promise<void> {
+  await openInPlayer(page, url);
   await page.getByTestId('player-load').click();
 }
 
 /**
- * Open a URL, load it in the Player (the source chosen by its URL, shown as the option's title) and
- * show the lint findings tab; resolves with the findings row naming `rule` once it is there.
+ * Open a URL, load it in the Player and show the lint findings tab; resolves with the findings row
+ * naming `rule` once it is there.
  */
 export async function playerFindingOf(page: Page, url: string, rule: string): Promise<Locator> {
   await loadUrlInPlayer(page, url);

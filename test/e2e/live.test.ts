@@ -35,7 +35,8 @@ describe('live HLS in the Player (Chromium, web mode)', () => {
     await page.waitForFunction(() => (document.querySelector('[data-testid="player-video"]') as HTMLVideoElement).currentTime > 0, undefined, { timeout: 30_000 });
     const first = await video.evaluate((v: HTMLVideoElement) => v.currentTime);
     expect(first).toBeGreaterThanOrEqual(10.99);
-    expect(await page.getByTestId('player-log').getByText('starting at 11.000 s, near the live edge').count()).toBe(1);
+    // (The view shows log lines in batches: wait for it.)
+    await expect.poll(() => page.getByTestId('player-log').getByText('starting at 11.000 s, near the live edge').count(), { timeout: 10_000 }).toBe(1);
     const before = await segmentsBadge(app);
     expect(before).toBeGreaterThanOrEqual(4);
     // Past the end of the first window: only segments the reloads brought can be playing now.

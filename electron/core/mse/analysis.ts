@@ -12,7 +12,7 @@ import type { PartSpec, StreamSpec } from './manifest';
 import { buildStream, DocCache, trafOf, type MediaFiles, type StreamModel } from './model';
 import { planTransportStream, type TransportHead } from './transport';
 import { checkCodecs, checkFragments, checkInit, checkMovie, checkSidx, checkStructure, checkTiming, FindingSink, type RuleContext } from './rules';
-import type { ByteRange, Finding, InputKind, LintReport, MediaSegment, MseAnalysis, MseStream, SegmentBox, SegmentTrack, TrackCodec } from './types';
+import type { ByteRange, DeclaredStream, Finding, InputKind, LintReport, MediaSegment, MseAnalysis, MseStream, PlanDeclaration, SegmentBox, SegmentTrack, TrackCodec } from './types';
 
 export interface AnalyzeOptions {
   /**
@@ -83,6 +83,7 @@ export async function analyzeStreams(input: { kind: InputKind; name: string }, s
         const head = options.transportHead;
         const plan = head ? await planTransportStream(stream.index, spec, files, { head, idOf, planModel: (m) => planStream(m, new Map(), () => '') }) : await planStream(stream, new Map(), idOf);
         fragmented ||= plan.tracks.length > 0;
+        if (spec.declared) plan.declared = planDeclaration(spec.declared);
         planned.push(plan);
         continue;
       }
@@ -91,7 +92,7 @@ export async function analyzeStreams(input: { kind: InputKind; name: string }, s
       if (options.lint === false) {
         // checkInit also says whether MSE can take the file at all; its findings are not kept.
         fragmented ||= checkInit(ctx).fragmented;
-        planned.push(await planStream(stream, new Map(), idOf));
+        planned.push(await planStream(stream, new Map(), idOf, spec.declared));
         continue;
       }
       // Between rule groups, let the event loop serve what waits.
@@ -118,7 +119,7 @@ export async function analyzeStreams(input: { kind: InputKind; name: string }, s
         ladder.push(entry);
         findings.push(...checkManifestStream(stream.index, entry));
       }
-      planned.push(await planStream(stream, sink.perSegment, idOf));
+      planned.push(await planStream(stream, sink.perSegment, idOf, spec.declared));
     }
     for (const p of planned) {
       // A live playlist: what the Player needs to follow it (live.ts).
@@ -205,7 +206,7 @@ export function lintReport(analysis: MseAnalysis): LintReport {
   };
 }
 
-async function planStream(stream: StreamModel, perSegment: Map<number, { error: number; warning: number }>, idOf: (p: string, size?: number) => string | Promise<string>): Promise<MseStream> {
+async function planStream(stream: StreamModel, perSegment: Map<number, { error: number; warning: number }>, idOf: (p: string, size?: number) => string | Promise<string>, declared?: DeclaredStream): Promise<MseStream> {
   const ids = new Map<string, string>();
   for (const d of stream.docs) ids.set(d.path, await idOf(d.path, d.size));
   const range = (doc: { path: string; name: string }, start: number, end: number): ByteRange => ({ fileId: ids.get(doc.path)!, name: doc.name, offset: start, size: end - start });
@@ -260,7 +261,17 @@ async function planStream(stream: StreamModel, perSegment: Map<number, { error: 
     init: stream.init ? range(stream.init.doc, stream.init.group.start, stream.init.group.end) : null,
     initBoxes: stream.init ? stream.init.group.boxes.map((b) => summarizeBox(b, stream)) : [],
     segments,
+    ...(declared && { declared: planDeclaration(declared) }),
   };
+}
+
+/** The part of a manifest's declaration the Player groups and picks renditions by (not the per-segment durations). */
+function planDeclaration(d: DeclaredStream): PlanDeclaration {
+  const out: PlanDeclaration = { kind: d.kind };
+  for (const key of ['ladder', 'codecs', 'bandwidth', 'resolution', 'audioGroup', 'name', 'default', 'period', 'periodStart'] as const) {
+    if (d[key] !== undefined) (out as Record<string, unknown>)[key] = d[key];
+  }
+  return out;
 }
 
 /** Per segment and track: decode time, duration, samples, first-sample sync flag, presentation span. */

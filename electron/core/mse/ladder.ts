@@ -7,7 +7,8 @@
  * No Node imports: it reads the stream models and the declared facts only.
  */
 import { RULES } from './catalogue';
-import type { DeclaredStream, StreamSpec } from './manifest';
+import type { StreamSpec } from './manifest';
+import type { DeclaredStream } from './types';
 import type { StreamModel } from './model';
 import type { Finding, RuleId, SegmentTrack } from './types';
 

@@ -10,7 +10,10 @@ import path from 'node:path';
 import { WorkbenchError } from '../errors';
 import { checkHttpUrl, isHttpUrl, urlName } from '../net/http';
 import { Parser, type M3u8Manifest, type M3u8Playlist } from 'm3u8-parser';
+import type { DeclaredStream } from './types';
 import { children, first, parseXml, type XmlElement } from './xml';
+
+export type { DeclaredStream };
 
 export interface PartSpec {
   path: string;
@@ -79,31 +82,6 @@ export function resolveRef(file: string, ref: string): string {
   return checkHttpUrl(url.href);
 }
 
-/** What the manifest itself declares about a stream: what the ladder lint compares with the media. */
-export interface DeclaredStream {
-  /** `variant`: an HLS variant; `audio`/`video`/`subtitles`: an HLS alternate rendition (EXT-X-MEDIA); `iframe`: an I-frame playlist; `representation`: a DASH one; `playlist`: an HLS media playlist given alone. */
-  kind: 'variant' | 'audio' | 'video' | 'subtitles' | 'iframe' | 'representation' | 'playlist';
-  /** The streams that form one ladder (switchable renditions of one media type): HLS `variants`, DASH `period 0 · set 1`. */
-  ladder?: string;
-  /** The media (child) playlist, for HLS. */
-  playlist?: string;
-  codecs?: string;
-  /** HLS `BANDWIDTH` / DASH `@bandwidth`, bits per second (the declared peak). */
-  bandwidth?: number;
-  /** HLS `EXT-X-TARGETDURATION`, seconds. */
-  targetDuration?: number;
-  /** Declared duration (seconds) of each media segment in order (EXTINF, SegmentTimeline, @duration). */
-  durations?: number[];
-  /** HLS: media segments listed without an `EXT-X-MAP` although they are not MPEG-TS. */
-  mapMissing?: boolean;
-  /** HLS: the segments are MPEG-TS (by name; the lint also sniffs the bytes). */
-  transportStream?: boolean;
-  /** HLS: media segment indices that follow an `EXT-X-DISCONTINUITY` (a new clock may start there). */
-  discontinuities?: number[];
-  /** DASH: the Period index. */
-  period?: number;
-}
-
 /** Read an HLS playlist with m3u8-parser (a maintained parser used by video.js). */
 function parseM3u8(text: string): M3u8Manifest {
   const parser = new Parser();
@@ -152,7 +130,11 @@ export async function hlsStreams(
       if (type === 'SUBTITLES' || type === 'CLOSED-CAPTIONS') continue;
       for (const [group, renditions] of Object.entries(groups)) {
         for (const [renditionName, r] of Object.entries(renditions)) {
-          if (r.uri) await add(r.uri, `${type} ${renditionName || group}`.trim(), { kind: type === 'VIDEO' ? 'video' : 'audio', ladder: `${type} ${group}` });
+          if (!r.uri) continue;
+          const declared: DeclaredStream = { kind: type === 'VIDEO' ? 'video' : 'audio', ladder: `${type} ${group}` };
+          if (renditionName) declared.name = renditionName;
+          if (r.default) declared.default = true;
+          await add(r.uri, `${type} ${renditionName || group}`.trim(), declared);
         }
       }
     }
@@ -163,6 +145,8 @@ export async function hlsStreams(
       const declared: DeclaredStream = { kind: 'variant', ladder: 'variants' };
       if (typeof a.CODECS === 'string') declared.codecs = a.CODECS;
       if (typeof a.BANDWIDTH === 'number') declared.bandwidth = a.BANDWIDTH;
+      if (a.RESOLUTION) declared.resolution = { width: a.RESOLUTION.width, height: a.RESOLUTION.height };
+      if (typeof a.AUDIO === 'string') declared.audioGroup = a.AUDIO;
       await add(v.uri, `variant ${variantLabel(a)}`.trim(), declared);
     }
     for (const v of m.iFramePlaylists ?? []) {
@@ -359,10 +343,13 @@ export function dashStreams(file: string, text: string, exists: (p: string) => b
           parts.push({ path: resolveRef(file, base), role: 'auto' });
         }
         if (!parts.some((p) => p.role !== 'init')) throw new WorkbenchError('EMANIFEST', `${name}: ${label} lists no media segments.`);
-        const declared: DeclaredStream = { kind: 'representation', ladder: `period ${pi} · set ${ai}`, period: pi };
+        const declared: DeclaredStream = { kind: 'representation', ladder: `period ${pi} · set ${ai}`, period: pi, periodStart: start };
         const codecs = rep.attrs.codecs ?? set.attrs.codecs;
         if (codecs) declared.codecs = codecs;
         if (rep.attrs.bandwidth) declared.bandwidth = Number(rep.attrs.bandwidth);
+        const width = Number(rep.attrs.width ?? set.attrs.width);
+        const height = Number(rep.attrs.height ?? set.attrs.height);
+        if (width > 0 && height > 0) declared.resolution = { width, height };
         if (durations.length) declared.durations = durations;
         streams.push({ label, parts, declared });
       }

@@ -159,6 +159,8 @@ export interface MseStream {
   init: ByteRange | null;
   initBoxes: SegmentBox[];
   segments: MediaSegment[];
+  /** What a manifest declares about the stream (absent for files given directly). */
+  declared?: PlanDeclaration;
   /** A live HLS playlist: follow it by reloading (absent for VOD and everything else). */
   live?: LiveStream;
   /**
@@ -217,3 +219,40 @@ export interface LintReport {
   /** Live playlists: what reading each again found (`live-window-stalled`). */
   live?: LiveCheck[];
 }
+
+/** What the manifest itself declares about a stream: what the ladder lint compares with the media. */
+export interface DeclaredStream {
+  /** `variant`: an HLS variant; `audio`/`video`/`subtitles`: an HLS alternate rendition (EXT-X-MEDIA); `iframe`: an I-frame playlist; `representation`: a DASH one; `playlist`: an HLS media playlist given alone. */
+  kind: 'variant' | 'audio' | 'video' | 'subtitles' | 'iframe' | 'representation' | 'playlist';
+  /** The streams that form one ladder (switchable renditions of one media type): HLS `variants`, DASH `period 0 · set 1`. */
+  ladder?: string;
+  /** The media (child) playlist, for HLS. */
+  playlist?: string;
+  codecs?: string;
+  /** HLS `BANDWIDTH` / DASH `@bandwidth`, bits per second (the declared peak). */
+  bandwidth?: number;
+  /** HLS `EXT-X-TARGETDURATION`, seconds. */
+  targetDuration?: number;
+  /** Declared duration (seconds) of each media segment in order (EXTINF, SegmentTimeline, @duration). */
+  durations?: number[];
+  /** HLS: media segments listed without an `EXT-X-MAP` although they are not MPEG-TS. */
+  mapMissing?: boolean;
+  /** HLS: the segments are MPEG-TS (by name; the lint also sniffs the bytes). */
+  transportStream?: boolean;
+  /** HLS: media segment indices that follow an `EXT-X-DISCONTINUITY` (a new clock may start there). */
+  discontinuities?: number[];
+  /** DASH: the Period index. */
+  period?: number;
+  /** DASH: where the Period starts on the presentation timeline, seconds. */
+  periodStart?: number;
+  /** HLS variant `RESOLUTION`, or DASH `@width`/`@height`. */
+  resolution?: { width: number; height: number };
+  /** HLS variant: the `AUDIO` group it names (its alternate audio renditions form the ladder `AUDIO <group>`). */
+  audioGroup?: string;
+  /** HLS alternate rendition: `NAME`, and whether it is the group's `DEFAULT=YES` one. */
+  name?: string;
+  default?: boolean;
+}
+
+/** What the Player needs of a declaration to group streams into ladders and pick renditions (`renditions.ts`). */
+export type PlanDeclaration = Pick<DeclaredStream, 'kind' | 'ladder' | 'codecs' | 'bandwidth' | 'resolution' | 'audioGroup' | 'name' | 'default' | 'period' | 'periodStart'>;

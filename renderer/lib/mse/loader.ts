@@ -45,6 +45,8 @@ export interface LoaderOptions {
   firstPieces?: number;
   /** Called whenever a request lands (or fails): `allRead` may have changed. */
   onLanded?: () => void;
+  /** Each request that landed: its bytes and how long it took (the Player's throughput for its Auto rendition rule). */
+  onRead?: (bytes: number, ms: number) => void;
 }
 
 export type PieceBytes = ArrayBuffer | Uint8Array<ArrayBuffer>;
@@ -77,6 +79,7 @@ export class PieceLoader {
   private readonly maxBytes: number;
   private readonly growFrom: number;
   private readonly firstPieces: number;
+  private readonly onRead?: (bytes: number, ms: number) => void;
   /** Requests made, for the log and the tests. */
   requests = 0;
   /** The first request has landed: until then it travels alone, so the first frame does not share the line. */
@@ -95,6 +98,7 @@ export class PieceLoader {
     this.growFrom = Math.max(1, options.growFrom ?? 32 * 1024 * 1024);
     this.firstPieces = Math.max(1, options.firstPieces ?? 2);
     this.onLanded = options.onLanded;
+    this.onRead = options.onRead;
   }
 
   /** Every piece has been read (or its read failed): this loader makes no more requests. */
@@ -227,14 +231,18 @@ export class PieceLoader {
     this.requests++;
     const signal = this.controller.signal;
     const head = this.pieces[group.from]!;
+    const t0 = performance.now();
     if (group.to - group.from === 1 || !head.range) {
-      settle[0]!.resolve(await head.load(signal));
+      const one = await head.load(signal);
+      this.onRead?.(one.byteLength, performance.now() - t0);
+      settle[0]!.resolve(one);
       group.ready = 1;
       return;
     }
     const start = head.range.offset;
     const last = this.pieces[group.to - 1]!.range!;
-    await fetchRange(head.range.url, start, last.offset + last.size - start, signal, (received, buf) => {
+    const size = last.offset + last.size - start;
+    await fetchRange(head.range.url, start, size, signal, (received, buf) => {
       const before = group.ready;
       while (group.ready < settle.length) {
         const r = this.pieces[group.from + group.ready]!.range!;
@@ -244,5 +252,6 @@ export class PieceLoader {
       }
       if (group.ready > before) wake();
     });
+    this.onRead?.(size, performance.now() - t0);
   }
 }

@@ -9,6 +9,7 @@
  * a few in flight) while appending one segment at a time; step-by-step appends fetch exactly the
  * segment asked for and nothing else.
  */
+import { segmentAtTime, ThroughputMeter } from '../../../electron/core/mse/renditions';
 import { PieceLoader, type PieceBytes, type RangeRef } from './loader';
 import { formatSpans, toSpans, type Span } from './ranges';
 
@@ -48,6 +49,8 @@ export interface Piece {
 
 export interface StreamSource {
   label: string;
+  /** The plan's stream this is (`MseAnalysis.streams` index), when it comes from a plan. */
+  stream?: number;
   mime: string;
   init: Piece | null;
   segments: Piece[];
@@ -77,8 +80,43 @@ export interface Placed {
   bufferedEnd: number;
 }
 
+/** A rendition switch on one SourceBuffer, for the timeline and the log. */
+export interface SwitchMark {
+  /** Presentation time where the new rendition's first segment was meant to start (timestampOffset applied). */
+  at: number;
+  from: string;
+  to: string;
+  fromStream?: number;
+  toStream?: number;
+  /** The new rendition's first segment. */
+  segment: number;
+  /** changeType() was called (the codec string differs). */
+  changeType: boolean;
+  /** A new Period (`Period 1`) rather than another rendition of the same one. */
+  period?: string;
+  /** The SourceBuffer's `buffered` when the switch was made (the old rendition's last segment in). */
+  buffered: string;
+}
+
+/** A later Period that continues a SourceBuffer once its current source has no segment left (DASH). */
+export interface NextPeriod {
+  /** `Period 1` */
+  label: string;
+  /** Where it starts on the presentation timeline, seconds (its segments are shifted there with timestampOffset). */
+  start: number;
+  /** Media segments it holds (for `remaining`). */
+  segments: number;
+  /** Its rendition, asked when it starts (so it follows what was picked meanwhile). */
+  choose(): StreamSource;
+}
+
 export interface StreamRuntime {
   source: StreamSource;
+  /** A rendition asked for with `switchTo`, applied at the next segment boundary. */
+  pending: { source: StreamSource; at?: number; timestampOffset?: number; period?: string } | null;
+  switches: SwitchMark[];
+  /** Periods still to come on this SourceBuffer, in order. */
+  then: NextPeriod[];
   sb: SourceBuffer | null;
   /** Next media segment to append (index into `source.segments`). */
   next: number;
@@ -94,6 +132,10 @@ export interface StreamRuntime {
 
 export interface PlayerHooks {
   log(entry: LogEntry): void;
+  /** At each segment boundary of SourceBuffer `i`, before its next media segment: the place to call `switchTo` (the Auto rule). */
+  boundary?(i: number): void;
+  /** The source of the plan's stream `stream`, whether a SourceBuffer plays it or not (default: SourceBuffer `stream`'s). */
+  source?(stream: number): StreamSource | undefined;
   /** Something observable changed (state, buffered, progress): re-read the player. */
   changed(): void;
 }
@@ -151,12 +193,16 @@ export class MsePlayer {
   /** How many times a QuotaExceededError was handled by evicting. */
   evictions = 0;
   private t0 = performance.now();
+  /** Wall-clock time of the last load (for the exported log). */
+  startedAt = Date.now();
+  /** Download throughput of the segment reads (feeds the Auto rendition rule). */
+  throughput = new ThroughputMeter();
   private nextId = 1;
   private objectUrl: string | null = null;
   private detach: (() => void)[] = [];
   private busy = false;
   /** Automatic mode's read-ahead, per stream (made on the first automatic append). */
-  private readonly loaders = new Map<number, PieceLoader>();
+  private readonly loaders = new Map<number, { loader: PieceLoader; from: number; init: boolean }>();
   /** What appendAll runs once the read-ahead has read everything (see `whenReadsDone`). */
   private readsDone: (() => void) | null = null;
   private stopped = false;
@@ -188,6 +234,11 @@ export class MsePlayer {
     this.hooks.log({ id: this.nextId++, t: performance.now() - this.t0, source, type, level, text, ...extra });
   }
 
+  /** The plan's stream SourceBuffer `i` plays now (its index when it has no plan). */
+  private sid(i: number): number {
+    return this.streams[i]?.source.stream ?? i;
+  }
+
   private setState(s: PlayerState): void {
     if (this.state === s) return;
     // An error is final until the next load: later pause/waiting events do not hide it.
@@ -200,10 +251,12 @@ export class MsePlayer {
    * Tear down the current source and start a new MediaSource with one SourceBuffer per stream.
    * `sources` may still be on its way (the plan request): the MediaSource opens meanwhile.
    */
-  async load(sourcesOrPlan: StreamSource[] | Promise<StreamSource[]>, options: { mode?: AppendMode } = {}): Promise<void> {
+  async load(sourcesOrPlan: StreamSource[] | Promise<StreamSource[]>, options: { mode?: AppendMode; then?: (i: number) => NextPeriod[] } = {}): Promise<void> {
     this.reset();
     const gen = this.generation;
     this.t0 = performance.now();
+    this.startedAt = Date.now();
+    this.throughput = new ThroughputMeter();
     this.setState('loading');
     const ms = new MediaSource();
     this.mediaSource = ms;
@@ -222,6 +275,9 @@ export class MsePlayer {
     sources.forEach((source, i) => {
       const rt: StreamRuntime = {
         source,
+        pending: null,
+        switches: [],
+        then: options.then?.(i) ?? [],
         sb: null,
         next: 0,
         initDone: false,
@@ -235,11 +291,11 @@ export class MsePlayer {
       };
       this.streams.push(rt);
       const supported = MediaSource.isTypeSupported(source.mime);
-      this.log('MediaSource', 'isTypeSupported', supported ? 'ok' : 'error', `${source.mime} → ${supported}`, { stream: i });
+      this.log('MediaSource', 'isTypeSupported', supported ? 'ok' : 'error', `${source.mime} → ${supported}`, { stream: this.sid(i) });
       try {
         const sb = ms.addSourceBuffer(source.mime);
         rt.sb = sb;
-        this.log('MediaSource', 'addSourceBuffer', 'ok', `SourceBuffer ${i} for ${source.label}: ${source.mime}`, { stream: i });
+        this.log('MediaSource', 'addSourceBuffer', 'ok', `SourceBuffer ${i} for ${source.label}: ${source.mime}`, { stream: this.sid(i) });
         if (rt.mode !== 'segments') this.applyMode(i, rt.mode);
         if (source.timestampOffset) this.setTimestampOffset(i, source.timestampOffset);
         for (const name of ['updatestart', 'update', 'updateend', 'error', 'abort'] as const) {
@@ -248,7 +304,7 @@ export class MsePlayer {
             if (name === 'updatestart' || name === 'update') return; // every append has them; updateend carries the news
             const text = name === 'updateend' ? 'append finished' : name === 'error' ? 'the SourceBuffer could not use the appended data (the element error says why)' : 'the append was aborted';
             this.log(`SourceBuffer ${i}`, name, name === 'error' ? 'error' : name === 'abort' ? 'warn' : 'info', text, {
-              stream: i,
+              stream: this.sid(i),
               buffered: formatSpans(toSpans(sb.buffered)),
             });
           };
@@ -256,9 +312,9 @@ export class MsePlayer {
         }
       } catch (err) {
         const e = err as DOMException;
-        rt.failed = { stream: i, segment: -1, kind: e.name ?? 'Error', message: e.message ?? String(err) };
+        rt.failed = { stream: this.sid(i), segment: -1, kind: e.name ?? 'Error', message: e.message ?? String(err) };
         this.failures.push(rt.failed);
-        this.log('MediaSource', 'addSourceBuffer', 'error', `${e.name}: ${e.message}`, { stream: i });
+        this.log('MediaSource', 'addSourceBuffer', 'error', `${e.name}: ${e.message}`, { stream: this.sid(i) });
         this.setState('error');
       }
     });
@@ -294,22 +350,27 @@ export class MsePlayer {
     try {
       const rt = this.streams[i]!;
       if (!rt.sb || rt.failed) return false;
+      // A segment boundary: the Auto rule may ask for another rendition, and a requested one starts here.
+      this.hooks.boundary?.(i);
+      if (!rt.pending && !rt.source.segments[rt.next] && rt.then.length) this.nextPeriod(i);
+      this.applySwitch(i);
       if (!(await this.ensureInit(i, ahead))) return false;
       const piece = rt.source.segments[rt.next];
       if (!piece) return false;
       const pieces = [piece];
-      if (ahead && batchable && rt.mode === 'segments') {
+      const sid = this.sid(i);
+      // (Not across a requested switch: the rest of the batch would come from the old rendition.)
+      if (ahead && batchable && rt.mode === 'segments' && !rt.pending) {
         // Wait for this segment's bytes and a few MB behind it (or the end of its read), then take
         // with it every segment that has arrived.
         const src = rt.source;
-        const k0 = rt.next + (src.init ? 1 : 0);
         const gen = this.generation;
-        await this.loaderOf(i).whenReady(k0, BATCH_BYTES).catch(() => {}); // a failed read is reported by appendPieces
+        await this.loaderOf(i).loader.whenReady(this.loaderKey(i, rt.next), BATCH_BYTES).catch(() => {}); // a failed read is reported by appendPieces
         if (gen !== this.generation) return false;
-        if (batchable(i, piece.index)) {
-          const together = this.loaderOf(i).readyFrom(k0);
+        if (!rt.pending && src === rt.source && batchable(sid, piece.index)) {
+          const together = this.loaderOf(i).loader.readyFrom(this.loaderKey(i, rt.next));
           // (Never across a change of timestampOffset: it is set once, before the append.)
-          const joins = (p: Piece) => batchable(i, p.index) && p.timestampOffset === piece.timestampOffset;
+          const joins = (p: Piece) => batchable(sid, p.index) && p.timestampOffset === piece.timestampOffset;
           for (let k = rt.next + 1; k - rt.next < together && k < src.segments.length && joins(src.segments[k]!); k++) pieces.push(src.segments[k]!);
         }
       }
@@ -372,12 +433,18 @@ export class MsePlayer {
     }
   }
 
-  /** More media segments for stream `i`, after its last (a live playlist's new ones). */
-  extend(i: number, pieces: Piece[]): void {
-    const rt = this.streams[i];
-    if (!rt || !pieces.length) return;
-    rt.source.segments.push(...pieces);
-    this.loaders.get(i)?.add(pieces);
+  /**
+   * More media segments for the plan's stream `stream`, after its last (a live playlist's new ones):
+   * its source grows whether a SourceBuffer plays it now or not (a rendition switched to later has
+   * them), and so does the read-ahead of the SourceBuffer that plays it.
+   */
+  extend(stream: number, pieces: Piece[]): void {
+    const source = this.hooks.source?.(stream) ?? this.streams[stream]?.source;
+    if (!source || !pieces.length) return;
+    source.segments.push(...pieces);
+    this.streams.forEach((rt, i) => {
+      if (rt.source === source) this.loaders.get(i)?.loader.add(pieces);
+    });
     this.hooks.changed();
   }
 
@@ -402,7 +469,7 @@ export class MsePlayer {
   private checkReadsDone(): void {
     if (!this.readsDone) return;
     const live = [...this.streams.entries()].filter(([, rt]) => rt.sb && !rt.failed && rt.next < rt.source.segments.length);
-    if (live.every(([i]) => this.loaders.get(i)?.allRead)) this.readsDone();
+    if (live.every(([i]) => this.loaders.get(i)?.loader.allRead)) this.readsDone();
   }
 
   /** The stream whose next segment starts earliest (so audio and video advance together). */
@@ -412,8 +479,8 @@ export class MsePlayer {
     this.streams.forEach((rt, i) => {
       if (!rt.sb || rt.failed) return;
       const piece = rt.source.segments[rt.next];
-      if (!piece) return;
-      const start = piece.expected?.[0] ?? rt.next;
+      if (!piece && !rt.then.length) return;
+      const start = piece ? (piece.expected?.[0] ?? rt.next) + rt.timestampOffset : rt.then[0]!.start;
       if (start < bestStart) {
         bestStart = start;
         best = i;
@@ -424,7 +491,7 @@ export class MsePlayer {
 
   /** Segments not appended yet. */
   get remaining(): number {
-    return this.streams.reduce((n, rt) => n + (rt.failed || !rt.sb ? 0 : rt.source.segments.length - rt.next), 0);
+    return this.streams.reduce((n, rt) => n + (rt.failed || !rt.sb ? 0 : rt.source.segments.length - rt.next + rt.then.reduce((k, p) => k + p.segments, 0)), 0);
   }
 
   private maybeEnd(): void {
@@ -440,25 +507,109 @@ export class MsePlayer {
     }
   }
 
-  /** Stream `i`'s read-ahead over its pieces in append order (init segment first). */
-  private loaderOf(i: number): PieceLoader {
-    let loader = this.loaders.get(i);
-    if (!loader) {
-      const src = this.streams[i]!.source;
+  /**
+   * Stream `i`'s read-ahead over its pieces in append order (init segment first), from the
+   * segment it is at (after a rendition switch, the new rendition's segments from the switch on).
+   */
+  private loaderOf(i: number, start?: number): { loader: PieceLoader; from: number; init: boolean } {
+    let entry = this.loaders.get(i);
+    if (!entry) {
+      const rt = this.streams[i]!;
+      const src = rt.source;
+      // From the first piece asked for: the init segment if it is still to go in, then media segment `start` on.
+      const init = !!src.init && (!rt.initDone || start === -1);
+      const from = Math.min(start === undefined || start < 0 ? rt.next : start, src.segments.length);
+      const rest = src.segments.slice(from);
       const gen = this.generation;
-      loader = new PieceLoader(src.init ? [src.init, ...src.segments] : src.segments, { onLanded: () => gen === this.generation && this.checkReadsDone() });
-      this.loaders.set(i, loader);
+      const loader = new PieceLoader(init ? [src.init!, ...rest] : rest, { onRead: (bytes, ms) => this.throughput.add(bytes, ms), onLanded: () => gen === this.generation && this.checkReadsDone() });
+      entry = { loader, from, init };
+      this.loaders.set(i, entry);
     }
-    return loader;
+    return entry;
   }
 
-  private fetchPiece(i: number, piece: Piece, ahead: boolean): Promise<PieceBytes> {
-    if (!ahead) return piece.load();
+  /** The loader's key of media segment `pos` of stream `i` (-1: the init segment); the loader starts at `pos` if there is none yet. */
+  private loaderKey(i: number, pos: number): number {
+    const { from, init } = this.loaderOf(i, pos);
+    return pos < 0 ? 0 : pos - from + (init ? 1 : 0);
+  }
+
+  private async fetchPiece(i: number, piece: Piece, ahead: boolean): Promise<PieceBytes> {
+    if (!ahead) {
+      const t = performance.now();
+      const bytes = await piece.load();
+      this.throughput.add(bytes.byteLength, performance.now() - t);
+      return bytes;
+    }
     const src = this.streams[i]!.source;
-    const k = piece.index < 0 ? 0 : piece.index + (src.init ? 1 : 0);
-    const loader = this.loaderOf(i);
+    const pos = piece.index < 0 ? -1 : src.segments.indexOf(piece);
+    const k = this.loaderKey(i, pos);
+    const { loader } = this.loaderOf(i, pos);
     loader.release(k);
     return loader.get(k);
+  }
+
+  /**
+   * Switch SourceBuffer `i` to another rendition at its next segment boundary: there its init
+   * segment goes in (after `changeType()` when the codec string differs), then its segment `at`,
+   * by default the one at the time the current rendition has reached (same index for aligned ladders).
+   */
+  switchTo(i: number, source: StreamSource, at?: number): void {
+    const rt = this.streams[i];
+    if (!rt?.sb) return;
+    if (source === rt.source && !rt.pending) return;
+    rt.pending = source === rt.source ? null : { source, ...(at !== undefined && { at }) };
+    if (rt.pending) this.log('player', 'switch requested', 'info', `${rt.source.label} → ${source.label}: at the next segment boundary`, { stream: source.stream ?? i });
+    this.hooks.changed();
+  }
+
+  /** Stream `i` has no segment left: its next Period starts (its rendition shifted to the Period's start). */
+  private nextPeriod(i: number): void {
+    const rt = this.streams[i]!;
+    const period = rt.then.shift()!;
+    const source = period.choose();
+    const first = source.segments[0]?.expected?.[0] ?? 0;
+    rt.pending = { source, at: 0, timestampOffset: period.start - first, period: period.label };
+  }
+
+  /** Apply a requested switch (at a segment boundary: nothing of stream `i` is being appended). */
+  private applySwitch(i: number): void {
+    const rt = this.streams[i]!;
+    const sw = rt.pending;
+    if (!sw) return;
+    rt.pending = null;
+    const from = rt.source;
+    const to = sw.source;
+    // Where the old rendition got to, in its own time: the end of its last appended segment.
+    const last = rt.next > 0 ? from.segments[rt.next - 1]?.expected : undefined;
+    const boundary = last?.[1] ?? from.segments[rt.next]?.expected?.[0];
+    const index = sw.at ?? (rt.next === 0 ? 0 : segmentAtTime(to.segments.map((p) => p.expected), boundary, rt.next));
+    this.loaders.get(i)?.loader.abort();
+    this.loaders.delete(i);
+    const started = rt.initDone;
+    const fromId = this.sid(i);
+    const needsType = to.mime !== rt.mime;
+    rt.source = to;
+    rt.next = index;
+    rt.initDone = false;
+    if (needsType) this.changeType(i, to.mime);
+    // A Period's shift, or the new rendition's own (MPEG-TS remuxed to start at 0).
+    const offset = sw.timestampOffset ?? to.timestampOffset;
+    if (offset !== undefined && offset !== rt.timestampOffset) this.setTimestampOffset(i, offset);
+    const toId = this.sid(i);
+    if (!started) {
+      this.log('player', 'switch', 'info', `starts on ${to.label} instead of ${from.label}`, { stream: toId, segment: index });
+      return;
+    }
+    const at = (to.segments[index]?.expected?.[0] ?? boundary ?? 0) + rt.timestampOffset;
+    const buffered = formatSpans(this.bufferedOf(rt));
+    rt.switches.push({ at, from: from.label, to: to.label, fromStream: fromId, toStream: toId, segment: index, changeType: needsType, buffered, ...(sw.period && { period: sw.period }) });
+    const what = sw.period ? `${sw.period} starts: ${from.label} → ${to.label}` : `${from.label} → ${to.label}`;
+    this.log('player', 'switch', 'ok', `${what} at ${at.toFixed(3)} s: its init segment${needsType ? ' (after changeType)' : ''}, then segment ${index}`, {
+      stream: toId,
+      segment: index,
+      buffered,
+    });
   }
 
   /**
@@ -479,15 +630,15 @@ export class MsePlayer {
       data = parts.length === 1 ? parts[0]! : joined(parts);
     } catch (err) {
       if (gen !== this.generation) return false;
-      rt.failed = { stream: i, segment: piece.index, kind: 'fetch', message: (err as Error).message };
+      rt.failed = { stream: this.sid(i), segment: piece.index, kind: 'fetch', message: (err as Error).message };
       this.failures.push(rt.failed);
-      this.log('player', 'fetch', 'error', `${what} of ${rt.source.label}: ${(err as Error).message}`, { stream: i, segment: piece.index });
+      this.log('player', 'fetch', 'error', `${what} of ${rt.source.label}: ${(err as Error).message}`, { stream: this.sid(i), segment: piece.index });
       this.setState('error');
       return false;
     }
     if (gen !== this.generation) return false;
     const label = pieces.length > 1 ? `${pieces.length} segments from one read, one appendBuffer` : piece.label;
-    this.log('player', 'append', 'info', `${what} (${label}, ${data.byteLength.toLocaleString('en-US')} B) → SourceBuffer ${i}`, { stream: i, segment: piece.index });
+    this.log('player', 'append', 'info', `${what} (${label}, ${data.byteLength.toLocaleString('en-US')} B) → SourceBuffer ${i}`, { stream: this.sid(i), segment: piece.index });
     if (piece.timestampOffset !== undefined && rt.mode === 'segments' && sb.timestampOffset !== piece.timestampOffset) this.setTimestampOffset(i, piece.timestampOffset);
     for (let attempt = 0; ; attempt++) {
       let errored = false;
@@ -504,13 +655,13 @@ export class MsePlayer {
           // More than the SourceBuffer takes at once: the first half now, the rest after it.
           const half = Math.ceil(pieces.length / 2);
           rt.next -= pieces.length - half;
-          this.log(`SourceBuffer ${i}`, 'QuotaExceededError', 'warn', `${what} (${data.byteLength.toLocaleString('en-US')} B) do not fit at once: appending ${half} of them`, { stream: i, segment: piece.index });
+          this.log(`SourceBuffer ${i}`, 'QuotaExceededError', 'warn', `${what} (${data.byteLength.toLocaleString('en-US')} B) do not fit at once: appending ${half} of them`, { stream: this.sid(i), segment: piece.index });
           return this.appendPieces(i, pieces.slice(0, half), ahead);
         }
         if (e.name === 'QuotaExceededError' && attempt < 8 && (await this.makeRoom(i, data.byteLength))) continue;
-        rt.failed = { stream: i, segment: piece.index, kind: e.name ?? 'Error', message: e.message ?? String(err) };
+        rt.failed = { stream: this.sid(i), segment: piece.index, kind: e.name ?? 'Error', message: e.message ?? String(err) };
         this.failures.push(rt.failed);
-        this.log(`SourceBuffer ${i}`, 'appendBuffer', 'error', `${e.name}: ${e.message}`, { stream: i, segment: piece.index });
+        this.log(`SourceBuffer ${i}`, 'appendBuffer', 'error', `${e.name}: ${e.message}`, { stream: this.sid(i), segment: piece.index });
         this.setState('error');
         await this.attribute(i, rt.failed, pieces, parts);
         return false;
@@ -521,7 +672,7 @@ export class MsePlayer {
       rt.bytes += data.byteLength;
       if (errored) {
         const message = this.video.error?.message;
-        rt.failed = { stream: i, segment: piece.index, kind: 'error', message: message || `the SourceBuffer reported an error while parsing ${pieces.length > 1 ? `${what} (appended together)` : 'this segment'}`, placeholder: !message };
+        rt.failed = { stream: this.sid(i), segment: piece.index, kind: 'error', message: message || `the SourceBuffer reported an error while parsing ${pieces.length > 1 ? `${what} (appended together)` : 'this segment'}`, placeholder: !message };
         this.failures.push(rt.failed);
         this.setState('error');
         await this.attribute(i, rt.failed, pieces, parts);
@@ -535,7 +686,7 @@ export class MsePlayer {
         // end (batches are only made in segments mode, where the shift is the same for all).
         const shift = sb.timestampOffset;
         const span: Span = [p.expected[0] + shift, p.expected[1] + shift];
-        rt.placed.push({ stream: i, segment: p.index, span, size: pieces.length > 1 ? p.size : data.byteLength, bufferedEnd });
+        rt.placed.push({ stream: this.sid(i), segment: p.index, span, size: pieces.length > 1 ? p.size : data.byteLength, bufferedEnd });
       }
       if (this.pendingSeek !== null && piece.index >= 0) {
         this.video.currentTime = this.pendingSeek;
@@ -556,16 +707,16 @@ export class MsePlayer {
     const k = await this.locateRefusal(i, parts);
     if (gen !== this.generation) return;
     if (k === undefined) {
-      this.log('player', 'locate', 'warn', `the browser refused ${what} appended together, but none of them alone (after the init segment): the failure names the first`, { stream: i, segment: failure.segment });
+      this.log('player', 'locate', 'warn', `the browser refused ${what} appended together, but none of them alone (after the init segment): the failure names the first`, { stream: this.sid(i), segment: failure.segment });
     } else {
       failure.segment = pieces[k]!.index;
       // The segments before it went in (the browser parses an append in order).
       const rt = this.streams[i]!;
       const bufferedEnd = rt.buffered.length ? rt.buffered[rt.buffered.length - 1]![1] : 0;
       for (const p of pieces.slice(0, k)) {
-        if (p.expected) rt.placed.push({ stream: i, segment: p.index, span: [p.expected[0] + rt.timestampOffset, p.expected[1] + rt.timestampOffset], size: p.size, bufferedEnd });
+        if (p.expected) rt.placed.push({ stream: this.sid(i), segment: p.index, span: [p.expected[0] + rt.timestampOffset, p.expected[1] + rt.timestampOffset], size: p.size, bufferedEnd });
       }
-      this.log('player', 'locate', 'info', `segment ${failure.segment} is the one the browser refuses: ${what} appended again one by one, after the init segment, to a scratch MediaSource`, { stream: i, segment: failure.segment });
+      this.log('player', 'locate', 'info', `segment ${failure.segment} is the one the browser refuses: ${what} appended again one by one, after the init segment, to a scratch MediaSource`, { stream: this.sid(i), segment: failure.segment });
     }
     this.hooks.changed();
   }
@@ -629,13 +780,13 @@ export class MsePlayer {
     const behind = this.video.currentTime - keep;
     const start = sb.buffered.length ? sb.buffered.start(0) : 0;
     if (behind > start + 0.5) {
-      this.log(`SourceBuffer ${i}`, 'QuotaExceededError', 'warn', `buffer full (needs ${need.toLocaleString('en-US')} B): evicting ${start.toFixed(3)}–${behind.toFixed(3)} behind the playhead`, { stream: i });
+      this.log(`SourceBuffer ${i}`, 'QuotaExceededError', 'warn', `buffer full (needs ${need.toLocaleString('en-US')} B): evicting ${start.toFixed(3)}–${behind.toFixed(3)} behind the playhead`, { stream: this.sid(i) });
       await this.removeRange(i, start, behind);
       this.evictions++;
       return true;
     }
     // Nothing behind the playhead to drop: wait for playback to consume some of the buffer.
-    this.log(`SourceBuffer ${i}`, 'QuotaExceededError', 'warn', 'buffer full and nothing behind the playhead yet: waiting for playback to advance', { stream: i });
+    this.log(`SourceBuffer ${i}`, 'QuotaExceededError', 'warn', 'buffer full and nothing behind the playhead yet: waiting for playback to advance', { stream: this.sid(i) });
     const t = this.video.currentTime;
     if (this.video.paused) void this.play();
     const gen = this.generation;
@@ -656,10 +807,10 @@ export class MsePlayer {
     try {
       sb.remove(start, end);
     } catch (err) {
-      this.log(`SourceBuffer ${i}`, 'remove', 'error', `${(err as Error).name}: ${(err as Error).message}`, { stream: i });
+      this.log(`SourceBuffer ${i}`, 'remove', 'error', `${(err as Error).name}: ${(err as Error).message}`, { stream: this.sid(i) });
       return;
     }
-    this.log(`SourceBuffer ${i}`, 'remove', 'info', `remove(${start.toFixed(3)}, ${end.toFixed(3)})`, { stream: i });
+    this.log(`SourceBuffer ${i}`, 'remove', 'info', `remove(${start.toFixed(3)}, ${end.toFixed(3)})`, { stream: this.sid(i) });
     await done;
     rt.buffered = toSpans(sb.buffered);
     this.hooks.changed();
@@ -673,7 +824,7 @@ export class MsePlayer {
       if (!sb || !sb.buffered.length) continue;
       const start = sb.buffered.start(0);
       if (end > start) await this.removeRange(i, start, end);
-      else this.log(`SourceBuffer ${i}`, 'remove', 'info', `nothing buffered more than ${keep} s behind the playhead`, { stream: i });
+      else this.log(`SourceBuffer ${i}`, 'remove', 'info', `nothing buffered more than ${keep} s behind the playhead`, { stream: this.sid(i) });
     }
   }
 
@@ -683,9 +834,9 @@ export class MsePlayer {
     try {
       rt.sb.mode = mode;
       rt.mode = mode;
-      this.log(`SourceBuffer ${i}`, 'mode', 'info', `mode = '${mode}'`, { stream: i });
+      this.log(`SourceBuffer ${i}`, 'mode', 'info', `mode = '${mode}'`, { stream: this.sid(i) });
     } catch (err) {
-      this.log(`SourceBuffer ${i}`, 'mode', 'error', `${(err as Error).name}: ${(err as Error).message}`, { stream: i });
+      this.log(`SourceBuffer ${i}`, 'mode', 'error', `${(err as Error).name}: ${(err as Error).message}`, { stream: this.sid(i) });
     }
     this.hooks.changed();
   }
@@ -696,9 +847,9 @@ export class MsePlayer {
     try {
       rt.sb.timestampOffset = seconds;
       rt.timestampOffset = seconds;
-      this.log(`SourceBuffer ${i}`, 'timestampOffset', 'info', `timestampOffset = ${seconds}`, { stream: i });
+      this.log(`SourceBuffer ${i}`, 'timestampOffset', 'info', `timestampOffset = ${seconds}`, { stream: this.sid(i) });
     } catch (err) {
-      this.log(`SourceBuffer ${i}`, 'timestampOffset', 'error', `${(err as Error).name}: ${(err as Error).message}`, { stream: i });
+      this.log(`SourceBuffer ${i}`, 'timestampOffset', 'error', `${(err as Error).name}: ${(err as Error).message}`, { stream: this.sid(i) });
     }
     this.hooks.changed();
   }
@@ -708,15 +859,15 @@ export class MsePlayer {
     if (!rt?.sb) return;
     const sb = rt.sb as SourceBuffer & { changeType?: (type: string) => void };
     if (typeof sb.changeType !== 'function') {
-      this.log(`SourceBuffer ${i}`, 'changeType', 'error', 'this browser has no SourceBuffer.changeType()', { stream: i });
+      this.log(`SourceBuffer ${i}`, 'changeType', 'error', 'this browser has no SourceBuffer.changeType()', { stream: this.sid(i) });
       return;
     }
     try {
       sb.changeType(mime);
       rt.mime = mime;
-      this.log(`SourceBuffer ${i}`, 'changeType', 'ok', `changeType('${mime}')`, { stream: i });
+      this.log(`SourceBuffer ${i}`, 'changeType', 'ok', `changeType('${mime}')`, { stream: this.sid(i) });
     } catch (err) {
-      this.log(`SourceBuffer ${i}`, 'changeType', 'error', `${(err as Error).name}: ${(err as Error).message}`, { stream: i });
+      this.log(`SourceBuffer ${i}`, 'changeType', 'error', `${(err as Error).name}: ${(err as Error).message}`, { stream: this.sid(i) });
     }
     this.hooks.changed();
   }
@@ -810,7 +961,7 @@ export class MsePlayer {
   reset(): void {
     this.generation++;
     this.stopped = true;
-    for (const loader of this.loaders.values()) loader.abort();
+    for (const { loader } of this.loaders.values()) loader.abort();
     this.loaders.clear();
     this.readsDone = null;
     this.busy = false;

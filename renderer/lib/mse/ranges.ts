@@ -64,9 +64,13 @@ export function overlaps(spans: readonly Span[], tolerance: number): Span[] {
 /** Gaps between consecutive spans (in order) longer than `tolerance`. */
 export function gapsBetween(spans: readonly Span[], tolerance: number): Span[] {
   const out: Span[] = [];
+  // From the furthest end so far: a short span inside a longer one (two Periods' segments that
+  // start together) does not open a gap.
+  let end = spans[0]?.[1] ?? 0;
   for (let i = 1; i < spans.length; i++) {
-    const gap: Span = [spans[i - 1]![1], spans[i]![0]];
+    const gap: Span = [end, spans[i]![0]];
     if (gap[1] - gap[0] > tolerance) out.push(gap);
+    end = Math.max(end, spans[i]![1]);
   }
   return out;
 }

@@ -53,8 +53,9 @@ export function segmentPieces(segments: MediaSegment[], reader: ByteReader): Pie
 
 export function sourcesOf(analysis: MseAnalysis, reader: ByteReader): StreamSource[] {
   const offset = transportOffset(analysis);
-  return analysis.streams.map((s: MseStream) => (s.transmux && reader.transmux ? transmuxSource(s, reader.transmux, expectedSpan, offset) : {
+  return analysis.streams.map((s: MseStream) => (s.transmux && reader.transmux ? { ...transmuxSource(s, reader.transmux, expectedSpan, offset), stream: s.index } : {
     label: s.label,
+    stream: s.index,
     mime: s.mime,
     init: s.init ? piece(-1, `init ${s.init.name} ${s.init.offset}+${s.init.size}`, s.init, reader) : null,
     segments: segmentPieces(s.segments, reader),

@@ -61,6 +61,18 @@ function pieces(path: string, sizes: number[], from = 0): LoadablePiece[] {
 const bytesOf = (p: ArrayBuffer | Uint8Array) => (p instanceof Uint8Array ? p : new Uint8Array(p));
 
 describe('PieceLoader', () => {
+  it('reports every read with its bytes and time (the throughput the Auto rendition rule uses)', async () => {
+    seen.length = 0;
+    const list = pieces('/t', Array.from({ length: 12 }, () => 5000));
+    const reads: { bytes: number; ms: number }[] = [];
+    const loader = new PieceLoader(list, { window: 2, onRead: (bytes, ms) => reads.push({ bytes, ms }) });
+    for (let k = 0; k < list.length; k++) await loader.get(k);
+    // One report per request, together exactly the bytes of every piece.
+    expect(reads).toHaveLength(seen.length);
+    expect(reads.reduce((n, r) => n + r.bytes, 0)).toBe(12 * 5000);
+    for (const r of reads) expect(r.ms).toBeGreaterThanOrEqual(0);
+  });
+
   it('reads adjacent pieces with few, growing requests and gives each piece exactly its bytes', async () => {
     seen.length = 0;
     const list = pieces('/a', Array.from({ length: 30 }, (_, k) => 1000 + k * 37));

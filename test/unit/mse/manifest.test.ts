@@ -151,8 +151,11 @@ describe('HLS with m3u8-parser: masters, maps, discontinuities', () => {
     });
     expect(loaded).toEqual(['audio/index.m3u8', 'v360/index.m3u8', 'v360/iframes.m3u8']);
     expect(streams.map((s) => [s.label, s.declared])).toEqual([
-      ['AUDIO en · index.m3u8', { kind: 'audio', ladder: 'AUDIO a', playlist: `${dir}/audio/index.m3u8`, targetDuration: 2, durations: [2, 1.5] }],
-      ['variant 640x360 800 kb/s · index.m3u8', { kind: 'variant', ladder: 'variants', codecs: 'avc1.64001f,mp4a.40.2', bandwidth: 800000, playlist: `${dir}/v360/index.m3u8`, targetDuration: 2, durations: [2, 1.5] }],
+      ['AUDIO en · index.m3u8', { kind: 'audio', ladder: 'AUDIO a', name: 'en', playlist: `${dir}/audio/index.m3u8`, targetDuration: 2, durations: [2, 1.5] }],
+      [
+        'variant 640x360 800 kb/s · index.m3u8',
+        { kind: 'variant', ladder: 'variants', codecs: 'avc1.64001f,mp4a.40.2', bandwidth: 800000, resolution: { width: 640, height: 360 }, audioGroup: 'a', playlist: `${dir}/v360/index.m3u8`, targetDuration: 2, durations: [2, 1.5] },
+      ],
       ['I-frames 90 kb/s · iframes.m3u8', { kind: 'iframe', codecs: 'avc1.64001f', playlist: `${dir}/v360/iframes.m3u8`, targetDuration: 2, durations: [2, 1.5] }],
     ]);
   });
@@ -194,9 +197,10 @@ describe('DASH: Periods, timelines, BaseURLs', () => {
     const streams = dashStreams(`${dir}/m.mpd`, text, () => true);
     expect(streams.map((s) => s.label)).toEqual(['Period a · Representation v1 (video/mp4)', 'Period b · Representation a1 (audio/mp4)']);
     expect(streams[0]!.parts.map((p) => path.relative(dir, p.path))).toEqual(['media/p0/hd/v1/init.mp4', ...[0, 1000, 2000, 3000].map((t) => `media/p0/hd/v1/${String(t).padStart(6, '0')}.m4s`)]);
-    expect(streams[0]!.declared).toEqual({ kind: 'representation', ladder: 'period 0 · set 0', period: 0, codecs: 'avc1.42c01e', bandwidth: 500000, durations: [1, 1, 1, 1] });
+    expect(streams[0]!.declared).toEqual({ kind: 'representation', ladder: 'period 0 · set 0', period: 0, periodStart: 0, codecs: 'avc1.42c01e', bandwidth: 500000, durations: [1, 1, 1, 1] });
     expect(streams[1]!.parts.map((p) => path.relative(dir, p.path))).toEqual(['media/p1/init.mp4', 'media/p1/1.m4s', 'media/p1/2.m4s', 'media/p1/3.m4s']);
-    expect(streams[1]!.declared).toMatchObject({ kind: 'representation', ladder: 'period 1 · set 0', period: 1, durations: [2, 2, 2] });
+    // Period b has no @start: it starts where Period a ends.
+    expect(streams[1]!.declared).toMatchObject({ kind: 'representation', ladder: 'period 1 · set 0', period: 1, periodStart: 4, durations: [2, 2, 2] });
     // A BaseURL climbing out of the manifest's folder is still refused for a local manifest.
     expect(() => dashStreams(`${dir}/m.mpd`, text.replace('<BaseURL>media/</BaseURL>', '<BaseURL>../../</BaseURL>'), () => true)).toThrow(/outside its folder/);
     // Remote: absolute BaseURLs win, relative ones resolve against the MPD's URL.

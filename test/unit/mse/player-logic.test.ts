@@ -16,6 +16,8 @@ describe('time ranges', () => {
     expect(holes([[0, 4]], [[0, 2], [3.5, 4]], 0.1)).toEqual([[2, 3.5]]);
     expect(holes([[0, 4]], [[0, 3.95]], 0.1)).toEqual([]);
     expect(gapsBetween([[0, 1], [1, 2], [3.5, 4]], 0.1)).toEqual([[2, 3.5]]);
+    // A short span that starts with a longer one (the tail of a Period and the next one's first segment) is no gap.
+    expect(gapsBetween([[3, 4], [4, 5], [4, 4.021], [5, 6]], 0.1)).toEqual([]);
     expect(overlaps([[0, 1.2], [1, 2]], 0.05)).toEqual([[1, 1.2]]);
   });
 });
