@@ -243,6 +243,8 @@ export class PieceLoader {
     const last = this.pieces[group.to - 1]!.range!;
     const size = last.offset + last.size - start;
     await fetchRange(head.range.url, start, size, signal, (received, buf) => {
+      // Reported as the last bytes arrive, before the pieces they complete are handed out.
+      if (received === size) this.onRead?.(size, performance.now() - t0);
       const before = group.ready;
       while (group.ready < settle.length) {
         const r = this.pieces[group.from + group.ready]!.range!;
@@ -252,6 +254,5 @@ export class PieceLoader {
       }
       if (group.ready > before) wake();
     });
-    this.onRead?.(size, performance.now() - t0);
   }
 }
