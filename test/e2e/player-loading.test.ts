@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeMse } from '../../electron/core/mse/analyze';
-import { cleanFmp4 } from '../fixtures/mse-broken';
+import { cleanFmp4, refusedAt } from '../fixtures/mse-broken';
 import { openInUi, startApp, type App } from './helpers';
 
 interface Seen {
@@ -68,9 +68,10 @@ describe('Player loading in Chromium', () => {
     await waitFor(async () => (await app.page.getByTestId('player-linting').count()) === 0);
     w.stop();
     const kinds = w.seen.map((s) => s.kind);
-    // The plan comes first; the lint is asked for only after the first bytes were requested.
+    // The plan comes first; the lint is asked for only once every byte has been read (it runs on
+    // the server that serves them), so after the last byte request.
     expect(kinds[0]).toBe('plan');
-    expect(kinds.indexOf('lint')).toBeGreaterThan(kinds.indexOf('bytes'));
+    expect(kinds.indexOf('lint')).toBeGreaterThan(kinds.lastIndexOf('bytes'));
     const reads = w.seen.filter((s) => s.kind === 'bytes').map((s) => s.range!);
     // Fewer requests than pieces, together covering init + every segment exactly once, in order.
     expect(reads.length).toBeLessThan(ranges.length);
@@ -92,6 +93,30 @@ describe('Player loading in Chromium', () => {
     // The lint's findings replaced the plan: the clean file is called clean.
     expect(await app.page.getByTestId('player-diagnosis').textContent()).toMatch(/the lint found no problem/);
     expect(app.problems).toEqual([]);
+  });
+
+  it('a refused batch still names the one segment the browser refuses, and the segments before it as appended', async () => {
+    const broken = await refusedAt(5);
+    await openInUi(app.page, broken);
+    await app.page.getByTestId('player-source').selectOption({ label: path.basename(broken) });
+    await app.page.getByTestId('append-auto').click();
+    await app.page.getByTestId('player-load').click();
+    const log = app.page.getByTestId('player-log');
+    await log.locator('li[data-type="locate"]').waitFor({ timeout: 30_000 });
+    // Segment 5 went in with its neighbours (one read, one appendBuffer), before the lint answered.
+    const batch = (await log.locator('li[data-type="append"]').allTextContents()).map((t) => /segments (\d+)–(\d+)/.exec(t)).find(Boolean);
+    expect(batch).toBeTruthy();
+    expect(Number(batch![1])).toBeLessThan(5);
+    expect(Number(batch![2])).toBeGreaterThan(5);
+    expect(await log.locator('li[data-type="locate"]').textContent()).toMatch(/segment 5 is the one the browser refuses/);
+    const diagnosis = await app.page.getByTestId('player-diagnosis');
+    await diagnosis.filter({ hasText: '[traf-missing-tfdt]' }).waitFor({ timeout: 20_000 });
+    expect(await diagnosis.textContent()).toMatch(/refused segment 5 \(“.*stream parsing failed/);
+    const rows = app.page.getByTestId('player-segments').locator('tbody tr');
+    expect(await rows.nth(4).locator('.status').textContent()).toBe('appended');
+    expect(await rows.nth(5).locator('.status').textContent()).toBe('failed');
+    expect(await rows.nth(6).locator('.status').textContent()).toBe('pending');
+    await app.page.getByTestId('player-source').selectOption({ label: path.basename(file) });
   });
 
   it('step by step: each click fetches exactly the next segment (after the init segment), nothing ahead', async () => {

@@ -192,6 +192,8 @@ describe('MSE Player under a small buffer quota', () => {
       // The start was evicted; the end of the file made it in.
       expect(buffered).toMatch(/^[1-9]\d*\.\d{3}-12\.021$/);
       expect(await log.locator('li[data-type="remove"]').first().textContent()).toMatch(/remove\(0\.000, \d+\.\d{3}\)/);
+      // A batch bigger than the SourceBuffer takes at once is split rather than waited on.
+      expect(await log.locator('li[data-type="QuotaExceededError"]', { hasText: 'do not fit at once' }).count()).toBeGreaterThan(0);
     } finally {
       await browser.close();
       await server.close();

@@ -2,8 +2,11 @@
  * Fetch-ahead for the Player's automatic mode: a stream's pieces (init segment, then media
  * segments, in append order) are read with ranged requests that cover several adjacent pieces at
  * once, a few requests in flight ahead of the append. The first request is small (init segment and
- * first media segment) so the first frame does not wait; later ones grow up to `maxBytes`.
- * Each piece still gets exactly its own bytes (a view into the shared buffer).
+ * first media segment) so the first frame does not wait; later ones are big (`maxBytes`, 32 MB by
+ * default), one after the other (the next starts when one lands, up to two reads ahead of the
+ * appends): a 50 MB file is read in three requests. Pieces that cannot be coalesced (a file chosen
+ * in the browser) are read one by one, two at once. Each piece is handed out as soon as its own
+ * bytes have arrived, a view into its read's buffer, so a big read does not hold back the appends.
  *
  * Plain TypeScript over `fetch`: no DOM, so it runs (and is tested) in Node against a real server.
  */
@@ -27,12 +30,21 @@ export interface LoadablePiece {
 }
 
 export interface LoaderOptions {
-  /** Requests in flight ahead of the piece being appended. */
+  /** Reads kept ahead of the piece being appended (landed or not; its own read included). */
   window?: number;
+  /**
+   * Coalesced (ranged) reads in flight at once (1: back to back, each at the full speed of the
+   * line); pieces read alone go up to `window` at once.
+   */
+  parallel?: number;
   /** Largest coalesced request, in bytes (a single bigger piece is still fetched whole). */
   maxBytes?: number;
+  /** Smallest coalesced request after the first, in bytes (then fourfold up to maxBytes; default maxBytes). */
+  growFrom?: number;
   /** Pieces in the first request (init + first media segment). */
   firstPieces?: number;
+  /** Called whenever a request lands (or fails): `allRead` may have changed. */
+  onLanded?: () => void;
   /** Each request that landed: its bytes and how long it took (the Player's throughput for its Auto rendition rule). */
   onRead?: (bytes: number, ms: number) => void;
 }
@@ -43,45 +55,90 @@ interface Group {
   from: number;
   /** Exclusive. */
   to: number;
-  bytes: Promise<PieceBytes[]>;
+  /** One per piece, settled as soon as that piece's bytes are in (or the read failed). */
+  bytes: Promise<PieceBytes>[];
+  /** How many pieces, from `from` on, are in (bytes arrive in order). */
+  ready: number;
+  /** The read has ended (all in, or failed). */
+  ended: boolean;
+  /** Called when more pieces are in or the read ended (see `whenReady`). */
+  waiters: (() => void)[];
 }
 
 export class PieceLoader {
   private readonly groups: Group[] = [];
   /** Index of the first piece no group covers yet. */
   private planned = 0;
+  /** Bytes of the last group planned (the next one grows from it). */
+  private lastBytes = 0;
   private readonly controller = new AbortController();
   private readonly window: number;
+  private readonly parallel: number;
+  /** The last piece asked for: when a read lands, the next one starts for it. */
+  private asked = 0;
   private readonly maxBytes: number;
+  private readonly growFrom: number;
   private readonly firstPieces: number;
   private readonly onRead?: (bytes: number, ms: number) => void;
   /** Requests made, for the log and the tests. */
   requests = 0;
   /** The first request has landed: until then it travels alone, so the first frame does not share the line. */
   private started = false;
+  /** Requests not landed yet. */
+  private inFlight = 0;
+  private readonly onLanded?: () => void;
 
   private readonly pieces: LoadablePiece[];
 
   constructor(pieces: LoadablePiece[], options: LoaderOptions = {}) {
     this.pieces = [...pieces];
-    this.window = Math.max(1, options.window ?? 3);
-    this.maxBytes = Math.max(1, options.maxBytes ?? 8 * 1024 * 1024);
+    this.window = Math.max(1, options.window ?? 2);
+    this.parallel = Math.max(1, options.parallel ?? 1);
+    this.maxBytes = Math.max(1, options.maxBytes ?? 32 * 1024 * 1024);
+    this.growFrom = Math.max(1, options.growFrom ?? 32 * 1024 * 1024);
     this.firstPieces = Math.max(1, options.firstPieces ?? 2);
+    this.onLanded = options.onLanded;
     this.onRead = options.onRead;
+  }
+
+  /** Every piece has been read (or its read failed): this loader makes no more requests. */
+  get allRead(): boolean {
+    return this.inFlight === 0 && this.planned >= this.pieces.length;
   }
 
   /** The bytes of piece `k`, and requests started for what follows it (up to the window). */
   get(k: number): Promise<PieceBytes> {
+    this.asked = Math.max(this.asked, k);
     this.ahead(k);
-    const g = this.groups.find((x) => k >= x.from && k < x.to)!;
-    return g.bytes.then((list) => list[k - g.from]!);
+    const g = this.groupOf(k)!;
+    return g.bytes[k - g.from]!;
   }
 
-  /** How many pieces from `k` on (k included) arrive in the same read as `k` (1 before it is planned). */
-  sameRead(k: number): number {
+  /**
+   * How many pieces from `k` on (k included) are in already, back to back in the read that
+   * carries `k`: what can be appended together now (1 while `k` itself is not in).
+   */
+  readyFrom(k: number): number {
     this.ahead(k);
-    const g = this.groups.find((x) => k >= x.from && k < x.to);
-    return g && this.pieces[k]!.range ? g.to - k : 1;
+    const g = this.groupOf(k);
+    return g && this.pieces[k]!.range ? Math.max(1, g.from + g.ready - k) : 1;
+  }
+
+  /**
+   * Resolves once piece `k` is in and, behind it in the same read, enough pieces to make `minBytes`
+   * (or the read has ended): lets the Player append fewer, larger batches than the network's
+   * chunks would give. Rejects as piece `k` does if its read fails.
+   */
+  async whenReady(k: number, minBytes: number): Promise<void> {
+    await this.get(k);
+    const g = this.groupOf(k);
+    if (!g) return;
+    const bytesIn = () => {
+      let n = 0;
+      for (let j = k; j < g.from + g.ready; j++) n += this.pieces[j]!.size;
+      return n;
+    };
+    while (!g.ended && g.ready < g.to - g.from && bytesIn() < minBytes) await new Promise<void>((resolve) => g.waiters.push(resolve));
   }
 
   /** More pieces after the last (a live playlist's new segments). */
@@ -98,59 +155,104 @@ export class PieceLoader {
     this.controller.abort();
   }
 
+  private groupOf(k: number): Group | undefined {
+    return this.groups.find((x) => k >= x.from && k < x.to);
+  }
+
   private ahead(k: number): void {
-    // Plan up to `window` groups that end after k (one until the first has arrived).
+    // The read that carries k itself starts at once, whatever is in flight; then up to `window`
+    // groups that end after k (one until the first has arrived), `parallel` coalesced reads at a
+    // time: the next starts as soon as one lands.
+    while (this.planned <= k && this.planned < this.pieces.length) this.plan();
     const window = this.started ? this.window : 1;
-    while (this.planned < this.pieces.length && this.groups.filter((g) => g.to > k).length < window) this.plan();
+    const room = () => this.inFlight < this.parallel || !this.pieces[this.planned]!.range;
+    while (this.planned < this.pieces.length && room() && this.groups.filter((g) => g.to > k).length < window) this.plan();
   }
 
   /** The next group: adjacent ranged pieces of one URL, growing from the first request to maxBytes. */
   private plan(): void {
     const from = this.planned;
     const first = this.pieces[from]!;
-    const previous = this.groups[this.groups.length - 1];
-    // Small first, then double: the first frame needs little, throughput wants big reads.
-    const budgetPieces = previous ? Math.max(1, (previous.to - previous.from) * 2) : this.firstPieces;
+    // Small first (the first frame needs little), then big: each request costs a round trip, and
+    // pieces are handed out as their bytes arrive, so a big read does not delay the next append.
+    const budgetPieces = from === 0 ? this.firstPieces : Infinity;
+    const budgetBytes = from === 0 ? this.maxBytes : Math.min(this.maxBytes, Math.max(this.growFrom, this.lastBytes * 4));
     let to = from + 1;
     if (first.range) {
       let end = first.range.offset + first.range.size;
       let bytes = first.range.size;
       while (to < this.pieces.length && to - from < budgetPieces) {
         const next = this.pieces[to]!.range;
-        if (!next || next.url !== first.range.url || next.offset !== end || bytes + next.size > this.maxBytes) break;
+        if (!next || next.url !== first.range.url || next.offset !== end || bytes + next.size > budgetBytes) break;
         end += next.size;
         bytes += next.size;
         to++;
       }
     }
     this.planned = to;
-    const bytes = this.fetchGroup(from, to);
-    bytes.then(
-      () => (this.started = true),
-      () => {}, // reported to whoever awaits one of its pieces
+    this.lastBytes = 0;
+    for (let k = from; k < to; k++) this.lastBytes += this.pieces[k]!.size;
+    const settle: { resolve(b: PieceBytes): void; reject(e: unknown): void }[] = [];
+    const bytes = Array.from({ length: to - from }, () => {
+      const p = new Promise<PieceBytes>((resolve, reject) => settle.push({ resolve, reject }));
+      p.catch(() => {}); // reported to whoever awaits the piece
+      return p;
+    });
+    const group: Group = { from, to, bytes, ready: 0, ended: false, waiters: [] };
+    const wake = () => group.waiters.splice(0).forEach((w) => w());
+    this.groups.push(group);
+    this.inFlight++;
+    this.fetchGroup(group, settle, wake).then(
+      () => {
+        group.ended = true;
+        wake();
+        this.landed(true);
+      },
+      (err: unknown) => {
+        for (let k = group.ready; k < settle.length; k++) settle[k]!.reject(err);
+        group.ended = true;
+        wake();
+        this.landed(false);
+      },
     );
-    this.groups.push({ from, to, bytes });
   }
 
-  private async fetchGroup(from: number, to: number): Promise<PieceBytes[]> {
+  private landed(ok: boolean): void {
+    this.inFlight--;
+    if (ok) {
+      this.started = true;
+      if (!this.controller.signal.aborted) this.ahead(this.asked);
+    }
+    this.onLanded?.();
+  }
+
+  /** Read a group with one request, settling each piece as soon as its bytes are in. */
+  private async fetchGroup(group: Group, settle: { resolve(b: PieceBytes): void }[], wake: () => void): Promise<void> {
     this.requests++;
     const signal = this.controller.signal;
-    const head = this.pieces[from]!;
+    const head = this.pieces[group.from]!;
     const t0 = performance.now();
-    if (to - from === 1 || !head.range) {
+    if (group.to - group.from === 1 || !head.range) {
       const one = await head.load(signal);
       this.onRead?.(one.byteLength, performance.now() - t0);
-      return [one];
+      settle[0]!.resolve(one);
+      group.ready = 1;
+      return;
     }
     const start = head.range.offset;
-    const last = this.pieces[to - 1]!.range!;
-    const buf = await fetchRange(head.range.url, start, last.offset + last.size - start, signal);
-    this.onRead?.(buf.byteLength, performance.now() - t0);
-    const out: PieceBytes[] = [];
-    for (let k = from; k < to; k++) {
-      const r = this.pieces[k]!.range!;
-      out.push(new Uint8Array(buf, r.offset - start, r.size));
-    }
-    return out;
+    const last = this.pieces[group.to - 1]!.range!;
+    const size = last.offset + last.size - start;
+    await fetchRange(head.range.url, start, size, signal, (received, buf) => {
+      // Reported as the last bytes arrive, before the pieces they complete are handed out.
+      if (received === size) this.onRead?.(size, performance.now() - t0);
+      const before = group.ready;
+      while (group.ready < settle.length) {
+        const r = this.pieces[group.from + group.ready]!.range!;
+        if (r.offset + r.size - start > received) break;
+        settle[group.ready]!.resolve(new Uint8Array(buf.buffer, r.offset - start, r.size));
+        group.ready++;
+      }
+      if (group.ready > before) wake();
+    });
   }
 }

@@ -178,6 +178,9 @@ function joined(parts: PieceBytes[]): PieceBytes {
 }
 export { fetchRange } from '../range';
 
+/** Automatic mode appends at least this much at once when the read has it coming (fewer appends, each one a round trip). */
+const BATCH_BYTES = 4 * 1024 * 1024;
+
 export class MsePlayer {
   state: PlayerState = 'idle';
   streams: StreamRuntime[] = [];
@@ -200,6 +203,8 @@ export class MsePlayer {
   private busy = false;
   /** Automatic mode's read-ahead, per stream (made on the first automatic append). */
   private readonly loaders = new Map<number, { loader: PieceLoader; from: number; init: boolean }>();
+  /** What appendAll runs once the read-ahead has read everything (see `whenReadsDone`). */
+  private readsDone: (() => void) | null = null;
   private stopped = false;
   private generation = 0;
   /** The generation whose automatic append loop is running (one at a time). */
@@ -332,9 +337,10 @@ export class MsePlayer {
 
   /**
    * One media segment; `ahead`: through the stream's read-ahead (automatic mode), else fetched
-   * alone. With `batchable`, the following segments that arrived in the same read and that the
-   * lint found clean go in with it, as one appendBuffer (each append costs the browser a round
-   * trip; a 10-minute file has 600 segments).
+   * alone. With `batchable`, the following segments whose bytes have already arrived in the same
+   * read, and that it accepts, go in with it, as one appendBuffer (each append costs the browser a
+   * round trip; a 10-minute file has 600 segments). If the browser refuses such a batch,
+   * `locateRefusal` finds the segment it refuses, so the failure still names one segment.
    */
   private async appendOne(stream: number | undefined, ahead: boolean, batchable?: (stream: number, segment: number) => boolean): Promise<boolean> {
     if (this.busy) return false;
@@ -354,10 +360,19 @@ export class MsePlayer {
       const pieces = [piece];
       const sid = this.sid(i);
       // (Not across a requested switch: the rest of the batch would come from the old rendition.)
-      if (ahead && batchable && rt.mode === 'segments' && !rt.pending && batchable(sid, piece.index)) {
+      if (ahead && batchable && rt.mode === 'segments' && !rt.pending) {
+        // Wait for this segment's bytes and a few MB behind it (or the end of its read), then take
+        // with it every segment that has arrived.
         const src = rt.source;
-        const together = this.loaderOf(i).loader.sameRead(this.loaderKey(i, rt.next));
-        for (let k = rt.next + 1; k - rt.next < together && k < src.segments.length && batchable(sid, src.segments[k]!.index); k++) pieces.push(src.segments[k]!);
+        const gen = this.generation;
+        await this.loaderOf(i).loader.whenReady(this.loaderKey(i, rt.next), BATCH_BYTES).catch(() => {}); // a failed read is reported by appendPieces
+        if (gen !== this.generation) return false;
+        if (!rt.pending && src === rt.source && batchable(sid, piece.index)) {
+          const together = this.loaderOf(i).loader.readyFrom(this.loaderKey(i, rt.next));
+          // (Never across a change of timestampOffset: it is set once, before the append.)
+          const joins = (p: Piece) => batchable(sid, p.index) && p.timestampOffset === piece.timestampOffset;
+          for (let k = rt.next + 1; k - rt.next < together && k < src.segments.length && joins(src.segments[k]!); k++) pieces.push(src.segments[k]!);
+        }
       }
       rt.next += pieces.length;
       const ok = await this.appendPieces(i, pieces, ahead);
@@ -371,20 +386,26 @@ export class MsePlayer {
 
   /**
    * Append everything that is left, interleaving streams by expected time. Starts playback after
-   * the first append; `afterFirst` runs once the first media segment went in (or nothing could),
-   * which is when the view lets the lint start: on the same server, it would delay the first bytes.
+   * the first append. `whenReadsDone` runs once the first media segment went in and then the
+   * read-ahead has read every byte, or `patienceMs` later (2 s; a long file is read as fast as
+   * playback makes room), or when appending ends: that is when the view lets the lint start,
+   * since the lint runs on the server that serves the segments' bytes and reads would wait
+   * behind it.
    */
-  async appendAll(options: { autoplay?: boolean; afterFirst?: () => void; batchable?: (stream: number, segment: number) => boolean } = {}): Promise<void> {
+  async appendAll(options: { autoplay?: boolean; whenReadsDone?: () => void; patienceMs?: number; batchable?: (stream: number, segment: number) => boolean } = {}): Promise<void> {
     const gen = this.generation;
     this.stopped = false;
-    if (this.running === gen) return options.afterFirst?.();
+    if (this.running === gen) return options.whenReadsDone?.();
     this.running = gen;
     let first = true;
     let notified = false;
+    let patience: ReturnType<typeof setTimeout> | undefined;
     const notify = () => {
+      this.readsDone = null;
+      clearTimeout(patience);
       if (notified) return;
       notified = true;
-      options.afterFirst?.();
+      options.whenReadsDone?.();
     };
     try {
       while (!this.stopped && gen === this.generation) {
@@ -392,14 +413,17 @@ export class MsePlayer {
         if (i < 0) break;
         // The first media segment always goes alone (the first frame waits for nothing else).
         const ok = await this.appendOne(i, true, first ? undefined : options.batchable);
-        notify();
         if (!ok) {
+          notify();
           if (this.streams[i]?.failed) break;
           continue;
         }
-        if (first && options.autoplay !== false) {
+        if (first) {
           first = false;
-          void this.play();
+          this.readsDone = notify;
+          patience = setTimeout(() => gen === this.generation && notify(), options.patienceMs ?? 2000);
+          this.checkReadsDone();
+          if (options.autoplay !== false) void this.play();
         }
       }
       this.maybeEnd();
@@ -439,6 +463,13 @@ export class MsePlayer {
 
   stop(): void {
     this.stopped = true;
+  }
+
+  /** Every stream still appending has read all its bytes: run `readsDone` (armed by appendAll). */
+  private checkReadsDone(): void {
+    if (!this.readsDone) return;
+    const live = [...this.streams.entries()].filter(([, rt]) => rt.sb && !rt.failed && rt.next < rt.source.segments.length);
+    if (live.every(([i]) => this.loaders.get(i)?.loader.allRead)) this.readsDone();
   }
 
   /** The stream whose next segment starts earliest (so audio and video advance together). */
@@ -489,7 +520,8 @@ export class MsePlayer {
       const init = !!src.init && (!rt.initDone || start === -1);
       const from = Math.min(start === undefined || start < 0 ? rt.next : start, src.segments.length);
       const rest = src.segments.slice(from);
-      const loader = new PieceLoader(init ? [src.init!, ...rest] : rest, { onRead: (bytes, ms) => this.throughput.add(bytes, ms) });
+      const gen = this.generation;
+      const loader = new PieceLoader(init ? [src.init!, ...rest] : rest, { onRead: (bytes, ms) => this.throughput.add(bytes, ms), onLanded: () => gen === this.generation && this.checkReadsDone() });
       entry = { loader, from, init };
       this.loaders.set(i, entry);
     }
@@ -592,8 +624,9 @@ export class MsePlayer {
     const last = pieces[pieces.length - 1]!;
     const what = piece.index < 0 ? 'init segment' : pieces.length > 1 ? `segments ${piece.index}–${last.index}` : `segment ${piece.index}`;
     let data: PieceBytes;
+    let parts: PieceBytes[];
     try {
-      const parts = await Promise.all(pieces.map((p) => this.fetchPiece(i, p, ahead)));
+      parts = await Promise.all(pieces.map((p) => this.fetchPiece(i, p, ahead)));
       data = parts.length === 1 ? parts[0]! : joined(parts);
     } catch (err) {
       if (gen !== this.generation) return false;
@@ -604,7 +637,7 @@ export class MsePlayer {
       return false;
     }
     if (gen !== this.generation) return false;
-    const label = pieces.length > 1 ? `${pieces.length} segments the lint found clean, one appendBuffer` : piece.label;
+    const label = pieces.length > 1 ? `${pieces.length} segments from one read, one appendBuffer` : piece.label;
     this.log('player', 'append', 'info', `${what} (${label}, ${data.byteLength.toLocaleString('en-US')} B) → SourceBuffer ${i}`, { stream: this.sid(i), segment: piece.index });
     if (piece.timestampOffset !== undefined && rt.mode === 'segments' && sb.timestampOffset !== piece.timestampOffset) this.setTimestampOffset(i, piece.timestampOffset);
     for (let attempt = 0; ; attempt++) {
@@ -618,11 +651,19 @@ export class MsePlayer {
       } catch (err) {
         sb.removeEventListener('error', onError);
         const e = err as DOMException;
+        if (e.name === 'QuotaExceededError' && pieces.length > 1) {
+          // More than the SourceBuffer takes at once: the first half now, the rest after it.
+          const half = Math.ceil(pieces.length / 2);
+          rt.next -= pieces.length - half;
+          this.log(`SourceBuffer ${i}`, 'QuotaExceededError', 'warn', `${what} (${data.byteLength.toLocaleString('en-US')} B) do not fit at once: appending ${half} of them`, { stream: this.sid(i), segment: piece.index });
+          return this.appendPieces(i, pieces.slice(0, half), ahead);
+        }
         if (e.name === 'QuotaExceededError' && attempt < 8 && (await this.makeRoom(i, data.byteLength))) continue;
         rt.failed = { stream: this.sid(i), segment: piece.index, kind: e.name ?? 'Error', message: e.message ?? String(err) };
         this.failures.push(rt.failed);
         this.log(`SourceBuffer ${i}`, 'appendBuffer', 'error', `${e.name}: ${e.message}`, { stream: this.sid(i), segment: piece.index });
         this.setState('error');
+        await this.attribute(i, rt.failed, pieces, parts);
         return false;
       }
       sb.removeEventListener('error', onError);
@@ -634,6 +675,7 @@ export class MsePlayer {
         rt.failed = { stream: this.sid(i), segment: piece.index, kind: 'error', message: message || `the SourceBuffer reported an error while parsing ${pieces.length > 1 ? `${what} (appended together)` : 'this segment'}`, placeholder: !message };
         this.failures.push(rt.failed);
         this.setState('error');
+        await this.attribute(i, rt.failed, pieces, parts);
         return false;
       }
       rt.timestampOffset = sb.timestampOffset;
@@ -651,6 +693,83 @@ export class MsePlayer {
         this.pendingSeek = null;
       }
       return true;
+    }
+  }
+
+  /**
+   * A refused batch: name the segment the browser refuses (see `locateRefusal`) in the failure
+   * and the log. Until then the failure names the batch's first segment.
+   */
+  private async attribute(i: number, failure: AppendFailure, pieces: Piece[], parts: PieceBytes[]): Promise<void> {
+    if (pieces.length < 2) return;
+    const gen = this.generation;
+    const what = `segments ${pieces[0]!.index}–${pieces[pieces.length - 1]!.index}`;
+    const k = await this.locateRefusal(i, parts);
+    if (gen !== this.generation) return;
+    if (k === undefined) {
+      this.log('player', 'locate', 'warn', `the browser refused ${what} appended together, but none of them alone (after the init segment): the failure names the first`, { stream: this.sid(i), segment: failure.segment });
+    } else {
+      failure.segment = pieces[k]!.index;
+      // The segments before it went in (the browser parses an append in order).
+      const rt = this.streams[i]!;
+      const bufferedEnd = rt.buffered.length ? rt.buffered[rt.buffered.length - 1]![1] : 0;
+      for (const p of pieces.slice(0, k)) {
+        if (p.expected) rt.placed.push({ stream: this.sid(i), segment: p.index, span: [p.expected[0] + rt.timestampOffset, p.expected[1] + rt.timestampOffset], size: p.size, bufferedEnd });
+      }
+      this.log('player', 'locate', 'info', `segment ${failure.segment} is the one the browser refuses: ${what} appended again one by one, after the init segment, to a scratch MediaSource`, { stream: this.sid(i), segment: failure.segment });
+    }
+    this.hooks.changed();
+  }
+
+  /**
+   * Append the init segment and then `parts`, one appendBuffer each, to a scratch MediaSource on a
+   * detached <video>: the index of the first part the browser refuses, or undefined. Only runs
+   * when a batch was refused, so automatic mode can batch before the lint has answered.
+   */
+  private async locateRefusal(i: number, parts: PieceBytes[]): Promise<number | undefined> {
+    const rt = this.streams[i]!;
+    const video = document.createElement('video');
+    video.muted = true;
+    const ms = new MediaSource();
+    const url = URL.createObjectURL(ms);
+    try {
+      const opened = new Promise<boolean>((resolve) => {
+        ms.addEventListener('sourceopen', () => resolve(true), { once: true });
+        setTimeout(() => resolve(false), 5000);
+      });
+      video.src = url;
+      const init = rt.source.init ? await rt.source.init.load() : null;
+      if (!(await opened)) return undefined;
+      const sb = ms.addSourceBuffer(rt.mime);
+      const append = (bytes: PieceBytes) =>
+        new Promise<boolean>((resolve) => {
+          const done = (ok: boolean) => () => {
+            sb.removeEventListener('error', fail);
+            sb.removeEventListener('updateend', end);
+            resolve(ok);
+          };
+          const fail = done(false);
+          const end = done(true);
+          sb.addEventListener('error', fail, { once: true });
+          sb.addEventListener('updateend', end, { once: true });
+          try {
+            sb.appendBuffer(bytes);
+          } catch {
+            fail();
+          }
+        });
+      if (init && !(await append(init))) return undefined;
+      for (let k = 0; k < parts.length; k++) {
+        // An 'error' fires before its updateend: once refused, the SourceBuffer is gone.
+        if (!(await append(parts[k]!)) || ms.readyState !== 'open') return k;
+      }
+      return undefined;
+    } catch {
+      return undefined;
+    } finally {
+      URL.revokeObjectURL(url);
+      video.removeAttribute('src');
+      video.load();
     }
   }
 
@@ -844,6 +963,7 @@ export class MsePlayer {
     this.stopped = true;
     for (const { loader } of this.loaders.values()) loader.abort();
     this.loaders.clear();
+    this.readsDone = null;
     this.busy = false;
     this.streams = [];
     this.failures.length = 0;

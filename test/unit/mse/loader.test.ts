@@ -12,6 +12,9 @@ const data = new Uint8Array(200_000).map((_, i) => (i * 7 + (i >> 8)) & 0xff);
 let server: Server;
 let base: string;
 const seen: { path: string; range: string | undefined }[] = [];
+/** `/slow` sends the first `slowSplit` bytes of a range at once and the rest when `release()` is called. */
+let slowSplit = 0;
+let releaseSlow: () => void = () => {};
 
 beforeAll(async () => {
   server = createServer((req, res) => {
@@ -27,7 +30,13 @@ beforeAll(async () => {
     }
     const a = Number(m[1]);
     const b = Math.min(Number(m[2]), data.length - 1);
-    res.writeHead(206, { 'Content-Range': `bytes ${a}-${b}/${data.length}`, 'Content-Length': b - a + 1 }).end(Buffer.from(data.subarray(a, b + 1)));
+    res.writeHead(206, { 'Content-Range': `bytes ${a}-${b}/${data.length}`, 'Content-Length': b - a + 1 });
+    if (req.url === '/slow') {
+      res.write(Buffer.from(data.subarray(a, a + slowSplit)));
+      releaseSlow = () => res.end(Buffer.from(data.subarray(a + slowSplit, b + 1)));
+      return;
+    }
+    res.end(Buffer.from(data.subarray(a, b + 1)));
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -90,6 +99,62 @@ describe('PieceLoader', () => {
       end = b;
     }
     expect(end).toBe(at - 1);
+  });
+
+  it('grows reads by bytes after the first: at least growFrom, then fourfold, up to maxBytes', async () => {
+    seen.length = 0;
+    // 100 pieces of 1,000 bytes: first 2 pieces, then 10,000, 40,000 and 45,000 (the cap), then the rest.
+    const list = pieces('/a', Array.from({ length: 100 }, () => 1000));
+    const loader = new PieceLoader(list, { window: 3, growFrom: 10_000, maxBytes: 45_000 });
+    for (let k = 0; k < list.length; k++) {
+      expect(bytesOf(await loader.get(k))).toEqual(data.subarray(k * 1000, (k + 1) * 1000));
+      loader.release(k);
+    }
+    const sizes = seen.map((x) => x.range!.slice(6).split('-').map(Number)).sort((x, y) => x[0]! - y[0]!).map(([a, b]) => b! - a! + 1);
+    expect(sizes).toEqual([2000, 10_000, 40_000, 45_000, 3000]);
+  });
+
+  it('says when every piece has been read, and calls onLanded as each read lands', async () => {
+    let landed = 0;
+    const until = async (n: number) => {
+      while (landed < n) await new Promise((r) => setTimeout(r, 1));
+    };
+    const list = pieces('/a', Array.from({ length: 40 }, () => 1000));
+    const loader = new PieceLoader(list, { window: 2, growFrom: 5000, maxBytes: 5000, onLanded: () => landed++ });
+    expect(loader.allRead).toBe(false);
+    await loader.get(0);
+    await until(1);
+    expect(loader.allRead).toBe(false); // the window holds two reads: nothing more until the appends move on
+    for (let k = 1; k < 40; k++) await loader.get(k);
+    await until(loader.requests);
+    expect(loader.allRead).toBe(true);
+    expect(loader.requests).toBe(9); // 2 pieces, then 5 per read (the 5,000-byte cap), then 3
+  });
+
+  it('hands out each piece as soon as its bytes are in, before the rest of its read', async () => {
+    seen.length = 0;
+    // The second read covers pieces 2–9 (1,000 bytes each); its first 3,500 bytes come at once.
+    const list = pieces('/slow', Array.from({ length: 10 }, () => 1000));
+    slowSplit = 3500;
+    const loader = new PieceLoader(list, { growFrom: 100_000 });
+    releaseSlow = () => {};
+    const firstRead = Promise.all([loader.get(0), loader.get(1)]);
+    while (seen.length < 1) await new Promise((r) => setTimeout(r, 1));
+    releaseSlow();
+    await firstRead;
+    expect(bytesOf(await loader.get(2))).toEqual(data.subarray(2000, 3000));
+    expect(bytesOf(await loader.get(4))).toEqual(data.subarray(4000, 5000)); // 2,000–5,499 are in
+    expect(seen.length).toBe(2); // still the one read for pieces 2–9
+    expect(loader.readyFrom(2)).toBe(3); // pieces 2, 3 and 4; 5 is half in
+    expect(loader.allRead).toBe(false);
+    let ready = false;
+    const waiting = loader.whenReady(2, 5000).then(() => (ready = true));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(ready).toBe(false); // 3,000 bytes from piece 2 on are in; it waits for 5,000 or the end of the read
+    releaseSlow();
+    await waiting;
+    expect(loader.readyFrom(2)).toBe(8);
+    expect(bytesOf(await loader.get(9))).toEqual(data.subarray(9000, 10_000));
   });
 
   it('does not coalesce pieces that are not adjacent or not in the same file', async () => {
