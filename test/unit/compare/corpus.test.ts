@@ -9,7 +9,6 @@ import { compareFiles } from '../../../electron/core/compare/files';
 import { CORPUS_DIR, corpusAvailable } from '../../fixtures/generate';
 
 const available = corpusAvailable();
-if (!available) console.warn(`compare corpus tests skipped: ${CORPUS_DIR} is absent (the shared mp4ff corpus beside the repo).`);
 const files = available ? readdirSync(CORPUS_DIR).filter((f) => f !== 'LICENSE').sort() : [];
 const at = (f: string) => path.join(CORPUS_DIR, f);
 
