@@ -458,25 +458,26 @@ export class JobQueue {
     await settle();
     r.tempPaths = [];
     r.processes = [];
-    r.finishedAt = Date.now();
+    const finishedAt = Date.now();
+    // The outcome is written to the log first and put on the record only after the log is closed,
+    // so nobody reading the record (jobsList) sees the job ended before its jobs.changed event.
+    let ended: Pick<JobRecord, 'state'> & Partial<JobRecord>;
     if (result && failure === null) {
-      r.state = 'done';
-      r.result = result;
-      r.progress = { ...(r.progress ?? blankProgress()), percent: 100, etaSeconds: 0, stage: null, elapsedSeconds: (r.finishedAt - r.startedAt!) / 1000 };
+      ended = { state: 'done', result, progress: { ...(r.progress ?? blankProgress()), percent: 100, etaSeconds: 0, stage: null, elapsedSeconds: (finishedAt - r.startedAt!) / 1000 } };
       this.writeLog(e, `# done: ${result.path} (${result.summary})\n`);
     } else if (controller.signal.aborted) {
-      r.state = 'cancelled';
-      r.error = { code: 'ECANCELLED', message: 'Cancelled; nothing was written.', details: [] };
+      ended = { state: 'cancelled', error: { code: 'ECANCELLED', message: 'Cancelled; nothing was written.', details: [] } };
       this.writeLog(e, '# cancelled; temporary output deleted\n');
     } else {
-      r.state = 'failed';
-      r.error = toJobError(failure);
-      this.writeLog(e, `# failed: ${r.error.message}\n${r.error.details.map((d) => `#   ${d}\n`).join('')}`);
+      const error = toJobError(failure);
+      ended = { state: 'failed', error };
+      this.writeLog(e, `# failed: ${error.message}\n${error.details.map((d) => `#   ${d}\n`).join('')}`);
     }
-    if (r.progress) r.progress.etaSeconds = r.state === 'done' ? 0 : null;
     if (e.progressTimer) clearTimeout(e.progressTimer);
     e.progressTimer = null;
     await this.closeLog(e);
+    Object.assign(r, ended, { finishedAt });
+    if (r.progress) r.progress.etaSeconds = ended.state === 'done' ? 0 : null;
     this.finishWaiters(e);
     this.changed(e);
     try {

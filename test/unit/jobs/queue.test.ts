@@ -69,6 +69,34 @@ describe('JobQueue with arbitrary async work', () => {
     expect((await q.readLog(rec.id)).text).toContain('wrote it');
   });
 
+  it('a record reads as finished only once its jobs.changed event has gone out (the log is closed first)', async () => {
+    const dir = await tempDir();
+    const emitted: string[] = [];
+    const q = await openQueue({ dataDir: dir, listener: { job: (j) => emitted.push(j.state) } });
+    const target = path.join(dir, 'quick.txt');
+    const rec = q.submit({
+      title: 'quick',
+      input: null,
+      output: target,
+      outputKind: 'file',
+      async run(job) {
+        const out = await job.output(target, {});
+        await writeFile(out.tempPath, 'x');
+        return out.commit({ summary: '1 byte' });
+      },
+    });
+    // Read the record between every turn of the event loop, as a client polling jobsList would.
+    for (;;) {
+      const state = q.get(rec.id).state;
+      if (state === 'done' || state === 'failed') {
+        expect(state).toBe('done');
+        expect(emitted.at(-1)).toBe('done');
+        break;
+      }
+      await new Promise((r) => setImmediate(r));
+    }
+  });
+
   it('a task that throws fails with its message and leaves nothing behind', async () => {
     const dir = await tempDir();
     const q = await openQueue({});
