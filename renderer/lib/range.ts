@@ -14,10 +14,10 @@ export async function fetchRange(
   const what = `bytes ${offset}–${offset + size - 1}`;
   const res = await fetch(url, { headers: { Range: `bytes=${offset}-${offset + size - 1}` }, signal });
   if (res.status !== 206 && res.status !== 200) throw new RangeReadError(res.status, `Reading ${what} failed: HTTP ${res.status}`);
-  if (res.status === 200 || !res.body) {
+  if (res.status === 200 || !res.body || !onBytes) {
     // A server that ignores Range sends the whole body.
     const whole = await res.arrayBuffer();
-    const buf = res.status === 200 ? whole.slice(offset, offset + size) : whole;
+    const buf = res.status === 200 && (offset > 0 || whole.byteLength !== size) ? whole.slice(offset, offset + size) : whole;
     if (buf.byteLength !== size) throw new RangeReadError(res.status, `Reading ${what} returned ${buf.byteLength} bytes instead of ${size}`);
     onBytes?.(size, new Uint8Array(buf));
     return buf;
@@ -25,17 +25,25 @@ export async function fetchRange(
   const out = new Uint8Array(size);
   let received = 0;
   const reader = res.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    if (received + value.byteLength > size) {
-      await reader.cancel();
-      throw new RangeReadError(res.status, `Reading ${what} returned more than ${size} bytes`);
+  // (Node's fetch does not end a body being read when the signal aborts: cancel it here.)
+  const stop = () => void reader.cancel(signal?.reason).catch(() => {});
+  signal?.addEventListener('abort', stop, { once: true });
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      if (received + value.byteLength > size) {
+        await reader.cancel();
+        throw new RangeReadError(res.status, `Reading ${what} returned more than ${size} bytes`);
+      }
+      out.set(value, received);
+      received += value.byteLength;
+      onBytes(received, out);
     }
-    out.set(value, received);
-    received += value.byteLength;
-    onBytes?.(received, out);
+  } finally {
+    signal?.removeEventListener('abort', stop);
   }
+  signal?.throwIfAborted();
   if (received !== size) throw new RangeReadError(res.status, `Reading ${what} returned ${received} bytes instead of ${size}`);
   return out.buffer;
 }
