@@ -10,7 +10,7 @@
  * segment asked for and nothing else.
  */
 import { segmentAtTime, ThroughputMeter } from '../../../electron/core/mse/renditions';
-import { PieceLoader, type PieceBytes, type RangeRef } from './loader';
+import { PieceLoader, type EarlyRead, type PieceBytes, type RangeRef } from './loader';
 import { formatSpans, toSpans, type Span } from './ranges';
 
 export type PlayerState = 'idle' | 'loading' | 'playing' | 'paused' | 'ended' | 'error';
@@ -203,8 +203,8 @@ export class MsePlayer {
   private busy = false;
   /** Automatic mode's read-ahead, per stream (made on the first automatic append). */
   private readonly loaders = new Map<number, { loader: PieceLoader; from: number; init: boolean }>();
-  /** What appendAll runs once the read-ahead has read everything (see `whenReadsDone`). */
-  private readsDone: (() => void) | null = null;
+  /** The head of the file, read while the plan was on its way (see `load`); automatic mode's read-ahead takes from it. */
+  private early: EarlyRead | null = null;
   private stopped = false;
   private generation = 0;
   /** The generation whose automatic append loop is running (one at a time). */
@@ -249,11 +249,15 @@ export class MsePlayer {
 
   /**
    * Tear down the current source and start a new MediaSource with one SourceBuffer per stream.
-   * `sources` may still be on its way (the plan request): the MediaSource opens meanwhile.
+   * `sources` may still be on its way (the plan request): the MediaSource opens meanwhile, and
+   * `early`, a read of the head of the file started with the plan request, brings in the first
+   * segments' bytes meanwhile (automatic mode takes every piece inside it from it; it is aborted
+   * when no stream starts inside it, or with the next load).
    */
-  async load(sourcesOrPlan: StreamSource[] | Promise<StreamSource[]>, options: { mode?: AppendMode; then?: (i: number) => NextPeriod[] } = {}): Promise<void> {
+  async load(sourcesOrPlan: StreamSource[] | Promise<StreamSource[]>, options: { mode?: AppendMode; then?: (i: number) => NextPeriod[]; early?: EarlyRead } = {}): Promise<void> {
     this.reset();
     const gen = this.generation;
+    this.early = options.early ?? null;
     this.t0 = performance.now();
     this.startedAt = Date.now();
     this.throughput = new ThroughputMeter();
@@ -270,8 +274,26 @@ export class MsePlayer {
     this.objectUrl = URL.createObjectURL(ms);
     const opened = new Promise<void>((resolve) => ms.addEventListener('sourceopen', () => resolve(), { once: true }));
     this.video.src = this.objectUrl;
-    const [sources] = await Promise.all([sourcesOrPlan, opened]);
+    let sources: StreamSource[];
+    try {
+      [sources] = await Promise.all([sourcesOrPlan, opened]);
+    } catch (err) {
+      if (gen === this.generation) this.early?.abort();
+      throw err;
+    }
     if (gen !== this.generation) return;
+    const early = this.early;
+    if (early) {
+      const firstOf = (s: StreamSource) => (s.init ?? s.segments[0])?.range;
+      const uses = sources.filter((s) => early.covers(firstOf(s))).length;
+      if (!uses) {
+        early.abort();
+        this.early = null;
+      } else {
+        const mb = (early.received / (1024 * 1024)).toFixed(1);
+        this.log('player', 'read', 'info', `bytes ${early.offset.toLocaleString('en-US')}–${(early.offset + early.size - 1).toLocaleString('en-US')} were being read while the plan was computed (${mb} MB in so far): automatic mode takes the segments inside them from that read`);
+      }
+    }
     sources.forEach((source, i) => {
       const rt: StreamRuntime = {
         source,
@@ -386,26 +408,25 @@ export class MsePlayer {
 
   /**
    * Append everything that is left, interleaving streams by expected time. Starts playback after
-   * the first append. `whenReadsDone` runs once the first media segment went in and then the
-   * read-ahead has read every byte, or `patienceMs` later (2 s; a long file is read as fast as
-   * playback makes room), or when appending ends: that is when the view lets the lint start,
-   * since the lint runs on the server that serves the segments' bytes and reads would wait
-   * behind it.
+   * the first append. `whenAppended` runs once appending ends (every segment in, a failure, or
+   * stopped), or `patienceMs` after the first media segment went in (2 s; a long file is read as
+   * fast as playback makes room): that is when the view lets the lint start, since the lint runs
+   * on the server that serves the segments' bytes (reads would wait behind it) and takes CPU
+   * the appends need on a small machine.
    */
-  async appendAll(options: { autoplay?: boolean; whenReadsDone?: () => void; patienceMs?: number; batchable?: (stream: number, segment: number) => boolean } = {}): Promise<void> {
+  async appendAll(options: { autoplay?: boolean; whenAppended?: () => void; patienceMs?: number; batchable?: (stream: number, segment: number) => boolean } = {}): Promise<void> {
     const gen = this.generation;
     this.stopped = false;
-    if (this.running === gen) return options.whenReadsDone?.();
+    if (this.running === gen) return options.whenAppended?.();
     this.running = gen;
     let first = true;
     let notified = false;
     let patience: ReturnType<typeof setTimeout> | undefined;
     const notify = () => {
-      this.readsDone = null;
       clearTimeout(patience);
       if (notified) return;
       notified = true;
-      options.whenReadsDone?.();
+      options.whenAppended?.();
     };
     try {
       while (!this.stopped && gen === this.generation) {
@@ -420,9 +441,7 @@ export class MsePlayer {
         }
         if (first) {
           first = false;
-          this.readsDone = notify;
           patience = setTimeout(() => gen === this.generation && notify(), options.patienceMs ?? 2000);
-          this.checkReadsDone();
           if (options.autoplay !== false) void this.play();
         }
       }
@@ -463,13 +482,6 @@ export class MsePlayer {
 
   stop(): void {
     this.stopped = true;
-  }
-
-  /** Every stream still appending has read all its bytes: run `readsDone` (armed by appendAll). */
-  private checkReadsDone(): void {
-    if (!this.readsDone) return;
-    const live = [...this.streams.entries()].filter(([, rt]) => rt.sb && !rt.failed && rt.next < rt.source.segments.length);
-    if (live.every(([i]) => this.loaders.get(i)?.loader.allRead)) this.readsDone();
   }
 
   /** The stream whose next segment starts earliest (so audio and video advance together). */
@@ -520,8 +532,10 @@ export class MsePlayer {
       const init = !!src.init && (!rt.initDone || start === -1);
       const from = Math.min(start === undefined || start < 0 ? rt.next : start, src.segments.length);
       const rest = src.segments.slice(from);
-      const gen = this.generation;
-      const loader = new PieceLoader(init ? [src.init!, ...rest] : rest, { onRead: (bytes, ms) => this.throughput.add(bytes, ms), onLanded: () => gen === this.generation && this.checkReadsDone() });
+      const loader = new PieceLoader(init ? [src.init!, ...rest] : rest, {
+        onRead: (bytes, ms) => this.throughput.add(bytes, ms),
+        ...(this.early && { early: this.early }),
+      });
       entry = { loader, from, init };
       this.loaders.set(i, entry);
     }
@@ -963,7 +977,8 @@ export class MsePlayer {
     this.stopped = true;
     for (const { loader } of this.loaders.values()) loader.abort();
     this.loaders.clear();
-    this.readsDone = null;
+    this.early?.abort();
+    this.early = null;
     this.busy = false;
     this.streams = [];
     this.failures.length = 0;

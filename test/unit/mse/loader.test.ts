@@ -6,7 +6,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fetchRange, PieceLoader, type LoadablePiece } from '../../../renderer/lib/mse/loader';
+import { EarlyRead, fetchRange, PieceLoader, type LoadablePiece } from '../../../renderer/lib/mse/loader';
 
 const data = new Uint8Array(200_000).map((_, i) => (i * 7 + (i >> 8)) & 0xff);
 let server: Server;
@@ -114,21 +114,17 @@ describe('PieceLoader', () => {
     expect(sizes).toEqual([2000, 10_000, 40_000, 45_000, 3000]);
   });
 
-  it('says when every piece has been read, and calls onLanded as each read lands', async () => {
-    let landed = 0;
-    const until = async (n: number) => {
-      while (landed < n) await new Promise((r) => setTimeout(r, 1));
-    };
+  it('keeps at most `window` reads ahead of the piece asked for', async () => {
+    seen.length = 0;
     const list = pieces('/a', Array.from({ length: 40 }, () => 1000));
-    const loader = new PieceLoader(list, { window: 2, growFrom: 5000, maxBytes: 5000, onLanded: () => landed++ });
-    expect(loader.allRead).toBe(false);
+    const loader = new PieceLoader(list, { window: 2, growFrom: 5000, maxBytes: 5000 });
     await loader.get(0);
-    await until(1);
-    expect(loader.allRead).toBe(false); // the window holds two reads: nothing more until the appends move on
+    while (seen.length < 2) await new Promise((r) => setTimeout(r, 1));
+    await new Promise((r) => setTimeout(r, 30));
+    expect(seen.length).toBe(2); // the window holds two reads: nothing more until the appends move on
     for (let k = 1; k < 40; k++) await loader.get(k);
-    await until(loader.requests);
-    expect(loader.allRead).toBe(true);
     expect(loader.requests).toBe(9); // 2 pieces, then 5 per read (the 5,000-byte cap), then 3
+    expect(seen.length).toBe(9);
   });
 
   it('hands out each piece as soon as its bytes are in, before the rest of its read', async () => {
@@ -146,7 +142,6 @@ describe('PieceLoader', () => {
     expect(bytesOf(await loader.get(4))).toEqual(data.subarray(4000, 5000)); // 2,000–5,499 are in
     expect(seen.length).toBe(2); // still the one read for pieces 2–9
     expect(loader.readyFrom(2)).toBe(3); // pieces 2, 3 and 4; 5 is half in
-    expect(loader.allRead).toBe(false);
     let ready = false;
     const waiting = loader.whenReady(2, 5000).then(() => (ready = true));
     await new Promise((r) => setTimeout(r, 20));
@@ -184,5 +179,86 @@ describe('PieceLoader', () => {
     const pending = loader.get(0);
     loader.abort();
     await expect(pending).rejects.toThrow(/abort/i);
+  });
+
+  describe('with an early read (the head of a file, started before the pieces were known)', () => {
+    it('takes every piece inside it from it, then reads on from the first piece past it', async () => {
+      seen.length = 0;
+      const early = new EarlyRead(base + '/e', 0, 10_000);
+      // Init segment, a gap (as a sidx would leave), then 1,000-byte segments; 9,500–10,499 straddles the end.
+      const list = [piece('/e', 0, 500), ...pieces('/e', Array.from({ length: 14 }, () => 1000), 1500)];
+      const loader = new PieceLoader(list, { early });
+      for (let k = 0; k < list.length; k++) {
+        const [offset, size] = k === 0 ? [0, 500] : [1500 + (k - 1) * 1000, 1000];
+        expect(bytesOf(await loader.get(k))).toEqual(data.subarray(offset, offset + size));
+      }
+      // The early read, then one read from the straddling segment on: nothing inside it twice.
+      expect(seen.filter((x) => x.path === '/e').map((x) => x.range)).toEqual(['bytes=0-9999', 'bytes=9500-15499']);
+      expect(loader.requests).toBe(2);
+      expect(early.used).toBe(true);
+    });
+
+    it('hands out each piece as soon as its bytes are in the early read', async () => {
+      seen.length = 0;
+      slowSplit = 2500;
+      releaseSlow = () => {};
+      const early = new EarlyRead(base + '/slow', 0, 6000);
+      const loader = new PieceLoader(pieces('/slow', Array.from({ length: 6 }, () => 1000)), { early });
+      expect(bytesOf(await loader.get(1))).toEqual(data.subarray(1000, 2000));
+      expect(loader.readyFrom(0)).toBe(2); // 0–2,499 are in: pieces 0 and 1
+      let third = false;
+      const pending = loader.get(2).then(() => (third = true));
+      await new Promise((r) => setTimeout(r, 20));
+      expect(third).toBe(false);
+      releaseSlow();
+      await pending;
+      expect(bytesOf(await loader.get(5))).toEqual(data.subarray(5000, 6000));
+      expect(seen.length).toBe(1);
+    });
+
+    it('is not used for pieces of another file, and a failed one is not used again', async () => {
+      seen.length = 0;
+      const other = new EarlyRead(base + '/x', 0, 5000);
+      const loader = new PieceLoader(pieces('/a', [1000, 1000]), { early: other });
+      expect(bytesOf(await loader.get(1))).toEqual(data.subarray(1000, 2000));
+      expect(other.used).toBe(false);
+      await other.done;
+
+      const failed = new EarlyRead(base + '/missing', 0, 5000);
+      await failed.done;
+      expect(String(failed.error)).toMatch(/HTTP 404/);
+      const list = pieces('/a', [1000, 1000]).map((p) => ({ ...p, range: { ...p.range!, url: base + '/missing' }, load: (signal?: AbortSignal) => fetchRange(base + '/a', p.range!.offset, p.size, signal) }));
+      // (Pieces whose own reads go elsewhere: a failed early read is never asked for them.)
+      const again = new PieceLoader(list.slice(0, 1), { early: failed });
+      expect(bytesOf(await again.get(0))).toEqual(data.subarray(0, 1000));
+    });
+
+    it('reports its failure to the pieces waiting for it, naming the HTTP status', async () => {
+      const early = new EarlyRead(base + '/missing', 0, 3000);
+      const loader = new PieceLoader(pieces('/missing', [1000, 1000, 1000]), { early });
+      await expect(loader.get(0)).rejects.toThrow(/HTTP 404/);
+      await expect(loader.get(2)).rejects.toThrow(/HTTP 404/);
+    });
+
+    it("the loader's abort() aborts the early read it was given", async () => {
+      slowSplit = 100;
+      releaseSlow = () => {};
+      const early = new EarlyRead(base + '/slow', 0, 5000);
+      const loader = new PieceLoader(pieces('/slow', [1000, 1000]), { early });
+      const pending = loader.get(0);
+      loader.abort();
+      await expect(pending).rejects.toThrow(/abort/i);
+      await early.done;
+      expect(early.error).toBeTruthy();
+      releaseSlow();
+    });
+
+    it('reports the early read once to onRead, with its bytes', async () => {
+      const reads: number[] = [];
+      const early = new EarlyRead(base + '/a', 0, 4000);
+      const loader = new PieceLoader(pieces('/a', [1000, 1000, 1000, 1000, 1000]), { early, onRead: (bytes) => reads.push(bytes) });
+      for (let k = 0; k < 5; k++) await loader.get(k);
+      expect(reads).toEqual([4000, 1000]);
+    });
   });
 });
