@@ -27,6 +27,14 @@ export interface RangeRef {
 export const READ_BYTES = 32 * 1024 * 1024;
 
 /**
+ * How much of a file of `size` bytes the early read takes: all of it up to two reads' worth (what
+ * the read-ahead holds at most anyway; one request instead of two), else one read's worth.
+ */
+export function earlyBytes(size: number): number {
+  return size <= 2 * READ_BYTES ? size : READ_BYTES;
+}
+
+/**
  * A ranged read started before anyone knows which pieces it carries: the Player starts reading the
  * head of a file when Load is clicked, while the plan that cuts the file into init and media
  * segments is still being computed, so the first segment's bytes are in by the time the plan is.

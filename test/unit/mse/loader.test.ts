@@ -6,7 +6,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EarlyRead, fetchRange, PieceLoader, type LoadablePiece } from '../../../renderer/lib/mse/loader';
+import { EarlyRead, earlyBytes, fetchRange, PieceLoader, READ_BYTES, type LoadablePiece } from '../../../renderer/lib/mse/loader';
 
 const data = new Uint8Array(200_000).map((_, i) => (i * 7 + (i >> 8)) & 0xff);
 let server: Server;
@@ -182,6 +182,16 @@ describe('PieceLoader', () => {
   });
 
   describe('with an early read (the head of a file, started before the pieces were known)', () => {
+    it('takes a file of up to two reads whole, the first read of a longer one', () => {
+      const MB = 1024 * 1024;
+      expect(READ_BYTES).toBe(32 * MB);
+      expect(earlyBytes(1000)).toBe(1000);
+      expect(earlyBytes(48 * MB)).toBe(48 * MB);
+      expect(earlyBytes(64 * MB)).toBe(64 * MB);
+      expect(earlyBytes(64 * MB + 1)).toBe(32 * MB);
+      expect(earlyBytes(2 * 1024 * MB)).toBe(32 * MB);
+    });
+
     it('takes every piece inside it from it, then reads on from the first piece past it', async () => {
       seen.length = 0;
       const early = new EarlyRead(base + '/e', 0, 10_000);
