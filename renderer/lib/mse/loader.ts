@@ -4,11 +4,10 @@
  * once, a few requests in flight ahead of the append. The first request is small (init segment and
  * first media segment) so the first frame does not wait; later ones are big (`maxBytes`, 32 MB by
  * default), one after the other (the next starts when one lands, up to two reads ahead of the
- * appends): a 50 MB file is read in three requests. Pieces that cannot be coalesced (a file chosen
+ * appends), and a read takes the rest of the file along when that is less than another read: a
+ * 50 MB file is read in two requests. Pieces that cannot be coalesced (a file chosen
  * in the browser) are read one by one, two at once. Each piece is handed out as soon as its own
  * bytes have arrived, a view into its read's buffer, so a big read does not hold back the appends.
- * A read started before the pieces were known (`EarlyRead`: the head of a file, read while the
- * Player's plan is computed) serves every piece that lies wholly inside it.
  *
  * Plain TypeScript over `fetch`: no DOM, so it runs (and is tested) in Node against a real server.
  */
@@ -21,87 +20,6 @@ export interface RangeRef {
   url: string;
   offset: number;
   size: number;
-}
-
-/** Bytes the loader reads at once at most, by default (a bigger single piece is still read whole). */
-export const READ_BYTES = 32 * 1024 * 1024;
-
-/**
- * How much of a file of `size` bytes the early read takes: all of it up to two reads' worth (what
- * the read-ahead holds at most anyway; one request instead of two), else one read's worth.
- */
-export function earlyBytes(size: number): number {
-  return size <= 2 * READ_BYTES ? size : READ_BYTES;
-}
-
-/**
- * A ranged read started before anyone knows which pieces it carries: the Player starts reading the
- * head of a file when Load is clicked, while the plan that cuts the file into init and media
- * segments is still being computed, so the first segment's bytes are in by the time the plan is.
- * A `PieceLoader` given one takes from it every piece that lies wholly inside it (as its bytes
- * arrive) instead of asking for those bytes again; whoever started it aborts it if nothing does.
- */
-export class EarlyRead {
-  /** Bytes in so far, from `offset` on. */
-  received = 0;
-  /** The read's buffer (filled up to `received`); null until the first bytes arrive. */
-  bytes: Uint8Array<ArrayBuffer> | null = null;
-  /** Settles when the read has ended: every byte in, or failed (then `error`). */
-  readonly done: Promise<void>;
-  error: unknown = null;
-  /** Milliseconds the read took, once it has ended. */
-  ms = 0;
-  /** A loader has taken pieces from it (see `PieceLoader`'s `early`). */
-  used = false;
-  private ended = false;
-  private readonly controller = new AbortController();
-  private waiters: (() => void)[] = [];
-
-  constructor(
-    readonly url: string,
-    readonly offset: number,
-    readonly size: number,
-  ) {
-    const t0 = performance.now();
-    this.done = fetchRange(url, offset, size, this.controller.signal, (received, bytes) => {
-      this.received = received;
-      this.bytes = bytes;
-      this.wake();
-    }).then(
-      () => this.end(t0, null),
-      (err: unknown) => this.end(t0, err ?? new Error('the read failed')),
-    );
-  }
-
-  /** Whether `range` lies wholly inside this read. */
-  covers(range: RangeRef | undefined): boolean {
-    return !!range && range.url === this.url && range.offset >= this.offset && range.offset + range.size <= this.offset + this.size;
-  }
-
-  get finished(): boolean {
-    return this.ended;
-  }
-
-  /** Resolves when more bytes are in or the read has ended (at once if it has). */
-  progress(): Promise<void> {
-    if (this.ended) return Promise.resolve();
-    return new Promise<void>((resolve) => this.waiters.push(resolve));
-  }
-
-  abort(): void {
-    this.controller.abort();
-  }
-
-  private end(t0: number, err: unknown): void {
-    this.ms = performance.now() - t0;
-    this.error = err;
-    this.ended = true;
-    this.wake();
-  }
-
-  private wake(): void {
-    this.waiters.splice(0).forEach((w) => w());
-  }
 }
 
 export interface LoadablePiece {
@@ -128,8 +46,6 @@ export interface LoaderOptions {
   firstPieces?: number;
   /** Each request that landed: its bytes and how long it took (the Player's throughput for its Auto rendition rule). */
   onRead?: (bytes: number, ms: number) => void;
-  /** A read already under way: pieces wholly inside it are taken from it (see `EarlyRead`). */
-  early?: EarlyRead;
 }
 
 export type PieceBytes = ArrayBuffer | Uint8Array<ArrayBuffer>;
@@ -169,8 +85,6 @@ export class PieceLoader {
   private started = false;
   /** Requests not landed yet. */
   private inFlight = 0;
-  /** Dropped once planning has gone past it (its buffer then lives only as long as its pieces). */
-  private early?: EarlyRead;
 
   private readonly pieces: LoadablePiece[];
 
@@ -178,11 +92,10 @@ export class PieceLoader {
     this.pieces = [...pieces];
     this.window = Math.max(1, options.window ?? 2);
     this.parallel = Math.max(1, options.parallel ?? 1);
-    this.maxBytes = Math.max(1, options.maxBytes ?? READ_BYTES);
-    this.growFrom = Math.max(1, options.growFrom ?? READ_BYTES);
+    this.maxBytes = Math.max(1, options.maxBytes ?? 32 * 1024 * 1024);
+    this.growFrom = Math.max(1, options.growFrom ?? 32 * 1024 * 1024);
     this.firstPieces = Math.max(1, options.firstPieces ?? 2);
     this.onRead = options.onRead;
-    this.early = options.early;
   }
 
   /** The bytes of piece `k`, and requests started for what follows it (up to the window). */
@@ -257,12 +170,7 @@ export class PieceLoader {
     const budgetPieces = from === 0 ? this.firstPieces : Infinity;
     const budgetBytes = from === 0 ? this.maxBytes : Math.min(this.maxBytes, Math.max(this.growFrom, this.lastBytes * 4));
     let to = from + 1;
-    // (A failed early read serves nothing more: later pieces are asked for again.)
-    const early = this.early && !this.early.error ? this.early : undefined;
-    if (early && early.covers(first.range)) {
-      // The early read has these bytes coming already: every following piece inside it too.
-      while (to < this.pieces.length && early.covers(this.pieces[to]!.range)) to++;
-    } else if (first.range) {
+    if (first.range) {
       let end = first.range.offset + first.range.size;
       let bytes = first.range.size;
       while (to < this.pieces.length && to - from < budgetPieces) {
@@ -272,11 +180,9 @@ export class PieceLoader {
         bytes += next.size;
         to++;
       }
+      if (from > 0 && to < this.pieces.length) to = this.withTail(from, to, end);
     }
     this.planned = to;
-    // Past the early read (pieces come in file order): let go of it.
-    const next = this.pieces[to]?.range;
-    if (early && !early.covers(next) && early.offset + early.size <= (next?.offset ?? Infinity)) this.early = undefined;
     this.lastBytes = 0;
     for (let k = from; k < to; k++) this.lastBytes += this.pieces[k]!.size;
     const settle: { resolve(b: PieceBytes): void; reject(e: unknown): void }[] = [];
@@ -289,8 +195,7 @@ export class PieceLoader {
     const wake = () => group.waiters.splice(0).forEach((w) => w());
     this.groups.push(group);
     this.inFlight++;
-    const read = early?.covers(first.range) ? this.takeEarly(early, group, settle, wake) : this.fetchGroup(group, settle, wake);
-    read.then(
+    this.fetchGroup(group, settle, wake).then(
       () => {
         group.ended = true;
         wake();
@@ -305,49 +210,32 @@ export class PieceLoader {
     );
   }
 
+  /**
+   * Where a read that would end before piece `to` ends instead: at the end of the pieces when the
+   * rest of them, adjacent in the same file, is less than another full read (up to 2 × maxBytes
+   * at the end of a file). One request instead of two: each costs a round trip and the start of
+   * a stream, and on a 48 MB file one 48 MB read instead of 32 + 16 MB took the Player from 0.59×
+   * to 0.72× of a plain fetch + append (same session, alternating runs).
+   */
+  private withTail(from: number, to: number, end: number): number {
+    const url = this.pieces[from]!.range!.url;
+    let rest = 0;
+    for (let k = to; k < this.pieces.length; k++) {
+      const r = this.pieces[k]!.range;
+      if (!r || r.url !== url || r.offset !== end) return to;
+      rest += r.size;
+      end += r.size;
+      if (rest >= this.maxBytes) return to;
+    }
+    return this.pieces.length;
+  }
+
   private landed(ok: boolean): void {
     this.inFlight--;
     if (ok) {
       this.started = true;
       if (!this.controller.signal.aborted) this.ahead(this.asked);
     }
-  }
-
-  /** A group the early read carries: each piece settled as soon as its bytes are in there. */
-  private async takeEarly(early: EarlyRead, group: Group, settle: { resolve(b: PieceBytes): void }[], wake: () => void): Promise<void> {
-    // The read is counted (and its throughput reported) once, by the first group it serves.
-    const first = !early.used;
-    if (first) {
-      early.used = true;
-      this.requests++;
-    }
-    // Aborting the loader aborts the early read while the loader is taking pieces from it.
-    const signal = this.controller.signal;
-    const stop = () => early.abort();
-    signal.addEventListener('abort', stop, { once: true });
-    try {
-      for (;;) {
-        signal.throwIfAborted();
-        const before = group.ready;
-        if (early.bytes) {
-          while (group.ready < settle.length) {
-            const r = this.pieces[group.from + group.ready]!.range!;
-            if (r.offset + r.size - early.offset > early.received) break;
-            settle[group.ready]!.resolve(new Uint8Array(early.bytes.buffer, r.offset - early.offset, r.size));
-            group.ready++;
-          }
-        }
-        if (group.ready > before) wake();
-        if (group.ready === settle.length) break;
-        if (early.finished) throw early.error ?? new Error(`Reading bytes ${early.offset}–${early.offset + early.size - 1} ended early`);
-        await early.progress();
-      }
-      await early.done;
-    } finally {
-      signal.removeEventListener('abort', stop);
-    }
-    if (early.error) throw early.error;
-    if (first) this.onRead?.(early.size, early.ms);
   }
 
   /** Read a group with one request, settling each piece as soon as its bytes are in. */

@@ -10,7 +10,7 @@
  * segment asked for and nothing else.
  */
 import { segmentAtTime, ThroughputMeter } from '../../../electron/core/mse/renditions';
-import { PieceLoader, type EarlyRead, type PieceBytes, type RangeRef } from './loader';
+import { PieceLoader, type PieceBytes, type RangeRef } from './loader';
 import { formatSpans, toSpans, type Span } from './ranges';
 
 export type PlayerState = 'idle' | 'loading' | 'playing' | 'paused' | 'ended' | 'error';
@@ -203,8 +203,6 @@ export class MsePlayer {
   private busy = false;
   /** Automatic mode's read-ahead, per stream (made on the first automatic append). */
   private readonly loaders = new Map<number, { loader: PieceLoader; from: number; init: boolean }>();
-  /** The head of the file, read while the plan was on its way (see `load`); automatic mode's read-ahead takes from it. */
-  private early: EarlyRead | null = null;
   private stopped = false;
   private generation = 0;
   /** The generation whose automatic append loop is running (one at a time). */
@@ -249,15 +247,11 @@ export class MsePlayer {
 
   /**
    * Tear down the current source and start a new MediaSource with one SourceBuffer per stream.
-   * `sources` may still be on its way (the plan request): the MediaSource opens meanwhile, and
-   * `early`, a read of the head of the file started with the plan request, brings in the first
-   * segments' bytes meanwhile (automatic mode takes every piece inside it from it; it is aborted
-   * when no stream starts inside it, or with the next load).
+   * `sources` may still be on its way (the plan request): the MediaSource opens meanwhile.
    */
-  async load(sourcesOrPlan: StreamSource[] | Promise<StreamSource[]>, options: { mode?: AppendMode; then?: (i: number) => NextPeriod[]; early?: EarlyRead } = {}): Promise<void> {
+  async load(sourcesOrPlan: StreamSource[] | Promise<StreamSource[]>, options: { mode?: AppendMode; then?: (i: number) => NextPeriod[] } = {}): Promise<void> {
     this.reset();
     const gen = this.generation;
-    this.early = options.early ?? null;
     this.t0 = performance.now();
     this.startedAt = Date.now();
     this.throughput = new ThroughputMeter();
@@ -274,26 +268,8 @@ export class MsePlayer {
     this.objectUrl = URL.createObjectURL(ms);
     const opened = new Promise<void>((resolve) => ms.addEventListener('sourceopen', () => resolve(), { once: true }));
     this.video.src = this.objectUrl;
-    let sources: StreamSource[];
-    try {
-      [sources] = await Promise.all([sourcesOrPlan, opened]);
-    } catch (err) {
-      if (gen === this.generation) this.early?.abort();
-      throw err;
-    }
+    const [sources] = await Promise.all([sourcesOrPlan, opened]);
     if (gen !== this.generation) return;
-    const early = this.early;
-    if (early) {
-      const firstOf = (s: StreamSource) => (s.init ?? s.segments[0])?.range;
-      const uses = sources.filter((s) => early.covers(firstOf(s))).length;
-      if (!uses) {
-        early.abort();
-        this.early = null;
-      } else {
-        const mb = (early.received / (1024 * 1024)).toFixed(1);
-        this.log('player', 'read', 'info', `bytes ${early.offset.toLocaleString('en-US')}–${(early.offset + early.size - 1).toLocaleString('en-US')} were being read while the plan was computed (${mb} MB in so far): automatic mode takes the segments inside them from that read`);
-      }
-    }
     sources.forEach((source, i) => {
       const rt: StreamRuntime = {
         source,
@@ -534,7 +510,6 @@ export class MsePlayer {
       const rest = src.segments.slice(from);
       const loader = new PieceLoader(init ? [src.init!, ...rest] : rest, {
         onRead: (bytes, ms) => this.throughput.add(bytes, ms),
-        ...(this.early && { early: this.early }),
       });
       entry = { loader, from, init };
       this.loaders.set(i, entry);
@@ -977,8 +952,6 @@ export class MsePlayer {
     this.stopped = true;
     for (const { loader } of this.loaders.values()) loader.abort();
     this.loaders.clear();
-    this.early?.abort();
-    this.early = null;
     this.busy = false;
     this.streams = [];
     this.failures.length = 0;

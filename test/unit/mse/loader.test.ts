@@ -6,7 +6,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EarlyRead, earlyBytes, fetchRange, PieceLoader, READ_BYTES, type LoadablePiece } from '../../../renderer/lib/mse/loader';
+import { fetchRange, PieceLoader, type LoadablePiece } from '../../../renderer/lib/mse/loader';
 
 const data = new Uint8Array(200_000).map((_, i) => (i * 7 + (i >> 8)) & 0xff);
 let server: Server;
@@ -91,19 +91,21 @@ describe('PieceLoader', () => {
     expect(ranges.length).toBe(loader.requests);
     expect(ranges.length).toBeLessThan(12);
     // Together the requests cover the pieces once, in order, without gaps.
+    // Each at most maxBytes, but the last, which takes a rest of less than maxBytes along.
     let end = -1;
-    for (const r of ranges) {
+    ranges.forEach((r, k) => {
       const [a, b] = r.slice(6).split('-').map(Number) as [number, number];
       expect(a).toBe(end + 1);
-      expect(b - a + 1).toBeLessThanOrEqual(20_000);
+      expect(b - a + 1).toBeLessThan(k === ranges.length - 1 ? 40_000 : 20_001);
       end = b;
-    }
+    });
     expect(end).toBe(at - 1);
   });
 
-  it('grows reads by bytes after the first: at least growFrom, then fourfold, up to maxBytes', async () => {
+  it('grows reads by bytes after the first: at least growFrom, then fourfold, up to maxBytes, the last one taking a short rest along', async () => {
     seen.length = 0;
-    // 100 pieces of 1,000 bytes: first 2 pieces, then 10,000, 40,000 and 45,000 (the cap), then the rest.
+    // 100 pieces of 1,000 bytes: first 2 pieces, then 10,000, 40,000, then 45,000 (the cap) and
+    // the 3,000 after it in one read (less than another read's worth).
     const list = pieces('/a', Array.from({ length: 100 }, () => 1000));
     const loader = new PieceLoader(list, { window: 3, growFrom: 10_000, maxBytes: 45_000 });
     for (let k = 0; k < list.length; k++) {
@@ -111,7 +113,7 @@ describe('PieceLoader', () => {
       loader.release(k);
     }
     const sizes = seen.map((x) => x.range!.slice(6).split('-').map(Number)).sort((x, y) => x[0]! - y[0]!).map(([a, b]) => b! - a! + 1);
-    expect(sizes).toEqual([2000, 10_000, 40_000, 45_000, 3000]);
+    expect(sizes).toEqual([2000, 10_000, 40_000, 48_000]);
   });
 
   it('keeps at most `window` reads ahead of the piece asked for', async () => {
@@ -123,8 +125,8 @@ describe('PieceLoader', () => {
     await new Promise((r) => setTimeout(r, 30));
     expect(seen.length).toBe(2); // the window holds two reads: nothing more until the appends move on
     for (let k = 1; k < 40; k++) await loader.get(k);
-    expect(loader.requests).toBe(9); // 2 pieces, then 5 per read (the 5,000-byte cap), then 3
-    expect(seen.length).toBe(9);
+    expect(loader.requests).toBe(8); // 2 pieces, then 5 per read (the 5,000-byte cap), the last 5 + 3
+    expect(seen.length).toBe(8);
   });
 
   it('hands out each piece as soon as its bytes are in, before the rest of its read', async () => {
@@ -150,6 +152,24 @@ describe('PieceLoader', () => {
     await waiting;
     expect(loader.readyFrom(2)).toBe(8);
     expect(bytesOf(await loader.get(9))).toEqual(data.subarray(9000, 10_000));
+  });
+
+  it('reads the rest of a file in one request when it is less than two reads, never across a gap or another file', async () => {
+    seen.length = 0;
+    // After the first read: 7 × 1,000 bytes with a 5,000 cap → 5,000 + 2,000 taken along.
+    const loader = new PieceLoader(pieces('/t', Array.from({ length: 9 }, () => 1000)), { growFrom: 5000, maxBytes: 5000 });
+    for (let k = 0; k < 9; k++) expect(bytesOf(await loader.get(k))).toEqual(data.subarray(k * 1000, (k + 1) * 1000));
+    expect(seen.map((x) => x.range)).toEqual(['bytes=0-1999', 'bytes=2000-8999']);
+    // Exactly another read's worth left: not taken along.
+    seen.length = 0;
+    const even = new PieceLoader(pieces('/t', Array.from({ length: 12 }, () => 1000)), { growFrom: 5000, maxBytes: 5000 });
+    for (let k = 0; k < 12; k++) await even.get(k);
+    expect(seen.map((x) => x.range)).toEqual(['bytes=0-1999', 'bytes=2000-6999', 'bytes=7000-11999']);
+    // A gap in the rest: the read stops at the cap.
+    seen.length = 0;
+    const gap = new PieceLoader([...pieces('/t', Array.from({ length: 8 }, () => 1000)), piece('/t', 9000, 1000)], { growFrom: 5000, maxBytes: 5000 });
+    for (let k = 0; k < 9; k++) await gap.get(k);
+    expect(seen.map((x) => x.range)).toEqual(['bytes=0-1999', 'bytes=2000-6999', 'bytes=7000-7999', 'bytes=9000-9999']);
   });
 
   it('does not coalesce pieces that are not adjacent or not in the same file', async () => {
@@ -179,96 +199,5 @@ describe('PieceLoader', () => {
     const pending = loader.get(0);
     loader.abort();
     await expect(pending).rejects.toThrow(/abort/i);
-  });
-
-  describe('with an early read (the head of a file, started before the pieces were known)', () => {
-    it('takes a file of up to two reads whole, the first read of a longer one', () => {
-      const MB = 1024 * 1024;
-      expect(READ_BYTES).toBe(32 * MB);
-      expect(earlyBytes(1000)).toBe(1000);
-      expect(earlyBytes(48 * MB)).toBe(48 * MB);
-      expect(earlyBytes(64 * MB)).toBe(64 * MB);
-      expect(earlyBytes(64 * MB + 1)).toBe(32 * MB);
-      expect(earlyBytes(2 * 1024 * MB)).toBe(32 * MB);
-    });
-
-    it('takes every piece inside it from it, then reads on from the first piece past it', async () => {
-      seen.length = 0;
-      const early = new EarlyRead(base + '/e', 0, 10_000);
-      // Init segment, a gap (as a sidx would leave), then 1,000-byte segments; 9,500–10,499 straddles the end.
-      const list = [piece('/e', 0, 500), ...pieces('/e', Array.from({ length: 14 }, () => 1000), 1500)];
-      const loader = new PieceLoader(list, { early });
-      for (let k = 0; k < list.length; k++) {
-        const [offset, size] = k === 0 ? [0, 500] : [1500 + (k - 1) * 1000, 1000];
-        expect(bytesOf(await loader.get(k))).toEqual(data.subarray(offset, offset + size));
-      }
-      // The early read, then one read from the straddling segment on: nothing inside it twice.
-      expect(seen.filter((x) => x.path === '/e').map((x) => x.range)).toEqual(['bytes=0-9999', 'bytes=9500-15499']);
-      expect(loader.requests).toBe(2);
-      expect(early.used).toBe(true);
-    });
-
-    it('hands out each piece as soon as its bytes are in the early read', async () => {
-      seen.length = 0;
-      slowSplit = 2500;
-      releaseSlow = () => {};
-      const early = new EarlyRead(base + '/slow', 0, 6000);
-      const loader = new PieceLoader(pieces('/slow', Array.from({ length: 6 }, () => 1000)), { early });
-      expect(bytesOf(await loader.get(1))).toEqual(data.subarray(1000, 2000));
-      expect(loader.readyFrom(0)).toBe(2); // 0–2,499 are in: pieces 0 and 1
-      let third = false;
-      const pending = loader.get(2).then(() => (third = true));
-      await new Promise((r) => setTimeout(r, 20));
-      expect(third).toBe(false);
-      releaseSlow();
-      await pending;
-      expect(bytesOf(await loader.get(5))).toEqual(data.subarray(5000, 6000));
-      expect(seen.length).toBe(1);
-    });
-
-    it('is not used for pieces of another file, and a failed one is not used again', async () => {
-      seen.length = 0;
-      const other = new EarlyRead(base + '/x', 0, 5000);
-      const loader = new PieceLoader(pieces('/a', [1000, 1000]), { early: other });
-      expect(bytesOf(await loader.get(1))).toEqual(data.subarray(1000, 2000));
-      expect(other.used).toBe(false);
-      await other.done;
-
-      const failed = new EarlyRead(base + '/missing', 0, 5000);
-      await failed.done;
-      expect(String(failed.error)).toMatch(/HTTP 404/);
-      const list = pieces('/a', [1000, 1000]).map((p) => ({ ...p, range: { ...p.range!, url: base + '/missing' }, load: (signal?: AbortSignal) => fetchRange(base + '/a', p.range!.offset, p.size, signal) }));
-      // (Pieces whose own reads go elsewhere: a failed early read is never asked for them.)
-      const again = new PieceLoader(list.slice(0, 1), { early: failed });
-      expect(bytesOf(await again.get(0))).toEqual(data.subarray(0, 1000));
-    });
-
-    it('reports its failure to the pieces waiting for it, naming the HTTP status', async () => {
-      const early = new EarlyRead(base + '/missing', 0, 3000);
-      const loader = new PieceLoader(pieces('/missing', [1000, 1000, 1000]), { early });
-      await expect(loader.get(0)).rejects.toThrow(/HTTP 404/);
-      await expect(loader.get(2)).rejects.toThrow(/HTTP 404/);
-    });
-
-    it("the loader's abort() aborts the early read it was given", async () => {
-      slowSplit = 100;
-      releaseSlow = () => {};
-      const early = new EarlyRead(base + '/slow', 0, 5000);
-      const loader = new PieceLoader(pieces('/slow', [1000, 1000]), { early });
-      const pending = loader.get(0);
-      loader.abort();
-      await expect(pending).rejects.toThrow(/abort/i);
-      await early.done;
-      expect(early.error).toBeTruthy();
-      releaseSlow();
-    });
-
-    it('reports the early read once to onRead, with its bytes', async () => {
-      const reads: number[] = [];
-      const early = new EarlyRead(base + '/a', 0, 4000);
-      const loader = new PieceLoader(pieces('/a', [1000, 1000, 1000, 1000, 1000]), { early, onRead: (bytes) => reads.push(bytes) });
-      for (let k = 0; k < 5; k++) await loader.get(k);
-      expect(reads).toEqual([4000, 1000]);
-    });
   });
 });
