@@ -4,8 +4,8 @@
  *   ranged fetches, per-segment appends) vs a plain `<video src>` of the same file and vs one raw
  *   MSE append of the whole file;
  * - append throughput (MB/s) for a 10-minute fMP4: the Player's automatic mode (plan, streamed
- *   ranged reads, batched appends, the lint once the bytes are read) to endOfStream as its log
- *   stamps it, vs fetching the file and appending it as one buffer;
+ *   ranged reads, batched appends; the lint starts after the last append) to endOfStream as its
+ *   log stamps it, vs fetching the file and appending it as one buffer;
  * - the lint itself on both files vs the box engine's bare parse (what the lint adds on top).
  * Inputs are generated once (stream-copy loops of a short clip) under test/bench/.cache/.
  */
@@ -223,7 +223,7 @@ export async function run(): Promise<void> {
     const appends = await page.getByTestId('player-log').locator('li[data-type="append"]').count();
     console.log(`\nappend throughput, 10 min 360p fMP4 (${(sizes.tenMin / MB).toFixed(1)} MB, ${segments} segments in ${appends - 1} appends; median of 5)   MB/s   ratio`);
     console.log(`  raw: fetch whole file + one appendBuffer (baseline)          ${fmt(rawMBs, 1)}   1.00×   (append alone ${appendOnlyMBs.toFixed(1)} MB/s)`);
-    console.log(`  Player automatic: plan, read-ahead, appends, lint alongside   ${fmt(playerMBs, 1)}   ${(playerMBs / rawMBs).toFixed(2)}×   (${(playerMs / 1000).toFixed(2)} s to endOfStream, by the log's stamp)`);
+    console.log(`  Player automatic: plan, read-ahead, appends (lint after)      ${fmt(playerMBs, 1)}   ${(playerMBs / rawMBs).toFixed(2)}×   (${(playerMs / 1000).toFixed(2)} s to endOfStream, by the log's stamp)`);
     if (app.problems.length) console.log(`  page problems: ${app.problems.join(' | ')}`);
   } finally {
     await app.close();
