@@ -113,8 +113,9 @@ export async function parseBoxTree(source: ByteSource, options: ParseOptions = {
 /**
  * What the walker asks of whoever drives it: bytes the source cannot give synchronously, or (null)
  * a turn of the event loop. The walker is a generator so that a source answering synchronously
- * (a local file, bytes in memory) costs no promise and no microtask per box (issue #18: on a 2 GB
- * fMP4 the `await`s were a third of the walk); only what really waits goes through `drive`.
+ * (a local file, bytes in memory) costs no promise and no microtask per box; only what really
+ * waits goes through `drive`. (Issue #18, the 2 GB fMP4 of `npm run bench -- cli`: 62 ms with an
+ * `await` per box, 59 ms now; a walker with no way to wait at all took 53 ms.)
  */
 type WalkRequest = { offset: number; length: number } | null;
 type Walker<T> = Generator<WalkRequest, T, Uint8Array | undefined>;
