@@ -71,9 +71,14 @@ export class JsonWriter {
     return this;
   }
 
+  /** The buffer has reached the size at which it should go to the sink (`flush`). */
+  get full(): boolean {
+    return this.out.length >= this.highWater;
+  }
+
   /** Hand the buffer to the sink when it is big enough (awaiting the sink's back-pressure). */
   async maybeFlush(): Promise<void> {
-    if (this.out.length >= this.highWater) await this.flush();
+    if (this.full) await this.flush();
   }
 
   async flush(): Promise<void> {

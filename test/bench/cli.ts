@@ -2,7 +2,9 @@
  * CLI cold start, whole processes, each against a baseline run in the same process:
  * - `mwb --version` through the package's bin vs `node -e 0` (target ≤ 2×);
  * - `mwb inspect big.mp4 --json` through the bin vs mp4box.js reading the same ~2 GB fMP4 as a
- *   process of its own (test/bench/mp4box-process.mjs; target ≥ 8× faster).
+ *   process of its own (test/bench/mp4box-process.mjs; target ≥ 8× faster), and the same baseline
+ *   against a floor: test/bench/floor-inspect.cjs, a single-purpose reader that knows this file's
+ *   layout and prints most of the same JSON with no engine at all (what no general reader beats).
  * Wall time of each process (spawn to exit, stdout drained), median of several runs, alternating
  * the two sides so a busy machine slows both alike (on a shared machine the ratio still swings
  * between runs; five pairs for inspect). Uses the built CLI (`npm run build`): the bin runs
@@ -56,4 +58,6 @@ export async function run(): Promise<void> {
   const i = await pair(5, [bin, 'inspect', big, '--json'], [path.join(root, 'test/bench/mp4box-process.mjs'), big]);
   console.log(`\nmwb inspect ~2 GB fMP4 --json (bin) vs mp4box.js process, median of 5      ms   baseline ms   ratio`);
   console.log(`  ${path.basename(big).padEnd(44)} ${i.ours.toFixed(0).padStart(8)}   ${i.base.toFixed(0).padStart(11)}   ${(i.base / i.ours).toFixed(1)}× faster (target ≥ 8×)`);
+  const f = await pair(5, [path.join(root, 'test/bench/floor-inspect.cjs'), big], [path.join(root, 'test/bench/mp4box-process.mjs'), big]);
+  console.log(`  floor: single-purpose reader, no engine        ${f.ours.toFixed(0).padStart(8)}   ${f.base.toFixed(0).padStart(11)}   ${(f.base / f.ours).toFixed(1)}× faster (node -e 0: ${v.base.toFixed(0)} ms)`);
 }

@@ -87,6 +87,14 @@ describe('renditions of a remote HLS master in Chromium (web mode)', () => {
     expect(await page.getByTestId('rendition-picker').count()).toBe(1);
     expect(await picker.inputValue()).toBe('auto');
     expect(await page.getByTestId('rendition-now').textContent()).toContain('192x108');
+    // The types table gives each stream (every variant, the audio group) its own SourceBuffer type,
+    // one codec each, rather than one "combined" type listing every rendition's codec.
+    const types = await page.getByTestId('sourcebuffer-type').allTextContents();
+    expect(types.length).toBeGreaterThanOrEqual(4);
+    for (const row of types) {
+      expect(row).not.toMatch(/^combined/);
+      expect(row).toMatch(/codecs="[^",]+"/);
+    }
     // The second variant of the master (180p Baseline), picked before anything is appended.
     const mid = await variantValue(page, 'avc1.42c00d');
     await picker.selectOption(mid);

@@ -56,6 +56,8 @@ describe('MSE Player in Chromium (web mode)', () => {
     expect(await app.page.getByTestId('player-log').locator('li[data-type="updateend"]').last().textContent()).toContain('buffered 0.000-4.021');
     expect(await text(app, 'player-diagnosis')).toMatch(/All 4 segments appended and buffered where expected/);
     expect(await app.page.getByTestId('type-supported').allTextContents()).toEqual(['yes', 'yes']);
+    // One stream: its SourceBuffer takes the combined type of both tracks.
+    expect(await app.page.getByTestId('sourcebuffer-type').allTextContents()).toEqual([expect.stringMatching(/^combined.*codecs="avc1\.[0-9a-f]{6},mp4a\.40\.2".*yes$/)]);
     await waitForText(app, 'player-frames', (t) => /^[1-9]\d* decoded/.test(t));
     expect(app.problems).toEqual([]);
   });

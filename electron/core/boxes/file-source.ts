@@ -16,9 +16,9 @@ export interface FileSourceOptions {
    */
   readAhead?: number;
   /**
-   * Reads smaller than this are done synchronously. A small `pread` from the page cache costs a
-   * few microseconds; going through libuv's thread pool costs tens, and walking a 2 GB fMP4
-   * means thousands of them. The walker yields to the event loop every few tens of
+   * Reads smaller than this are done synchronously (so `tryRead` answers them). A small `pread`
+   * from the page cache costs a few microseconds; going through libuv's thread pool costs tens,
+   * and walking a 2 GB fMP4 means thousands of them. The walker yields to the event loop every few tens of
    * milliseconds, so the process stays responsive. Default 1 MiB; 0 makes every read async.
    */
   syncBelow?: number;
@@ -60,12 +60,11 @@ export async function openFileSource(path: string, options: FileSourceOptions = 
   let winStart = 0;
   let winLength = 0;
 
-  async function fill(target: Uint8Array, position: number): Promise<number> {
+  function fillSync(target: Uint8Array, position: number): number {
     let got = 0;
     try {
       while (got < target.length) {
-        const rest = target.subarray(got);
-        const n = target.length < syncBelow ? readSync(fd, rest, 0, rest.length, position + got) : await readAt(fd, rest, position + got);
+        const n = readSync(fd, target, got, target.length - got, position + got);
         if (n === 0) break;
         got += n;
       }
@@ -75,31 +74,50 @@ export async function openFileSource(path: string, options: FileSourceOptions = 
     return got;
   }
 
-  function tryRead(offset: number, length: number): Uint8Array | undefined {
-    if (closed || length <= 0) return undefined;
-    const want = Math.min(length, size - offset);
-    if (offset >= winStart && want > 0 && offset + want <= winStart + winLength) return winBuf.subarray(offset - winStart, offset - winStart + want);
-    return undefined;
+  async function fillAsync(target: Uint8Array, position: number): Promise<number> {
+    let got = 0;
+    try {
+      while (got < target.length) {
+        const n = await readAt(fd, target.subarray(got), position + got);
+        if (n === 0) break;
+        got += n;
+      }
+    } catch (err) {
+      throw describeFsError(err, path);
+    }
+    return got;
   }
 
-  async function read(offset: number, length: number): Promise<Uint8Array> {
-    if (closed) throw new Error(`${path} is closed.`);
+  /** A read that is in the window, or small enough to do synchronously; `undefined` otherwise. */
+  function tryRead(offset: number, length: number): Uint8Array | undefined {
+    if (closed) return undefined;
     if (!Number.isFinite(offset) || offset < 0 || offset >= size || length <= 0) return new Uint8Array(0);
     const want = Math.min(length, size - offset);
     if (offset >= winStart && offset + want <= winStart + winLength) {
       return winBuf.subarray(offset - winStart, offset - winStart + want);
     }
+    if (want >= syncBelow) return undefined;
     if (want > readAhead) {
       const out = new Uint8Array(want);
-      const got = await fill(out, offset);
+      const got = fillSync(out, offset);
       return got === want ? out : out.subarray(0, got);
     }
     const span = Math.min(readAhead, size - offset);
     winLength = 0;
-    const got = await fill(winBuf.subarray(0, span), offset);
+    const got = fillSync(winBuf.subarray(0, span), offset);
     winStart = offset;
     winLength = got;
     return winBuf.subarray(0, Math.min(want, got));
+  }
+
+  async function read(offset: number, length: number): Promise<Uint8Array> {
+    if (closed) throw new Error(`${path} is closed.`);
+    const now = tryRead(offset, length);
+    if (now) return now;
+    const want = Math.min(length, size - offset);
+    const out = new Uint8Array(want);
+    const got = await fillAsync(out, offset);
+    return got === want ? out : out.subarray(0, got);
   }
 
   return {

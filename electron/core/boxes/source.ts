@@ -14,8 +14,9 @@ export interface ByteSource {
    */
   read(offset: number, length: number): Promise<Uint8Array>;
   /**
-   * The same bytes synchronously when they are already at hand (in memory, or in the read-ahead
-   * window); `undefined` otherwise. Optional: it saves a promise per box on hot paths.
+   * The same bytes synchronously when the source can give them at once (in memory, in a read-ahead
+   * window, a small read of a local file); `undefined` otherwise. Optional: the box walker then
+   * costs no promise per box.
    */
   tryRead?(offset: number, length: number): Uint8Array | undefined;
   /**

@@ -1,10 +1,12 @@
 /**
- * A minimal ISOBMFF header walk used to verify transcode outputs: which top-level boxes a file
- * has, in which order, and whether its `moov` declares fragments (`mvex`). Reads only box headers
- * by offset (never the media payload), so it is cheap on any size. The full box engine lives in
- * `core/boxes/`; this stays independent so job verification has no dependency on it.
+ * The top-level layout of a file, for checking transcode outputs and recordings: which top-level
+ * boxes it has, in which order, and whether its `moov` declares fragments (`mvex`). The box engine
+ * (`core/boxes`) reads the headers, down to no depth and decoding nothing, so only box headers are
+ * read (never the media payload) and it is cheap on any size.
  */
-import { open, type FileHandle } from 'node:fs/promises';
+import { openFileSource } from '../boxes/file-source';
+import { parseBoxTree } from '../boxes/parse';
+import type { BoxNode } from '../boxes/types';
 
 export interface BoxHeader {
   type: string;
@@ -13,37 +15,25 @@ export interface BoxHeader {
   headerSize: number;
 }
 
-async function readAt(fh: FileHandle, offset: number, length: number): Promise<Buffer> {
-  const buf = Buffer.alloc(length);
-  const { bytesRead } = await fh.read(buf, 0, length, offset);
-  return buf.subarray(0, bytesRead);
-}
-
-async function walk(fh: FileHandle, start: number, end: number, limit: number): Promise<BoxHeader[]> {
-  const boxes: BoxHeader[] = [];
-  let offset = start;
-  while (offset + 8 <= end && boxes.length < limit) {
-    const head = await readAt(fh, offset, 16);
-    if (head.length < 8) break;
-    let size = head.readUInt32BE(0);
-    const type = head.toString('latin1', 4, 8);
-    let headerSize = 8;
-    if (size === 1) {
-      if (head.length < 16) break;
-      size = Number(head.readBigUInt64BE(8));
-      headerSize = 16;
-    } else if (size === 0) {
-      size = end - offset;
-    }
-    if (size < headerSize || !/^[\x20-\x7e]{4}$/.test(type)) break;
-    boxes.push({ type, offset, size, headerSize });
-    offset += size;
+/**
+ * The boxes of one level (a region ending at `end`) as headers, up to the first that cannot be a
+ * box a muxer wrote: a header cut short or declaring a size smaller than itself (the engine then
+ * stretches the node to `end`, with an error) or a type that is not four printable characters. A
+ * box whose declared size runs past the end of its region is kept with that size: that is how a
+ * box cut short shows.
+ */
+function headers(nodes: BoxNode[], end: number): BoxHeader[] {
+  const out: BoxHeader[] = [];
+  for (const n of nodes) {
+    const unlocatable = n.error !== undefined && n.offset + n.size <= end;
+    if (unlocatable || !/^[\x20-\x7e]{4}$/.test(n.type)) break;
+    out.push({ type: n.type, offset: n.offset, size: n.size, headerSize: n.headerSize });
   }
-  return boxes;
+  return out;
 }
 
 export interface BoxLayout {
-  /** Top-level box types in file order (at most 4096 are listed). */
+  /** Top-level box types in file order. */
   top: string[];
   /** Child box types of the first `moov`, if any. */
   moovChildren: string[];
@@ -55,16 +45,18 @@ export interface BoxLayout {
 }
 
 export async function scanBoxes(file: string): Promise<BoxLayout> {
-  const fh = await open(file, 'r');
+  const source = await openFileSource(file);
   try {
-    const { size } = await fh.stat();
-    const top = await walk(fh, 0, size, 4096);
+    const size = source.size;
+    const level = { decode: false, maxDepth: 0 };
+    const top = headers(await parseBoxTree(source, level), size);
     const moov = top.find((b) => b.type === 'moov');
-    const moovChildren = moov ? (await walk(fh, moov.offset + moov.headerSize, moov.offset + moov.size, 256)).map((b) => b.type) : [];
+    const moovEnd = moov ? Math.min(size, moov.offset + moov.size) : 0;
+    const moovChildren = moov ? headers(await parseBoxTree(source, { ...level, start: moov.offset + moov.headerSize, end: moovEnd }), moovEnd).map((b) => b.type) : [];
     const last = top[top.length - 1];
     return { top: top.map((b) => b.type), moovChildren, complete: !!last && last.offset + last.size === size, boxes: top, fileSize: size };
   } finally {
-    await fh.close();
+    await source.close();
   }
 }
 

@@ -107,6 +107,43 @@ describe('box engine on generated fMP4', () => {
       await source.close();
     }
   });
+
+  it('builds the same tree whether the source answers synchronously or only through promises', async () => {
+    const file = await fmp4({ duration: 3, fps: 30, gop: 15 });
+    const trees: BoxNode[][] = [];
+    // A local file (small reads synchronous), the same file read asynchronously throughout, and a
+    // source with no tryRead at all: the walker then asks its driver for every byte.
+    const opens = [() => openFileSource(file), () => openFileSource(file, { syncBelow: 0 }), async () => counting(await openFileSource(file, { syncBelow: 0 }))];
+    for (const open of opens) {
+      const source = await open();
+      try {
+        trees.push(await parseBoxTree(source));
+      } finally {
+        await source.close();
+      }
+    }
+    expect(trees[0]!.filter((b) => b.type === 'moof')).toHaveLength(6);
+    expect(trees[1]).toEqual(trees[0]);
+    expect(trees[2]).toEqual(trees[0]);
+  });
+
+  it('gives the event loop a turn during a long walk of a source that never waits', async () => {
+    // 300,000 empty boxes in memory: every read answers at once, so only the walker's own yields
+    // let a timer run before the walk ends.
+    const one = box('abcd');
+    const bytes = new Uint8Array(one.length * 300_000);
+    for (let i = 0; i < 300_000; i++) bytes.set(one, i * one.length);
+    let turns = 0;
+    const timer = setInterval(() => turns++, 1);
+    let boxes: BoxNode[];
+    try {
+      boxes = await parseBoxTree(bufferSource(bytes));
+    } finally {
+      clearInterval(timer);
+    }
+    expect(boxes).toHaveLength(300_000);
+    expect(turns).toBeGreaterThan(0);
+  });
 });
 
 describe('box engine on progressive files', () => {

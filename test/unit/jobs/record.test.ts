@@ -16,7 +16,8 @@ import type { JobKind, JobRecord } from '../../../electron/core/jobs/types';
 import { probeMedia, type ProbeResult } from '../../../electron/core/media/ffprobe';
 import { analyzeMse } from '../../../electron/core/mse/analyze';
 import { startLiveHls, startRtspServer, type LiveSource } from '../../fixtures/live-sources';
-import { fmp4 } from '../../fixtures/generate';
+import { ffmpegFixture, fmp4 } from '../../fixtures/generate';
+import { inspectFile } from '../../../electron/core/boxes/file-source';
 import { ffmpegChildren, isAlive, sleep, tempDir, waitForState } from './helpers';
 
 const queues: JobQueue[] = [];
@@ -189,6 +190,28 @@ describe('trimToLastFragment', () => {
     expect(trimmed.fragments).toBe(3);
     expect(trimmed.trimmedBytes).toBeGreaterThan(0);
     expect(await expectPlayable(file)).toBeCloseTo(3, 0);
+  });
+
+  it('keeps every fragment of a long recording (thousands of fragments) and trims only the cut one', async () => {
+    // An audio recording fragments every second, a video one at every keyframe: an hour is
+    // thousands of moof/mdat pairs. Here 3,000+ fragments of one AAC frame each.
+    const dir = await tempDir('mwb-rec-');
+    const file = path.join(dir, 'long.mp4');
+    const made = await ffmpegFixture(['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000:duration=70', '-c:a', 'aac', '-b:a', '32k', '-movflags', '+frag_keyframe+empty_moov+default_base_moof', '-frag_duration', '20000', '{out}']);
+    await copyFile(made, file);
+    const before = await inspectFile(file);
+    const moofs = before.boxes.filter((b) => b.type === 'moof');
+    expect(moofs.length).toBeGreaterThan(3000);
+    // Cut inside the last fragment's mdat (what a recorder killed mid-write leaves).
+    const last = moofs.at(-1)!;
+    const lastMdat = before.boxes[before.boxes.indexOf(last) + 1]!;
+    expect(lastMdat.type).toBe('mdat');
+    const cutAt = lastMdat.offset + lastMdat.size - 5;
+    await truncate(file, cutAt);
+    const trimmed = await trimToLastFragment(file);
+    expect(trimmed.fragments).toBe(moofs.length - 1);
+    expect(trimmed.trimmedBytes).toBe(cutAt - last.offset);
+    expect((await stat(file)).size).toBe(last.offset);
   });
 });
 
