@@ -6,10 +6,9 @@
 import type { ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const RETRYABLE = new Set(['EBUSY', 'EPERM', 'EACCES', 'ENOTEMPTY', 'EMFILE', 'ENFILE']);
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 function codeOf(err: unknown): string {
   return (err as NodeJS.ErrnoException | null)?.code ?? '';

@@ -4,6 +4,7 @@
  * (`mseLiveReload`: the segments after a media sequence, planned like `msePlan`'s). Playlists are
  * read through `read` (a file or a URL, counted in the caller's HTTP log).
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { errorMessage, WorkbenchError } from '../errors';
 import { analyzeStreams, type AnalyzeOptions } from './analysis';
 import { liveWindowOf, liveWindowStalled, sameWindow, stallAfter, type LiveWindow } from './live';
@@ -13,7 +14,6 @@ import type { Finding, LiveCheck, LiveReload } from './types';
 
 type ReadText = (file: string) => Promise<string>;
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, ms)));
 
 /** A media playlist read again: its one stream (a master playlist here is refused). */
 async function readMedia(playlist: string, read: ReadText): Promise<StreamSpec> {
@@ -51,7 +51,7 @@ export async function checkLiveWindows(specs: StreamSpec[], read: ReadText, read
         check.note = liveWait <= 0 ? 'not reloaded (--live-wait 0)' : `not reloaded: ${wait.toFixed(1)} s (1.5 × the target duration) is more than the ${liveWait} s --live-wait allows`;
         return;
       }
-      await sleep(readAt + wait * 1000 - Date.now());
+      await sleep(Math.max(0, readAt + wait * 1000 - Date.now()));
       let after: ReturnType<typeof windowAfter>;
       try {
         after = windowAfter(await readMedia(before.playlist, read));
