@@ -82,7 +82,7 @@ describe('renditions of a remote HLS master in Chromium (web mode)', () => {
     await page.getByTestId('append-step').click();
     await page.getByTestId('player-load').click();
     // One picker: the variants ladder (the audio group has one rendition). Auto starts on the lowest.
-    const picker = page.locator('[data-testid="rendition-picker"][data-ladder="variants"]');
+    const picker = variantsPicker(page);
     await picker.waitFor();
     expect(await page.getByTestId('rendition-picker').count()).toBe(1);
     expect(await picker.inputValue()).toBe('auto');
@@ -122,7 +122,7 @@ describe('renditions of a remote HLS master in Chromium (web mode)', () => {
     const { page } = app;
     // Reload keeps the pick (180p Baseline); append two seconds of it one segment at a time.
     await page.getByRole('button', { name: 'Reload' }).click();
-    const picker = page.locator('[data-testid="rendition-picker"][data-ladder="variants"]');
+    const picker = variantsPicker(page);
     await picker.waitFor();
     const mid = await variantValue(page, 'avc1.42c00d');
     const high = await variantValue(page, 'avc1.64000c');
@@ -168,7 +168,7 @@ describe('renditions of a remote HLS master in Chromium (web mode)', () => {
 
   it('Auto starts on the lowest variant and moves up at a segment boundary when the throughput allows', async () => {
     const { page } = app;
-    const picker = page.locator('[data-testid="rendition-picker"][data-ladder="variants"]');
+    const picker = variantsPicker(page);
     await picker.selectOption('auto');
     await page.getByTestId('append-auto').click();
     await page.getByRole('button', { name: 'Reload' }).click();
@@ -196,7 +196,7 @@ describe('renditions of a remote HLS master in Chromium (web mode)', () => {
     await openInPlayer(page, misaligned);
     await page.getByTestId('append-step').click();
     await page.getByTestId('player-load').click();
-    const picker = page.locator('[data-testid="rendition-picker"][data-ladder="variants"]');
+    const picker = variantsPicker(page);
     await picker.waitFor();
     const v0 = await variantValue(page, 'avc1.42c00d');
     const vgop = await variantValue(page, 'avc1.42c00c');
