@@ -8,10 +8,13 @@
  * 50 MB file is read in two requests. Pieces that cannot be coalesced (a file chosen
  * in the browser) are read one by one, two at once. Each piece is handed out as soon as its own
  * bytes have arrived, a view into its read's buffer, so a big read does not hold back the appends.
+ * An `EarlyRead` (a read the Player started with the load, before the plan said what the bytes
+ * are) serves the pieces that lie inside it without a request of their own.
  *
- * Plain TypeScript over `fetch`: no DOM, so it runs (and is tested) in Node against a real server.
+ * Plain TypeScript over `fetch` (or the `FetchRange` given: the Player's read worker): no DOM, so
+ * it runs (and is tested) in Node against a real server.
  */
-import { fetchRange } from '../range';
+import { fetchRange, type FetchRange } from '../range';
 
 export { fetchRange };
 
@@ -46,9 +49,99 @@ export interface LoaderOptions {
   firstPieces?: number;
   /** Each request that landed: its bytes and how long it took (the Player's throughput for its Auto rendition rule). */
   onRead?: (bytes: number, ms: number) => void;
+  /** A read already under way: adjacent pieces inside it are one group that takes its bytes from it. */
+  early?: EarlyRead;
+  /** How coalesced reads are made (default `fetchRange` on this thread; the Player's go through its read worker). */
+  fetchRange?: FetchRange;
 }
 
 export type PieceBytes = ArrayBuffer | Uint8Array<ArrayBuffer>;
+
+/** The loader's largest coalesced request by default (`LoaderOptions.maxBytes`). */
+export const READ_BYTES = 32 * 1024 * 1024;
+
+/**
+ * A ranged read started before anyone knows which pieces it holds: the Player starts one at byte 0
+ * of a local file while the plan is on its way (issue #18), so the bytes travel while the server
+ * plans. Loaders whose pieces lie inside it take them from it as they arrive instead of asking for
+ * them again; nobody else reads it, and `abort` drops it when the plan leaves it unused.
+ */
+export class EarlyRead {
+  /** Bytes in so far, from `offset`. */
+  private received = 0;
+  private bytes: Uint8Array<ArrayBuffer> | null = null;
+  private failure: { error: unknown } | null = null;
+  private ended = false;
+  private readonly listeners = new Set<() => void>();
+  private readonly controller = new AbortController();
+  private readonly t0 = performance.now();
+  /** How long the whole read took (set once it ended well). */
+  ms: number | null = null;
+
+  constructor(
+    readonly url: string,
+    readonly offset: number,
+    readonly size: number,
+    read: FetchRange = fetchRange,
+  ) {
+    read(url, offset, size, this.controller.signal, (received, bytes) => {
+      this.received = received;
+      this.bytes = bytes;
+      this.notify();
+    }).then(
+      () => {
+        this.ms = performance.now() - this.t0;
+        this.ended = true;
+        this.notify();
+      },
+      (error: unknown) => {
+        this.failure = { error };
+        this.ended = true;
+        this.notify();
+      },
+    );
+  }
+
+  /**
+   * The read to start for a file of `fileSize` bytes at `url`: the whole file when it is at most
+   * two of the loader's reads (what its read-ahead would take in one request at the end of a file),
+   * else its first `READ_BYTES`.
+   */
+  static forFile(url: string, fileSize: number, read?: FetchRange): EarlyRead {
+    return new EarlyRead(url, 0, fileSize <= 2 * READ_BYTES ? fileSize : READ_BYTES, read);
+  }
+
+  /** Whether `range` lies wholly inside this read. */
+  holds(range: RangeRef | undefined): boolean {
+    return !!range && range.url === this.url && range.offset >= this.offset && range.offset + range.size <= this.offset + this.size;
+  }
+
+  /**
+   * Calls `onBytes` with what is in now and again as more arrives (`bytes[0]` is byte `offset` of
+   * the file); resolves once the read has ended well, rejects as it fails or is aborted.
+   */
+  follow(onBytes: (received: number, bytes: Uint8Array<ArrayBuffer>) => void): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const step = () => {
+        if (this.bytes && !this.failure) onBytes(this.received, this.bytes);
+        if (!this.ended) return;
+        this.listeners.delete(step);
+        if (this.failure) reject(this.failure.error);
+        else resolve();
+      };
+      this.listeners.add(step);
+      step();
+    });
+  }
+
+  abort(): void {
+    this.controller.abort();
+  }
+
+  private notify(): void {
+    for (const fn of [...this.listeners]) fn();
+  }
+}
 
 interface Group {
   from: number;
@@ -79,6 +172,8 @@ export class PieceLoader {
   private readonly growFrom: number;
   private readonly firstPieces: number;
   private readonly onRead?: (bytes: number, ms: number) => void;
+  private readonly early?: EarlyRead;
+  private readonly fetchRange: FetchRange;
   /** Requests made, for the log and the tests. */
   requests = 0;
   /** The first request has landed: until then it travels alone, so the first frame does not share the line. */
@@ -92,10 +187,12 @@ export class PieceLoader {
     this.pieces = [...pieces];
     this.window = Math.max(1, options.window ?? 2);
     this.parallel = Math.max(1, options.parallel ?? 1);
-    this.maxBytes = Math.max(1, options.maxBytes ?? 32 * 1024 * 1024);
-    this.growFrom = Math.max(1, options.growFrom ?? 32 * 1024 * 1024);
+    this.maxBytes = Math.max(1, options.maxBytes ?? READ_BYTES);
+    this.growFrom = Math.max(1, options.growFrom ?? READ_BYTES);
     this.firstPieces = Math.max(1, options.firstPieces ?? 2);
     this.onRead = options.onRead;
+    this.early = options.early;
+    this.fetchRange = options.fetchRange ?? fetchRange;
   }
 
   /** The bytes of piece `k`, and requests started for what follows it (up to the window). */
@@ -170,7 +267,16 @@ export class PieceLoader {
     const budgetPieces = from === 0 ? this.firstPieces : Infinity;
     const budgetBytes = from === 0 ? this.maxBytes : Math.min(this.maxBytes, Math.max(this.growFrom, this.lastBytes * 4));
     let to = from + 1;
-    if (first.range) {
+    if (this.early?.holds(first.range)) {
+      // Inside a read already under way: no request to pay for, so one group up to its end.
+      let end = first.range!.offset + first.range!.size;
+      while (to < this.pieces.length) {
+        const next = this.pieces[to]!.range;
+        if (!next || next.offset !== end || !this.early.holds(next)) break;
+        end += next.size;
+        to++;
+      }
+    } else if (first.range) {
       let end = first.range.offset + first.range.size;
       let bytes = first.range.size;
       while (to < this.pieces.length && to - from < budgetPieces) {
@@ -238,12 +344,34 @@ export class PieceLoader {
     }
   }
 
-  /** Read a group with one request, settling each piece as soon as its bytes are in. */
+  /** Read a group with one request (or from the early read that holds it), settling each piece as soon as its bytes are in. */
   private async fetchGroup(group: Group, settle: { resolve(b: PieceBytes): void }[], wake: () => void): Promise<void> {
-    this.requests++;
     const signal = this.controller.signal;
     const head = this.pieces[group.from]!;
     const t0 = performance.now();
+    // Hands out the pieces that `buf` (byte `base` of the file on) holds whole in its first `received` bytes.
+    const handOut = (base: number, received: number, buf: Uint8Array<ArrayBuffer>) => {
+      const before = group.ready;
+      while (group.ready < settle.length) {
+        const r = this.pieces[group.from + group.ready]!.range!;
+        if (r.offset + r.size - base > received) break;
+        settle[group.ready]!.resolve(new Uint8Array(buf.buffer, buf.byteOffset + r.offset - base, r.size));
+        group.ready++;
+      }
+      if (group.ready > before) wake();
+    };
+    const early = this.early;
+    if (early?.holds(head.range)) {
+      try {
+        await early.follow((received, buf) => handOut(early.offset, received, buf));
+        if (early.ms !== null) this.onRead?.(early.size, early.ms);
+        return;
+      } catch {
+        // The early read failed: what it did not bring is read below, as any group is.
+        signal.throwIfAborted();
+      }
+    }
+    this.requests++;
     if (group.to - group.from === 1 || !head.range) {
       const one = await head.load(signal);
       this.onRead?.(one.byteLength, performance.now() - t0);
@@ -251,20 +379,13 @@ export class PieceLoader {
       group.ready = 1;
       return;
     }
-    const start = head.range.offset;
+    const start = this.pieces[group.from + group.ready]!.range!.offset;
     const last = this.pieces[group.to - 1]!.range!;
     const size = last.offset + last.size - start;
-    await fetchRange(head.range.url, start, size, signal, (received, buf) => {
+    await this.fetchRange(head.range.url, start, size, signal, (received, buf) => {
       // Reported as the last bytes arrive, before the pieces they complete are handed out.
       if (received === size) this.onRead?.(size, performance.now() - t0);
-      const before = group.ready;
-      while (group.ready < settle.length) {
-        const r = this.pieces[group.from + group.ready]!.range!;
-        if (r.offset + r.size - start > received) break;
-        settle[group.ready]!.resolve(new Uint8Array(buf.buffer, r.offset - start, r.size));
-        group.ready++;
-      }
-      if (group.ready > before) wake();
+      handOut(start, received, buf);
     });
   }
 }

@@ -10,7 +10,8 @@
  * segment asked for and nothing else.
  */
 import { segmentAtTime, ThroughputMeter } from '../../../electron/core/mse/renditions';
-import { PieceLoader, type PieceBytes, type RangeRef } from './loader';
+import { offThreadReads } from '../range-reader';
+import { EarlyRead, PieceLoader, type PieceBytes, type RangeRef } from './loader';
 import { formatSpans, toSpans, type Span } from './ranges';
 
 export type PlayerState = 'idle' | 'loading' | 'playing' | 'paused' | 'ended' | 'error';
@@ -203,6 +204,11 @@ export class MsePlayer {
   private busy = false;
   /** Automatic mode's read-ahead, per stream (made on the first automatic append). */
   private readonly loaders = new Map<number, { loader: PieceLoader; from: number; init: boolean }>();
+  /**
+   * A read from byte 0 of the file, started with the load while the plan was on its way (automatic
+   * mode, a local file: the view asks for it): the read-ahead takes the pieces it holds from it.
+   */
+  private early: EarlyRead | null = null;
   private stopped = false;
   private generation = 0;
   /** The generation whose automatic append loop is running (one at a time). */
@@ -249,9 +255,14 @@ export class MsePlayer {
    * Tear down the current source and start a new MediaSource with one SourceBuffer per stream.
    * `sources` may still be on its way (the plan request): the MediaSource opens meanwhile.
    */
-  async load(sourcesOrPlan: StreamSource[] | Promise<StreamSource[]>, options: { mode?: AppendMode; then?: (i: number) => NextPeriod[] } = {}): Promise<void> {
+  async load(
+    sourcesOrPlan: StreamSource[] | Promise<StreamSource[]>,
+    options: { mode?: AppendMode; then?: (i: number) => NextPeriod[]; early?: { url: string; size: number } } = {},
+  ): Promise<void> {
     this.reset();
     const gen = this.generation;
+    // The file's first bytes start to travel now, while the plan that says what they are is on its way.
+    this.early = options.early ? EarlyRead.forFile(options.early.url, options.early.size, offThreadReads.fetchRange) : null;
     this.t0 = performance.now();
     this.startedAt = Date.now();
     this.throughput = new ThroughputMeter();
@@ -268,8 +279,13 @@ export class MsePlayer {
     this.objectUrl = URL.createObjectURL(ms);
     const opened = new Promise<void>((resolve) => ms.addEventListener('sourceopen', () => resolve(), { once: true }));
     this.video.src = this.objectUrl;
-    const [sources] = await Promise.all([sourcesOrPlan, opened]);
+    const [sources] = await Promise.all([sourcesOrPlan, opened]).catch((err: unknown) => {
+      if (gen === this.generation) this.dropEarly(); // no plan
+      throw err;
+    });
     if (gen !== this.generation) return;
+    // A read started before the plan that no stream starts inside (a progressive or transport-stream file) is dropped.
+    if (this.early && !sources.some((s) => this.early!.holds((s.init ?? s.segments[0])?.range))) this.dropEarly();
     sources.forEach((source, i) => {
       const rt: StreamRuntime = {
         source,
@@ -510,6 +526,8 @@ export class MsePlayer {
       const rest = src.segments.slice(from);
       const loader = new PieceLoader(init ? [src.init!, ...rest] : rest, {
         onRead: (bytes, ms) => this.throughput.add(bytes, ms),
+        early: this.early ?? undefined,
+        fetchRange: offThreadReads.fetchRange,
       });
       entry = { loader, from, init };
       this.loaders.set(i, entry);
@@ -946,10 +964,17 @@ export class MsePlayer {
     this.hooks.changed();
   }
 
+  /** Stop the early read (the loaders that took it keep the pieces already handed out). */
+  private dropEarly(): void {
+    this.early?.abort();
+    this.early = null;
+  }
+
   /** Forget the current source (a new load, or leaving the view). */
   reset(): void {
     this.generation++;
     this.stopped = true;
+    this.dropEarly();
     for (const { loader } of this.loaders.values()) loader.abort();
     this.loaders.clear();
     this.busy = false;

@@ -6,7 +6,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fetchRange, PieceLoader, type LoadablePiece } from '../../../renderer/lib/mse/loader';
+import { EarlyRead, fetchRange, PieceLoader, READ_BYTES, type LoadablePiece } from '../../../renderer/lib/mse/loader';
 
 const data = new Uint8Array(200_000).map((_, i) => (i * 7 + (i >> 8)) & 0xff);
 let server: Server;
@@ -41,7 +41,14 @@ beforeAll(async () => {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
-afterAll(() => new Promise<void>((r) => server.close(() => r())));
+afterAll(
+  () =>
+    new Promise<void>((r) => {
+      server.close(() => r());
+      // (A slow response whose reader went away is never ended by its test.)
+      server.closeAllConnections();
+    }),
+);
 
 function piece(path: string, offset: number, size: number): LoadablePiece {
   const range = { url: base + path, offset, size };
@@ -199,5 +206,60 @@ describe('PieceLoader', () => {
     const pending = loader.get(0);
     loader.abort();
     await expect(pending).rejects.toThrow(/abort/i);
+  });
+
+  it('takes the pieces inside a read started before the plan from it: no request of their own, each as soon as its bytes are in', async () => {
+    seen.length = 0;
+    slowSplit = 3500;
+    releaseSlow = () => {};
+    // The read of the first 8,000 bytes leaves before anyone knows the pieces (as the Player's does, with the plan).
+    const early = new EarlyRead(`${base}/slow`, 0, 8000);
+    while (!seen.some((x) => x.path === '/slow')) await new Promise((r) => setTimeout(r, 1));
+    seen.length = 0;
+    const list = pieces('/slow', Array.from({ length: 10 }, () => 1000));
+    const reads: number[] = [];
+    const loader = new PieceLoader(list, { early, onRead: (bytes) => reads.push(bytes) });
+    // Pieces 0–2 are in (3,500 bytes), piece 3 is not: handed out without waiting for the rest.
+    expect(bytesOf(await loader.get(0))).toEqual(data.subarray(0, 1000));
+    expect(bytesOf(await loader.get(2))).toEqual(data.subarray(2000, 3000));
+    expect(loader.readyFrom(0)).toBe(3);
+    expect(seen).toHaveLength(0);
+    releaseSlow();
+    for (let k = 3; k < 8; k++) expect(bytesOf(await loader.get(k))).toEqual(data.subarray(k * 1000, (k + 1) * 1000));
+    // Past its end, pieces are read as any others: one request from where it stopped.
+    expect(bytesOf(await loader.get(9))).toEqual(data.subarray(9000, 10_000));
+    expect(seen.map((x) => x.range)).toEqual(['bytes=8000-9999']);
+    expect(loader.requests).toBe(1);
+    expect(reads).toEqual([8000, 2000]);
+  });
+
+  it('reads again what an early read did not bring when it fails, from the first piece it was missing', async () => {
+    seen.length = 0;
+    slowSplit = 2500;
+    releaseSlow = () => {};
+    const early = new EarlyRead(`${base}/slow`, 0, 6000);
+    while (!seen.some((x) => x.path === '/slow')) await new Promise((r) => setTimeout(r, 1));
+    seen.length = 0;
+    const loader = new PieceLoader(pieces('/slow', Array.from({ length: 6 }, () => 1000)), { early });
+    expect(bytesOf(await loader.get(1))).toEqual(data.subarray(1000, 2000));
+    early.abort();
+    // Pieces 2–5 come from a read of their own (the slow route sends 2,500 bytes of it at once, then the rest).
+    const rest = Promise.all([2, 3, 4, 5].map((k) => loader.get(k)));
+    while (seen.length < 1) await new Promise((r) => setTimeout(r, 1));
+    releaseSlow();
+    expect((await rest).map((b) => Array.from(bytesOf(b).subarray(0, 4)))).toEqual([2, 3, 4, 5].map((k) => Array.from(data.subarray(k * 1000, k * 1000 + 4))));
+    expect(seen.map((x) => x.range)).toEqual(['bytes=2000-5999']);
+  });
+
+  it('starts an early read of a whole file up to two reads long, else of its first read', () => {
+    const small = EarlyRead.forFile(`${base}/t`, 150_000);
+    const big = EarlyRead.forFile(`${base}/t`, 2 * READ_BYTES + 1);
+    expect([small.offset, small.size]).toEqual([0, 150_000]);
+    expect([big.offset, big.size]).toEqual([0, READ_BYTES]);
+    expect(small.holds({ url: `${base}/t`, offset: 100_000, size: 50_000 })).toBe(true);
+    expect(small.holds({ url: `${base}/t`, offset: 100_000, size: 50_001 })).toBe(false);
+    expect(small.holds({ url: `${base}/a`, offset: 0, size: 10 })).toBe(false);
+    small.abort();
+    big.abort();
   });
 });

@@ -1,0 +1,104 @@
+/**
+ * `fetchRange` done by the read worker (range-worker.ts): same arguments, same answers, same
+ * errors, but the response is drained off the page's main thread and only its chunks cross over.
+ * Where there is no Worker (Node, the tests of the loader) or the worker cannot start, the reads
+ * happen here, on the main thread, as before.
+ */
+import { fetchRange, RangeReadError, type FetchRange } from './range';
+import type { RangeWorkerAnswer, RangeWorkerRequest } from './range-worker';
+
+interface Pending {
+  url: string;
+  offset: number;
+  size: number;
+  signal?: AbortSignal;
+  out: Uint8Array<ArrayBuffer>;
+  received: number;
+  onBytes?: (received: number, bytes: Uint8Array<ArrayBuffer>) => void;
+  resolve(buf: ArrayBuffer): void;
+  reject(err: unknown): void;
+  /** Removes the abort listener. */
+  unlisten(): void;
+}
+
+class OffThreadReads {
+  private worker: Worker | null = null;
+  /** The worker could not start: every read happens on the main thread. */
+  private broken = typeof Worker === 'undefined';
+  private seq = 0;
+  private readonly pending = new Map<number, Pending>();
+
+  readonly fetchRange: FetchRange = (url, offset, size, signal, onBytes) => {
+    if (this.broken || size <= 0) return fetchRange(url, offset, size, signal, onBytes);
+    signal?.throwIfAborted();
+    const worker = this.start();
+    if (!worker) return fetchRange(url, offset, size, signal, onBytes);
+    const read = ++this.seq;
+    return new Promise<ArrayBuffer>((resolve, reject) => {
+      const abort = () => {
+        this.pending.delete(read);
+        worker.postMessage({ cancel: read } satisfies RangeWorkerRequest);
+        reject(signal!.reason);
+      };
+      signal?.addEventListener('abort', abort, { once: true });
+      this.pending.set(read, {
+        url,
+        offset,
+        size,
+        signal,
+        out: new Uint8Array(size),
+        received: 0,
+        onBytes,
+        resolve,
+        reject,
+        unlisten: () => signal?.removeEventListener('abort', abort),
+      });
+      // The worker has no page to resolve a relative URL against.
+      worker.postMessage({ read, url: new URL(url, location.href).href, offset, size } satisfies RangeWorkerRequest);
+    });
+  };
+
+  private start(): Worker | null {
+    if (this.worker) return this.worker;
+    try {
+      this.worker = new Worker(new URL('./range-worker.ts', import.meta.url), { type: 'module', name: 'mwb-range' });
+    } catch {
+      this.broken = true;
+      return null;
+    }
+    this.worker.onmessage = (e: MessageEvent<RangeWorkerAnswer>) => this.answer(e.data);
+    // A worker that cannot start (a blocked script, say) reports it here: its reads start again on this thread.
+    this.worker.onerror = (e) => {
+      e.preventDefault();
+      this.broken = true;
+      this.worker?.terminate();
+      this.worker = null;
+      const left = [...this.pending.values()];
+      this.pending.clear();
+      for (const p of left) {
+        p.unlisten();
+        fetchRange(p.url, p.offset, p.size, p.signal, p.onBytes).then(p.resolve, p.reject);
+      }
+    };
+    return this.worker;
+  }
+
+  private answer(msg: RangeWorkerAnswer): void {
+    const p = this.pending.get(msg.read);
+    if (!p) return; // aborted meanwhile
+    if ('chunk' in msg) {
+      const chunk = new Uint8Array(msg.chunk);
+      p.out.set(chunk, p.received);
+      p.received += chunk.byteLength;
+      p.onBytes?.(p.received, p.out);
+      return;
+    }
+    this.pending.delete(msg.read);
+    p.unlisten();
+    if ('done' in msg) p.resolve(p.out.buffer);
+    else p.reject(msg.error.status === undefined ? Object.assign(new Error(msg.error.message), { name: msg.error.name }) : new RangeReadError(msg.error.status, msg.error.message));
+  }
+}
+
+/** The page's one read worker (started at the first read). */
+export const offThreadReads = new OffThreadReads();
