@@ -5,7 +5,8 @@
  *   MSE append of the whole file;
  * - append throughput (MB/s) for a 10-minute fMP4: the Player's automatic mode (plan, streamed
  *   ranged reads, batched appends; the lint starts after the last append) to endOfStream as its
- *   log stamps it, vs fetching the file and appending it as one buffer;
+ *   log stamps it, vs fetching the file and appending it as one buffer (after each Player run the
+ *   bench waits for its lint and pauses its video, so the next baseline has the machine to itself);
  * - the lint itself on both files vs the box engine's bare parse (what the lint adds on top).
  * Inputs are generated once (stream-copy loops of a short clip) under test/bench/.cache/.
  */
@@ -141,6 +142,19 @@ async function player(app: App, until: 'firstFrame' | 'endOfStream'): Promise<nu
   }, until);
 }
 
+/**
+ * After a Player run: wait until it has appended everything and the lint has answered, then pause
+ * the video, so the next run (a baseline, often) does not share the machine with what the Player
+ * still does after the moment it was timed at.
+ */
+async function settle(app: App): Promise<void> {
+  await app.page.getByTestId('player-log').locator('li[data-type="endOfStream"]').waitFor({ timeout: 60_000 });
+  await app.page.getByTestId('player-linting').waitFor({ state: 'detached', timeout: 60_000 });
+  await app.page.getByTestId('player-plan-waiting').waitFor({ state: 'detached', timeout: 60_000 });
+  await app.page.evaluate(() => document.querySelector<HTMLVideoElement>('[data-testid="player-video"]')!.pause());
+  await app.page.waitForTimeout(100);
+}
+
 export async function run(): Promise<void> {
   // Real paths: the cache may be a symlink, and the server lists files by their real path.
   const sixty = await realpath(await looped('720p', '1280x720', '3M', 10, 6));
@@ -193,6 +207,7 @@ export async function run(): Promise<void> {
       raw.push((await rawMse(app, url, mime)).firstFrame);
       await page.getByTestId('player-source').selectOption({ label: path.basename(sixty) });
       ours.push(await player(app, 'firstFrame'));
+      await settle(app);
     }
     const p = median(plain);
     console.log('\nload → first frame, 60 s 720p fMP4 (Chromium, median of 3)      ms   ratio to <video src>');
@@ -206,14 +221,16 @@ export async function run(): Promise<void> {
     const id10 = app.server.files.list().find((f) => f.path === tenMin)!.id;
     const url10 = await page.evaluate((fid) => `/files/${encodeURIComponent(fid)}?token=${sessionStorage.getItem('wb-token')}`, id10);
     const mime10 = (await analyzeMse([tenMin])).mime;
-    // Median of 5 each, alternating, so a burst of load elsewhere does not decide the ratio.
+    // Median of 7 each, alternating, so a burst of load elsewhere does not decide the ratio.
     const rawRuns: { MBs: number; appendMBs: number }[] = [];
     const playerRuns: number[] = [];
-    for (let i = 0; i < 5; i++) {
+    for (let i = 0; i < 7; i++) {
       const r = await rawMse(app, url10, mime10);
       rawRuns.push({ MBs: r.bytes / MB / ((r.fetchMs + r.appendMs) / 1000), appendMBs: r.bytes / MB / (r.appendMs / 1000) });
+      await page.waitForTimeout(100); // as after a Player run (settle)
       await page.getByTestId('player-source').selectOption({ label: path.basename(tenMin) });
       playerRuns.push(await player(app, 'endOfStream'));
+      await settle(app);
     }
     const rawMBs = median(rawRuns.map((r) => r.MBs));
     const appendOnlyMBs = median(rawRuns.map((r) => r.appendMBs));
@@ -221,9 +238,11 @@ export async function run(): Promise<void> {
     const playerMBs = sizes.tenMin / MB / (playerMs / 1000);
     const segments = (await analyzeMse([tenMin], { lint: false })).streams.reduce((n, s) => n + s.segments.length, 0);
     const appends = await page.getByTestId('player-log').locator('li[data-type="append"]').count();
-    console.log(`\nappend throughput, 10 min 360p fMP4 (${(sizes.tenMin / MB).toFixed(1)} MB, ${segments} segments in ${appends - 1} appends; median of 5)   MB/s   ratio`);
+    console.log(`\nappend throughput, 10 min 360p fMP4 (${(sizes.tenMin / MB).toFixed(1)} MB, ${segments} segments in ${appends - 1} appends; median of 7)   MB/s   ratio`);
     console.log(`  raw: fetch whole file + one appendBuffer (baseline)          ${fmt(rawMBs, 1)}   1.00×   (append alone ${appendOnlyMBs.toFixed(1)} MB/s)`);
     console.log(`  Player automatic: plan, read-ahead, appends (lint after)      ${fmt(playerMBs, 1)}   ${(playerMBs / rawMBs).toFixed(2)}×   (${(playerMs / 1000).toFixed(2)} s to endOfStream, by the log's stamp)`);
+    const ms = (xs: number[]) => xs.map((x) => x.toFixed(0)).join(' ');
+    console.log(`  runs, ms: raw ${ms(rawRuns.map((r) => (sizes.tenMin / MB / r.MBs) * 1000))}; Player ${ms(playerRuns)}`);
     if (app.problems.length) console.log(`  page problems: ${app.problems.join(' | ')}`);
   } finally {
     await app.close();
