@@ -1,10 +1,11 @@
 /**
- * `fetchRange` done by the read worker (range-worker.ts): same arguments, same answers, same
- * errors, but the response is drained off the page's main thread and only its chunks cross over.
- * Where there is no Worker (Node, the tests of the loader) or the worker cannot start, the reads
- * happen here, on the main thread, as before.
+ * `readRange` done by the read worker (range-worker.ts): same arguments, same answers, same
+ * errors, but the response is drained off the page's main thread and its bytes cross over in
+ * slabs that are kept as they are (`ArrivedBytes.inParts`: a segment inside one slab is a view
+ * of it). Where there is no Worker (Node, the tests of the loader) or the worker cannot start,
+ * the reads happen here, on the main thread, as `readRange` does them.
  */
-import { fetchRange, RangeReadError, type FetchRange } from './range';
+import { ArrivedBytes, RangeReadError, readRange, type ReadRange } from './range';
 import type { RangeWorkerAnswer, RangeWorkerRequest } from './range-worker';
 
 interface Pending {
@@ -12,10 +13,9 @@ interface Pending {
   offset: number;
   size: number;
   signal?: AbortSignal;
-  out: Uint8Array<ArrayBuffer>;
-  received: number;
-  onBytes?: (received: number, bytes: Uint8Array<ArrayBuffer>) => void;
-  resolve(buf: ArrayBuffer): void;
+  arrived: ArrivedBytes;
+  onBytes: (arrived: ArrivedBytes) => void;
+  resolve(): void;
   reject(err: unknown): void;
   /** Removes the abort listener. */
   unlisten(): void;
@@ -28,13 +28,13 @@ class OffThreadReads {
   private seq = 0;
   private readonly pending = new Map<number, Pending>();
 
-  readonly fetchRange: FetchRange = (url, offset, size, signal, onBytes) => {
-    if (this.broken || size <= 0) return fetchRange(url, offset, size, signal, onBytes);
+  readonly readRange: ReadRange = (url, offset, size, signal, onBytes) => {
+    if (this.broken || size <= 0) return readRange(url, offset, size, signal, onBytes);
     signal?.throwIfAborted();
     const worker = this.start();
-    if (!worker) return fetchRange(url, offset, size, signal, onBytes);
+    if (!worker) return readRange(url, offset, size, signal, onBytes);
     const read = ++this.seq;
-    return new Promise<ArrayBuffer>((resolve, reject) => {
+    return new Promise<void>((resolve, reject) => {
       const abort = () => {
         this.pending.delete(read);
         worker.postMessage({ cancel: read } satisfies RangeWorkerRequest);
@@ -46,8 +46,7 @@ class OffThreadReads {
         offset,
         size,
         signal,
-        out: new Uint8Array(size),
-        received: 0,
+        arrived: ArrivedBytes.inParts(),
         onBytes,
         resolve,
         reject,
@@ -67,7 +66,8 @@ class OffThreadReads {
       return null;
     }
     this.worker.onmessage = (e: MessageEvent<RangeWorkerAnswer>) => this.answer(e.data);
-    // A worker that cannot start (a blocked script, say) reports it here: its reads start again on this thread.
+    // A worker that cannot start (a blocked script, say) reports it here: its reads start again on
+    // this thread (what they had handed on is handed on again; a loader takes each piece once).
     this.worker.onerror = (e) => {
       e.preventDefault();
       this.broken = true;
@@ -77,7 +77,7 @@ class OffThreadReads {
       this.pending.clear();
       for (const p of left) {
         p.unlisten();
-        fetchRange(p.url, p.offset, p.size, p.signal, p.onBytes).then(p.resolve, p.reject);
+        readRange(p.url, p.offset, p.size, p.signal, p.onBytes).then(p.resolve, p.reject);
       }
     };
     return this.worker;
@@ -86,17 +86,17 @@ class OffThreadReads {
   private answer(msg: RangeWorkerAnswer): void {
     const p = this.pending.get(msg.read);
     if (!p) return; // aborted meanwhile
-    if ('chunk' in msg) {
-      const chunk = new Uint8Array(msg.chunk);
-      p.out.set(chunk, p.received);
-      p.received += chunk.byteLength;
-      p.onBytes?.(p.received, p.out);
+    if ('slab' in msg) {
+      p.arrived.push(new Uint8Array(msg.slab, 0, msg.length));
+      p.onBytes(p.arrived);
       return;
     }
     this.pending.delete(msg.read);
     p.unlisten();
-    if ('done' in msg) p.resolve(p.out.buffer);
-    else p.reject(msg.error.status === undefined ? Object.assign(new Error(msg.error.message), { name: msg.error.name }) : new RangeReadError(msg.error.status, msg.error.message));
+    if ('done' in msg) {
+      if (p.arrived.received === p.size) p.resolve();
+      else p.reject(new RangeReadError(206, `Reading bytes ${p.offset}–${p.offset + p.size - 1} returned ${p.arrived.received} bytes instead of ${p.size}`));
+    } else p.reject(msg.error.status === undefined ? Object.assign(new Error(msg.error.message), { name: msg.error.name }) : new RangeReadError(msg.error.status, msg.error.message));
   }
 }
 

@@ -172,12 +172,13 @@ describe('MSE Player in Chromium (web mode)', () => {
 
 describe('MSE Player under a small buffer quota', () => {
   it('handles QuotaExceededError by evicting behind the playhead and appends the rest', async () => {
-    // Chromium's own switch caps the video SourceBuffer at 1 MB; the 12 s clip is about 1.3 MB.
+    // Chromium's own switch caps the video SourceBuffer at 1 MB; the 12 s 640×360 clip is about
+    // 3.2 MB, and the read worker's slabs make a batch of about 2 MB of it (more than fits at once).
     const { chromium } = await import('playwright-core');
     const { startWebServer } = await import('../../electron/web');
     const { CHROMIUM_ARGS, RENDERER_DIR, chromiumPath } = await import('./helpers');
     const { clip } = await import('../fixtures/generate');
-    const file = await clip({ duration: 12, gop: 30, movflags: 'frag_keyframe+empty_moov+default_base_moof' });
+    const file = await clip({ duration: 12, gop: 30, width: 640, height: 360, movflags: 'frag_keyframe+empty_moov+default_base_moof' });
     const server = await startWebServer({ staticDir: RENDERER_DIR });
     const browser = await chromium.launch({ executablePath: chromiumPath(), args: [...CHROMIUM_ARGS, '--mse-video-buffer-size-limit-mb=1'] });
     try {

@@ -7,16 +7,18 @@
  * appends), and a read takes the rest of the file along when that is less than another read: a
  * 50 MB file is read in two requests. Pieces that cannot be coalesced (a file chosen
  * in the browser) are read one by one, two at once. Each piece is handed out as soon as its own
- * bytes have arrived, a view into its read's buffer, so a big read does not hold back the appends.
+ * bytes have arrived, a view into the buffer its read filled (or, with the read worker, the slab
+ * it arrived in; a piece across two slabs is a copy), so a big read does not hold back the
+ * appends; `readyFrom` counts only pieces back to back in one buffer, so a batch needs no copy.
  * An `EarlyRead` (a read the Player started with the load, before the plan said what the bytes
  * are) serves the pieces that lie inside it without a request of their own.
  *
- * Plain TypeScript over `fetch` (or the `FetchRange` given: the Player's read worker): no DOM, so
+ * Plain TypeScript over `fetch` (or the `ReadRange` given: the Player's read worker): no DOM, so
  * it runs (and is tested) in Node against a real server.
  */
-import { fetchRange, type FetchRange } from '../range';
+import { fetchRange, readRange, type ArrivedBytes, type ReadRange } from '../range';
 
-export { fetchRange };
+export { fetchRange, readRange };
 
 /** Bytes `[offset, offset + size)` of `url`. */
 export interface RangeRef {
@@ -51,8 +53,8 @@ export interface LoaderOptions {
   onRead?: (bytes: number, ms: number) => void;
   /** A read already under way: adjacent pieces inside it are one group that takes its bytes from it. */
   early?: EarlyRead;
-  /** How coalesced reads are made (default `fetchRange` on this thread; the Player's go through its read worker). */
-  fetchRange?: FetchRange;
+  /** How coalesced reads are made (default `readRange`, on this thread; the Player's go through its read worker). */
+  readRange?: ReadRange;
 }
 
 export type PieceBytes = ArrayBuffer | Uint8Array<ArrayBuffer>;
@@ -67,9 +69,8 @@ export const READ_BYTES = 32 * 1024 * 1024;
  * them again; nobody else reads it, and `abort` drops it when the plan leaves it unused.
  */
 export class EarlyRead {
-  /** Bytes in so far, from `offset`. */
-  private received = 0;
-  private bytes: Uint8Array<ArrayBuffer> | null = null;
+  /** What has arrived so far (from byte `offset` of the file). */
+  private arrived: ArrivedBytes | null = null;
   private failure: { error: unknown } | null = null;
   private ended = false;
   private readonly listeners = new Set<() => void>();
@@ -82,11 +83,10 @@ export class EarlyRead {
     readonly url: string,
     readonly offset: number,
     readonly size: number,
-    read: FetchRange = fetchRange,
+    read: ReadRange = readRange,
   ) {
-    read(url, offset, size, this.controller.signal, (received, bytes) => {
-      this.received = received;
-      this.bytes = bytes;
+    read(url, offset, size, this.controller.signal, (arrived) => {
+      this.arrived = arrived;
       this.notify();
     }).then(
       () => {
@@ -107,7 +107,7 @@ export class EarlyRead {
    * two of the loader's reads (what its read-ahead would take in one request at the end of a file),
    * else its first `READ_BYTES`.
    */
-  static forFile(url: string, fileSize: number, read?: FetchRange): EarlyRead {
+  static forFile(url: string, fileSize: number, read?: ReadRange): EarlyRead {
     return new EarlyRead(url, 0, fileSize <= 2 * READ_BYTES ? fileSize : READ_BYTES, read);
   }
 
@@ -117,13 +117,13 @@ export class EarlyRead {
   }
 
   /**
-   * Calls `onBytes` with what is in now and again as more arrives (`bytes[0]` is byte `offset` of
+   * Calls `onBytes` with what is in now and again as more arrives (its byte 0 is byte `offset` of
    * the file); resolves once the read has ended well, rejects as it fails or is aborted.
    */
-  follow(onBytes: (received: number, bytes: Uint8Array<ArrayBuffer>) => void): Promise<void> {
+  follow(onBytes: (arrived: ArrivedBytes) => void): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       const step = () => {
-        if (this.bytes && !this.failure) onBytes(this.received, this.bytes);
+        if (this.arrived && !this.failure) onBytes(this.arrived);
         if (!this.ended) return;
         this.listeners.delete(step);
         if (this.failure) reject(this.failure.error);
@@ -151,6 +151,8 @@ interface Group {
   bytes: Promise<PieceBytes>[];
   /** How many pieces, from `from` on, are in (bytes arrive in order). */
   ready: number;
+  /** The buffer each piece that is in is a view of (pieces of one buffer are back to back in it). */
+  buffers: ArrayBufferLike[];
   /** The read has ended (all in, or failed). */
   ended: boolean;
   /** Called when more pieces are in or the read ended (see `whenReady`). */
@@ -173,7 +175,7 @@ export class PieceLoader {
   private readonly firstPieces: number;
   private readonly onRead?: (bytes: number, ms: number) => void;
   private readonly early?: EarlyRead;
-  private readonly fetchRange: FetchRange;
+  private readonly readRange: ReadRange;
   /** Requests made, for the log and the tests. */
   requests = 0;
   /** The first request has landed: until then it travels alone, so the first frame does not share the line. */
@@ -192,7 +194,7 @@ export class PieceLoader {
     this.firstPieces = Math.max(1, options.firstPieces ?? 2);
     this.onRead = options.onRead;
     this.early = options.early;
-    this.fetchRange = options.fetchRange ?? fetchRange;
+    this.readRange = options.readRange ?? readRange;
   }
 
   /** The bytes of piece `k`, and requests started for what follows it (up to the window). */
@@ -204,13 +206,18 @@ export class PieceLoader {
   }
 
   /**
-   * How many pieces from `k` on (k included) are in already, back to back in the read that
-   * carries `k`: what can be appended together now (1 while `k` itself is not in).
+   * How many pieces from `k` on (k included) are in already, back to back in one buffer of the
+   * read that carries `k`: what can be appended together now without a copy (1 while `k` itself
+   * is not in).
    */
   readyFrom(k: number): number {
     this.ahead(k);
     const g = this.groupOf(k);
-    return g && this.pieces[k]!.range ? Math.max(1, g.from + g.ready - k) : 1;
+    if (!g || !this.pieces[k]!.range || k >= g.from + g.ready) return 1;
+    const buffer = g.buffers[k - g.from];
+    let n = 1;
+    while (k + n < g.from + g.ready && g.buffers[k + n - g.from] === buffer) n++;
+    return n;
   }
 
   /**
@@ -297,7 +304,7 @@ export class PieceLoader {
       p.catch(() => {}); // reported to whoever awaits the piece
       return p;
     });
-    const group: Group = { from, to, bytes, ready: 0, ended: false, waiters: [] };
+    const group: Group = { from, to, bytes, ready: 0, buffers: [], ended: false, waiters: [] };
     const wake = () => group.waiters.splice(0).forEach((w) => w());
     this.groups.push(group);
     this.inFlight++;
@@ -349,13 +356,15 @@ export class PieceLoader {
     const signal = this.controller.signal;
     const head = this.pieces[group.from]!;
     const t0 = performance.now();
-    // Hands out the pieces that `buf` (byte `base` of the file on) holds whole in its first `received` bytes.
-    const handOut = (base: number, received: number, buf: Uint8Array<ArrayBuffer>) => {
+    // Hands out the pieces that have arrived whole (`arrived` starts at byte `base` of the file).
+    const handOut = (base: number, arrived: ArrivedBytes) => {
       const before = group.ready;
       while (group.ready < settle.length) {
         const r = this.pieces[group.from + group.ready]!.range!;
-        if (r.offset + r.size - base > received) break;
-        settle[group.ready]!.resolve(new Uint8Array(buf.buffer, buf.byteOffset + r.offset - base, r.size));
+        if (r.offset + r.size - base > arrived.received) break;
+        const bytes = arrived.slice(r.offset - base, r.offset - base + r.size);
+        group.buffers.push(bytes.buffer);
+        settle[group.ready]!.resolve(bytes);
         group.ready++;
       }
       if (group.ready > before) wake();
@@ -363,7 +372,7 @@ export class PieceLoader {
     const early = this.early;
     if (early?.holds(head.range)) {
       try {
-        await early.follow((received, buf) => handOut(early.offset, received, buf));
+        await early.follow((arrived) => handOut(early.offset, arrived));
         if (early.ms !== null) this.onRead?.(early.size, early.ms);
         return;
       } catch {
@@ -375,6 +384,7 @@ export class PieceLoader {
     if (group.to - group.from === 1 || !head.range) {
       const one = await head.load(signal);
       this.onRead?.(one.byteLength, performance.now() - t0);
+      group.buffers.push(one);
       settle[0]!.resolve(one);
       group.ready = 1;
       return;
@@ -382,10 +392,10 @@ export class PieceLoader {
     const start = this.pieces[group.from + group.ready]!.range!.offset;
     const last = this.pieces[group.to - 1]!.range!;
     const size = last.offset + last.size - start;
-    await this.fetchRange(head.range.url, start, size, signal, (received, buf) => {
+    await this.readRange(head.range.url, start, size, signal, (arrived) => {
       // Reported as the last bytes arrive, before the pieces they complete are handed out.
-      if (received === size) this.onRead?.(size, performance.now() - t0);
-      handOut(start, received, buf);
+      if (arrived.received === size) this.onRead?.(size, performance.now() - t0);
+      handOut(start, arrived);
     });
   }
 }

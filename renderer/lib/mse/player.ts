@@ -262,7 +262,7 @@ export class MsePlayer {
     this.reset();
     const gen = this.generation;
     // The file's first bytes start to travel now, while the plan that says what they are is on its way.
-    this.early = options.early ? EarlyRead.forFile(options.early.url, options.early.size, offThreadReads.fetchRange) : null;
+    this.early = options.early ? EarlyRead.forFile(options.early.url, options.early.size, offThreadReads.readRange) : null;
     this.t0 = performance.now();
     this.startedAt = Date.now();
     this.throughput = new ThroughputMeter();
@@ -527,7 +527,7 @@ export class MsePlayer {
       const loader = new PieceLoader(init ? [src.init!, ...rest] : rest, {
         onRead: (bytes, ms) => this.throughput.add(bytes, ms),
         early: this.early ?? undefined,
-        fetchRange: offThreadReads.fetchRange,
+        readRange: offThreadReads.readRange,
       });
       entry = { loader, from, init };
       this.loaders.set(i, entry);

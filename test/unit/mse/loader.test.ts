@@ -7,6 +7,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EarlyRead, fetchRange, PieceLoader, READ_BYTES, type LoadablePiece } from '../../../renderer/lib/mse/loader';
+import { ArrivedBytes, streamRange, type ReadRange } from '../../../renderer/lib/range';
 
 const data = new Uint8Array(200_000).map((_, i) => (i * 7 + (i >> 8)) & 0xff);
 let server: Server;
@@ -261,5 +262,65 @@ describe('PieceLoader', () => {
     expect(small.holds({ url: `${base}/a`, offset: 0, size: 10 })).toBe(false);
     small.abort();
     big.abort();
+  });
+
+  it('with a read that hands its bytes over in slabs (the read worker), batches never span two slabs and a piece across two is a copy', async () => {
+    // As the worker does: the response gathered into 2,500-byte slabs, each kept as it is.
+    const slabbed: ReadRange = async (url, offset, size, signal, onBytes) => {
+      const arrived = ArrivedBytes.inParts();
+      let slab = new Uint8Array(Math.min(2500, size));
+      let fill = 0;
+      let left = size;
+      await streamRange(url, offset, size, signal, (chunk) => {
+        for (let at = 0; at < chunk.byteLength; ) {
+          const n = Math.min(slab.byteLength - fill, chunk.byteLength - at);
+          slab.set(chunk.subarray(at, at + n), fill);
+          fill += n;
+          at += n;
+          left -= n;
+          if (fill === slab.byteLength) {
+            arrived.push(slab);
+            onBytes(arrived);
+            slab = new Uint8Array(Math.min(2500, left));
+            fill = 0;
+          }
+        }
+      });
+    };
+    const loader = new PieceLoader(pieces('/t', Array.from({ length: 10 }, () => 1000)), { readRange: slabbed, firstPieces: 10 });
+    const got = await Promise.all(Array.from({ length: 10 }, (_, k) => loader.get(k)));
+    got.forEach((b, k) => expect(bytesOf(b)).toEqual(data.subarray(k * 1000, (k + 1) * 1000)));
+    // Slabs: 0–2,499, 2,500–4,999, 5,000–7,499, 7,500–9,999. Pieces 0 and 1 share the first; 2 crosses
+    // into the second (a copy of its own); 3 and 4 share the second; 5, 6 the third; 7 crosses; 8, 9.
+    expect([0, 1, 2, 3, 5, 7, 8].map((k) => loader.readyFrom(k))).toEqual([2, 1, 1, 2, 2, 1, 2]);
+    const views = got.map((b) => bytesOf(b).buffer);
+    expect(views[0]).toBe(views[1]);
+    expect(views[2]).not.toBe(views[1]);
+    expect(views[2]).not.toBe(views[3]);
+  });
+});
+
+describe('ArrivedBytes', () => {
+  it('gives views of one buffer when filled contiguously, and views or copies of its parts when kept in parts', () => {
+    const one = ArrivedBytes.contiguous(10);
+    one.push(new Uint8Array([0, 1, 2, 3]));
+    one.push(new Uint8Array([4, 5, 6]));
+    const a = one.slice(2, 6);
+    expect(Array.from(a)).toEqual([2, 3, 4, 5]);
+    expect(a.buffer).toBe(one.slice(0, 1).buffer);
+    expect(() => one.slice(5, 8)).toThrow(RangeError);
+
+    const parts = ArrivedBytes.inParts();
+    const p0 = new Uint8Array([0, 1, 2, 3]);
+    const p1 = new Uint8Array([4, 5, 6, 7]);
+    parts.push(p0);
+    parts.push(p1);
+    expect(parts.received).toBe(8);
+    expect(parts.slice(1, 3).buffer).toBe(p0.buffer);
+    expect(parts.slice(5, 8).buffer).toBe(p1.buffer);
+    const across = parts.slice(2, 7);
+    expect(Array.from(across)).toEqual([2, 3, 4, 5, 6]);
+    expect(across.buffer).not.toBe(p0.buffer);
+    expect(across.buffer).not.toBe(p1.buffer);
   });
 });
