@@ -6,8 +6,9 @@
  * each append. Plain TypeScript: the view owns the reactive state and passes hooks.
  *
  * Automatic mode reads ahead (`PieceLoader`: adjacent segments coalesced into larger ranged reads,
- * a few in flight) while appending one segment at a time; step-by-step appends fetch exactly the
- * segment asked for and nothing else.
+ * made by the read worker, the first of them possibly started with the load before the plan
+ * arrived) while appending what has arrived, several segments per appendBuffer when it may;
+ * step-by-step appends fetch exactly the segment asked for and nothing else.
  */
 import { segmentAtTime, ThroughputMeter } from '../../../electron/core/mse/renditions';
 import { offThreadReads } from '../range-reader';
