@@ -1,11 +1,11 @@
 /**
- * `readRange` done by the read worker (range-worker.ts): same arguments, same answers, same
+ * `readArriving` done by the read worker (range-worker.ts): same arguments, same answers, same
  * errors, but the response is drained off the page's main thread and its bytes cross over in
  * slabs that are kept as they are (`ArrivedBytes.inParts`: a segment inside one slab is a view
  * of it). Where there is no Worker (Node, the tests of the loader) or the worker cannot start,
- * the reads happen here, on the main thread, as `readRange` does them.
+ * the reads happen here, on the main thread, as `readArriving` does them.
  */
-import { ArrivedBytes, RangeReadError, readRange, type ReadRange } from './range';
+import { ArrivedBytes, RangeReadError, readArriving, type ArrivingRead } from './range';
 import type { RangeWorkerAnswer, RangeWorkerRequest } from './range-worker';
 
 interface Pending {
@@ -28,11 +28,11 @@ class OffThreadReads {
   private seq = 0;
   private readonly pending = new Map<number, Pending>();
 
-  readonly readRange: ReadRange = (url, offset, size, signal, onBytes) => {
-    if (this.broken || size <= 0) return readRange(url, offset, size, signal, onBytes);
+  readonly readArriving: ArrivingRead = (url, offset, size, signal, onBytes) => {
+    if (this.broken || size <= 0) return readArriving(url, offset, size, signal, onBytes);
     signal?.throwIfAborted();
     const worker = this.start();
-    if (!worker) return readRange(url, offset, size, signal, onBytes);
+    if (!worker) return readArriving(url, offset, size, signal, onBytes);
     const read = ++this.seq;
     return new Promise<void>((resolve, reject) => {
       const abort = () => {
@@ -77,7 +77,7 @@ class OffThreadReads {
       this.pending.clear();
       for (const p of left) {
         p.unlisten();
-        readRange(p.url, p.offset, p.size, p.signal, p.onBytes).then(p.resolve, p.reject);
+        readArriving(p.url, p.offset, p.size, p.signal, p.onBytes).then(p.resolve, p.reject);
       }
     };
     return this.worker;

@@ -26,10 +26,10 @@ const SLABS = [256 * 1024, 1024 * 1024, 4 * 1024 * 1024, 8 * 1024 * 1024];
 /** A slab that has waited this long since its first byte goes as it is. */
 const SLAB_WAIT_MS = 25;
 
-const scope = self as unknown as { onmessage: ((e: MessageEvent<RangeWorkerRequest>) => void) | null; postMessage(message: RangeWorkerAnswer, transfer?: Transferable[]): void };
+const thisWorker = self as unknown as { onmessage: ((e: MessageEvent<RangeWorkerRequest>) => void) | null; postMessage(message: RangeWorkerAnswer, transfer?: Transferable[]): void };
 const reads = new Map<number, AbortController>();
 
-scope.onmessage = (e) => {
+thisWorker.onmessage = (e) => {
   const req = e.data;
   if ('cancel' in req) {
     reads.get(req.cancel)?.abort();
@@ -46,7 +46,7 @@ scope.onmessage = (e) => {
   const send = () => {
     clearTimeout(timer);
     if (!slab || !fill) return;
-    scope.postMessage({ read: req.read, slab: slab.buffer, length: fill }, [slab.buffer]);
+    thisWorker.postMessage({ read: req.read, slab: slab.buffer, length: fill }, [slab.buffer]);
     slab = null;
     fill = 0;
   };
@@ -67,13 +67,13 @@ scope.onmessage = (e) => {
   }).then(
     () => {
       send();
-      scope.postMessage({ read: req.read, done: true });
+      thisWorker.postMessage({ read: req.read, done: true });
     },
     (err: unknown) => {
       clearTimeout(timer);
       if (controller.signal.aborted) return; // the page stopped it and expects nothing more
       const e = err as Error;
-      scope.postMessage({ read: req.read, error: { name: e.name ?? 'Error', message: e.message ?? String(err), ...(err instanceof RangeReadError && { status: err.status }) } });
+      thisWorker.postMessage({ read: req.read, error: { name: e.name ?? 'Error', message: e.message ?? String(err), ...(err instanceof RangeReadError && { status: err.status }) } });
     },
   ).finally(() => reads.delete(req.read));
 };

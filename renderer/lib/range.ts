@@ -1,7 +1,7 @@
 /**
  * The renderer's one ranged read: `size` bytes at `offset` of a URL, as a browser player fetches
- * them, whole. `readRange` hands the bytes on as they arrive instead (the Player's read-ahead hands
- * out each segment as soon as it is in, without waiting for the rest of a large read).
+ * them, whole. `readArriving` hands the bytes on as they arrive instead (the Player's read-ahead
+ * hands out each segment as soon as it is in, without waiting for the rest of a large read).
  */
 export async function fetchRange(url: string, offset: number, size: number, signal?: AbortSignal): Promise<ArrayBuffer> {
   if (size <= 0) return new ArrayBuffer(0);
@@ -77,12 +77,12 @@ export class ArrivedBytes {
 
 /**
  * A ranged read that hands its bytes on as they arrive (`onBytes` after each arrival, with all
- * of them so far); resolves once all `size` are in. `readRange` does it on this thread, into one
+ * of them so far); resolves once all `size` are in. `readArriving` does it on this thread, into one
  * buffer; the read worker (range-reader.ts) does it off the page's main thread.
  */
-export type ReadRange = (url: string, offset: number, size: number, signal: AbortSignal | undefined, onBytes: (arrived: ArrivedBytes) => void) => Promise<void>;
+export type ArrivingRead = (url: string, offset: number, size: number, signal: AbortSignal | undefined, onBytes: (arrived: ArrivedBytes) => void) => Promise<void>;
 
-export const readRange: ReadRange = async (url, offset, size, signal, onBytes) => {
+export const readArriving: ArrivingRead = async (url, offset, size, signal, onBytes) => {
   const arrived = ArrivedBytes.contiguous(Math.max(0, size));
   await streamRange(url, offset, size, signal, (chunk) => {
     arrived.push(chunk);

@@ -13,12 +13,12 @@
  * An `EarlyRead` (a read the Player started with the load, before the plan said what the bytes
  * are) serves the pieces that lie inside it without a request of their own.
  *
- * Plain TypeScript over `fetch` (or the `ReadRange` given: the Player's read worker): no DOM, so
+ * Plain TypeScript over `fetch` (or the `ArrivingRead` given: the Player's read worker): no DOM, so
  * it runs (and is tested) in Node against a real server.
  */
-import { fetchRange, readRange, type ArrivedBytes, type ReadRange } from '../range';
+import { fetchRange, readArriving, type ArrivedBytes, type ArrivingRead } from '../range';
 
-export { fetchRange, readRange };
+export { fetchRange, readArriving };
 
 /** Bytes `[offset, offset + size)` of `url`. */
 export interface RangeRef {
@@ -53,8 +53,8 @@ export interface LoaderOptions {
   onRead?: (bytes: number, ms: number) => void;
   /** A read already under way: adjacent pieces inside it are one group that takes its bytes from it. */
   early?: EarlyRead;
-  /** How coalesced reads are made (default `readRange`, on this thread; the Player's go through its read worker). */
-  readRange?: ReadRange;
+  /** How coalesced reads are made (default `readArriving`, on this thread; the Player's go through its read worker). */
+  readArriving?: ArrivingRead;
 }
 
 export type PieceBytes = ArrayBuffer | Uint8Array<ArrayBuffer>;
@@ -83,7 +83,7 @@ export class EarlyRead {
     readonly url: string,
     readonly offset: number,
     readonly size: number,
-    read: ReadRange = readRange,
+    read: ArrivingRead = readArriving,
   ) {
     read(url, offset, size, this.controller.signal, (arrived) => {
       this.arrived = arrived;
@@ -107,7 +107,7 @@ export class EarlyRead {
    * two of the loader's reads (what its read-ahead would take in one request at the end of a file),
    * else its first `READ_BYTES`.
    */
-  static forFile(url: string, fileSize: number, read?: ReadRange): EarlyRead {
+  static forFile(url: string, fileSize: number, read?: ArrivingRead): EarlyRead {
     return new EarlyRead(url, 0, fileSize <= 2 * READ_BYTES ? fileSize : READ_BYTES, read);
   }
 
@@ -175,7 +175,7 @@ export class PieceLoader {
   private readonly firstPieces: number;
   private readonly onRead?: (bytes: number, ms: number) => void;
   private readonly early?: EarlyRead;
-  private readonly readRange: ReadRange;
+  private readonly readArriving: ArrivingRead;
   /** Requests made, for the log and the tests. */
   requests = 0;
   /** The first request has landed: until then it travels alone, so the first frame does not share the line. */
@@ -194,7 +194,7 @@ export class PieceLoader {
     this.firstPieces = Math.max(1, options.firstPieces ?? 2);
     this.onRead = options.onRead;
     this.early = options.early;
-    this.readRange = options.readRange ?? readRange;
+    this.readArriving = options.readArriving ?? readArriving;
   }
 
   /** The bytes of piece `k`, and requests started for what follows it (up to the window). */
@@ -392,7 +392,7 @@ export class PieceLoader {
     const start = this.pieces[group.from + group.ready]!.range!.offset;
     const last = this.pieces[group.to - 1]!.range!;
     const size = last.offset + last.size - start;
-    await this.readRange(head.range.url, start, size, signal, (arrived) => {
+    await this.readArriving(head.range.url, start, size, signal, (arrived) => {
       // Reported as the last bytes arrive, before the pieces they complete are handed out.
       if (arrived.received === size) this.onRead?.(size, performance.now() - t0);
       handOut(start, arrived);

@@ -263,7 +263,7 @@ export class MsePlayer {
     this.reset();
     const gen = this.generation;
     // The file's first bytes start to travel now, while the plan that says what they are is on its way.
-    this.early = options.early ? EarlyRead.forFile(options.early.url, options.early.size, offThreadReads.readRange) : null;
+    this.early = options.early ? EarlyRead.forFile(options.early.url, options.early.size, offThreadReads.readArriving) : null;
     this.t0 = performance.now();
     this.startedAt = Date.now();
     this.throughput = new ThroughputMeter();
@@ -528,7 +528,7 @@ export class MsePlayer {
       const loader = new PieceLoader(init ? [src.init!, ...rest] : rest, {
         onRead: (bytes, ms) => this.throughput.add(bytes, ms),
         early: this.early ?? undefined,
-        readRange: offThreadReads.readRange,
+        readArriving: offThreadReads.readArriving,
       });
       entry = { loader, from, init };
       this.loaders.set(i, entry);

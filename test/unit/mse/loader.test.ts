@@ -7,7 +7,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EarlyRead, fetchRange, PieceLoader, READ_BYTES, type LoadablePiece } from '../../../renderer/lib/mse/loader';
-import { ArrivedBytes, streamRange, type ReadRange } from '../../../renderer/lib/range';
+import { ArrivedBytes, streamRange, type ArrivingRead } from '../../../renderer/lib/range';
 
 const data = new Uint8Array(200_000).map((_, i) => (i * 7 + (i >> 8)) & 0xff);
 let server: Server;
@@ -266,7 +266,7 @@ describe('PieceLoader', () => {
 
   it('with a read that hands its bytes over in slabs (the read worker), batches never span two slabs and a piece across two is a copy', async () => {
     // As the worker does: the response gathered into 2,500-byte slabs, each kept as it is.
-    const slabbed: ReadRange = async (url, offset, size, signal, onBytes) => {
+    const slabbed: ArrivingRead = async (url, offset, size, signal, onBytes) => {
       const arrived = ArrivedBytes.inParts();
       let slab = new Uint8Array(Math.min(2500, size));
       let fill = 0;
@@ -287,7 +287,7 @@ describe('PieceLoader', () => {
         }
       });
     };
-    const loader = new PieceLoader(pieces('/t', Array.from({ length: 10 }, () => 1000)), { readRange: slabbed, firstPieces: 10 });
+    const loader = new PieceLoader(pieces('/t', Array.from({ length: 10 }, () => 1000)), { readArriving: slabbed, firstPieces: 10 });
     const got = await Promise.all(Array.from({ length: 10 }, (_, k) => loader.get(k)));
     got.forEach((b, k) => expect(bytesOf(b)).toEqual(data.subarray(k * 1000, (k + 1) * 1000)));
     // Slabs: 0–2,499, 2,500–4,999, 5,000–7,499, 7,500–9,999. Pieces 0 and 1 share the first; 2 crosses
