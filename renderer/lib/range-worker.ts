@@ -4,8 +4,8 @@
  * 8 MB at most), each transferred to the page as it fills, or 25 ms after its first byte when the
  * network is slower than that. The page's main thread, where Chromium parses appended media,
  * neither drains the response nor copies its bytes, and a segment inside one slab is a view of it
- * (issue #18: draining a 48 MB response took 82–100 ms of the main thread, copying its chunks
- * into one buffer 40–60 ms more; this way about 20 ms in all).
+ * (issue #18: draining a 48 MB response took 82–100 ms of the main thread, and copying its
+ * chunks into one buffer 40–62 ms more; see docs/performance.md).
  *
  * Protocol (range-reader.ts is the other side): `{ read, url, offset, size }` starts read `read`;
  * `{ cancel }` stops it. Answers: `{ read, slab, length }` (an ArrayBuffer, transferred, whose

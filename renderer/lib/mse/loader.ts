@@ -18,7 +18,7 @@
  */
 import { fetchRange, readArriving, type ArrivedBytes, type ArrivingRead } from '../range';
 
-export { fetchRange, readArriving };
+export { fetchRange };
 
 /** Bytes `[offset, offset + size)` of `url`. */
 export interface RangeRef {
@@ -378,6 +378,7 @@ export class PieceLoader {
       } catch {
         // The early read failed: what it did not bring is read below, as any group is.
         signal.throwIfAborted();
+        if (group.ready === settle.length) return;
       }
     }
     this.requests++;
